@@ -1,0 +1,230 @@
+"""Marshmallow schemas: what the API accepts and answers. Unknown fields are refused."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from bdc.measurement_params import MEASUREMENTS
+from bdc.models import PHASE_KINDS, ROLES
+
+DIRECTIONS = ("increase", "decrease")
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+# --- auth and users -------------------------------------------------------------------------
+
+
+class LoginSchema(StrictSchema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+
+
+class UserSchema(StrictSchema):
+    id = fields.Str(dump_only=True)
+    username = fields.Str(
+        required=True,
+        validate=[validate.Length(min=2, max=80), validate.Regexp(r"^[A-Za-z0-9_.@-]+$")],
+    )
+    display_name = fields.Str(validate=validate.Length(max=120))
+    role = fields.Str(required=True, validate=validate.OneOf(ROLES))
+    active = fields.Bool()
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+
+
+class UserUpdateSchema(StrictSchema):
+    display_name = fields.Str(validate=validate.Length(max=120))
+    role = fields.Str(validate=validate.OneOf(ROLES))
+    active = fields.Bool()
+    password = fields.Str(load_only=True, validate=validate.Length(min=10, max=200))
+
+
+class LoginAnswerSchema(Schema):
+    token = fields.Str()
+    expires_at = fields.AwareDateTime()
+    user = fields.Nested(UserSchema)
+
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+class ClientSchema(StrictSchema):
+    id = fields.Str(dump_only=True)
+    code = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    date_of_birth = fields.Date(allow_none=True)
+    active = fields.Bool(dump_only=True)
+
+
+class ClientUpdateSchema(StrictSchema):
+    name = fields.Str(validate=validate.Length(min=1, max=200))
+    date_of_birth = fields.Date(allow_none=True)
+    active = fields.Bool()
+
+
+class AssignmentSchema(StrictSchema):
+    user_id = fields.UUID(required=True)
+
+
+class AssignmentAnswerSchema(Schema):
+    user_id = fields.Str()
+    client_id = fields.Str()
+    username = fields.Function(lambda a: a.user.username)
+    role = fields.Function(lambda a: a.user.role)
+
+
+# --- targets, phases, plans --------------------------------------------------------------------
+
+
+class PhaseSchema(StrictSchema):
+    id = fields.Str(dump_only=True)
+    target_id = fields.Str(dump_only=True)
+    kind = fields.Str(required=True, validate=validate.OneOf(PHASE_KINDS))
+    label = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    start_date = fields.Date(required=True)
+
+
+class AimSchema(StrictSchema):
+    start_date = fields.Date(required=True)
+    start_value = fields.Float(required=True, allow_nan=False)
+    end_date = fields.Date(required=True)
+    end_value = fields.Float(required=True, allow_nan=False)
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data["end_date"] <= data["start_date"]:
+            raise ValidationError("must be after start_date", "end_date")
+
+
+class TargetSchema(StrictSchema):
+    id = fields.Str(dump_only=True)
+    client_id = fields.Str(dump_only=True)
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    definition = fields.Str(load_default="", validate=validate.Length(max=4000))
+    measurement = fields.Str(required=True, validate=validate.OneOf(MEASUREMENTS))
+    params = fields.Dict(load_default=dict)
+    direction = fields.Str(load_default="increase", validate=validate.OneOf(DIRECTIONS))
+    mastery = fields.Dict(allow_none=True, load_default=None)
+    aim = fields.Nested(AimSchema, allow_none=True, load_default=None)
+    active = fields.Bool(load_default=True)
+    protocol_id = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=120))
+    protocol_version = fields.Int(allow_none=True, load_default=None)
+    criterion_met_at = fields.Date(dump_only=True)
+    criterion_reviewed_at = fields.AwareDateTime(dump_only=True)
+    phases = fields.List(fields.Nested(PhaseSchema), dump_only=True)
+
+
+
+class TargetUpdateSchema(StrictSchema):
+    name = fields.Str(validate=validate.Length(min=1, max=200))
+    definition = fields.Str(validate=validate.Length(max=4000))
+    params = fields.Dict()
+    direction = fields.Str(validate=validate.OneOf(DIRECTIONS))
+    mastery = fields.Dict(allow_none=True)
+    aim = fields.Nested(AimSchema, allow_none=True)
+    active = fields.Bool()
+
+
+class PlanSchema(StrictSchema):
+    id = fields.Str(dump_only=True)
+    series_id = fields.Str(dump_only=True)
+    version = fields.Int(dump_only=True)
+    client_id = fields.Str(dump_only=True)
+    title = fields.Str(load_default="", validate=validate.Length(max=200))
+    function = fields.Str(
+        required=True,
+        validate=validate.OneOf(("attention", "escape", "tangible", "automatic", "multiple")),
+    )
+    strategies = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=400)), load_default=list,
+        validate=validate.Length(max=50),
+    )
+    checklist = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=400)), required=True,
+        validate=validate.Length(min=1, max=50),
+    )
+    criterion = fields.Float(load_default=90.0, validate=validate.Range(0, 100, min_inclusive=False))
+    active = fields.Bool(dump_only=True)
+    protocol_id = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=120))
+    protocol_version = fields.Int(allow_none=True, load_default=None)
+
+
+# --- sessions and events -------------------------------------------------------------------
+
+
+class SessionSchema(Schema):
+    id = fields.Str()
+    client_id = fields.Str()
+    observer_id = fields.Str()
+    role = fields.Str()
+    kind = fields.Str()
+    started_at = fields.AwareDateTime()
+    ended_at = fields.AwareDateTime(allow_none=True)
+    setting = fields.Str()
+    device_id = fields.Str()
+    target_ids = fields.List(fields.Str())
+    plan_id = fields.Str(allow_none=True)
+    staff_id = fields.Str(allow_none=True)
+    received_at = fields.AwareDateTime()
+
+
+class EventSchema(Schema):
+    id = fields.Str()
+    session_id = fields.Str()
+    target_id = fields.Str(allow_none=True)
+    kind = fields.Str()
+    t = fields.AwareDateTime()
+    data = fields.Dict()
+    received_at = fields.AwareDateTime()
+    recorded_by = fields.Str()
+
+
+class SessionQuerySchema(StrictSchema):
+    client_id = fields.UUID()
+    # "from" is a Python keyword, hence data_key.
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+
+
+class SyncSchema(StrictSchema):
+    """Items are checked one by one in bdc.sync, so one bad item never sinks the batch."""
+
+    sessions = fields.List(fields.Raw(), load_default=list, metadata={"description": "Session"})
+    events = fields.List(fields.Raw(), load_default=list, metadata={"description": "Event"})
+    phases = fields.List(fields.Raw(), load_default=list, metadata={"description": "Phase"})
+    incidents = fields.List(fields.Raw(), load_default=list, metadata={"description": "Incident"})
+
+
+class RejectedSchema(Schema):
+    id = fields.Str()
+    reason = fields.Str()
+
+
+class SyncAnswerSchema(Schema):
+    accepted = fields.List(fields.Str())
+    rejected = fields.List(fields.Nested(RejectedSchema))
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+
+class AuditQuerySchema(StrictSchema):
+    client_id = fields.UUID()
+    user_id = fields.UUID()
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Str()
+    at = fields.AwareDateTime()
+    user_id = fields.Str(allow_none=True)
+    action = fields.Str()
+    resource = fields.Str()
+    resource_id = fields.Str(allow_none=True)
+    client_id = fields.Str(allow_none=True)
+    address = fields.Str(allow_none=True)
+    detail = fields.Dict()

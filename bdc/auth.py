@@ -1,0 +1,158 @@
+"""Passwords, tokens, roles, and who may touch which client.
+
+Rules (DESIGN.md, issue #3):
+
+- technicians and therapists see the clients assigned to them;
+- BCBAs see their caseload and may edit its targets, phases, plans and assignments;
+- directors and admins see every client (and may edit);
+- only admins manage user accounts; directors and admins read the audit trail.
+
+Anything outside a caller's rights answers 404 so that existence never leaks; 403 is kept
+for a client the caller can see but an action the caller's role does not allow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app, g, request
+from flask_smorest import abort
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bdc.extensions import db
+from bdc.models import Assignment, AuthToken, Client, Target, User
+from bdc.models.base import utcnow
+
+COOKIE_NAME = "bdc_session"
+SEES_ALL = frozenset({"director", "admin"})
+EDITS_PROGRAMS = frozenset({"bcba", "director", "admin"})
+READS_AUDIT = frozenset({"director", "admin"})
+# Refreshing last_used_at on every request would turn every read into a write.
+_TOUCH_EVERY = timedelta(seconds=60)
+# A fixed hash to compare against when the username is unknown, so timing does not reveal it.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+    return user.active and check_password_hash(user.password_hash, password)
+
+
+def _digest(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, AuthToken]:
+    """Create a sign-in for ``user``; the raw token is returned once and never stored."""
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    hours = current_app.config["TOKEN_ABSOLUTE_HOURS"]
+    token = AuthToken(
+        user_id=user.id,
+        token_hash=_digest(raw),
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    db.session.add(token)
+    return raw, token
+
+
+def _raw_token_from_request() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get(COOKIE_NAME)
+
+
+def token_is_live(token: AuthToken, now: datetime) -> bool:
+    idle = timedelta(minutes=current_app.config["TOKEN_IDLE_MINUTES"])
+    return (
+        token.revoked_at is None
+        and now < token.expires_at
+        and now - token.last_used_at < idle
+        and token.user.active
+    )
+
+
+def authenticate() -> None:
+    """Resolve the caller from the bearer token or cookie into ``g.user`` (401 otherwise)."""
+    raw = _raw_token_from_request()
+    token = None
+    if raw:
+        token = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(raw)))
+    now = utcnow()
+    if token is None or not token_is_live(token, now):
+        abort(401, message="Please sign in again.")
+    if now - token.last_used_at > _TOUCH_EVERY:
+        token.last_used_at = now
+    g.user = token.user
+    g.token = token
+
+
+def current_user() -> User:
+    return g.user
+
+
+def require_role(user: User, allowed: frozenset[str]) -> None:
+    if user.role not in allowed:
+        abort(403, message="Your role does not allow this.")
+
+
+def visible_client_ids(user: User):
+    """A select of the client ids ``user`` may see, for use in ``IN (...)`` filters."""
+    if user.role in SEES_ALL:
+        return select(Client.id)
+    return select(Assignment.client_id).where(Assignment.user_id == user.id)
+
+
+def can_see_client(user: User, client_id: str) -> bool:
+    if user.role in SEES_ALL:
+        return db.session.get(Client, client_id) is not None
+    return (
+        db.session.scalar(
+            select(Assignment.id).where(
+                Assignment.user_id == user.id, Assignment.client_id == client_id
+            )
+        )
+        is not None
+    )
+
+
+def check_id(value: str, field: str = "id") -> str:
+    """A malformed id in a URL is a client mistake worth naming (422), not a missing row."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        abort(422, message="Malformed id.", fields={field: ["Not a valid UUID."]})
+
+
+def client_or_404(user: User, client_id: str) -> Client:
+    client_id = check_id(client_id)
+    client = db.session.get(Client, client_id)
+    if client is None or not can_see_client(user, client_id):
+        abort(404, message="No such client.")
+    return client
+
+
+def target_or_404(user: User, target_id: str) -> Target:
+    target_id = check_id(target_id)
+    target = db.session.get(Target, target_id)
+    if target is None or not can_see_client(user, target.client_id):
+        abort(404, message="No such target.")
+    return target
+
+
+def require_edit(user: User) -> None:
+    """Editing targets, phases, plans and caseloads is for BCBAs, directors and admins."""
+    require_role(user, EDITS_PROGRAMS)

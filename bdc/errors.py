@@ -1,0 +1,80 @@
+"""One JSON error shape for everything under ``/api``: ``{"error": {code, message, fields}}``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger("bdc")
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+def _flatten_fields(messages) -> dict:
+    """webargs nests messages by location (``{"json": {...}}``); clients want the fields."""
+    if not isinstance(messages, dict):
+        return {}
+    if set(messages) <= {"json", "query", "path", "form", "headers", "files", "cookies"}:
+        merged: dict = {}
+        for location_messages in messages.values():
+            if isinstance(location_messages, dict):
+                merged.update(location_messages)
+        return merged
+    return messages
+
+
+def error_body(error: HTTPException):
+    """Render an HTTP error as bdc's JSON error response."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    fields = _flatten_fields(data.get("messages") or data.get("fields") or {})
+    message = data.get("message") or error.description or ""
+    if status == 422 and fields and not data.get("message"):
+        message = "Some fields are invalid."
+    body = {"error": {"code": CODES.get(status, "error"), "message": message, "fields": fields}}
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def register_error_handlers(app) -> None:
+    """JSON errors for API paths that flask-smorest never sees (unknown routes, crashes)."""
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        if wants_json():
+            return error_body(error)
+        return error
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        # The traceback goes to the log; request bodies (which may hold PHI) never do.
+        log.exception("unhandled error on %s %s", request.method, request.url_rule or "?")
+        from bdc.extensions import db
+
+        db.session.rollback()
+        generic = InternalServerError("An unexpected error occurred; nothing was saved.")
+        if wants_json():
+            return error_body(generic)
+        return generic

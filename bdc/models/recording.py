@@ -1,0 +1,74 @@
+"""What is recorded: sessions, their immutable events, and critical incidents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bdc.extensions import db
+from bdc.models.base import UTCDateTime, id_column, utcnow
+
+SESSION_ROLES = ("primary", "reliability")
+SESSION_KINDS = ("observation", "fidelity")
+INCIDENT_TYPES = ("restraint", "seclusion", "injury", "elopement", "property_damage", "other")
+
+
+class Session(db.Model):
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_client_started", "client_id", "started_at"),)
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"))
+    observer_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12), default="primary")
+    kind: Mapped[str] = mapped_column(String(12), default="observation")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    setting: Mapped[str] = mapped_column(String(120), default="")
+    device_id: Mapped[str] = mapped_column(String(120), default="")
+    target_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Event(db.Model):
+    """One recorded fact. Never updated or deleted: a correction is a ``void`` event."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_target_t", "target_id", "t"),)
+
+    id: Mapped[str] = id_column()
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    target_id: Mapped[str | None] = mapped_column(ForeignKey("targets.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    t: Mapped[datetime] = mapped_column(UTCDateTime)  # device time
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # server time
+    recorded_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+
+
+class Incident(db.Model):
+    """A critical incident report. After sign-off it is never edited, only amended."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    reported_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[float | None] = mapped_column()
+    type: Mapped[str] = mapped_column(String(20))
+    antecedents: Mapped[str] = mapped_column(Text, default="")
+    deescalation: Mapped[list[str]] = mapped_column(JSON, default=list)
+    injuries: Mapped[str] = mapped_column(Text, default="")
+    notified: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    amends_id: Mapped[str | None] = mapped_column(ForeignKey("incidents.id"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    signed_off_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
