@@ -38,7 +38,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def verify_password(user: User | None, password: str) -> bool:
@@ -58,7 +58,7 @@ def issue_token(user: User) -> tuple[str, AuthToken]:
     now = utcnow()
     hours = current_app.config["TOKEN_ABSOLUTE_HOURS"]
     token = AuthToken(
-        user_id=user.id,
+        user=user,
         token_hash=_digest(raw),
         created_at=now,
         last_used_at=now,

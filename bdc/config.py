@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "ENV": "development",
     "SECRET_KEY": DEFAULT_SECRET,
     "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's default scrypt cost (n=2**15, r=8, p=1)
     "TOKEN_IDLE_MINUTES": 30,
     "TOKEN_ABSOLUTE_HOURS": 12,
     "LOGIN_MAX_FAILURES_PER_USER": 5,

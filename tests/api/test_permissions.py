@@ -1,0 +1,142 @@
+"""Who sees which client: every client-scoped route × every caseload role → 404 off caseload.
+
+The routes come from the app's own URL map, so a route added later is covered (or, for a write
+route with no sample body here, fails loudly until one is added).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bdc.extensions import db
+from bdc.models import Assignment, Event, Phase, Session
+from bdc.models.base import utcnow
+
+SCOPED = re.compile(r"<(client_id|target_id|plan_id|session_id)>")
+
+BODIES = {
+    ("/api/v1/clients/<client_id>", "PATCH"): {"name": "Renamed"},
+    ("/api/v1/clients/<client_id>/assignments", "POST"): {"user_id": "{staff_id}"},
+    ("/api/v1/clients/<client_id>/targets", "POST"): {"name": "x", "measurement": "frequency"},
+    ("/api/v1/clients/<client_id>/plans", "POST"): {"function": "escape", "checklist": ["a"]},
+    ("/api/v1/targets/<target_id>", "PATCH"): {"name": "y"},
+    ("/api/v1/targets/<target_id>/phases", "POST"): {
+        "kind": "intervention", "label": "DRA", "start_date": "2026-01-05",
+    },
+    ("/api/v1/plans/<plan_id>", "PUT"): {"function": "escape", "checklist": ["a", "b"]},
+}
+
+
+def scoped_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1") and SCOPED.search(rule.rule):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule.rule, method
+
+
+@pytest.fixture
+def world(make):
+    """A client with one of everything, and a second client it is compared against."""
+    bcba = make.user("bcba")
+    client = make.client(bcba)
+    target = make.target(client)
+    db.session.add(Phase(target_id=target.id, kind="baseline", label="Baseline",
+                         start_date=utcnow().date()))
+    plan = make.plan(client)
+    session = Session(client_id=client.id, observer_id=bcba.id, started_at=utcnow())
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(Event(session_id=session.id, target_id=target.id, kind="count", t=utcnow(),
+                         recorded_by=bcba.id))
+    db.session.commit()
+    ids = {"client_id": client.id, "target_id": target.id, "plan_id": plan.id,
+           "session_id": session.id, "user_id": bcba.id, "staff_id": bcba.id}
+    return ids
+
+
+def fill(rule: str, ids: dict) -> str:
+    return re.sub(r"<(\w+)>", lambda m: ids[m.group(1)], rule)
+
+
+def body_for(rule: str, method: str, ids: dict):
+    if method in ("GET", "DELETE"):
+        return None
+    assert (rule, method) in BODIES, f"add a sample body for {method} {rule} to BODIES"
+    return {k: v.format(**ids) if isinstance(v, str) else v
+            for k, v in BODIES[(rule, method)].items()}
+
+
+def test_the_matrix_covers_every_kind_of_route(app):
+    routes = set(scoped_routes(app))
+    assert len(routes) >= 15
+    assert {m for _, m in routes} >= {"GET", "POST", "PATCH", "PUT", "DELETE"}
+
+
+@pytest.mark.parametrize("role", ["technician", "therapist", "bcba"])
+def test_off_caseload_is_404_on_every_client_scoped_route(app, http, make, world, role):
+    outsider = make.user(role)
+    make.client(outsider)  # they have a caseload, just not this client
+    headers = make.login(outsider)
+    for rule, method in scoped_routes(app):
+        answer = http.open(fill(rule, world), method=method, headers=headers,
+                           json=body_for(rule, method, world))
+        assert answer.status_code == 404, (method, rule, answer.status_code)
+        assert answer.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("role", ["director", "admin"])
+def test_directors_and_admins_see_every_client(app, http, make, world, role):
+    headers = make.login(make.user(role))
+    for rule, method in scoped_routes(app):
+        if method == "GET":
+            answer = http.get(fill(rule, world), headers=headers)
+            assert answer.status_code == 200, (rule, answer.status_code)
+
+
+@pytest.mark.parametrize("role", ["technician", "therapist"])
+def test_visible_but_not_allowed_is_403(http, make, world, role):
+    staff = make.user(role)
+    db.session.add(Assignment(user_id=staff.id, client_id=world["client_id"]))
+    db.session.commit()
+    headers = make.login(staff)
+    for (rule, method), _ in BODIES.items():
+        answer = http.open(fill(rule, world), method=method, headers=headers,
+                           json=body_for(rule, method, world))
+        assert answer.status_code == 403, (method, rule, answer.status_code)
+    assert http.get(fill("/api/v1/targets/<target_id>", world), headers=headers).status_code == 200
+
+
+def test_caseload_lists_only_assigned_clients(http, make):
+    tech = make.user("technician")
+    mine = make.client(tech)
+    make.client()
+    listed = http.get("/api/v1/clients", headers=make.login(tech)).get_json()
+    assert [c["id"] for c in listed] == [mine.id]
+    everyone = http.get("/api/v1/clients", headers=make.login(make.user("director"))).get_json()
+    assert len(everyone) == 2
+
+
+@pytest.mark.parametrize("role", ["technician", "therapist", "bcba", "director"])
+def test_only_admins_manage_users(http, make, role):
+    headers = make.login(make.user(role))
+    assert http.get("/api/v1/users", headers=headers).status_code == 403
+    new = {"username": "new.user", "role": "technician", "password": "long-enough-pw"}
+    assert http.post("/api/v1/users", json=new, headers=headers).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["technician", "therapist", "bcba"])
+def test_only_directors_and_admins_read_the_audit_trail(http, make, role):
+    assert http.get("/api/v1/audit", headers=make.login(make.user(role))).status_code == 403
+
+
+def test_every_api_route_requires_sign_in(app, http, world):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1") or rule.rule.endswith(
+            ("/auth/login", "/openapi.json")
+        ):
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            answer = http.open(fill(rule.rule, world), method=method, json={})
+            assert answer.status_code == 401, (method, rule.rule, answer.status_code)
