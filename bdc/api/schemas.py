@@ -87,10 +87,17 @@ class PhaseSchema(StrictSchema):
     start_date = fields.Date(required=True)
 
 
+class StoredDate(fields.Date):
+    """A date kept as ISO text inside a JSON column: dumps the text as it is."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
+
+
 class AimSchema(StrictSchema):
-    start_date = fields.Date(required=True)
+    start_date = StoredDate(required=True)
     start_value = fields.Float(required=True, allow_nan=False)
-    end_date = fields.Date(required=True)
+    end_date = StoredDate(required=True)
     end_value = fields.Float(required=True, allow_nan=False)
 
     @validates_schema
