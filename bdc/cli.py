@@ -16,8 +16,9 @@ from bdc import create_app
 from bdc.models import ROLES, User
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False,
-             add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False
+)
 def main() -> None:
     """bdc: offline-first behavioral data collection for ABA and FBA work."""
 
@@ -109,6 +110,14 @@ def serve(host: str, port: int, workers: int) -> None:
     click.echo(f"bdc is at http://{host}:{port}/  (Ctrl+C stops it)")
     os.execv(
         gunicorn,
-        [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}",
-         "--access-logfile", "-", "bdc:create_app()"],
+        [
+            gunicorn,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{host}:{port}",
+            "--access-logfile",
+            "-",
+            "bdc:create_app()",
+        ],
     )

@@ -35,7 +35,7 @@ api = JsonErrorApi()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL for concurrent readers, foreign keys on, and full fsync: an acknowledged tap is on disk."""
+    """WAL for concurrent readers, foreign keys on, full fsync: an acknowledged tap is on disk."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -14,19 +14,20 @@ Events are validated by plain functions (:mod:`bdc.event_rules`) and inserted wi
 
 from __future__ import annotations
 
-import uuid
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bdc import audit
 from bdc.auth import EDITS_PROGRAMS, visible_client_ids
 from bdc.event_rules import check_event
 from bdc.extensions import db
+from bdc.measurement_params import SESSION_EVENT_KINDS
 from bdc.models import (
     INCIDENT_TYPES,
     PHASE_KINDS,
@@ -42,6 +43,7 @@ from bdc.models import (
     User,
 )
 from bdc.models.base import utcnow
+from bdc.models.bulk import insert_many
 
 EVENT_FIELDS = frozenset({"id", "session_id", "target_id", "kind", "t", "data"})
 
@@ -141,8 +143,21 @@ def _by_id(model, ids: Iterable[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
         chunk = ids[start : start + 900]
-        found.update({row.id: row for row in db.session.scalars(select(model).where(model.id.in_(chunk)))})
+        found.update(
+            {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(chunk)))}
+        )
     return found
+
+
+def _held_event_sessions(ids: Iterable[str]) -> dict[str, str]:
+    """Event id -> session id, for the given ids the server already holds."""
+    ids = list(set(ids))
+    held: dict[str, str] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        rows = db.session.execute(select(Event.id, Event.session_id).where(Event.id.in_(chunk)))
+        held.update((event_id, session_id) for event_id, session_id in rows)
+    return held
 
 
 def _parse_time(value: Any) -> datetime:
@@ -157,11 +172,81 @@ def _parse_time(value: Any) -> datetime:
     return moment.astimezone(UTC)
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _canonical_uuid(value: Any, name: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except (ValueError, TypeError, AttributeError):
-        raise ValueError(f"{name} must be a UUID") from None
+    """The lowercase hyphenated form (what every id is stored as); a regex, as uuid.UUID is slow."""
+    if isinstance(value, str):
+        value = value.lower()
+        if _UUID.fullmatch(value):
+            return value
+    raise ValueError(f"{name} must be a UUID")
+
+
+@dataclass
+class _EventScope:
+    """What checking one batch's events needs, as plain values.
+
+    sessions: id -> (client id, written by the caller?, fidelity checklist length or None);
+    targets: id -> (client id, measurement, params); held: event id -> session id of events
+    already stored; event_sessions: the same for events this batch has accepted so far and
+    for events named by voids.
+    """
+
+    sessions: dict[str, tuple[str, bool, int | None]]
+    targets: dict[str, tuple[str, str, Mapping]]
+    held: dict[str, str]
+    event_sessions: dict[str, str]
+
+    def row(self, item: Mapping) -> dict | None:
+        """The row to insert, None for an event already held, ValueError for a bad one."""
+        unknown = item.keys() - EVENT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
+        event_id = _canonical_uuid(item.get("id"), "id")
+        session_id = _canonical_uuid(item.get("session_id"), "session_id")
+        session = self.sessions.get(session_id)
+        if session is None:
+            raise ValueError("unknown session; send the session with its events")
+        client_id, own, checklist_length = session
+        if not own:
+            raise ValueError("session belongs to another observer")
+        held_in = self.held.get(event_id)
+        if held_in is not None:
+            if held_in != session_id:
+                raise ValueError("id already used by another event")
+            return None
+        if event_id in self.event_sessions:  # repeated within this batch
+            return None
+        kind = item.get("kind")
+        t = _parse_time(item.get("t"))
+        target_id = item.get("target_id")
+        if target_id is not None:
+            target_id = _canonical_uuid(target_id, "target_id")
+            target = self.targets.get(target_id)
+            if target is None or target[0] != client_id:
+                raise ValueError("target does not belong to this session's client")
+            data = check_event(kind, item.get("data", {}), measurement=target[1], params=target[2])
+        else:
+            if kind not in SESSION_EVENT_KINDS:
+                raise ValueError(f"{kind!r} events need a target_id")
+            params: dict = {}
+            if kind == "fidelity":
+                if checklist_length is None:
+                    raise ValueError("fidelity events belong in a fidelity session")
+                params = {"checklist_length": checklist_length}
+            data = check_event(kind, item.get("data", {}), measurement=None, params=params)
+        if kind == "void" and self.event_sessions.get(data["voids"]) != session_id:
+            raise ValueError("void must name an earlier event of the same session")
+        return {
+            "id": event_id,
+            "session_id": session_id,
+            "target_id": target_id,
+            "kind": kind,
+            "t": t,
+            "data": data,
+        }
 
 
 class _Batch:
@@ -194,7 +279,9 @@ class _Batch:
             session_id = str(data["id"])
             session = existing.get(session_id)
             if session is not None:
-                if session.observer_id != self.user.id or session.client_id != str(data["client_id"]):
+                if session.observer_id != self.user.id or session.client_id != str(
+                    data["client_id"]
+                ):
                     self.result.reject(item, "id already used by another session")
                     continue
                 if data["ended_at"] is not None and session.ended_at is None:
@@ -243,87 +330,50 @@ class _Batch:
         for item in items:
             if not isinstance(item, Mapping):
                 self.result.reject(item, "must be an object")
-        ids = [str(c.get("id")) for c in candidates]
-        held = _by_id(Event, ids)
+        held = _held_event_sessions(str(c.get("id")).lower() for c in candidates)
         session_ids = {str(c.get("session_id")) for c in candidates} - set(self.sessions)
         self.sessions.update(_by_id(Session, session_ids))
         targets = _by_id(Target, (str(c["target_id"]) for c in candidates if c.get("target_id")))
         plans = _by_id(Plan, {s.plan_id for s in self.sessions.values() if s.plan_id})
-        void_targets = {
-            str(c["data"]["voids"])
-            for c in candidates
-            if c.get("kind") == "void" and isinstance(c.get("data"), Mapping) and "voids" in c["data"]
-        }
-        event_sessions = {e.id: e.session_id for e in _by_id(Event, void_targets).values()}
+        # Plain tuples, read once: ORM attribute access per event is measurably slow.
+        scope = _EventScope(
+            sessions={
+                s.id: (
+                    s.client_id,
+                    s.observer_id == self.user.id,
+                    len(plans[s.plan_id].checklist) if s.kind == "fidelity" else None,
+                )
+                for s in self.sessions.values()
+            },
+            targets={t.id: (t.client_id, t.measurement, t.params or {}) for t in targets.values()},
+            held=held,
+            event_sessions=_held_event_sessions(
+                str(c["data"]["voids"]).lower()
+                for c in candidates
+                if c.get("kind") == "void"
+                and isinstance(c.get("data"), Mapping)
+                and "voids" in c["data"]
+            ),
+        )
         rows: list[dict] = []
-        seen: set[str] = set()
         for item in candidates:
             try:
-                row = self._event_row(item, held, targets, plans, event_sessions)
+                row = scope.row(item)
             except ValueError as problem:
                 self.result.reject(item, str(problem))
                 continue
-            if row is not None and row["id"] not in seen:
+            if row is not None:
                 rows.append(row)
-                event_sessions[row["id"]] = row["session_id"]
-            event_id = row["id"] if row else str(uuid.UUID(str(item["id"])))
-            seen.add(event_id)
-            self.result.accepted.append(event_id)
+                scope.event_sessions[row["id"]] = row["session_id"]
+            self.result.accepted.append(row["id"] if row else str(item["id"]).lower())
         if rows:
             db.session.flush()  # sessions first: events reference them
-            db.session.execute(insert(Event), rows)
-
-    def _event_row(self, item, held, targets, plans, event_sessions) -> dict | None:
-        """The row to insert, None for an event already held, ValueError for a bad one."""
-        unknown = set(item) - EVENT_FIELDS
-        if unknown:
-            raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
-        event_id = _canonical_uuid(item.get("id"), "id")
-        session_id = _canonical_uuid(item.get("session_id"), "session_id")
-        session = self.sessions.get(session_id)
-        if session is None:
-            raise ValueError("unknown session; send the session with its events")
-        if session.observer_id != self.user.id:
-            raise ValueError("session belongs to another observer")
-        previous = held.get(event_id)
-        if previous is not None:
-            if previous.session_id != session_id:
-                raise ValueError("id already used by another event")
-            return None
-        if event_id in event_sessions:  # repeated within this batch
-            return None
-        kind = item.get("kind")
-        t = _parse_time(item.get("t"))
-        target_id = item.get("target_id")
-        if target_id is not None:
-            target = targets.get(_canonical_uuid(target_id, "target_id"))
-            if target is None or target.client_id != session.client_id:
-                raise ValueError("target does not belong to this session's client")
-            data = check_event(kind, item.get("data", {}), measurement=target.measurement,
-                               params=target.params or {})
-            target_id = target.id
-        else:
-            if kind not in ("pause", "resume", "note", "void", "fidelity"):
-                raise ValueError(f"{kind!r} events need a target_id")
-            params: dict = {}
-            if kind == "fidelity":
-                plan = plans.get(session.plan_id) if session.kind == "fidelity" else None
-                if plan is None:
-                    raise ValueError("fidelity events belong in a fidelity session")
-                params = {"checklist_length": len(plan.checklist)}
-            data = check_event(kind, item.get("data", {}), measurement=None, params=params)
-        if kind == "void" and event_sessions.get(data["voids"]) != session_id:
-            raise ValueError("void must name an earlier event of the same session")
-        return {
-            "id": event_id,
-            "session_id": session_id,
-            "target_id": target_id,
-            "kind": kind,
-            "t": t,
-            "data": data,
-            "received_at": self.now,
-            "recorded_by": self.user.id,
-        }
+            insert_many(
+                db.session,
+                Event.__table__,
+                rows,
+                shared={"received_at": self.now, "recorded_by": self.user.id},
+            )
 
     def phases_in(self, items: list) -> None:
         loaded = [(item, _load(SyncPhaseSchema(), item)) for item in items]
@@ -345,9 +395,14 @@ class _Batch:
             else:
                 if phase_id not in held:
                     db.session.add(
-                        Phase(id=phase_id, target_id=target.id, kind=data["kind"],
-                              label=data["label"], start_date=data["start_date"],
-                              created_by=self.user.id)
+                        Phase(
+                            id=phase_id,
+                            target_id=target.id,
+                            kind=data["kind"],
+                            label=data["label"],
+                            start_date=data["start_date"],
+                            created_by=self.user.id,
+                        )
                     )
                 self.clients_touched.add(target.client_id)
                 self.result.accepted.append(phase_id)
@@ -382,8 +437,11 @@ def ingest(user: User, batch: Mapping[str, list]) -> SyncResult:
     work.events_in(batch.get("events") or [])
     work.incidents_in(batch.get("incidents") or [])
     audit.record_many(
-        "sync", "session", work.clients_touched,
-        accepted=len(work.result.accepted), rejected=len(work.result.rejected),
+        "sync",
+        "session",
+        work.clients_touched,
+        accepted=len(work.result.accepted),
+        rejected=len(work.result.rejected),
     )
     return work.result
 

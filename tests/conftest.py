@@ -93,7 +93,8 @@ class Factory:
 
     def client(self, *staff: User, code: str | None = None) -> Client:
         client = Client(
-            code=code or f"C-{uuid.uuid4().hex[:6]}", name="Test Learner",
+            code=code or f"C-{uuid.uuid4().hex[:6]}",
+            name="Test Learner",
             date_of_birth=date(2018, 5, 4),
         )
         db.session.add(client)
@@ -125,8 +126,12 @@ class Factory:
 
     def plan(self, client: Client, steps: int = 4) -> Plan:
         plan = Plan(
-            client_id=client.id, series_id=str(uuid.uuid4()), version=1, function="escape",
-            strategies=["FCT"], checklist=[f"step {i + 1}" for i in range(steps)],
+            client_id=client.id,
+            series_id=str(uuid.uuid4()),
+            version=1,
+            function="escape",
+            strategies=["FCT"],
+            checklist=[f"step {i + 1}" for i in range(steps)],
         )
         db.session.add(plan)
         db.session.commit()

@@ -124,7 +124,6 @@ class TargetSchema(StrictSchema):
     phases = fields.List(fields.Nested(PhaseSchema), dump_only=True)
 
 
-
 class TargetUpdateSchema(StrictSchema):
     name = fields.Str(validate=validate.Length(min=1, max=200))
     definition = fields.Str(validate=validate.Length(max=4000))
@@ -146,14 +145,18 @@ class PlanSchema(StrictSchema):
         validate=validate.OneOf(("attention", "escape", "tangible", "automatic", "multiple")),
     )
     strategies = fields.List(
-        fields.Str(validate=validate.Length(min=1, max=400)), load_default=list,
+        fields.Str(validate=validate.Length(min=1, max=400)),
+        load_default=list,
         validate=validate.Length(max=50),
     )
     checklist = fields.List(
-        fields.Str(validate=validate.Length(min=1, max=400)), required=True,
+        fields.Str(validate=validate.Length(min=1, max=400)),
+        required=True,
         validate=validate.Length(min=1, max=50),
     )
-    criterion = fields.Float(load_default=90.0, validate=validate.Range(0, 100, min_inclusive=False))
+    criterion = fields.Float(
+        load_default=90.0, validate=validate.Range(0, 100, min_inclusive=False)
+    )
     active = fields.Bool(dump_only=True)
     protocol_id = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=120))
     protocol_version = fields.Int(allow_none=True, load_default=None)
@@ -196,13 +199,25 @@ class SessionQuerySchema(StrictSchema):
     date_to = fields.Date(data_key="to")
 
 
+class ItemList(fields.List):
+    """A JSON array passed through as it is: bdc.sync checks each item and rejects it alone."""
+
+    def __init__(self, description: str):
+        super().__init__(fields.Dict(), load_default=list, metadata={"description": description})
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise ValidationError("Not a valid list.")
+        return value
+
+
 class SyncSchema(StrictSchema):
     """Items are checked one by one in bdc.sync, so one bad item never sinks the batch."""
 
-    sessions = fields.List(fields.Raw(), load_default=list, metadata={"description": "Session"})
-    events = fields.List(fields.Raw(), load_default=list, metadata={"description": "Event"})
-    phases = fields.List(fields.Raw(), load_default=list, metadata={"description": "Phase"})
-    incidents = fields.List(fields.Raw(), load_default=list, metadata={"description": "Incident"})
+    sessions = ItemList("Sessions (docs/api.md, Session)")
+    events = ItemList("Events: id, session_id, target_id, kind, t, data (docs/api.md)")
+    phases = ItemList("Phase changes recorded offline (bcba, director, admin)")
+    incidents = ItemList("Critical incident reports")
 
 
 class RejectedSchema(Schema):

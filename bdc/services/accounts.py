@@ -9,8 +9,7 @@ from flask_smorest import abort
 from sqlalchemy import func, select
 
 from bdc import audit
-from bdc.auth import hash_password, issue_token, verify_password
-from bdc.auth import check_id
+from bdc.auth import check_id, hash_password, issue_token, verify_password
 from bdc.extensions import db
 from bdc.models import AuthToken, LoginFailure, User
 from bdc.models.base import utcnow
@@ -20,9 +19,9 @@ BAD_LOGIN = "Wrong username or password."
 
 def _failures_since(key: str, since) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.key == key, LoginFailure.at >= since
-        )
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.key == key, LoginFailure.at >= since)
     )
 
 

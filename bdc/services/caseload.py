@@ -43,7 +43,10 @@ def update_client(user: User, client: Client, changes: dict) -> Client:
     for key, value in changes.items():
         setattr(client, key, value)
     audit.record(
-        "update", "client", resource_id=client.id, client_id=client.id,
+        "update",
+        "client",
+        resource_id=client.id,
+        client_id=client.id,
         detail={"fields": sorted(changes)},
     )
     return client
@@ -51,9 +54,7 @@ def update_client(user: User, client: Client, changes: dict) -> Client:
 
 def list_assignments(client: Client) -> list[Assignment]:
     audit.record("read", "assignment", client_id=client.id)
-    return list(
-        db.session.scalars(select(Assignment).where(Assignment.client_id == client.id))
-    )
+    return list(db.session.scalars(select(Assignment).where(Assignment.client_id == client.id)))
 
 
 def assign(user: User, client: Client, staff_id: str) -> Assignment:

@@ -6,8 +6,7 @@ from flask_smorest import abort
 from sqlalchemy import func, select
 
 from bdc import audit
-from bdc.auth import can_see_client, require_edit
-from bdc.auth import check_id
+from bdc.auth import can_see_client, check_id, require_edit
 from bdc.extensions import db
 from bdc.measurement_params import ParamsError, validate_mastery, validate_params
 from bdc.models import Client, Phase, Plan, Target, User
@@ -59,12 +58,17 @@ def update_target(user: User, target: Target, changes: dict) -> Target:
     require_edit(user)
     direction = changes.get("direction", target.direction)
     if "direction" in changes and "mastery" not in changes:
-        changes["mastery"] = target.mastery  # re-check the stored criterion against the new direction
+        changes["mastery"] = (
+            target.mastery
+        )  # re-check the stored criterion against the new direction
     changes = _apply_measurement_rules(target.measurement, direction, changes)
     for key, value in changes.items():
         setattr(target, key, value)
     audit.record(
-        "update", "target", resource_id=target.id, client_id=target.client_id,
+        "update",
+        "target",
+        resource_id=target.id,
+        client_id=target.client_id,
         detail={"fields": sorted(changes)},
     )
     return target
@@ -108,7 +112,9 @@ def revise_plan(user: User, plan: Plan, fields: dict) -> Plan:
     Fidelity sessions name the exact version they scored, so old versions must not change.
     """
     require_edit(user)
-    latest = db.session.scalar(select(func.max(Plan.version)).where(Plan.series_id == plan.series_id))
+    latest = db.session.scalar(
+        select(func.max(Plan.version)).where(Plan.series_id == plan.series_id)
+    )
     db.session.execute(
         Plan.__table__.update().where(Plan.series_id == plan.series_id).values(active=False)
     )
@@ -122,7 +128,10 @@ def revise_plan(user: User, plan: Plan, fields: dict) -> Plan:
     db.session.add(revised)
     db.session.flush()
     audit.record(
-        "create", "plan", resource_id=revised.id, client_id=plan.client_id,
+        "create",
+        "plan",
+        resource_id=revised.id,
+        client_id=plan.client_id,
         detail={"version": revised.version, "series_id": plan.series_id},
     )
     return revised

@@ -8,10 +8,8 @@ from flask_smorest import abort
 from sqlalchemy import func, select
 
 from bdc import audit
+from bdc.auth import can_see_client, check_id, visible_client_ids
 from bdc.dates import within_days
-from bdc.auth import can_see_client, visible_client_ids
-from bdc.dates import within_days
-from bdc.auth import check_id
 from bdc.extensions import db
 from bdc.models import Event, Session, User
 

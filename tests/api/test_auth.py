@@ -93,7 +93,8 @@ def test_repeated_failures_are_throttled_per_account(http, make):
     # Another account from another address is not affected.
     make.user(username="other.user")
     other = http.post(
-        "/api/v1/auth/login", json={"username": "other.user", "password": PASSWORD},
+        "/api/v1/auth/login",
+        json={"username": "other.user", "password": PASSWORD},
         environ_base={"REMOTE_ADDR": "10.0.0.9"},
     )
     assert other.status_code == 200

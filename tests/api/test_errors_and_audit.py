@@ -24,8 +24,12 @@ def test_wrong_method_is_json_405(http, make):
 
 def test_malformed_ids_are_422_not_500(http, make):
     headers = make.login(make.user("director"))
-    for url in ("/api/v1/clients/123", "/api/v1/targets/x", "/api/v1/sessions/%20",
-                "/api/v1/plans/zzz"):
+    for url in (
+        "/api/v1/clients/123",
+        "/api/v1/targets/x",
+        "/api/v1/sessions/%20",
+        "/api/v1/plans/zzz",
+    ):
         answer = http.get(url, headers=headers)
         assert answer.status_code == 422, url
         assert answer.get_json()["error"]["fields"] == {"id": ["Not a valid UUID."]}
@@ -50,17 +54,24 @@ def test_reads_and_writes_of_client_data_are_audited_without_phi(http, make, cap
     caplog.set_level(logging.DEBUG)
     bcba = make.user("bcba")
     headers = make.login(bcba)
-    created = http.post("/api/v1/clients", headers=headers,
-                        json={"code": "C-77", "name": "Jordan Secretname",
-                              "date_of_birth": "2018-01-02"}).get_json()
-    http.get(f"/api/v1/clients/{created['id']}", headers=headers,
-             environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    created = http.post(
+        "/api/v1/clients",
+        headers=headers,
+        json={"code": "C-77", "name": "Jordan Secretname", "date_of_birth": "2018-01-02"},
+    ).get_json()
+    http.get(
+        f"/api/v1/clients/{created['id']}",
+        headers=headers,
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
     http.get("/api/v1/clients", headers=headers)
     entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.client_id == created["id"]).order_by(AuditEntry.at)
     ).all()
     assert [(e.action, e.resource) for e in entries] == [
-        ("create", "client"), ("read", "client"), ("read", "client"),
+        ("create", "client"),
+        ("read", "client"),
+        ("read", "client"),
     ]
     assert all(e.user_id == bcba.id for e in entries)
     assert entries[1].address == "10.1.2.3"

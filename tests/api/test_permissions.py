@@ -23,7 +23,9 @@ BODIES = {
     ("/api/v1/clients/<client_id>/plans", "POST"): {"function": "escape", "checklist": ["a"]},
     ("/api/v1/targets/<target_id>", "PATCH"): {"name": "y"},
     ("/api/v1/targets/<target_id>/phases", "POST"): {
-        "kind": "intervention", "label": "DRA", "start_date": "2026-01-05",
+        "kind": "intervention",
+        "label": "DRA",
+        "start_date": "2026-01-05",
     },
     ("/api/v1/plans/<plan_id>", "PUT"): {"function": "escape", "checklist": ["a", "b"]},
 }
@@ -42,17 +44,31 @@ def world(make):
     bcba = make.user("bcba")
     client = make.client(bcba)
     target = make.target(client)
-    db.session.add(Phase(target_id=target.id, kind="baseline", label="Baseline",
-                         start_date=utcnow().date()))
+    db.session.add(
+        Phase(target_id=target.id, kind="baseline", label="Baseline", start_date=utcnow().date())
+    )
     plan = make.plan(client)
     session = Session(client_id=client.id, observer_id=bcba.id, started_at=utcnow())
     db.session.add(session)
     db.session.flush()
-    db.session.add(Event(session_id=session.id, target_id=target.id, kind="count", t=utcnow(),
-                         recorded_by=bcba.id))
+    db.session.add(
+        Event(
+            session_id=session.id,
+            target_id=target.id,
+            kind="count",
+            t=utcnow(),
+            recorded_by=bcba.id,
+        )
+    )
     db.session.commit()
-    ids = {"client_id": client.id, "target_id": target.id, "plan_id": plan.id,
-           "session_id": session.id, "user_id": bcba.id, "staff_id": bcba.id}
+    ids = {
+        "client_id": client.id,
+        "target_id": target.id,
+        "plan_id": plan.id,
+        "session_id": session.id,
+        "user_id": bcba.id,
+        "staff_id": bcba.id,
+    }
     return ids
 
 
@@ -64,8 +80,9 @@ def body_for(rule: str, method: str, ids: dict):
     if method in ("GET", "DELETE"):
         return None
     assert (rule, method) in BODIES, f"add a sample body for {method} {rule} to BODIES"
-    return {k: v.format(**ids) if isinstance(v, str) else v
-            for k, v in BODIES[(rule, method)].items()}
+    return {
+        k: v.format(**ids) if isinstance(v, str) else v for k, v in BODIES[(rule, method)].items()
+    }
 
 
 def test_the_matrix_covers_every_kind_of_route(app):
@@ -80,8 +97,9 @@ def test_off_caseload_is_404_on_every_client_scoped_route(app, http, make, world
     make.client(outsider)  # they have a caseload, just not this client
     headers = make.login(outsider)
     for rule, method in scoped_routes(app):
-        answer = http.open(fill(rule, world), method=method, headers=headers,
-                           json=body_for(rule, method, world))
+        answer = http.open(
+            fill(rule, world), method=method, headers=headers, json=body_for(rule, method, world)
+        )
         assert answer.status_code == 404, (method, rule, answer.status_code)
         assert answer.get_json()["error"]["code"] == "not_found"
 
@@ -102,8 +120,9 @@ def test_visible_but_not_allowed_is_403(http, make, world, role):
     db.session.commit()
     headers = make.login(staff)
     for (rule, method), _ in BODIES.items():
-        answer = http.open(fill(rule, world), method=method, headers=headers,
-                           json=body_for(rule, method, world))
+        answer = http.open(
+            fill(rule, world), method=method, headers=headers, json=body_for(rule, method, world)
+        )
         assert answer.status_code == 403, (method, rule, answer.status_code)
     assert http.get(fill("/api/v1/targets/<target_id>", world), headers=headers).status_code == 200
 

@@ -52,8 +52,10 @@ def setup(make):
 def test_same_batch_three_times_stores_once_and_answers_the_same(http, setup):
     tech, client, target, headers = setup
     session = new_session(client, target_ids=[target.id])
-    batch = {"sessions": [session],
-             "events": [new_event(session, target, seconds=i) for i in range(30)]}
+    batch = {
+        "sessions": [session],
+        "events": [new_event(session, target, seconds=i) for i in range(30)],
+    }
     answers = [http.post("/api/v1/sync", json=batch, headers=headers).get_json() for _ in range(3)]
     assert answers[0] == answers[1] == answers[2]
     assert len(answers[0]["accepted"]) == 31 and answers[0]["rejected"] == []
@@ -68,8 +70,9 @@ def test_one_bad_event_is_rejected_alone(http, setup):
     session = new_session(client)
     good = [new_event(session, target, seconds=i) for i in range(3)]
     bad = new_event(session, target, kind="trial", data={"result": "correct", "prompt": "x"})
-    answer = http.post("/api/v1/sync", json={"sessions": [session], "events": [*good, bad]},
-                       headers=headers).get_json()
+    answer = http.post(
+        "/api/v1/sync", json={"sessions": [session], "events": [*good, bad]}, headers=headers
+    ).get_json()
     assert answer["rejected"] == [
         {"id": bad["id"], "reason": "a frequency target does not take 'trial' events"}
     ]
@@ -97,8 +100,9 @@ def test_bad_events_get_a_reason(http, setup, mutate, reason_part):
     session = new_session(client)
     event = new_event(session, target)
     mutate(event)
-    answer = http.post("/api/v1/sync", json={"sessions": [session], "events": [event]},
-                       headers=headers)
+    answer = http.post(
+        "/api/v1/sync", json={"sessions": [session], "events": [event]}, headers=headers
+    )
     assert answer.status_code == 200
     rejected = answer.get_json()["rejected"]
     assert len(rejected) == 1 and reason_part in rejected[0]["reason"], rejected
@@ -133,8 +137,9 @@ def test_event_data_is_checked_against_the_target(http, make, measurement, kind,
     target = make.target(client, measurement)
     session = new_session(client)
     event = new_event(session, target, kind=kind, data=data)
-    answer = http.post("/api/v1/sync", json={"sessions": [session], "events": [event]},
-                       headers=make.login(tech)).get_json()
+    answer = http.post(
+        "/api/v1/sync", json={"sessions": [session], "events": [event]}, headers=make.login(tech)
+    ).get_json()
     assert (event["id"] in answer["accepted"]) is ok, answer["rejected"]
 
 
@@ -142,8 +147,9 @@ def test_void_cancels_an_earlier_event_in_the_same_or_a_later_batch(http, setup)
     _, client, target, headers = setup
     session = new_session(client)
     tap = new_event(session, target)
-    first = http.post("/api/v1/sync", json={"sessions": [session], "events": [tap]},
-                      headers=headers).get_json()
+    first = http.post(
+        "/api/v1/sync", json={"sessions": [session], "events": [tap]}, headers=headers
+    ).get_json()
     assert first["rejected"] == []
     undo = new_event(session, None, kind="void", data={"voids": tap["id"]}, seconds=5)
     second = http.post("/api/v1/sync", json={"events": [undo]}, headers=headers).get_json()
@@ -165,13 +171,14 @@ def test_events_of_a_rejected_session_are_rejected(http, make, setup):
     stranger = make.client()
     session = new_session(stranger)
     event = new_event(session, make.target(stranger))
-    answer = http.post("/api/v1/sync", json={"sessions": [session], "events": [event]},
-                       headers=headers).get_json()
+    answer = http.post(
+        "/api/v1/sync", json={"sessions": [session], "events": [event]}, headers=headers
+    ).get_json()
     assert {r["id"] for r in answer["rejected"]} == {session["id"], event["id"]}
 
 
 def test_someone_elses_session_cannot_be_written_into(http, make, setup):
-    tech, client, target, headers = setup
+    _, client, target, headers = setup
     colleague = make.user("technician")
     make.client(colleague)
     from bdc.models import Assignment
@@ -181,8 +188,9 @@ def test_someone_elses_session_cannot_be_written_into(http, make, setup):
     session = new_session(client)
     http.post("/api/v1/sync", json={"sessions": [session]}, headers=headers)
     intruder = new_event(session, target)
-    answer = http.post("/api/v1/sync", json={"events": [intruder]},
-                       headers=make.login(colleague)).get_json()
+    answer = http.post(
+        "/api/v1/sync", json={"events": [intruder]}, headers=make.login(colleague)
+    ).get_json()
     assert answer["rejected"][0]["reason"] == "session belongs to another observer"
 
 
@@ -190,8 +198,9 @@ def test_recorded_by_comes_from_the_token_not_the_body(http, setup):
     _, client, target, headers = setup
     session = new_session(client)
     event = {**new_event(session, target), "recorded_by": str(uuid.uuid4())}
-    answer = http.post("/api/v1/sync", json={"sessions": [session], "events": [event]},
-                       headers=headers).get_json()
+    answer = http.post(
+        "/api/v1/sync", json={"sessions": [session], "events": [event]}, headers=headers
+    ).get_json()
     assert "unknown field" in answer["rejected"][0]["reason"]
 
 
@@ -224,12 +233,16 @@ def test_oversized_batches_get_413(http, setup, app):
     _, client, target, headers = setup
     session = new_session(client)
     events = [new_event(session, target) for _ in range(app.config["SYNC_MAX_EVENTS"] + 1)]
-    answer = http.post("/api/v1/sync", json={"sessions": [session], "events": events},
-                       headers=headers)
+    answer = http.post(
+        "/api/v1/sync", json={"sessions": [session], "events": events}, headers=headers
+    )
     assert answer.status_code == 413
     assert counts() == (0, 0)
-    huge = http.post("/api/v1/sync", data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
-                     headers={**headers, "Content-Type": "application/json"})
+    huge = http.post(
+        "/api/v1/sync",
+        data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
+        headers={**headers, "Content-Type": "application/json"},
+    )
     assert huge.status_code == 413
 
 
@@ -237,8 +250,9 @@ def test_a_full_batch_of_5000_lands(http, setup):
     _, client, target, headers = setup
     session = new_session(client)
     events = [new_event(session, target, seconds=i) for i in range(5000)]
-    answer = http.post("/api/v1/sync", json={"sessions": [session], "events": events},
-                       headers=headers).get_json()
+    answer = http.post(
+        "/api/v1/sync", json={"sessions": [session], "events": events}, headers=headers
+    ).get_json()
     assert answer["rejected"] == [] and counts() == (1, 5000)
 
 
@@ -251,8 +265,11 @@ def test_fidelity_sessions_need_a_plan_and_take_checklist_items(http, make):
     ok = new_event(session, None, "fidelity", {"step": 2, "opportunity": 0, "value": None})
     beyond = new_event(session, None, "fidelity", {"step": 3, "opportunity": 0, "value": True})
     no_plan = new_session(client, kind="fidelity")
-    answer = http.post("/api/v1/sync", json={"sessions": [session, no_plan], "events": [ok, beyond]},
-                       headers=make.login(therapist)).get_json()
+    answer = http.post(
+        "/api/v1/sync",
+        json={"sessions": [session, no_plan], "events": [ok, beyond]},
+        headers=make.login(therapist),
+    ).get_json()
     assert set(answer["accepted"]) == {session["id"], ok["id"]}
     assert {r["id"] for r in answer["rejected"]} == {beyond["id"], no_plan["id"]}
 
@@ -262,18 +279,31 @@ def test_phases_and_incidents_sync_offline(http, make):
     tech = make.user("technician")
     client = make.client(bcba, tech)
     target = make.target(client)
-    phase = {"id": str(uuid.uuid4()), "target_id": target.id, "kind": "intervention",
-             "label": "DRA", "start_date": "2026-11-09"}
-    incident = {"id": str(uuid.uuid4()), "client_id": client.id, "occurred_at": iso(START),
-                "type": "restraint", "duration_minutes": 3, "deescalation": ["choices offered"]}
-    as_bcba = http.post("/api/v1/sync", json={"phases": [phase], "incidents": [incident]},
-                        headers=make.login(bcba)).get_json()
+    phase = {
+        "id": str(uuid.uuid4()),
+        "target_id": target.id,
+        "kind": "intervention",
+        "label": "DRA",
+        "start_date": "2026-11-09",
+    }
+    incident = {
+        "id": str(uuid.uuid4()),
+        "client_id": client.id,
+        "occurred_at": iso(START),
+        "type": "restraint",
+        "duration_minutes": 3,
+        "deescalation": ["choices offered"],
+    }
+    as_bcba = http.post(
+        "/api/v1/sync", json={"phases": [phase], "incidents": [incident]}, headers=make.login(bcba)
+    ).get_json()
     assert as_bcba["rejected"] == []
     assert db.session.scalar(select(func.count()).select_from(Phase)) == 1
     assert db.session.scalar(select(func.count()).select_from(Incident)) == 1
     other_phase = {**phase, "id": str(uuid.uuid4())}
-    as_tech = http.post("/api/v1/sync", json={"phases": [other_phase]},
-                        headers=make.login(tech)).get_json()
+    as_tech = http.post(
+        "/api/v1/sync", json={"phases": [other_phase]}, headers=make.login(tech)
+    ).get_json()
     assert "only BCBAs" in as_tech["rejected"][0]["reason"]
 
 

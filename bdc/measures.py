@@ -1,0 +1,667 @@
+"""Raw events -> one value per session for each measurement type.
+
+Pure functions on plain records (no Flask, no database): the API and the reports build
+:class:`EventRecord` objects from the stored events and call :func:`measure_session`.
+
+Conventions (see also docs/analysis.md):
+
+- **Voids.** A ``void`` event cancels the event whose id is in ``data["voids"]``. Voids are
+  applied before anything else, across the target's and the session's events together; a
+  void that is itself voided has no effect (an undo of an undo). ``note`` events are
+  ignored.
+- **Zero versus not tracked.** A target tracked in a session with no response is 0 (count,
+  rate, duration, ABC records). A target not tracked in a session has no value:
+  :func:`measure_session` returns ``None`` when ``tracked`` is False and there are no events.
+  Measures that are a mean or a percentage of something (latency, interval percentages,
+  DTT, task analysis, rating) are ``None`` when there is nothing to average: 0/0 is not 0.
+- **Observed time.** Session time from ``started`` to ``ended`` minus the time between each
+  ``pause`` and the following ``resume`` (a pause never resumed lasts until ``ended``).
+  Rates and "% of session" use observed time. An open session (``ended`` None) has no
+  observed time, so its rate and "% of session" are None.
+- **Duration.** Episodes are matched by ``data["episode"]``. An episode still open at the
+  end of the session is closed at ``ended`` (and left out, counted in
+  ``details["open_episodes"]``, while the session itself is open). Paused time inside an
+  episode is not counted (it was not observed). A stop without a start is ignored and
+  counted in ``details["unmatched_stops"]``.
+- **Intervals.** ``% of intervals`` = scored / (scored + unscored) * 100: skipped intervals
+  (``scored: null``) are excluded from numerator and denominator. When an interval index is
+  recorded twice, the later record counts.
+- **Trials and steps.** Independent correct means ``result == "correct"`` and
+  ``prompt == "independent"``. For a task analysis the later record of a step counts and
+  steps not recorded are left out of the denominator.
+- **Inter-response times** are the gaps between consecutive responses; a gap that contains
+  a pause is left out.
+
+All timestamps must be timezone-aware datetimes (the API rejects times without an offset).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from bdc.analysis.fidelity import (
+    fidelity_all_or_nothing_by_component,
+    fidelity_all_or_nothing_by_trial,
+    fidelity_individual_component,
+)
+
+__all__ = [
+    "MEASUREMENTS",
+    "UNITS",
+    "EventRecord",
+    "SessionMeasure",
+    "apply_voids",
+    "measure_fidelity",
+    "measure_session",
+    "observed_minutes",
+    "pause_intervals",
+    "unit_for",
+]
+
+MEASUREMENTS: tuple[str, ...] = (
+    "frequency",
+    "rate",
+    "duration",
+    "latency",
+    "partial_interval",
+    "whole_interval",
+    "momentary_time_sampling",
+    "abc",
+    "dtt",
+    "task_analysis",
+    "rating",
+)
+
+_INTERVAL = frozenset({"partial_interval", "whole_interval", "momentary_time_sampling"})
+
+UNITS: Mapping[str, str] = MappingProxyType(
+    {
+        "frequency": "Responses",
+        "rate": "Responses per minute",
+        "duration": "Seconds",
+        "latency": "Seconds",
+        "partial_interval": "% of intervals",
+        "whole_interval": "% of intervals",
+        "momentary_time_sampling": "% of intervals",
+        "abc": "Records",
+        "dtt": "% independent",
+        "task_analysis": "% of steps independent",
+        "rating": "Rating",
+    }
+)
+"""The y-axis label of each measurement's session value."""
+
+FIDELITY_UNIT = "% of steps correct"
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One recorded event, as stored (see docs/api.md "Event kinds and their data").
+
+    Attributes
+    ----------
+    id : str
+    kind : str
+        ``count``, ``duration_start``, ``interval``, ``trial``, ``void``, ``pause``...
+    t : datetime
+        Device time of the event (timezone-aware).
+    data : Mapping
+        The kind's payload.
+    target_id : str or None
+        None for session-level events (pause, resume, session notes and voids, fidelity).
+    """
+
+    id: str
+    kind: str
+    t: datetime
+    data: Mapping[str, Any] = field(default_factory=dict)
+    target_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionMeasure:
+    """A target's value for one session.
+
+    Attributes
+    ----------
+    value : float or None
+        The number graphed: frequency -> count, rate -> responses per minute, duration ->
+        total seconds, latency -> mean seconds, interval types -> % of intervals scored,
+        abc -> record count, dtt -> % independent correct, task_analysis -> % of steps
+        independent, rating -> mean rating. None when undefined (nothing to average).
+    unit : str
+        Its y-axis label (:func:`unit_for`).
+    n : int
+        Responses, episodes, latencies, intervals observed, trials, steps or ratings counted.
+    details : Mapping
+        Every other figure, by name (floats or None; ``percent_by_prompt`` and
+        ``by_behavior`` are small mappings).
+    """
+
+    value: float | None
+    unit: str
+    n: int
+    details: Mapping[str, Any]
+
+
+def unit_for(measurement: str) -> str:
+    """The y-axis label for a measurement type.
+
+    Raises
+    ------
+    ValueError
+        Unknown measurement.
+    """
+    try:
+        return UNITS[measurement]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"measurement: must be one of {', '.join(MEASUREMENTS)}, got {measurement!r}"
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# voids and pauses
+
+
+def apply_voids(events: Iterable[EventRecord]) -> list[EventRecord]:
+    """Drop ``void`` events and the events they cancel.
+
+    Parameters
+    ----------
+    events : iterable of EventRecord
+
+    Returns
+    -------
+    list of EventRecord
+        The remaining events in their input order.
+
+    Notes
+    -----
+    Voids are processed from the latest to the earliest, so a void that is itself voided
+    (an undo of an undo) cancels nothing. A void naming an unknown id is ignored.
+    """
+    items = list(events)
+    for i, e in enumerate(items):
+        if not isinstance(e, EventRecord):
+            raise ValueError(f"events[{i}]: must be an EventRecord")
+    voids = sorted((e for e in items if e.kind == "void"), key=lambda e: (e.t, e.id), reverse=True)
+    cancelled: set[str] = set()
+    for v in voids:
+        if v.id in cancelled:
+            continue
+        target = v.data.get("voids") if isinstance(v.data, Mapping) else None
+        if isinstance(target, str):
+            cancelled.add(target)
+    return [e for e in items if e.kind != "void" and e.id not in cancelled]
+
+
+def pause_intervals(
+    session_events: Iterable[EventRecord], *, started: datetime, ended: datetime | None
+) -> list[tuple[datetime, datetime]]:
+    """The paused stretches of a session, clipped to ``[started, ended]``.
+
+    A ``pause`` while already paused and a ``resume`` while not paused are ignored; a pause
+    never resumed lasts until ``ended`` (and is left open, so omitted, while ``ended`` is
+    None).
+    """
+    marks = sorted(
+        (e for e in session_events if e.kind in ("pause", "resume")), key=lambda e: (e.t, e.id)
+    )
+    out: list[tuple[datetime, datetime]] = []
+    paused_at: datetime | None = None
+    for e in marks:
+        if e.kind == "pause" and paused_at is None:
+            paused_at = max(e.t, started)
+        elif e.kind == "resume" and paused_at is not None:
+            end = e.t if ended is None else min(e.t, ended)
+            if end > paused_at:
+                out.append((paused_at, end))
+            paused_at = None
+    if paused_at is not None and ended is not None and ended > paused_at:
+        out.append((paused_at, ended))
+    return out
+
+
+def _overlap_seconds(a: datetime, b: datetime, spans: Sequence[tuple[datetime, datetime]]) -> float:
+    total = 0.0
+    for s, e in spans:
+        lo, hi = max(a, s), min(b, e)
+        if hi > lo:
+            total += (hi - lo).total_seconds()
+    return total
+
+
+def observed_minutes(
+    *, started: datetime, ended: datetime | None, session_events: Iterable[EventRecord] = ()
+) -> float | None:
+    """Observed time of a session in minutes: ``ended - started`` minus paused time.
+
+    Returns None for an open session (``ended`` None). Voided pause/resume events are
+    dropped first.
+    """
+    _check_times(started, ended)
+    if ended is None:
+        return None
+    kept = apply_voids(session_events)
+    paused = sum(
+        (e - s).total_seconds() for s, e in pause_intervals(kept, started=started, ended=ended)
+    )
+    return ((ended - started).total_seconds() - paused) / 60.0
+
+
+def _check_times(started: Any, ended: Any) -> None:
+    if not isinstance(started, datetime):
+        raise ValueError(f"started: must be a datetime, got {started!r}")
+    if ended is not None:
+        if not isinstance(ended, datetime):
+            raise ValueError(f"ended: must be a datetime or None, got {ended!r}")
+        try:
+            if ended < started:
+                raise ValueError("ended: must not be before started")
+        except TypeError:
+            raise ValueError("ended: must be timezone-aware like started") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _median(xs: Sequence[float]) -> float:
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def _mean(xs: Sequence[float]) -> float:
+    return math.fsum(xs) / len(xs)
+
+
+def _number(value: Any, where: str, *, minimum: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{where}: must be a number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{where}: must be >= {minimum}, got {value!r}")
+    return float(value)
+
+
+def _by_time(events: Iterable[EventRecord]) -> list[EventRecord]:
+    return sorted(events, key=lambda e: (e.t, e.id))
+
+
+def _percent(part: float, whole: float) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def _prompt_breakdown(records: Sequence[Mapping[str, Any]], levels: Sequence[str]) -> dict:
+    counts: dict[str, int] = dict.fromkeys(levels, 0)
+    for r in records:
+        p = r.get("prompt")
+        if isinstance(p, str):
+            counts[p] = counts.get(p, 0) + 1
+    total = len(records)
+    return {k: (100.0 * c / total if total else None) for k, c in counts.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# per measurement
+
+
+def _count_measure(
+    measurement: str,
+    events: list[EventRecord],
+    obs_min: float | None,
+    pauses: list[tuple[datetime, datetime]],
+) -> SessionMeasure:
+    taps = _by_time(e for e in events if e.kind == "count")
+    n = len(taps)
+    irts = [
+        (b.t - a.t).total_seconds()
+        for a, b in itertools.pairwise(taps)
+        if _overlap_seconds(a.t, b.t, pauses) == 0
+    ]
+    rate = n / obs_min if obs_min else None
+    details = {
+        "count": float(n),
+        "observed_minutes": obs_min,
+        "rate_per_minute": rate,
+        "irt_n": float(len(irts)),
+        "irt_mean_s": _mean(irts) if irts else None,
+        "irt_median_s": _median(irts) if irts else None,
+        "irt_min_s": min(irts) if irts else None,
+        "irt_max_s": max(irts) if irts else None,
+    }
+    value = float(n) if measurement == "frequency" else rate
+    return SessionMeasure(value, UNITS[measurement], n, details)
+
+
+def _duration_measure(
+    events: list[EventRecord],
+    started: datetime,
+    ended: datetime | None,
+    obs_min: float | None,
+    pauses: list[tuple[datetime, datetime]],
+) -> SessionMeasure:
+    open_starts: dict[Any, datetime] = {}
+    episodes: list[tuple[datetime, datetime]] = []
+    unmatched = 0
+    for e in _by_time(ev for ev in events if ev.kind in ("duration_start", "duration_stop")):
+        key = e.data.get("episode") if isinstance(e.data, Mapping) else None
+        if e.kind == "duration_start":
+            open_starts.setdefault(key, e.t)
+        elif key in open_starts:
+            episodes.append((open_starts.pop(key), e.t))
+        else:
+            unmatched += 1
+    open_left = 0
+    for t0 in open_starts.values():
+        if ended is None:
+            open_left += 1
+        else:
+            episodes.append((t0, ended))
+    secs: list[float] = []
+    for t0, t1 in episodes:
+        lo = max(t0, started)
+        hi = t1 if ended is None else min(t1, ended)
+        if hi < lo:
+            hi = lo
+        secs.append((hi - lo).total_seconds() - _overlap_seconds(lo, hi, pauses))
+    total = math.fsum(secs)
+    details = {
+        "total_duration_s": total,
+        "episodes": float(len(secs)),
+        "mean_episode_s": _mean(secs) if secs else None,
+        "median_episode_s": _median(secs) if secs else None,
+        "longest_episode_s": max(secs) if secs else None,
+        "percent_of_session": _percent(total, obs_min * 60.0) if obs_min is not None else None,
+        "observed_minutes": obs_min,
+        "open_episodes": float(open_left),
+        "closed_at_end": float(len(open_starts) - open_left),
+        "unmatched_stops": float(unmatched),
+    }
+    return SessionMeasure(total, UNITS["duration"], len(secs), details)
+
+
+def _latency_measure(events: list[EventRecord]) -> SessionMeasure:
+    xs = []
+    for e in events:
+        if e.kind == "latency":
+            data = e.data if isinstance(e.data, Mapping) else {}
+            xs.append(_number(data.get("seconds"), f"events[{e.id}].data.seconds", minimum=0))
+    details = {
+        "mean_latency_s": _mean(xs) if xs else None,
+        "median_latency_s": _median(xs) if xs else None,
+        "min_latency_s": min(xs) if xs else None,
+        "max_latency_s": max(xs) if xs else None,
+    }
+    return SessionMeasure(details["mean_latency_s"], UNITS["latency"], len(xs), details)
+
+
+def _interval_measure(
+    measurement: str, params: Mapping[str, Any], events: list[EventRecord]
+) -> SessionMeasure:
+    latest: dict[int, bool | None] = {}
+    for e in _by_time(ev for ev in events if ev.kind == "interval"):
+        data = e.data if isinstance(e.data, Mapping) else {}
+        idx = data.get("index")
+        if isinstance(idx, bool) or not isinstance(idx, int) or idx < 0:
+            raise ValueError(f"events[{e.id}].data.index: must be an integer >= 0, got {idx!r}")
+        scored = data.get("scored")
+        if scored is not None and not isinstance(scored, bool):
+            raise ValueError(f"events[{e.id}].data.scored: must be true, false or null")
+        latest[idx] = scored
+    scored_n = sum(1 for v in latest.values() if v is True)
+    unscored_n = sum(1 for v in latest.values() if v is False)
+    skipped = sum(1 for v in latest.values() if v is None)
+    observed = scored_n + unscored_n
+    planned: float | None
+    try:
+        minutes = float(params["observation_minutes"])
+        planned = float(math.floor(minutes * 60 / float(params["interval_seconds"])))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        planned = None
+    value = _percent(scored_n, observed)
+    details = {
+        "percent_of_intervals": value,
+        "intervals_scored": float(scored_n),
+        "intervals_unscored": float(unscored_n),
+        "intervals_skipped": float(skipped),
+        "intervals_observed": float(observed),
+        "intervals_planned": planned,
+    }
+    return SessionMeasure(value, UNITS[measurement], observed, details)
+
+
+def _result(data: Mapping[str, Any], e: EventRecord) -> str:
+    result = data.get("result")
+    if result not in ("correct", "incorrect", "no_response"):
+        raise ValueError(
+            f"events[{e.id}].data.result: must be correct, incorrect or no_response, got {result!r}"
+        )
+    return result
+
+
+def _levels(params: Mapping[str, Any], default: Sequence[str]) -> list[str]:
+    levels = params.get("prompt_levels") if isinstance(params, Mapping) else None
+    if isinstance(levels, Sequence) and not isinstance(levels, str):
+        return [str(x) for x in levels]
+    return list(default)
+
+
+def _dtt_measure(params: Mapping[str, Any], events: list[EventRecord]) -> SessionMeasure:
+    trials = []
+    for e in events:
+        if e.kind == "trial":
+            data = e.data if isinstance(e.data, Mapping) else {}
+            _result(data, e)
+            trials.append(data)
+    n = len(trials)
+    indep = sum(1 for d in trials if d["result"] == "correct" and d.get("prompt") == "independent")
+    any_correct = sum(1 for d in trials if d["result"] == "correct")
+    details = {
+        "trials": float(n),
+        "independent_correct": float(indep),
+        "percent_independent_correct": _percent(indep, n),
+        "correct_any_prompt": float(any_correct),
+        "percent_correct_any_prompt": _percent(any_correct, n),
+        "incorrect": float(sum(1 for d in trials if d["result"] == "incorrect")),
+        "no_response": float(sum(1 for d in trials if d["result"] == "no_response")),
+        "percent_by_prompt": MappingProxyType(
+            _prompt_breakdown(trials, _levels(params, ["independent"]))
+        ),
+    }
+    return SessionMeasure(details["percent_independent_correct"], UNITS["dtt"], n, details)
+
+
+def _task_analysis_measure(params: Mapping[str, Any], events: list[EventRecord]) -> SessionMeasure:
+    latest: dict[int, Mapping[str, Any]] = {}
+    for e in _by_time(ev for ev in events if ev.kind == "step"):
+        data = e.data if isinstance(e.data, Mapping) else {}
+        idx = data.get("step")
+        if isinstance(idx, bool) or not isinstance(idx, int) or idx < 0:
+            raise ValueError(f"events[{e.id}].data.step: must be an integer >= 0, got {idx!r}")
+        _result(data, e)
+        latest[idx] = data
+    steps = list(latest.values())
+    n = len(steps)
+    indep = sum(1 for d in steps if d["result"] == "correct" and d.get("prompt") == "independent")
+    planned = params.get("steps") if isinstance(params, Mapping) else None
+    total = len(planned) if isinstance(planned, Sequence) and not isinstance(planned, str) else None
+    details = {
+        "steps_scored": float(n),
+        "steps_independent": float(indep),
+        "steps_total": None if total is None else float(total),
+        "percent_independent": _percent(indep, n),
+        "percent_of_all_steps": _percent(indep, total) if total else None,
+        "percent_by_prompt": MappingProxyType(
+            _prompt_breakdown(
+                steps, _levels(params, ["independent", "gestural", "model", "physical"])
+            )
+        ),
+    }
+    return SessionMeasure(details["percent_independent"], UNITS["task_analysis"], n, details)
+
+
+def _rating_measure(events: list[EventRecord]) -> SessionMeasure:
+    xs = []
+    for e in events:
+        if e.kind == "rating":
+            data = e.data if isinstance(e.data, Mapping) else {}
+            xs.append(_number(data.get("value"), f"events[{e.id}].data.value"))
+    details = {
+        "mean_rating": _mean(xs) if xs else None,
+        "median_rating": _median(xs) if xs else None,
+        "min_rating": min(xs) if xs else None,
+        "max_rating": max(xs) if xs else None,
+    }
+    return SessionMeasure(details["mean_rating"], UNITS["rating"], len(xs), details)
+
+
+def _abc_measure(events: list[EventRecord]) -> SessionMeasure:
+    records = [e for e in events if e.kind == "abc"]
+    by_behavior: dict[str, float] = {}
+    for e in records:
+        b = e.data.get("behavior") if isinstance(e.data, Mapping) else None
+        if isinstance(b, str) and b.strip():
+            by_behavior[b.strip()] = by_behavior.get(b.strip(), 0.0) + 1.0
+    details = {
+        "records": float(len(records)),
+        "by_behavior": MappingProxyType(dict(sorted(by_behavior.items()))),
+    }
+    return SessionMeasure(float(len(records)), UNITS["abc"], len(records), details)
+
+
+# ---------------------------------------------------------------------------------------------
+# entry points
+
+
+def measure_session(
+    measurement: str,
+    params: Mapping[str, Any],
+    events: Sequence[EventRecord],
+    *,
+    started: datetime,
+    ended: datetime | None,
+    tracked: bool = True,
+    session_events: Sequence[EventRecord] = (),
+) -> SessionMeasure | None:
+    """One target's value for one session.
+
+    Parameters
+    ----------
+    measurement : str
+        The target's measurement type (one of :data:`MEASUREMENTS`).
+    params : Mapping
+        The target's measurement parameters (``interval_seconds``, ``prompt_levels``,
+        ``steps``...); only used for details.
+    events : sequence of EventRecord
+        The target's events in the session, any order (may include ``void`` and ``note``).
+    started, ended : datetime
+        Session start and end (``ended`` None while the session is open).
+    tracked : bool, optional
+        Whether the target was part of the session (in the session's ``target_ids``).
+    session_events : sequence of EventRecord, optional
+        The session-level events: ``pause``/``resume`` and ``void`` events (other kinds are
+        ignored).
+
+    Returns
+    -------
+    SessionMeasure or None
+        None when the target was not tracked and has no events (no value, not 0).
+
+    Raises
+    ------
+    ValueError
+        Unknown measurement, bad times, or an event payload that breaks docs/api.md.
+
+    See the module docstring for the conventions on voids, pauses, open episodes, skipped
+    intervals and prompt levels.
+    """
+    unit_for(measurement)
+    _check_times(started, ended)
+    evs = list(events)
+    sevs = list(session_events)
+    for name, group in (("events", evs), ("session_events", sevs)):
+        for i, e in enumerate(group):
+            if not isinstance(e, EventRecord):
+                raise ValueError(f"{name}[{i}]: must be an EventRecord, got {type(e).__name__}")
+    kept_ids = {e.id for e in apply_voids(evs + sevs)}
+    target_events = [e for e in evs if e.id in kept_ids and e.kind not in ("void", "note")]
+    session_kept = [e for e in sevs if e.id in kept_ids]
+    if not tracked and not target_events:
+        return None
+    params = params if isinstance(params, Mapping) else {}
+    pauses = pause_intervals(session_kept, started=started, ended=ended)
+    obs_min = None
+    if ended is not None:
+        paused = sum((e - s).total_seconds() for s, e in pauses)
+        obs_min = ((ended - started).total_seconds() - paused) / 60.0
+
+    if measurement in ("frequency", "rate"):
+        return _count_measure(measurement, target_events, obs_min, pauses)
+    if measurement == "duration":
+        return _duration_measure(target_events, started, ended, obs_min, pauses)
+    if measurement == "latency":
+        return _latency_measure(target_events)
+    if measurement in _INTERVAL:
+        return _interval_measure(measurement, params, target_events)
+    if measurement == "dtt":
+        return _dtt_measure(params, target_events)
+    if measurement == "task_analysis":
+        return _task_analysis_measure(params, target_events)
+    if measurement == "rating":
+        return _rating_measure(target_events)
+    return _abc_measure(target_events)
+
+
+def measure_fidelity(session_events: Sequence[EventRecord]) -> SessionMeasure | None:
+    """Treatment fidelity of a fidelity session from its ``fidelity`` events.
+
+    Parameters
+    ----------
+    session_events : sequence of EventRecord
+        The session-level events; ``fidelity`` events carry ``{"step", "opportunity",
+        "value"}`` with value true, false or null (not applicable). Voids are applied; for a
+        cell recorded twice the later record counts.
+
+    Returns
+    -------
+    SessionMeasure or None
+        ``value`` = individual-component fidelity (correct / applicable step-opportunities
+        * 100), with the all-or-nothing by-trial and by-component figures in ``details``;
+        None when there is no fidelity event. A step not recorded on an opportunity is
+        treated as not applicable.
+    """
+    kept = apply_voids(session_events)
+    cells: dict[tuple[int, int], bool | None] = {}
+    for e in _by_time(ev for ev in kept if ev.kind == "fidelity"):
+        data = e.data if isinstance(e.data, Mapping) else {}
+        step, opp, val = data.get("step"), data.get("opportunity", 0), data.get("value")
+        for name, v in (("step", step), ("opportunity", opp)):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"events[{e.id}].data.{name}: must be an integer >= 0")
+        if val is not None and not isinstance(val, bool):
+            raise ValueError(f"events[{e.id}].data.value: must be true, false or null")
+        cells[(opp, step)] = val
+    if not cells:
+        return None
+    opps = sorted({o for o, _ in cells})
+    steps = sorted({s for _, s in cells})
+    matrix = [[cells.get((o, s)) for s in steps] for o in opps]
+    applicable = sum(1 for row in matrix for c in row if c is not None)
+    details = {
+        "opportunities": float(len(opps)),
+        "steps": float(len(steps)),
+        "percent_individual_component": fidelity_individual_component(matrix),
+        "percent_all_or_nothing_by_trial": fidelity_all_or_nothing_by_trial(matrix),
+        "percent_all_or_nothing_by_component": fidelity_all_or_nothing_by_component(matrix),
+    }
+    return SessionMeasure(
+        details["percent_individual_component"], FIDELITY_UNIT, applicable, details
+    )

@@ -1,0 +1,160 @@
+"""Events per second through POST /api/v1/sync against raw sqlite3.executemany, same run.
+
+Both sides write the same rows, in 500-event batches, one commit per batch, to durable SQLite
+files with the same settings (WAL, synchronous=FULL, foreign keys on). The API side goes
+through the whole stack: HTTP request (Flask test client), authentication, JSON parsing,
+per-event validation, permission checks, duplicate detection, insert and audit. The ratio
+(API rate / raw rate) is the figure that matters; absolute rates vary with the machine.
+Target: 0.5 or better.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bdc import create_app  # noqa: E402
+from bdc.extensions import db  # noqa: E402
+from bdc.models import Assignment, Client, Target  # noqa: E402
+from bdc.services import accounts  # noqa: E402
+
+BATCH = 500
+
+
+def make_batches(session_id: str, target_id: str, total: int) -> list[list[dict]]:
+    start = datetime(2026, 11, 2, 15, tzinfo=UTC)
+    events = [
+        {
+            "id": str(uuid.uuid4()),
+            "session_id": session_id,
+            "target_id": target_id,
+            "kind": "count",
+            "t": (start + timedelta(milliseconds=250 * i)).isoformat(),
+            "data": {},
+        }
+        for i in range(total)
+    ]
+    return [events[i : i + BATCH] for i in range(0, total, BATCH)]
+
+
+def setup_app(folder: Path):
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{folder / 'api.db'}", "ENV": "bench", "SECRET_KEY": "bench"}
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        tech = accounts.create_user(username="tech", password="bench-password", role="technician")
+        client = Client(code="B-1", name="Bench")
+        db.session.add(client)
+        db.session.flush()
+        db.session.add(Assignment(user_id=tech.id, client_id=client.id))
+        target = Target(client_id=client.id, name="taps", measurement="frequency", params={})
+        db.session.add(target)
+        db.session.commit()
+        return app, tech.id, client.id, target.id
+
+
+def run_api(app, client_id: str, batches: list[list[dict]], session_id: str) -> float:
+    http = app.test_client(use_cookies=False)
+    token = http.post(
+        "/api/v1/auth/login", json={"username": "tech", "password": "bench-password"}
+    ).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    session = {"id": session_id, "client_id": client_id, "started_at": "2026-11-02T15:00:00Z"}
+    http.post("/api/v1/sync", json={"sessions": [session]}, headers=headers)
+    bodies = [json.dumps({"events": batch}) for batch in batches]
+    started = time.perf_counter()
+    for body in bodies:
+        answer = http.post(
+            "/api/v1/sync", data=body, headers=headers, content_type="application/json"
+        )
+        assert answer.status_code == 200 and not answer.get_json()["rejected"], answer.get_json()
+    return time.perf_counter() - started
+
+
+def run_raw(folder: Path, user_id: str, batches: list[list[dict]], schema_from: Path) -> float:
+    """The floor: the same rows straight into the same table with sqlite3.executemany."""
+    path = folder / "raw.db"
+    source = sqlite3.connect(schema_from)
+    tables = [
+        row[0]
+        for row in source.execute(
+            "select sql from sqlite_master where type in ('table','index') and sql is not null"
+        )
+    ]
+    source.close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=OFF"):
+        raw.execute(f"PRAGMA {pragma}")
+    for statement in tables:
+        raw.execute(statement)
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    rows = [
+        [
+            (
+                e["id"],
+                e["session_id"],
+                e["target_id"],
+                e["kind"],
+                datetime.fromisoformat(e["t"]).replace(tzinfo=None).isoformat(sep=" "),
+                json.dumps(e["data"]),
+                now,
+                user_id,
+            )
+            for e in batch
+        ]
+        for batch in batches
+    ]
+    sql = (
+        "insert into events (id, session_id, target_id, kind, t, data, received_at, "
+        "recorded_by) values (?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    started = time.perf_counter()
+    for batch in rows:
+        raw.execute("begin")
+        raw.executemany(sql, batch)
+        raw.execute("commit")
+    elapsed = time.perf_counter() - started
+    raw.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3, help="best of N for each side")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        api_seconds, raw_seconds = [], []
+        for round_ in range(args.rounds):
+            folder = Path(tmp) / f"round{round_}"
+            folder.mkdir()
+            app, user_id, client_id, target_id = setup_app(folder)
+            session_id = str(uuid.uuid4())
+            batches = make_batches(session_id, target_id, args.events)
+            with app.app_context():
+                api_seconds.append(run_api(app, client_id, batches, session_id))
+                db.engine.dispose()
+            raw_seconds.append(run_raw(folder, user_id, batches, folder / "api.db"))
+    api_rate = args.events / min(api_seconds)
+    raw_rate = args.events / min(raw_seconds)
+    print(f"events: {args.events} in batches of {BATCH}, best of {args.rounds}")
+    print(f"POST /api/v1/sync      {api_rate:12,.0f} events/s")
+    print(f"sqlite3.executemany    {raw_rate:12,.0f} events/s")
+    print(f"ratio (api / raw)      {api_rate / raw_rate:12.2f}   target >= 0.50")
+
+
+if __name__ == "__main__":
+    main()
