@@ -472,9 +472,7 @@ def _dtt_measure(params: Mapping[str, Any], events: list[EventRecord]) -> Sessio
         "percent_correct_any_prompt": _percent(any_correct, n),
         "incorrect": float(sum(1 for d in trials if d["result"] == "incorrect")),
         "no_response": float(sum(1 for d in trials if d["result"] == "no_response")),
-        "percent_by_prompt": MappingProxyType(
-            _prompt_breakdown(trials, _levels(params, ["independent"]))
-        ),
+        "percent_by_prompt": _prompt_breakdown(trials, _levels(params, ["independent"])),
     }
     return SessionMeasure(details["percent_independent_correct"], UNITS["dtt"], n, details)
 
@@ -499,10 +497,8 @@ def _task_analysis_measure(params: Mapping[str, Any], events: list[EventRecord])
         "steps_total": None if total is None else float(total),
         "percent_independent": _percent(indep, n),
         "percent_of_all_steps": _percent(indep, total) if total else None,
-        "percent_by_prompt": MappingProxyType(
-            _prompt_breakdown(
-                steps, _levels(params, ["independent", "gestural", "model", "physical"])
-            )
+        "percent_by_prompt": _prompt_breakdown(
+            steps, _levels(params, ["independent", "gestural", "model", "physical"])
         ),
     }
     return SessionMeasure(details["percent_independent"], UNITS["task_analysis"], n, details)
@@ -532,7 +528,7 @@ def _abc_measure(events: list[EventRecord]) -> SessionMeasure:
             by_behavior[b.strip()] = by_behavior.get(b.strip(), 0.0) + 1.0
     details = {
         "records": float(len(records)),
-        "by_behavior": MappingProxyType(dict(sorted(by_behavior.items()))),
+        "by_behavior": dict(sorted(by_behavior.items())),
     }
     return SessionMeasure(float(len(records)), UNITS["abc"], len(records), details)
 

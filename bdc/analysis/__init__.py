@@ -1,0 +1,207 @@
+"""bdc.analysis: the numbers behind graphs, IOA, fidelity, mastery and FBA reports.
+
+A pure library in the shape of ``scipy.stats``: sequences or arrays in, a number or a small
+frozen dataclass out; options are keyword-only; no Flask, no database, no I/O (only the
+standard library, numpy and scipy). Every function's docstring gives its formula, its
+conventions for zeros, ties and empty input, and a reference. Percentages are on 0-100,
+results are unrounded, bad input raises ``ValueError`` naming the parameter, and an undefined
+result (0/0) is ``None``.
+
+Where the reference tools disagree, each convention is offered under its own name and the
+SingleCaseES / Cooper one is the default; docs/analysis.md maps every public name to the
+definition it implements.
+
+Submodules
+----------
+ioa        interobserver agreement, interval binning of event streams, session pairing
+overlap    NAP, PND, PEM, PAND, IRD, Tau, Tau-U (and the scan variants), Tau-BC, Glass's delta
+trend      OLS, split-middle and Theil-Sen trend lines; celeration
+level      phase summaries (level, variability, trend) and change in level
+fidelity   treatment-integrity percentages
+mastery    DTT percent correct and mastery criteria
+fba        ABC conditional probabilities, scatterplot matrix, functional-analysis summary
+"""
+
+from bdc.analysis.fba import (
+    DEFAULT_CONSEQUENCE_FUNCTIONS,
+    DEFAULT_FA_CONDITION_FUNCTIONS,
+    FUNCTIONS,
+    ABCSummary,
+    ConditionSummary,
+    FunctionalAnalysisSummary,
+    FunctionEstimate,
+    ScatterplotMatrix,
+    abc_conditional_probabilities,
+    functional_analysis_summary,
+    likely_function,
+    p_behavior_given_antecedent,
+    p_consequence_given_behavior,
+    scatterplot_matrix,
+)
+from bdc.analysis.fidelity import (
+    fidelity_all_or_nothing_by_component,
+    fidelity_all_or_nothing_by_trial,
+    fidelity_individual_component,
+    fidelity_percent,
+)
+from bdc.analysis.ioa import (
+    IntervalCounts,
+    IOACoverage,
+    IOAPair,
+    IOARecord,
+    bin_event_counts,
+    cohen_kappa,
+    ioa_caseload_summary,
+    ioa_exact_count_per_interval,
+    ioa_interval_by_interval,
+    ioa_mean_count_per_interval,
+    ioa_mean_duration_per_occurrence,
+    ioa_scored_interval,
+    ioa_total_count,
+    ioa_total_duration,
+    ioa_trial_by_trial,
+    ioa_unscored_interval,
+    pair_ioa_sessions,
+    paired_interval_counts,
+)
+from bdc.analysis.level import (
+    LevelChange,
+    PhaseSummary,
+    level_change,
+    phase_summaries,
+    phase_summary,
+)
+from bdc.analysis.mastery import (
+    CORRECT_LABELS,
+    MasteryResult,
+    MasterySession,
+    dtt_percent_correct,
+    evaluate_mastery,
+    mastery_met,
+    sessions_to_mastery,
+)
+from bdc.analysis.overlap import (
+    glass_delta,
+    ird,
+    kendall_tau_b,
+    nap,
+    pand,
+    pand_scan_sort,
+    pem,
+    pem_strict,
+    pem_ties_half,
+    pnd,
+    smd_glass_delta,
+    tau,
+    tau_a_vs_b_scan_complete,
+    tau_bc,
+    tau_bc_kendall,
+    tau_trend,
+    tau_trend_tau_b,
+    tau_u,
+    tau_u_a_vs_b_minus_trend_a,
+    tau_u_a_vs_b_minus_trend_a_scan_complete,
+    tau_u_a_vs_b_minus_trend_a_scan_tarlow,
+    tau_u_a_vs_b_plus_trend_b,
+    tau_u_a_vs_b_plus_trend_b_minus_trend_a,
+    tau_u_a_vs_b_plus_trend_b_minus_trend_a_scan_complete,
+    tau_u_a_vs_b_plus_trend_b_scan_complete,
+    theil_sen_line,
+)
+from bdc.analysis.trend import (
+    TREND_METHODS,
+    CelerationFit,
+    TrendLine,
+    celeration,
+    celeration_fit,
+    ols_slope,
+    split_middle_slope,
+    theil_sen_slope,
+    trend_line,
+)
+
+__all__ = [
+    "CORRECT_LABELS",
+    "DEFAULT_CONSEQUENCE_FUNCTIONS",
+    "DEFAULT_FA_CONDITION_FUNCTIONS",
+    "FUNCTIONS",
+    "TREND_METHODS",
+    "ABCSummary",
+    "CelerationFit",
+    "ConditionSummary",
+    "FunctionEstimate",
+    "FunctionalAnalysisSummary",
+    "IOACoverage",
+    "IOAPair",
+    "IOARecord",
+    "IntervalCounts",
+    "LevelChange",
+    "MasteryResult",
+    "MasterySession",
+    "PhaseSummary",
+    "ScatterplotMatrix",
+    "TrendLine",
+    "abc_conditional_probabilities",
+    "bin_event_counts",
+    "celeration",
+    "celeration_fit",
+    "cohen_kappa",
+    "dtt_percent_correct",
+    "evaluate_mastery",
+    "fidelity_all_or_nothing_by_component",
+    "fidelity_all_or_nothing_by_trial",
+    "fidelity_individual_component",
+    "fidelity_percent",
+    "functional_analysis_summary",
+    "glass_delta",
+    "ioa_caseload_summary",
+    "ioa_exact_count_per_interval",
+    "ioa_interval_by_interval",
+    "ioa_mean_count_per_interval",
+    "ioa_mean_duration_per_occurrence",
+    "ioa_scored_interval",
+    "ioa_total_count",
+    "ioa_total_duration",
+    "ioa_trial_by_trial",
+    "ioa_unscored_interval",
+    "ird",
+    "kendall_tau_b",
+    "level_change",
+    "likely_function",
+    "mastery_met",
+    "nap",
+    "ols_slope",
+    "p_behavior_given_antecedent",
+    "p_consequence_given_behavior",
+    "pair_ioa_sessions",
+    "paired_interval_counts",
+    "pand",
+    "pand_scan_sort",
+    "pem",
+    "pem_strict",
+    "pem_ties_half",
+    "phase_summaries",
+    "phase_summary",
+    "pnd",
+    "scatterplot_matrix",
+    "sessions_to_mastery",
+    "smd_glass_delta",
+    "split_middle_slope",
+    "tau",
+    "tau_a_vs_b_scan_complete",
+    "tau_bc",
+    "tau_bc_kendall",
+    "tau_trend",
+    "tau_trend_tau_b",
+    "tau_u",
+    "tau_u_a_vs_b_minus_trend_a",
+    "tau_u_a_vs_b_minus_trend_a_scan_complete",
+    "tau_u_a_vs_b_minus_trend_a_scan_tarlow",
+    "tau_u_a_vs_b_plus_trend_b",
+    "tau_u_a_vs_b_plus_trend_b_minus_trend_a",
+    "tau_u_a_vs_b_plus_trend_b_minus_trend_a_scan_complete",
+    "tau_u_a_vs_b_plus_trend_b_scan_complete",
+    "theil_sen_line",
+    "theil_sen_slope",
+    "trend_line",
+]
