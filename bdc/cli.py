@@ -121,3 +121,32 @@ def serve(host: str, port: int, workers: int) -> None:
             "bdc:create_app()",
         ],
     )
+
+
+@main.group("protocols")
+def protocols() -> None:
+    """The protocol library (protocols/): measurement procedures, plan templates, IOA."""
+
+
+@protocols.command("check")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The library folder (default: $BDC_PROTOCOLS_DIR or the repository's protocols/).",
+)
+@click.pass_context
+def protocols_check(ctx: click.Context, root: Path | None) -> None:
+    """Validate every protocol, the lock of published versions and version numbering.
+
+    Prints each problem and exits 1 when there is any; prints "N protocols OK" otherwise.
+    """
+    from bdc.protocols import check_library, load_library
+
+    problems = check_library(root)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        ctx.exit(1)
+    click.echo(f"{len(load_library(root))} protocols OK")

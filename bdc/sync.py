@@ -44,6 +44,7 @@ from bdc.models import (
 )
 from bdc.models.base import utcnow
 from bdc.models.bulk import insert_many
+from bdc.services import mastery
 
 EVENT_FIELDS = frozenset({"id", "session_id", "target_id", "kind", "t", "data"})
 
@@ -258,6 +259,7 @@ class _Batch:
         self.result = SyncResult()
         self.sessions: dict[str, Session] = {}
         self.clients_touched: set[str] = set()
+        self.touched_targets: set[str] = set()  # targets with new events: mastery re-checked
 
     def sessions_in(self, items: list) -> None:
         loaded = [(item, _load(SyncSessionSchema(), item)) for item in items]
@@ -366,6 +368,7 @@ class _Batch:
                 rows.append(row)
                 scope.event_sessions[row["id"]] = row["session_id"]
             self.result.accepted.append(row["id"] if row else str(item["id"]).lower())
+        self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
         if rows:
             db.session.flush()  # sessions first: events reference them
             insert_many(
@@ -436,6 +439,7 @@ def ingest(user: User, batch: Mapping[str, list]) -> SyncResult:
     work.phases_in(batch.get("phases") or [])
     work.events_in(batch.get("events") or [])
     work.incidents_in(batch.get("incidents") or [])
+    mastery.evaluate_targets(work.touched_targets)
     audit.record_many(
         "sync",
         "session",

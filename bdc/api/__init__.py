@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bdc.api import audit, auth, clients, sessions, targets, users
+from bdc.api import analysis, audit, auth, clients, incidents, quality, sessions, targets, users
 
 BLUEPRINTS = (auth.blp, users.blp, clients.blp, targets.blp, sessions.blp, audit.blp)
+BLUEPRINTS += (analysis.blp,)
+BLUEPRINTS += (quality.blp, incidents.blp)
 
 
 def register(api) -> None:

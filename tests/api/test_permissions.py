@@ -11,10 +11,10 @@ import re
 import pytest
 
 from bdc.extensions import db
-from bdc.models import Assignment, Event, Phase, Session
+from bdc.models import Assignment, Event, Incident, Phase, Session
 from bdc.models.base import utcnow
 
-SCOPED = re.compile(r"<(client_id|target_id|plan_id|session_id)>")
+SCOPED = re.compile(r"<(client_id|target_id|plan_id|session_id|incident_id)>")
 
 BODIES = {
     ("/api/v1/clients/<client_id>", "PATCH"): {"name": "Renamed"},
@@ -28,6 +28,14 @@ BODIES = {
         "start_date": "2026-01-05",
     },
     ("/api/v1/plans/<plan_id>", "PUT"): {"function": "escape", "checklist": ["a", "b"]},
+    # clinical programming and quality (bdc/api/quality.py, bdc/api/incidents.py)
+    ("/api/v1/clients/<client_id>/targets/from-protocol", "POST"): {
+        "protocol_id": "aggression-frequency"
+    },
+    ("/api/v1/clients/<client_id>/plans/from-protocol", "POST"): {"protocol_id": "fct-escape"},
+    ("/api/v1/targets/<target_id>/criterion-review", "POST"): {},
+    ("/api/v1/incidents/<incident_id>/sign-off", "POST"): {},
+    ("/api/v1/incidents/<incident_id>/amendments", "POST"): {"description": "Corrected."},
 }
 
 
@@ -60,6 +68,10 @@ def world(make):
             recorded_by=bcba.id,
         )
     )
+    incident = Incident(
+        client_id=client.id, reported_by=bcba.id, occurred_at=utcnow(), type="elopement"
+    )
+    db.session.add(incident)
     db.session.commit()
     ids = {
         "client_id": client.id,
@@ -68,6 +80,8 @@ def world(make):
         "session_id": session.id,
         "user_id": bcba.id,
         "staff_id": bcba.id,
+        "incident_id": incident.id,
+        "protocol_id": "aggression-frequency",
     }
     return ids
 

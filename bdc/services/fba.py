@@ -1,0 +1,284 @@
+"""Functional behavior assessment figures for one client.
+
+Three views, each from the client's **primary** observation sessions (a reliability observer
+records the same behavior a second time), with voids applied:
+
+- **ABC**: conditional probabilities over the ABC records of the client's ``abc`` targets and
+  the function their consequences suggest (:func:`bdc.analysis.abc_conditional_probabilities`,
+  :func:`bdc.analysis.likely_function`), overall and per behavior. Descriptive data show
+  correlation, not function: a hypothesis to test.
+- **Scatterplot**: counts of problem behavior per time-of-day bin and date
+  (:func:`bdc.analysis.scatterplot_matrix`), in the time zone asked for. Problem behavior =
+  the count events of ``frequency``/``rate`` targets and the records of ``abc`` targets whose
+  direction is ``decrease`` (or the one target asked for). Every day with a primary session
+  that tracked one of them is a column, and ``observed`` marks the cells a session covered,
+  so a 0 that was observed differs from a cell nobody watched.
+- **Functional analysis**: for every target with phases of kind ``condition`` (labels such as
+  attention, escape/demand, tangible, alone, play), the session values grouped by condition
+  label and judged against the control condition (``play`` unless asked otherwise) by
+  :func:`bdc.analysis.functional_analysis_summary`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from flask_smorest import abort
+from sqlalchemy import select
+
+from bdc import analysis, audit
+from bdc.extensions import db
+from bdc.measures import EventRecord, apply_voids, unit_for
+from bdc.models import Client, Target
+from bdc.services import series
+
+__all__ = ["COUNTED", "client_fba"]
+
+COUNTED = frozenset({"frequency", "rate", "abc"})
+CAUTION = (
+    "Descriptive (ABC) data show which events go together, not why behavior occurs; "
+    "treat the suggested function as a hypothesis to test (Thompson & Iwata 2007)."
+)
+
+
+def client_fba(
+    client: Client,
+    *,
+    target_id: str | None = None,
+    bin_minutes: float = 30,
+    tz: tzinfo = UTC,
+    control: str = "play",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict[str, Any]:
+    """The three FBA views of ``client`` (see the module docstring)."""
+    targets = list(
+        db.session.scalars(
+            select(Target).where(Target.client_id == client.id).order_by(Target.name, Target.id)
+        )
+    )
+    if target_id is not None:
+        targets = [t for t in targets if t.id == target_id]
+        if not targets:
+            abort(404, message="No such target.")
+    abc_targets = [t for t in targets if t.measurement == "abc"]
+    problem = [
+        t
+        for t in targets
+        if t.measurement in COUNTED and (target_id is not None or t.direction == "decrease")
+    ]
+    fa_targets = [t for t in targets if any(p.kind == "condition" for p in t.phases)]
+    wanted = {t.id for t in (*abc_targets, *problem, *fa_targets)}
+    recs = series.load_client(
+        client.id, target_ids=sorted(wanted), date_from=date_from, date_to=date_to
+    )
+    kept = _kept_events(recs)
+    audit.record(
+        "read",
+        "fba",
+        client_id=client.id,
+        detail={"target_id": target_id} if target_id else None,
+    )
+    return {
+        "client_id": client.id,
+        "date_from": date_from,
+        "date_to": date_to,
+        "abc": _abc(abc_targets, kept),
+        "scatterplot": _scatterplot(problem, recs, kept, bin_minutes, tz),
+        "functional_analyses": [_fa(t, recs, control) for t in fa_targets],
+    }
+
+
+def _kept_events(recs: series.ClientRecords) -> dict[str, list[EventRecord]]:
+    """Primary session id -> its events after voids (notes dropped)."""
+    primary = {s.id for s in recs.sessions if s.role == "primary"}
+    events: dict[str, list[EventRecord]] = {sid: [] for sid in primary}
+    for groups in (recs.by_target, recs.session_level):
+        for key, rows in groups.items():
+            sid = key[0] if isinstance(key, tuple) else key
+            if sid in primary:
+                events[sid] += series.records_of(rows, recs)
+    return {
+        sid: [e for e in apply_voids(items) if e.kind != "note"] for sid, items in events.items()
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# ABC
+
+
+def _function(estimate: analysis.FunctionEstimate) -> dict[str, Any]:
+    return {
+        "function": estimate.function,
+        "candidates": list(estimate.candidates),
+        "proportions": dict(estimate.proportions),
+        "n_records": estimate.n_records,
+        "n_unmapped": estimate.n_unmapped,
+    }
+
+
+def _abc(targets: Sequence[Target], kept: dict[str, list[EventRecord]]) -> dict | None:
+    if not targets:
+        return None
+    ids = {t.id for t in targets}
+    records = [
+        dict(e.data)
+        for events in kept.values()
+        for e in events
+        if e.kind == "abc" and e.target_id in ids
+    ]
+    summary = analysis.abc_conditional_probabilities(records)
+    return {
+        "target_ids": sorted(ids),
+        "n": summary.n,
+        "antecedents": dict(summary.antecedents),
+        "behaviors": dict(summary.behaviors),
+        "consequences": dict(summary.consequences),
+        "p_behavior_given_antecedent": series.plain(summary.p_behavior_given_antecedent),
+        "p_consequence_given_behavior": series.plain(summary.p_consequence_given_behavior),
+        "likely_function": _function(analysis.likely_function(records)),
+        "by_behavior": [
+            {"behavior": b, **_function(analysis.likely_function(records, behavior=b))}
+            for b in summary.behaviors
+        ],
+        "caution": CAUTION,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# scatterplot
+
+
+def _scatterplot(
+    targets: Sequence[Target],
+    recs: series.ClientRecords,
+    kept: dict[str, list[EventRecord]],
+    bin_minutes: float,
+    tz: tzinfo,
+) -> dict[str, Any] | None:
+    if not targets:
+        return None
+    ids = {t.id for t in targets}
+    kinds = {"count", "abc"}
+    sessions = [
+        s
+        for s in recs.sessions
+        if s.role == "primary"
+        and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
+    ]
+    times = [
+        e.t for s in sessions for e in kept.get(s.id, ()) if e.target_id in ids and e.kind in kinds
+    ]
+    days = sorted({s.started_at.astimezone(tz).date() for s in sessions})
+    matrix = analysis.scatterplot_matrix(times, bin_minutes=bin_minutes, dates=days, tz=tz)
+    return {
+        "target_ids": sorted(ids),
+        "time_zone": str(tz),
+        "bin_minutes": matrix.bin_minutes,
+        "dates": list(matrix.dates),
+        "bin_starts": [b.strftime("%H:%M:%S") for b in matrix.bin_starts],
+        "counts": [list(row) for row in matrix.counts],
+        "observed": _observed(sessions, matrix, tz),
+        "events": len(times),
+    }
+
+
+def _observed(sessions, matrix: analysis.ScatterplotMatrix, tz: tzinfo) -> list[list[bool]]:
+    """Which cells (time bin x date) a primary session covered at least in part."""
+    column = {d: j for j, d in enumerate(matrix.dates)}
+    width = matrix.bin_minutes
+    rows = len(matrix.bin_starts)
+    grid = [[False] * len(matrix.dates) for _ in range(rows)]
+    for s in sessions:
+        start = s.started_at.astimezone(tz)
+        end = (s.ended_at or s.started_at).astimezone(tz)
+        day = start.date()
+        while day <= end.date():
+            midnight = datetime.combine(day, datetime.min.time(), tzinfo=start.tzinfo)
+            lo = max((start - midnight).total_seconds() / 60, 0.0)
+            hi = min((end - midnight).total_seconds() / 60, 1440.0)
+            j = column.get(day)
+            if j is not None and hi >= lo:
+                first = int(lo // width)
+                last = min(rows - 1, max(first, math.ceil(hi / width) - 1))
+                for k in range(first, last + 1):
+                    grid[k][j] = True
+            day += timedelta(days=1)
+    return grid
+
+
+# ---------------------------------------------------------------------------------------------
+# functional analysis
+
+
+def _fa(target: Target, recs: series.ClientRecords, control: str) -> dict[str, Any]:
+    values = [v for v in series.values_from(target, recs, details=False) if v.phase_kind]
+    conditions: dict[str, list[float]] = {}
+    for v in values:
+        if v.phase_kind == "condition":
+            conditions.setdefault(v.phase_label.strip(), []).append(v.value)
+    answer: dict[str, Any] = {
+        "target_id": target.id,
+        "measurement": target.measurement,
+        "unit": unit_for(target.measurement),
+        "control": None,
+        "upper_criterion": None,
+        "lower_criterion": None,
+        "conditions": [],
+        "elevated": [],
+        "functions": [],
+        "note": None,
+    }
+    if not conditions:
+        answer["note"] = "no session under a condition phase"
+        return answer
+    label = next((c for c in conditions if c.lower() == control.strip().lower()), None)
+    if label is None:
+        answer["note"] = f"no {control!r} (control) condition: nothing can be judged elevated"
+        answer["conditions"] = [
+            _condition_stats(name, ys) for name, ys in sorted(conditions.items())
+        ]
+        return answer
+    summary = analysis.functional_analysis_summary(conditions, control=label)
+    answer.update(
+        control=summary.control,
+        upper_criterion=summary.upper_criterion,
+        lower_criterion=summary.lower_criterion,
+        conditions=[
+            {
+                "condition": c.condition,
+                "n": c.n,
+                "mean": c.mean,
+                "median": c.median,
+                "min": c.minimum,
+                "max": c.maximum,
+                "points_above": c.points_above,
+                "points_below": c.points_below,
+                "elevated": c.elevated,
+            }
+            for c in summary.conditions
+        ],
+        elevated=list(summary.elevated),
+        functions=list(summary.functions),
+    )
+    if summary.upper_criterion is None:
+        answer["note"] = "the control condition needs at least 2 sessions for criterion lines"
+    return answer
+
+
+def _condition_stats(name: str, ys: Sequence[float]) -> dict[str, Any]:
+    stats = analysis.phase_summary(ys)
+    return {
+        "condition": name,
+        "n": stats.n,
+        "mean": stats.mean,
+        "median": stats.median,
+        "min": stats.minimum,
+        "max": stats.maximum,
+        "points_above": None,
+        "points_below": None,
+        "elevated": None,
+    }

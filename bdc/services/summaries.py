@@ -1,0 +1,409 @@
+"""A target's data table and its summary: phases, trends, effect sizes, mastery, aim line.
+
+Built on :func:`bdc.services.series.target_values` (one value per primary session) and the
+pure :mod:`bdc.analysis` library. Choices (also in docs/api.md, "Analysis"):
+
+- **Phases** are the consecutive runs of sessions under the same phase (the phase in force on
+  the session's date); sessions before the first phase form a run called "no phase".
+- **Trend** per phase: least-squares slope per session (x = the session's position in the
+  phase, 1..n) and per week (x = calendar day, slope x 7), split-middle and Theil-Sen slopes
+  per session. A slope that needs two distinct x values is null with a reason.
+- **Level change** between adjacent phases: :func:`bdc.analysis.level_change` (medians of the
+  last three points before and the first three after the change; signs are later minus
+  earlier).
+- **Effect sizes**: every phase after the first baseline phase against that baseline, in the
+  target's direction: NAP, Tau, Tau-U (A vs B minus trend A, the SingleCaseES ``Tau_U``), PND,
+  PEM (ties 0.5), PAND (minimum removal), IRD, Tau-BC (SingleCaseES default) and Glass's delta
+  (no direction flip: for a decrease target a negative delta is the improvement). Undefined ->
+  null with a reason, never 0.
+- **Mastery** (targets with a ``mastery`` criterion): :func:`bdc.analysis.evaluate_mastery` on
+  the sessions of the phase in force on the last day of the window (``to``, else today), with
+  percent = the session value, trials = its ``n`` (trials, steps scored or intervals
+  observed) and observer = the session's observer.
+- **Aim line**: the expected value on that day (linear between the aim's start and end,
+  constant outside them) against the current level (median of the last three data points).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bdc import analysis, audit
+from bdc.measures import unit_for
+from bdc.models import Target
+from bdc.services import series
+from bdc.services.series import SessionValue
+
+__all__ = [
+    "EFFECT_SIZES",
+    "compute_summary",
+    "phase_runs",
+    "summaries_for",
+    "target_data",
+    "target_summary",
+]
+
+NO_PHASE = "no phase"
+WWC_MIN_POINTS = 3  # What Works Clearinghouse: at least three points per phase
+CURRENT_LEVEL_POINTS = 3
+
+# Public name -> (library function, takes the target's direction)
+EFFECT_SIZES: dict[str, tuple[Callable[..., float | None], bool]] = {
+    "nap": (analysis.nap, True),
+    "tau": (analysis.tau, True),
+    "tau_u": (analysis.tau_u, True),
+    "pnd": (analysis.pnd, True),
+    "pem": (analysis.pem, True),
+    "pand": (analysis.pand, True),
+    "ird": (analysis.ird, True),
+    "tau_bc": (analysis.tau_bc, True),
+    "glass_delta": (analysis.glass_delta, False),
+}
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+# ---------------------------------------------------------------------------------------------
+# data table
+
+
+def target_data(target: Target, date_from: date | None = None, date_to: date | None = None):
+    """One row per primary session: value, phase, observer, date, and its IOA partner."""
+    values = series.target_values(target, date_from=date_from, date_to=date_to, details=True)
+    audit.record(
+        "read",
+        "target_data",
+        resource_id=target.id,
+        client_id=target.client_id,
+        detail={"sessions": len(values)},
+    )
+    return {
+        **_header(target, date_from, date_to),
+        "points": [
+            {
+                "session_id": v.session_id,
+                "date": v.date,
+                "started_at": v.started_at,
+                "observer_id": v.observer_id,
+                "phase_id": v.phase_id,
+                "phase_kind": v.phase_kind,
+                "phase_label": v.phase_label,
+                "value": v.value,
+                "n": v.n,
+                "has_ioa": v.has_ioa,
+                "ioa_session_id": v.ioa_partner_id,
+                "details": series.plain(v.details),
+            }
+            for v in values
+        ],
+    }
+
+
+def _header(target: Target, date_from: date | None, date_to: date | None) -> dict[str, Any]:
+    return {
+        "target_id": target.id,
+        "client_id": target.client_id,
+        "measurement": target.measurement,
+        "unit": unit_for(target.measurement),
+        "direction": target.direction,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# summary
+
+
+def target_summary(target: Target, date_from: date | None = None, date_to: date | None = None):
+    """The summary of one target (see the module docstring)."""
+    values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
+    audit.record(
+        "read",
+        "target_summary",
+        resource_id=target.id,
+        client_id=target.client_id,
+        detail={"sessions": len(values)},
+    )
+    return compute_summary(target, values, date_from=date_from, date_to=date_to)
+
+
+def summaries_for(
+    targets: Sequence[Target], date_from: date | None = None, date_to: date | None = None
+) -> dict[str, dict[str, Any]]:
+    """Summaries of many targets, reading each client's events once (no audit entries: the
+    caller records what it shows)."""
+    values = series.client_values(targets, date_from=date_from, date_to=date_to, details=False)
+    return {
+        t.id: compute_summary(t, values[t.id], date_from=date_from, date_to=date_to)
+        for t in targets
+    }
+
+
+@dataclass
+class Run:
+    """Consecutive sessions under one phase."""
+
+    index: int
+    phase_id: str | None
+    kind: str | None
+    label: str
+    start_date: date | None
+    points: list[SessionValue]
+
+    @property
+    def values(self) -> list[float]:
+        return [p.value for p in self.points]
+
+
+def phase_runs(target: Target, values: Sequence[SessionValue]) -> list[Run]:
+    starts = {p.id: p.start_date for p in target.phases}
+    runs: list[Run] = []
+    for v in values:
+        if runs and runs[-1].phase_id == v.phase_id:
+            runs[-1].points.append(v)
+            continue
+        runs.append(
+            Run(
+                index=len(runs),
+                phase_id=v.phase_id,
+                kind=v.phase_kind,
+                label=v.phase_label if v.phase_id is not None else NO_PHASE,
+                start_date=starts.get(v.phase_id),
+                points=[v],
+            )
+        )
+    return runs
+
+
+def compute_summary(
+    target: Target,
+    values: Sequence[SessionValue],
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> dict[str, Any]:
+    """The summary of ``values`` (one target's values per session, in time order)."""
+    as_of = date_to or _today()
+    runs = phase_runs(target, values)
+    with_ioa = sum(v.has_ioa for v in values)
+    return {
+        **_header(target, date_from, date_to),
+        "as_of": as_of,
+        "sessions": len(values),
+        "sessions_with_ioa": with_ioa,
+        "percent_with_ioa": 100.0 * with_ioa / len(values) if values else None,
+        "phases": [_phase(run) for run in runs],
+        "level_changes": [
+            _level_change(before, after) for before, after in itertools.pairwise(runs)
+        ],
+        "effect_sizes": _effect_sizes(runs, target.direction),
+        "mastery": _mastery(target, values, as_of),
+        "aim": _aim(target, values, as_of),
+    }
+
+
+def _phase(run: Run) -> dict[str, Any]:
+    ys = run.values
+    stats = analysis.phase_summary(ys)
+    notes: dict[str, str] = {}
+    days = [float(p.date.toordinal()) for p in run.points]
+    per_week = analysis.ols_slope(ys, sessions=days)
+    if len(ys) < 2:
+        for name in ("ols_per_session", "ols_per_week", "split_middle", "theil_sen"):
+            notes[name] = "a trend needs at least 2 sessions"
+        split = theil = None
+    else:
+        split = analysis.split_middle_slope(ys)
+        theil = _theil_sen(ys)
+        if per_week is None:
+            notes["ols_per_week"] = "every session of the phase is on the same day"
+    if len(ys) < WWC_MIN_POINTS:
+        notes["phase"] = f"fewer than {WWC_MIN_POINTS} data points: too few to judge a phase"
+    return {
+        "index": run.index,
+        "phase_id": run.phase_id,
+        "kind": run.kind,
+        "label": run.label,
+        "start_date": run.start_date,
+        "first_date": run.points[0].date,
+        "last_date": run.points[-1].date,
+        "n": stats.n,
+        "mean": stats.mean,
+        "median": stats.median,
+        "sd": stats.sd,
+        "min": stats.minimum,
+        "max": stats.maximum,
+        "range": stats.range,
+        "sessions_with_ioa": sum(p.has_ioa for p in run.points),
+        "trend": {
+            "ols_per_session": stats.slope,
+            "ols_per_week": None if per_week is None else 7.0 * per_week,
+            "split_middle_per_session": split,
+            "theil_sen_per_session": theil,
+            "per_session_x": "position of the session in the phase (1..n)",
+            "per_week_x": "calendar day of the session (UTC); slope per day x 7",
+        },
+        "notes": notes,
+    }
+
+
+SHORT_PHASE = 50
+
+
+def _theil_sen(ys: Sequence[float]) -> float | None:
+    """Theil-Sen slope on sessions 1..n. Both library functions give the median of the pairwise
+    slopes, to the bit; scipy's (``theil_sen_slope``) costs about a millisecond a call even
+    for a few points, so short phases use the plain one (``theil_sen_line``)."""
+    if len(ys) > SHORT_PHASE:
+        return analysis.theil_sen_slope(ys)
+    return analysis.theil_sen_line(ys, [float(i) for i in range(1, len(ys) + 1)])[1]
+
+
+def _level_change(before: Run, after: Run) -> dict[str, Any]:
+    change = analysis.level_change(before.values, after.values)
+    return {
+        "from_index": before.index,
+        "to_index": after.index,
+        "from_label": before.label,
+        "to_label": after.label,
+        "points": change.points,
+        "last_median_before": change.last_baseline_median,
+        "first_median_after": change.first_treatment_median,
+        "median_change": change.median_change,
+        "absolute_change": change.absolute_change,
+        "mean_difference": change.mean_difference,
+    }
+
+
+def _effect_sizes(runs: Sequence[Run], direction: str) -> dict[str, Any]:
+    baseline = next((r for r in runs if r.kind == "baseline"), None)
+    if baseline is None:
+        return {"baseline_index": None, "comparisons": [], "note": "no baseline phase"}
+    later = [r for r in runs if r.index > baseline.index]
+    note = None if later else "no phase after the baseline yet"
+    return {
+        "baseline_index": baseline.index,
+        "direction": direction,
+        "tau_u_variant": "A vs B minus trend A (Parker et al. 2011; SingleCaseES Tau_U)",
+        "comparisons": [_compare(baseline, run, direction) for run in later],
+        "note": note,
+    }
+
+
+def _compare(baseline: Run, phase: Run, direction: str) -> dict[str, Any]:
+    a, b = baseline.values, phase.values
+    out: dict[str, Any] = {
+        "phase_index": phase.index,
+        "phase_label": phase.label,
+        "baseline_n": len(a),
+        "phase_n": len(b),
+    }
+    notes: dict[str, str] = {}
+    for name, (function, directed) in EFFECT_SIZES.items():
+        reason = _undefined_reason(name, a)
+        value = None
+        if reason is None:
+            try:
+                result = function(a, b, direction=direction) if directed else function(a, b)
+            except ValueError as error:
+                result, reason = None, str(error)
+            if result is not None and math.isfinite(result):
+                value = float(result)
+            elif reason is None:
+                reason = "undefined for these data"
+        out[name] = value
+        if reason is not None:
+            notes[name] = reason
+    if min(len(a), len(b)) < WWC_MIN_POINTS:
+        notes["comparison"] = f"a phase has fewer than {WWC_MIN_POINTS} data points"
+    out["notes"] = notes
+    return out
+
+
+def _undefined_reason(name: str, baseline: Sequence[float]) -> str | None:
+    if name in ("tau_bc", "glass_delta") and len(baseline) < 2:
+        return "needs at least 2 baseline data points"
+    if name == "glass_delta" and len(set(baseline)) == 1:
+        return "the baseline has no variability (SD 0)"
+    return None
+
+
+def _mastery(target: Target, values: Sequence[SessionValue], as_of: date) -> dict | None:
+    criterion = target.mastery
+    if not criterion:
+        return None
+    phase = series.phase_on(list(target.phases), as_of)
+    phase_id = phase.id if phase is not None else None
+    points = [v for v in values if v.phase_id == phase_id]
+    result = analysis.evaluate_mastery(
+        [
+            analysis.MasterySession(percent=v.value, trials=v.n, observer=v.observer_id)
+            for v in points
+        ],
+        criterion=criterion["percent"],
+        consecutive=criterion["consecutive"],
+        min_trials=criterion.get("min_trials", 0),
+        min_observers=criterion.get("min_observers", 1),
+    )
+    met_at = points[result.session_index - 1] if result.met else None
+    window = points[result.window_start - 1] if result.met else None
+    return {
+        "criterion": dict(criterion),
+        "phase_id": phase_id,
+        "phase_label": phase.label if phase is not None else NO_PHASE,
+        "sessions": len(points),
+        "met": result.met,
+        "status": "met" if result.met else "not_met",
+        "date_met": met_at.date if met_at else None,
+        "session_id": met_at.session_id if met_at else None,
+        "window_start_date": window.date if window else None,
+        "reason": result.reason,
+        "basis": (
+            "sessions of the phase in force on as_of; percent = session value, "
+            "trials = trials/steps/intervals behind it, observer = session observer"
+        ),
+    }
+
+
+def _aim(target: Target, values: Sequence[SessionValue], as_of: date) -> dict | None:
+    aim = target.aim
+    if not aim:
+        return None
+    start = date.fromisoformat(str(aim["start_date"]))
+    end = date.fromisoformat(str(aim["end_date"]))
+    v0, v1 = float(aim["start_value"]), float(aim["end_value"])
+    clamped = min(max(as_of, start), end)
+    expected = v0 + (v1 - v0) * (clamped - start).days / (end - start).days
+    recent = [v.value for v in values if v.date <= as_of][-CURRENT_LEVEL_POINTS:]
+    level = analysis.phase_summary(recent).median if recent else None
+    if level is None:
+        status = "no_data"
+    elif (level >= expected) if target.direction == "increase" else (level <= expected):
+        status = "on_track"
+    else:
+        status = "behind"
+    return {
+        "start_date": start,
+        "start_value": v0,
+        "end_date": end,
+        "end_value": v1,
+        "as_of": as_of,
+        "expected": expected,
+        "current_level": level,
+        "current_level_points": len(recent),
+        "difference": None if level is None else level - expected,
+        "status": status,
+        "basis": (
+            f"current level = median of the last {CURRENT_LEVEL_POINTS} data points up to "
+            "as_of; expected = aim line on as_of (held at its end value after end_date, at "
+            "its start value before start_date)"
+        ),
+    }
