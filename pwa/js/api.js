@@ -1,0 +1,53 @@
+// Calls to the bdc API. Auth is the HttpOnly session cookie set at sign-in, so no token
+// is ever handled by scripts. Every failure is an ApiError with the HTTP status
+// (0 when the network is down).
+
+const BASE = '/api/v1';
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message ?? (status === 0 ? 'No connection' : `HTTP ${status}`));
+    this.status = status;
+    this.body = body;
+  }
+}
+
+const listeners = new Set();
+/** Be told whenever any call answers 401 (the login expired). */
+export function onUnauthorized(fn) {
+  listeners.add(fn);
+}
+
+export async function api(path, { method = 'GET', body } = {}) {
+  let response;
+  try {
+    response = await fetch(BASE + path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    if (response.status === 401 && path !== '/auth/login') for (const fn of listeners) fn();
+    throw new ApiError(response.status, data);
+  }
+  return data;
+}
+
+export const signIn = (username, password) =>
+  api('/auth/login', { method: 'POST', body: { username, password } });
+export const signOut = () => api('/auth/logout', { method: 'POST' });
+export const me = () => api('/me');
+export const clients = () => api('/clients');
+export const targets = (clientId) => api(`/clients/${clientId}/targets`);
+export const plans = (clientId) => api(`/clients/${clientId}/plans`);
+export const assignments = (clientId) => api(`/clients/${clientId}/assignments`);
+export const sessionsOf = (clientId, from) =>
+  api(`/sessions?client_id=${encodeURIComponent(clientId)}&from=${from}&page_size=50`);
+export const ioa = (sessionId) => api(`/sessions/${sessionId}/ioa`);
+export const sync = (batch) => api('/sync', { method: 'POST', body: batch });

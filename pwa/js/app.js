@@ -1,0 +1,190 @@
+// Start-up and wiring: the database, the signed-in user, the sync engine, the header badge,
+// the service worker, and a small hash router over the screens.
+
+import * as api from './api.js';
+import { Db } from './db.js';
+import { Outbox } from './outbox.js';
+import { Recorder } from './recorder.js';
+import { Store } from './store.js';
+import { SyncEngine } from './sync.js';
+import { announce, confirmDialog, h, toast } from './ui.js';
+import { renderCaseload } from './views/caseload.js';
+import { renderFidelity } from './views/fidelity.js';
+import { reauthDialog, renderSignIn } from './views/signin.js';
+import { renderSession } from './views/session.js';
+import { renderSummary } from './views/summary.js';
+import { openSyncPanel, renderBadge } from './views/sync-panel.js';
+
+const ROUTES = [
+  [/^#\/signin$/, renderSignIn],
+  [/^#\/session\/([\w-]+)$/, (app, m) => renderSession(app, m[1])],
+  [/^#\/fidelity\/([\w-]+)$/, (app, m) => renderFidelity(app, m[1])],
+  [/^#\/summary\/([\w-]+)$/, (app, m) => renderSummary(app, m[1])],
+  [/^#?\/?$/, renderCaseload],
+];
+
+class App {
+  constructor(db) {
+    this.db = db;
+    this.store = new Store(db);
+    this.api = api;
+    this.user = null;
+    this.outbox = null;
+    this.sync = null;
+    this.cleanup = null;
+    this.syncStatus = null;
+  }
+
+  go(hash) {
+    if (location.hash === hash) this.route();
+    else location.hash = hash;
+  }
+
+  async route() {
+    const hash = location.hash || '#/';
+    if (!this.user && hash !== '#/signin') return this.go('#/signin');
+    this.cleanup?.();
+    this.cleanup = null;
+    for (const [pattern, render] of ROUTES) {
+      const m = hash.match(pattern);
+      if (m) {
+        this.cleanup = (await render(this, m)) ?? null;
+        return;
+      }
+    }
+    this.go('#/');
+  }
+
+  /** After a sign-in: remember the user, own the outbox, start syncing. */
+  async signedIn(user) {
+    const previous = await this.store.user();
+    if (previous && previous.id !== user.id) await this.store.clearCache();
+    await this.store.setUser(user);
+    this.user = user;
+    renderUser(this);
+    if (this.outbox?.owner === user.id && this.sync) {
+      this.sync.resumeAfterSignIn();
+      return;
+    }
+    this.sync?.stop();
+    this.outbox = new Outbox(this.db, user.id);
+    this.sync = new SyncEngine({
+      outbox: this.outbox,
+      send: (batch) => api.sync(batch),
+      onStatus: (status) => {
+        this.syncStatus = status;
+        renderBadge(this);
+        document.dispatchEvent(new CustomEvent('bdc:sync', { detail: status }));
+        if (status.state === 'auth') this.loginExpired();
+      },
+    });
+    this.sync.start();
+  }
+
+  /** The login expired (a 401): keep recording, ask to sign in again; nothing is dropped. */
+  async loginExpired() {
+    if (this.reauthOpen || !this.user) return;
+    this.reauthOpen = true;
+    const user = await reauthDialog(this);
+    this.reauthOpen = false;
+    if (user) {
+      await this.signedIn(user);
+      toast('Signed in. Sending your data now.');
+    }
+  }
+
+  async signOut() {
+    const pending = (await this.outbox?.pendingOfAnyone()) ?? 0;
+    const active = await this.store.local('active');
+    if (pending > 0 || active) {
+      const parts = [];
+      if (active) parts.push('A session is still in progress: signing out ends it.');
+      if (pending > 0) {
+        parts.push(
+          `${pending} entr${pending === 1 ? 'y has' : 'ies have'} not reached the server yet. ` +
+            'They stay on this device and are sent the next time you sign in here.',
+        );
+      }
+      const ok = await confirmDialog('Sign out with unsent data?', parts.join(' '), {
+        ok: 'Sign out anyway',
+        cancel: 'Stay signed in',
+        danger: true,
+      });
+      if (!ok) return;
+    }
+    this.cleanup?.();
+    this.cleanup = null;
+    if (active) await (await Recorder.load(this.outbox, active))?.end();
+    this.sync?.stop();
+    await api.signOut().catch(() => {});
+    // No caseload or client details stay behind; the outbox does, for its owner's next sign-in.
+    await this.store.clearCache();
+    await this.store.clearAllSessions();
+    this.user = null;
+    this.sync = null;
+    this.outbox = null;
+    renderUser(this);
+    renderBadge(this);
+    this.go('#/signin');
+  }
+}
+
+function renderUser(app) {
+  const slot = document.getElementById('user-slot');
+  if (!app.user) return slot.replaceChildren();
+  slot.replaceChildren(
+    h('span', { class: 'user-name' }, app.user.display_name || app.user.username),
+    h('button', { type: 'button', class: 'btn small', onclick: () => app.signOut() }, 'Sign out'),
+  );
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  let updating = false;
+  const offer = (worker) => {
+    const banner = document.getElementById('update-banner');
+    banner.hidden = false;
+    banner.querySelector('button').onclick = () => {
+      updating = true;
+      worker.postMessage({ type: 'SKIP_WAITING' });
+    };
+    announce('An update is available.');
+  };
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    // Only reload when the user asked for the update; everything is in IndexedDB anyway.
+    if (updating) location.reload();
+  });
+  navigator.serviceWorker.register('/sw.js').then((reg) => {
+    if (reg.waiting && navigator.serviceWorker.controller) offer(reg.waiting);
+    reg.addEventListener('updatefound', () => {
+      const worker = reg.installing;
+      worker?.addEventListener('statechange', () => {
+        if (worker.state === 'installed' && navigator.serviceWorker.controller) offer(worker);
+      });
+    });
+    setInterval(() => reg.update().catch(() => {}), 30 * 60 * 1000);
+  });
+}
+
+async function boot() {
+  registerServiceWorker();
+  const app = new App(await Db.open());
+  window.bdc = app; // handy in the console and for the end-to-end tests
+  api.onUnauthorized(() => app.loginExpired());
+  document.getElementById('sync-badge').addEventListener('click', () => openSyncPanel(app));
+  window.addEventListener('online', () => app.sync?.syncNow());
+  window.addEventListener('offline', () => renderBadge(app));
+  window.addEventListener('hashchange', () => app.route());
+  setInterval(() => renderBadge(app), 15000); // keeps "synced 2 min ago" current
+
+  const cached = await app.store.user();
+  if (cached) {
+    await app.signedIn(cached);
+    // Confirm the login is still good; offline, carry on with the cached user.
+    api.me().then((user) => app.store.setUser(user), () => {});
+  }
+  renderBadge(app);
+  await app.route();
+}
+
+boot();

@@ -1,0 +1,93 @@
+// Duration: start/stop, several bouts at once, and a press-and-hold mode for short bouts
+// (the bout lasts as long as the finger stays down).
+import { h } from '../ui.js';
+import { formatClock } from '../timers.js';
+
+export function durationControl(ctx) {
+  let hold = false;
+  let shownKey = null;
+  const main = h('button', { type: 'button', class: 'btn big toggle' });
+  const another = h('button', { type: 'button', class: 'btn' }, 'Start another bout');
+  const holdBox = h('input', { type: 'checkbox', class: 'switch' });
+  const running = h('ul', { class: 'bouts' });
+  const totals = h('p', { class: 'figures' });
+  const el = h(
+    'div',
+    { class: 'ctl-duration' },
+    main,
+    h('div', { class: 'row' }, h('label', { class: 'check' }, holdBox, ' Press and hold'), another),
+    running,
+    totals,
+  );
+
+  const open = () => ctx.summary().open;
+  const start = () => ctx.record('duration_start', { episode: crypto.randomUUID() });
+  const stop = (episode) => ctx.record('duration_stop', { episode });
+  // Taps are queued so a fast second tap acts on the state the first one left.
+  const toggle = () => ctx.serial(() => (open().length ? stop(open()[0].episode) : start()));
+
+  main.addEventListener('click', (e) => {
+    if (!hold || e.detail === 0) toggle(); // detail 0: a keyboard press, which cannot hold
+  });
+  main.addEventListener('pointerdown', (e) => {
+    if (!hold) return;
+    main.setPointerCapture?.(e.pointerId);
+    ctx.serial(() => (open().length ? undefined : start()));
+  });
+  const release = () => {
+    if (hold) ctx.serial(() => Promise.all(open().map((o) => stop(o.episode))));
+  };
+  main.addEventListener('pointerup', release);
+  main.addEventListener('pointercancel', release);
+  holdBox.addEventListener('change', () => {
+    hold = holdBox.checked;
+    ctx.setLocal({ hold });
+    api.refresh();
+  });
+  another.addEventListener('click', () => ctx.serial(start));
+
+  const api = {
+    el,
+    primary: toggle,
+    async restore(local) {
+      hold = Boolean(local?.hold);
+      holdBox.checked = hold;
+    },
+    refresh() {
+      const bouts = open();
+      main.classList.toggle('on', bouts.length > 0);
+      main.setAttribute('aria-pressed', String(bouts.length > 0));
+      main.textContent = hold ? 'Hold while it happens' : bouts.length > 1 ? 'Stop bout 1' : bouts.length ? 'Stop' : 'Start';
+      main.setAttribute('aria-label', `${main.textContent} ${ctx.target.name}`);
+      another.hidden = hold || bouts.length === 0;
+      api.tick(ctx.now());
+    },
+    tick(now) {
+      const s = ctx.summary();
+      const key = s.open.map((o) => o.episode).join();
+      // Rebuild only when bouts start or stop, so a Stop button is never replaced under a finger.
+      if (key !== shownKey) {
+        shownKey = key;
+        running.replaceChildren(
+          ...s.open.map((o, i) =>
+            h(
+              'li',
+              {},
+              h('span', { class: 'live-dot', 'aria-hidden': 'true' }),
+              h('span', { class: 'bout-time' }),
+              // One running bout is stopped by the main button; several each get a Stop.
+              s.open.length > 1
+                ? h('button', { type: 'button', class: 'btn small', onclick: () => ctx.serial(() => stop(o.episode)) }, `Stop bout ${i + 1}`)
+                : '',
+            ),
+          ),
+        );
+      }
+      s.open.forEach((o, i) => {
+        running.children[i].querySelector('.bout-time').textContent = `Bout ${i + 1} running ${formatClock(now - o.startMs)}`;
+      });
+      totals.textContent = `${formatClock(s.totalMs)} total · ${s.episodes} bout${s.episodes === 1 ? '' : 's'}`;
+    },
+  };
+  return api;
+}

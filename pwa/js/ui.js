@@ -1,0 +1,103 @@
+// Small DOM helpers shared by the screens: element building, announcements, dialogs.
+
+/**
+ * h('button', {class: 'big', onclick: fn, 'aria-label': 'Add'}, 'text', child)
+ * Attributes starting with "on" become listeners; false/null attributes are left out.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key in el && typeof value !== 'string') el[key] = value;
+    else el.setAttribute(key, value === true ? '' : value);
+  }
+  el.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
+/** Replace the main view's content and move focus to its heading, for screen readers. */
+export function mount(...children) {
+  const main = document.getElementById('view');
+  main.replaceChildren(...children);
+  const heading = main.querySelector('h1, h2');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
+  window.scrollTo(0, 0);
+}
+
+/** Say something to screen-reader users without moving focus. */
+export function announce(text) {
+  const region = document.getElementById('announcer');
+  region.textContent = '';
+  // A fresh text node makes the same message announced twice in a row.
+  requestAnimationFrame(() => {
+    region.textContent = text;
+  });
+}
+
+let toastTimer = null;
+/** A short visible message at the bottom of the screen (also announced). */
+export function toast(text, { kind = 'info', ms = 3500 } = {}) {
+  const el = document.getElementById('toast');
+  el.textContent = text;
+  el.dataset.kind = kind;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    el.hidden = true;
+  }, ms);
+  announce(text);
+}
+
+/**
+ * A modal dialog built from content; resolves with the value passed to close(), or
+ * undefined when dismissed with Escape or the backdrop.
+ */
+export function openDialog(title, build, { className = '' } = {}) {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { class: `sheet ${className}`, 'aria-labelledby': 'dialog-title' });
+    const close = (value) => {
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    dialog.append(h('h2', { id: 'dialog-title' }, title), ...[build(close)].flat());
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      close(undefined);
+    });
+    dialog.addEventListener('click', (e) => {
+      if (e.target === dialog) close(undefined);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** Ask yes/no. */
+export function confirmDialog(title, message, { ok = 'OK', cancel = 'Cancel', danger = false } = {}) {
+  return openDialog(title, (close) => [
+    h('p', {}, message),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'btn', onclick: () => close(false) }, cancel),
+      h('button', { type: 'button', class: `btn ${danger ? 'danger' : 'primary'}`, onclick: () => close(true) }, ok),
+    ),
+  ]).then(Boolean);
+}
+
+/** "3 min ago", "just now": for the last successful sync. */
+export function ago(ms, now = Date.now()) {
+  const s = Math.round((now - ms) / 1000);
+  if (s < 10) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+export const fmtPct = (x) => (x === null || x === undefined ? '–' : `${Math.round(x)}%`);

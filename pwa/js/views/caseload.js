@@ -1,0 +1,180 @@
+// My caseload: one card per client; a tap opens the start sheet with sensible defaults
+// (last setting used for this client, primary observer), so a session starts in two taps.
+import { Recorder } from '../recorder.js';
+import { ago, h, mount, openDialog, toast } from '../ui.js';
+import { chipGroup } from '../controls/chips.js';
+
+const SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
+const SUPERVISORS = new Set(['therapist', 'bcba', 'director', 'admin']);
+const today = () => new Date().toISOString().slice(0, 10);
+
+export async function renderCaseload(app) {
+  const list = h('ul', { class: 'clients' });
+  const note = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const resume = h('div');
+  const refreshBtn = h('button', { type: 'button', class: 'btn small' }, 'Refresh');
+  mount(
+    h(
+      'section',
+      { class: 'panel' },
+      h('div', { class: 'title-row' }, h('h1', {}, 'My caseload'), refreshBtn),
+      resume,
+      note,
+      list,
+    ),
+  );
+
+  const activeId = await app.store.local('active');
+  const active = activeId && (await app.store.local(`sess:${activeId}`));
+  if (active) {
+    const where = active.kind === 'fidelity' ? 'fidelity' : 'session';
+    resume.replaceChildren(
+      h('a', { class: 'btn big primary resume', href: `#/${where}/${activeId}` }, `Resume session with ${active.client.name}`),
+    );
+  }
+
+  const draw = (caseload, offline) => {
+    if (!caseload) {
+      note.textContent = offline
+        ? 'No caseload saved on this device yet. Connect once to download it.'
+        : 'Loading…';
+      return;
+    }
+    note.textContent = offline
+      ? `Offline: caseload saved ${ago(caseload.fetchedAt)}.`
+      : caseload.clients.length
+        ? ''
+        : 'No clients are assigned to you yet.';
+    list.replaceChildren(
+      ...caseload.clients.map((client) => {
+        const targets = caseload.targets[client.id] ?? [];
+        return h(
+          'li',
+          {},
+          h(
+            'button',
+            { type: 'button', class: 'client', onclick: () => openStartSheet(app, client, targets) },
+            h('span', { class: 'client-name' }, client.name),
+            h('span', { class: 'client-meta' }, `${client.code} · ${targets.length} target${targets.length === 1 ? '' : 's'}`),
+          ),
+        );
+      }),
+    );
+  };
+
+  const refresh = async () => {
+    refreshBtn.disabled = true;
+    try {
+      draw(await app.store.refreshCaseload(app.api), false);
+    } catch (err) {
+      draw(await app.store.caseload(), true);
+      if (err.status !== 0 && err.status !== 401) toast(`Could not load the caseload: ${err.message}`, { kind: 'error' });
+    } finally {
+      refreshBtn.disabled = false;
+    }
+  };
+  refreshBtn.addEventListener('click', refresh);
+  draw(await app.store.caseload(), !navigator.onLine);
+  app.outbox.pruneSynced().catch(() => {});
+  refresh();
+}
+
+/** Is another observer recording this client right now? Then the default is to join them. */
+async function openPrimaryElsewhere(app, client) {
+  if (!navigator.onLine) return null;
+  try {
+    const sessions = await app.api.sessionsOf(client.id, today());
+    return (
+      sessions.find(
+        (s) => s.role === 'primary' && s.kind !== 'fidelity' && !s.ended_at && s.observer_id !== app.user.id,
+      ) ?? null
+    );
+  } catch {
+    return null;
+  }
+}
+
+async function openStartSheet(app, client, targets) {
+  const lastSetting = (await app.store.local(`setting:${client.id}`)) ?? SETTINGS[0];
+  const canFidelity = SUPERVISORS.has(app.user.role);
+  await openDialog(`Start with ${client.name}`, (close) => {
+    const setting = chipGroup('Setting', SETTINGS, { initial: SETTINGS.includes(lastSetting) ? lastSetting : SETTINGS[0] });
+    const role = chipGroup('I am the', ['Primary observer', 'Second observer (IOA)'], { initial: 'Primary observer' });
+    const kind = chipGroup('Record', ['Targets', 'Fidelity check'], { initial: 'Targets', onChange: (v) => { fidelityBox.hidden = v !== 'Fidelity check'; roleBox.hidden = !fidelityBox.hidden; } });
+    const ioaNote = h('p', { class: 'hint', 'aria-live': 'polite' });
+    const roleBox = h('div', {}, role.el, ioaNote);
+    const fidelityBox = h('div', { hidden: true });
+    const error = h('p', { class: 'error', role: 'alert' });
+    const startBtn = h('button', { type: 'button', class: 'btn big primary', autofocus: true }, 'Start session');
+
+    openPrimaryElsewhere(app, client).then((other) => {
+      if (!other) return;
+      role.set('Second observer (IOA)');
+      ioaNote.textContent = `A primary session started at ${new Date(other.started_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} is running: you join it as second observer.`;
+    });
+
+    let fidelity = null;
+    if (canFidelity) {
+      app.store.fidelitySetup(app.api, client.id).then((setup) => {
+        fidelity = setup;
+        const plan = h('select', { id: 'fid-plan' }, ...setup.plans.map((p) => h('option', { value: p.id }, `${p.title || 'Plan'} v${p.version}`)));
+        const staff = h('select', { id: 'fid-staff' }, ...setup.staff.filter((s) => s.user_id !== app.user.id).map((s) => h('option', { value: s.user_id }, `${s.display_name || s.username} (${s.role})`)));
+        fidelityBox.replaceChildren(
+          h('label', { for: 'fid-staff', class: 'field-label' }, 'Staff member observed'), staff,
+          h('label', { for: 'fid-plan', class: 'field-label' }, 'Plan'), plan,
+          setup.plans.length ? '' : h('p', { class: 'hint' }, 'This client has no plan with a checklist yet.'),
+        );
+      }, () => fidelityBox.replaceChildren(h('p', { class: 'hint' }, 'Plans could not be loaded (they are saved on first use online).')));
+    }
+
+    startBtn.addEventListener('click', async () => {
+      startBtn.disabled = true;
+      error.textContent = '';
+      try {
+        const isFidelity = kind.value === 'Fidelity check';
+        const fields = {
+          client_id: client.id,
+          setting: setting.value ?? SETTINGS[0],
+          device_id: await app.store.deviceId(),
+        };
+        let snapshot;
+        if (isFidelity) {
+          const planId = fidelityBox.querySelector('#fid-plan')?.value;
+          const staffId = fidelityBox.querySelector('#fid-staff')?.value;
+          const plan = fidelity?.plans.find((p) => p.id === planId);
+          const staff = fidelity?.staff.find((s) => s.user_id === staffId);
+          if (!plan || !staff) throw new Error('Pick a staff member and a plan.');
+          Object.assign(fields, { kind: 'fidelity', role: 'primary', plan_id: plan.id, staff_id: staff.user_id, target_ids: [] });
+          snapshot = { kind: 'fidelity', client, plan, staff };
+        } else {
+          Object.assign(fields, {
+            kind: 'observation',
+            role: role.value === 'Primary observer' ? 'primary' : 'reliability',
+            target_ids: targets.map((t) => t.id),
+          });
+          snapshot = { kind: 'observation', client, targets };
+        }
+        const rec = await Recorder.begin(app.outbox, fields);
+        // The session screen draws from this copy, so later caseload changes cannot break it.
+        await app.store.setLocal(`sess:${rec.id}`, snapshot);
+        await app.store.setLocal('active', rec.id);
+        await app.store.setLocal(`setting:${client.id}`, fields.setting);
+        app.sync.poke();
+        close();
+        app.go(isFidelity ? `#/fidelity/${rec.id}` : `#/session/${rec.id}`);
+      } catch (err) {
+        error.textContent = err.message;
+        startBtn.disabled = false;
+      }
+    });
+
+    return [
+      setting.el,
+      canFidelity ? kind.el : '',
+      roleBox,
+      fidelityBox,
+      error,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, 'Cancel'), startBtn),
+    ];
+  });
+}

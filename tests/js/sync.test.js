@@ -1,0 +1,205 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SYNC_STATE, SyncEngine, toBatch } from '../../pwa/js/sync.js';
+import { freshOutbox, manualClock, settle, uuid } from './helpers.js';
+
+const httpError = (status) => Object.assign(new Error(`HTTP ${status}`), { status });
+
+/** A fake server: holds what it accepted; `fail` makes the next calls throw. */
+function fakeServer() {
+  const server = {
+    held: new Map(),
+    calls: [],
+    fail: [],
+    rejectIds: new Map(),
+    async send(batch) {
+      server.calls.push(batch);
+      const failure = server.fail.shift();
+      if (failure !== undefined) throw httpError(failure);
+      const accepted = [];
+      const rejected = [];
+      for (const item of [...batch.sessions, ...batch.events]) {
+        if (server.rejectIds.has(item.id)) rejected.push({ id: item.id, reason: server.rejectIds.get(item.id) });
+        else {
+          server.held.set(item.id, item);
+          accepted.push(item.id);
+        }
+      }
+      return { accepted, rejected };
+    },
+  };
+  return server;
+}
+
+async function setup({ events = 3, ...opts } = {}) {
+  const { outbox } = await freshOutbox();
+  const session = { id: uuid(), client_id: 'c1', started_at: '2026-11-22T14:00:00.000Z', ended_at: null };
+  await outbox.putSession(session);
+  const ids = [session.id];
+  for (let i = 0; i < events; i += 1) {
+    const e = await outbox.addEvent({ id: uuid(), session_id: session.id, target_id: 't1', kind: 'count', t: '2026-11-22T14:00:01.000Z', data: {} });
+    ids.push(e.id);
+  }
+  const clock = manualClock();
+  const server = fakeServer();
+  const statuses = [];
+  const engine = new SyncEngine({
+    outbox, send: server.send, onStatus: (s) => statuses.push(s), random: () => 0.5,
+    now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, ...opts,
+  });
+  return { outbox, session, ids, clock, server, engine, statuses };
+}
+
+test('start drains the outbox in batches and records the last success', async () => {
+  const { outbox, ids, server, engine, clock } = await setup({ events: 7, batchSize: 3 });
+  await engine.start();
+  assert.equal(server.calls.length, 3);
+  assert.deepEqual([...server.held.keys()].sort(), [...ids].sort());
+  assert.deepEqual(await outbox.counts(), { pending: 0, rejected: 0 });
+  assert.equal(engine.status().state, SYNC_STATE.idle);
+  assert.equal(engine.status().lastSuccessAt, clock.now());
+  assert.deepEqual(clock.pendingTimers(), [], 'nothing pending: no polling');
+});
+
+test('the pending session travels with its events in the first batch', async () => {
+  const { server, engine, session } = await setup({ events: 2 });
+  await engine.start();
+  assert.deepEqual(server.calls[0].sessions.map((s) => s.id), [session.id]);
+  assert.equal(server.calls[0].events.length, 2);
+});
+
+test('a network failure keeps everything and retries with growing backoff', async () => {
+  const { outbox, server, engine, clock } = await setup();
+  server.fail.push(0, 0, 0);
+  await engine.start();
+  assert.equal(engine.status().state, SYNC_STATE.offline);
+  assert.equal((await outbox.counts()).pending, 4);
+  assert.deepEqual(clock.pendingTimers(), [2000]);
+  await clock.advance(2000);
+  assert.deepEqual(clock.pendingTimers(), [4000]);
+  await clock.advance(4000);
+  assert.deepEqual(clock.pendingTimers(), [8000]);
+  await clock.advance(8000);
+  await settle();
+  assert.equal(engine.status().state, SYNC_STATE.idle);
+  assert.equal((await outbox.counts()).pending, 0);
+  assert.equal(server.calls.length, 4);
+});
+
+test('backoff is capped', async () => {
+  const { server, engine, clock } = await setup({ backoffMaxMs: 5000 });
+  server.fail.push(503, 503, 503, 503, 503);
+  await engine.start();
+  for (const expected of [2000, 4000, 5000, 5000]) {
+    assert.deepEqual(clock.pendingTimers(), [expected]);
+    await clock.advance(expected);
+  }
+  assert.equal(engine.status().state, SYNC_STATE.error);
+});
+
+test('coming back online (syncNow) skips the backoff wait', async () => {
+  const { outbox, server, engine } = await setup();
+  server.fail.push(0);
+  await engine.start();
+  assert.equal(engine.status().state, SYNC_STATE.offline);
+  await engine.syncNow();
+  assert.equal((await outbox.counts()).pending, 0);
+});
+
+test('401 keeps the outbox and waits for sign-in; then it drains', async () => {
+  const { outbox, server, engine, clock } = await setup();
+  server.fail.push(401);
+  await engine.start();
+  assert.equal(engine.status().state, SYNC_STATE.auth);
+  assert.deepEqual(clock.pendingTimers(), [], 'no retries against an expired login');
+  engine.poke();
+  await engine.syncNow();
+  assert.equal(server.calls.length, 1);
+  assert.equal((await outbox.counts()).pending, 4);
+  await engine.resumeAfterSignIn();
+  assert.equal((await outbox.counts()).pending, 0);
+});
+
+test('rejected ids are kept as needing attention, the rest lands', async () => {
+  const { outbox, ids, server, engine } = await setup();
+  server.rejectIds.set(ids[2], 'measurement mismatch');
+  await engine.start();
+  assert.deepEqual(await outbox.counts(), { pending: 0, rejected: 1 });
+  assert.equal(engine.status().rejected, 1);
+  const [kept] = await outbox.rejectedRecords();
+  assert.equal(kept.id, ids[2]);
+  assert.equal(kept.reason, 'measurement mismatch');
+});
+
+test('an answer that settles nothing is treated as a failure, not a loop', async () => {
+  const { outbox, engine, clock } = await setup({ send: async () => ({ accepted: [], rejected: [] }) });
+  await engine.start();
+  assert.equal(engine.status().state, SYNC_STATE.error);
+  assert.equal((await outbox.counts()).pending, 4);
+  assert.deepEqual(clock.pendingTimers(), [2000]);
+});
+
+test('a lost answer is safe: the batch is re-sent and the server keeps one copy', async () => {
+  const { outbox, ids, server, engine } = await setup();
+  let first = true;
+  engine.send = async (batch) => {
+    const answer = await server.send(batch);
+    if (first) {
+      first = false;
+      throw httpError(0); // the server stored it but the answer never arrived
+    }
+    return answer;
+  };
+  await engine.start();
+  await engine.syncNow();
+  assert.equal(server.calls.length, 2);
+  assert.equal(server.held.size, ids.length);
+  assert.equal((await outbox.counts()).pending, 0);
+});
+
+test('poke batches a burst of taps into one request and polls while pending', async () => {
+  const { outbox, server, engine, clock, session } = await setup({ events: 0 });
+  await engine.start();
+  assert.equal(server.calls.length, 1);
+  for (let i = 0; i < 5; i += 1) {
+    await outbox.addEvent({ id: uuid(), session_id: session.id, target_id: 't1', kind: 'count', t: '2026-11-22T14:00:02.000Z', data: {} });
+    engine.poke();
+  }
+  assert.equal(engine.status().pending, 5);
+  await clock.advance(1000);
+  await settle();
+  assert.equal(server.calls.length, 2);
+  assert.equal(server.calls[1].events.length, 5);
+  assert.equal(engine.status().pending, 0);
+});
+
+test('a long burst of taps is sent after at most maxWaitMs, not only when it stops', async () => {
+  const { outbox, server, engine, clock, session } = await setup({ events: 0 });
+  await engine.start();
+  for (let i = 0; i < 30; i += 1) {
+    await outbox.addEvent({ id: uuid(), session_id: session.id, target_id: 't1', kind: 'count', t: '2026-11-22T14:00:02.000Z', data: {} });
+    engine.poke();
+    await clock.advance(200); // a tap every 200 ms keeps pushing the debounce back
+  }
+  await settle();
+  assert.ok(server.calls.length >= 2, 'sent during the burst');
+  assert.ok(server.calls[1].events.length >= 20 && server.calls[1].events.length <= 26);
+});
+
+test('413 halves the batch size', async () => {
+  const { outbox, server, engine, clock } = await setup({ events: 4, batchSize: 4 });
+  server.fail.push(413);
+  await engine.start();
+  assert.equal(engine.batchSize, 2);
+  await clock.advance(2000);
+  await settle();
+  assert.equal((await outbox.counts()).pending, 0);
+});
+
+test('toBatch splits sessions and events', () => {
+  const batch = toBatch([
+    { type: 'session', body: { id: 's' } },
+    { type: 'event', body: { id: 'e' } },
+  ]);
+  assert.deepEqual(batch, { sessions: [{ id: 's' }], events: [{ id: 'e' }] });
+});
