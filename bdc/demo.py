@@ -1197,13 +1197,7 @@ def load_demo(
         rng.shuffle(order)  # so no client always gets the therapist first
         for spec in order:
             for batch in _client_week(ctx, spec, week):
-                result = ingest(batch.user, {"sessions": batch.sessions, "events": batch.events})
-                if result.rejected:
-                    reasons = "; ".join(f"{r['id']}: {r['reason']}" for r in result.rejected[:5])
-                    raise RuntimeError(
-                        f"sync rejected {len(result.rejected)} demo item(s) for {spec.code},"
-                        f" week {week + 1}: {reasons}"
-                    )
+                _sync_like_a_tablet(rng, batch, f"{spec.code}, week {week + 1}")
                 sessions += len(batch.sessions)
                 events += len(batch.events)
             done += 1
@@ -1212,3 +1206,27 @@ def load_demo(
     db.session.flush()
     targets = sum(len(t) for t in ctx.targets.values())
     return DemoSummary(clients=len(ctx.clients), targets=targets, sessions=sessions, events=events)
+
+
+def _sync_like_a_tablet(rng: random.Random, batch, where: str) -> None:
+    """Send each session as a tablet would: once it ends, a few minutes to a few hours later.
+
+    Arrival times then look like a real clinic's, so the dashboard's timeliness figures on the
+    demo mean something.
+    """
+    events_by_session: dict[str, list] = {}
+    for event in batch.events:
+        events_by_session.setdefault(event["session_id"], []).append(event)
+    for session in batch.sessions:
+        ended = datetime.fromisoformat(session["ended_at"] or session["started_at"])
+        delay = timedelta(minutes=rng.choice((2, 5, 10, 20, 45, 90, 240)))
+        result = ingest(
+            batch.user,
+            {"sessions": [session], "events": events_by_session.get(session["id"], [])},
+            received_at=ended + delay,
+        )
+        if result.rejected:
+            reasons = "; ".join(f"{r['id']}: {r['reason']}" for r in result.rejected[:5])
+            raise RuntimeError(
+                f"sync rejected {len(result.rejected)} demo item(s) for {where}: {reasons}"
+            )

@@ -253,9 +253,9 @@ class _EventScope:
 class _Batch:
     """One sync request being ingested on behalf of ``user``."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User, received_at: datetime | None = None):
         self.user = user
-        self.now = utcnow()
+        self.now = received_at or utcnow()
         self.result = SyncResult()
         self.sessions: dict[str, Session] = {}
         self.clients_touched: set[str] = set()
@@ -432,9 +432,15 @@ class _Batch:
                 self.result.accepted.append(incident_id)
 
 
-def ingest(user: User, batch: Mapping[str, list]) -> SyncResult:
-    """Store what the server has not seen of ``batch``; answer what it holds and what it refused."""
-    work = _Batch(user)
+def ingest(
+    user: User, batch: Mapping[str, list], *, received_at: datetime | None = None
+) -> SyncResult:
+    """Store what the server has not seen of ``batch``; answer what it holds and what it refused.
+
+    ``received_at`` stands in for the server clock when loading historical data (the demo);
+    the API never passes it, so arrival times of real syncs always come from the server.
+    """
+    work = _Batch(user, received_at)
     work.sessions_in(batch.get("sessions") or [])
     work.phases_in(batch.get("phases") or [])
     work.events_in(batch.get("events") or [])
