@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -150,3 +151,154 @@ def protocols_check(ctx: click.Context, root: Path | None) -> None:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         ctx.exit(1)
     click.echo(f"{len(load_library(root))} protocols OK")
+
+
+def _report_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD (for example 2026-03-31).")
+
+
+@main.command("report")
+@click.argument("client_code", required=False)
+@click.option("--caseload", is_flag=True, help="One report per active client with data.")
+@click.option(
+    "--from", "date_from", metavar="DATE", help="First day (default: 89 days before --to)."
+)
+@click.option("--to", "date_to", metavar="DATE", help="Last day, inclusive (default: today).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The PDF file to write; with --caseload, the folder for the PDFs.",
+)
+@click.option("--pseudonymous", is_flag=True, help="Print only the client's code, no name.")
+@click.option(
+    "--user",
+    "username",
+    metavar="USERNAME",
+    help="Prepared by this user; with --caseload, the clients of their caseload.",
+)
+@click.option("--provider", metavar="NAME", help="Practice or agency name for the title page.")
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@with_appcontext
+def report(
+    client_code: str | None,
+    caseload: bool,
+    date_from: str | None,
+    date_to: str | None,
+    output: Path,
+    pseudonymous: bool,
+    username: str | None,
+    provider: str | None,
+    paper: str,
+) -> None:
+    """Write the progress report (PDF) of CLIENT_CODE, or of a whole caseload.
+
+    \b
+    bdc report C-104 --from 2026-01-05 --to 2026-03-27 -o C-104.pdf
+    bdc report --caseload --from 2026-01-05 --to 2026-03-27 -o reports/
+    """
+    from bdc.extensions import db
+    from bdc.models import Client
+    from bdc.services import progress_report
+
+    if caseload == bool(client_code):
+        _fail("Give a CLIENT_CODE or --caseload (one of the two).")
+    start, end = _report_date(date_from, "--from"), _report_date(date_to, "--to")
+    if start and end and start > end:
+        _fail(f"--from {start} is after --to {end}.")
+    start, end = progress_report.default_period(start, end)
+    user = None
+    if username is not None:
+        user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        if user is None:
+            _fail(f"No user {username!r}.")
+    if caseload:
+        _caseload_reports(user, start, end, output, pseudonymous, provider, paper)
+        return
+    client = db.session.scalar(select(Client).where(Client.code == client_code))
+    if client is None:
+        _fail(f"No client with the code {client_code!r}.")
+    if output.is_dir():
+        output = output / progress_report.report_filename(client, start, end)
+    _check_writable(output)
+    with click.progressbar(length=1, label=f"Report {client.code}") as bar:
+
+        def pages(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        pdf, made = progress_report.report_pdf(
+            client,
+            start,
+            end,
+            user=user,
+            pseudonymous=pseudonymous,
+            provider=provider,
+            paper=paper,
+            progress=pages,
+        )
+    try:
+        output.write_bytes(pdf)
+    except OSError as error:
+        _fail(f"Cannot write {output}: {error.strerror or error}.")
+    db.session.commit()
+    click.echo(
+        f"Wrote {output} ({len(made.targets)} targets, {start.isoformat()} to {end.isoformat()})."
+    )
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        _fail(f"Cannot write {path}: the folder {folder} does not exist.")
+    if path.exists() and path.is_dir():
+        _fail(f"Cannot write {path}: it is a folder.")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        _fail(f"Cannot write {path}: permission denied.")
+
+
+def _caseload_reports(user, start, end, folder: Path, pseudonymous, provider, paper) -> None:
+    from bdc.services import progress_report
+
+    if folder.exists() and not folder.is_dir():
+        _fail(f"--caseload writes one PDF per client: {folder} must be a folder, not a file.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _fail(f"Cannot create the folder {folder}: {error.strerror or error}.")
+    if not os.access(folder, os.W_OK):
+        _fail(f"Cannot write to {folder}: permission denied.")
+    with click.progressbar(length=1, label="Progress reports", item_show_func=str) as bar:
+
+        def started(n: int) -> None:
+            bar.length = max(n, 1)
+
+        def advanced(client) -> None:
+            bar.update(1, client.code)
+
+        try:
+            result = progress_report.caseload_reports(
+                user,
+                start,
+                end,
+                folder,
+                advanced,
+                pseudonymous=pseudonymous,
+                provider=provider,
+                paper=paper,
+                on_start=started,
+            )
+        except OSError as error:
+            _fail(f"Cannot write a report to {folder}: {error.strerror or error}.")
+    click.echo(
+        f"Wrote {len(result.written)} reports to {folder} ({start.isoformat()} to "
+        f"{end.isoformat()})."
+    )
+    if result.skipped:
+        click.echo(f"No sessions in the period, no report: {', '.join(result.skipped)}.")

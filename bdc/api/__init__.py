@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bdc.api import analysis, audit, auth, clients, incidents, quality, sessions, targets, users
+from bdc.api import reports as reports_api
 
 BLUEPRINTS = (auth.blp, users.blp, clients.blp, targets.blp, sessions.blp, audit.blp)
 BLUEPRINTS += (analysis.blp,)
 BLUEPRINTS += (quality.blp, incidents.blp)
+BLUEPRINTS += (reports_api.blp,)
 
 
 def register(api) -> None:

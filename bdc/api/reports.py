@@ -1,0 +1,299 @@
+"""Graphs, the progress report and exports: binary answers (PNG, SVG, PDF, CSV, XLSX).
+
+Thin views: each resolves the client or target first (404 off caseload), validates the query
+(422 on an unknown or bad parameter) and makes one service call, which writes the audit
+entry ('read' for graphs, 'export' for the report and the data). File names carry the
+client's pseudonymous code, never the name, and every answer is marked not to be cached
+(it holds health information).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Response, g
+from flask.views import MethodView
+from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
+
+from bdc.api.analysis import TimeZoneField
+from bdc.api.base import protected_blueprint
+from bdc.api.schemas import StrictSchema
+from bdc.auth import client_or_404, target_or_404
+from bdc.extensions import db
+from bdc.models import Client
+from bdc.reports import CONTENT_TYPES, TREND_METHODS
+from bdc.services import exports, graphs, progress_report
+from bdc.services.exports import safe_code
+
+blp = protected_blueprint(
+    "reports", __name__, "Graphs, the progress report (PDF) and data exports (CSV, XLSX)"
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+
+class PeriodQuerySchema(StrictSchema):
+    date_from = fields.Date(data_key="from", metadata={"description": "First day (UTC)"})
+    date_to = fields.Date(data_key="to", metadata={"description": "Last day (UTC), inclusive"})
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ValidationError("Must not be before 'from'.", "to")
+
+
+class GraphQuerySchema(PeriodQuerySchema):
+    chart = fields.Str(
+        load_default="line",
+        validate=validate.OneOf(graphs.CHARTS),
+        metadata={
+            "description": "line (line graph), celeration (Daily Standard Celeration Chart: "
+            "rate and frequency targets) or cumulative (cumulative record: frequency and ABC)"
+        },
+    )
+    x = fields.Str(
+        load_default="session",
+        validate=validate.OneOf(["session", "date"]),
+        metadata={"description": "x axis of the line graph and cumulative record"},
+    )
+    trend = fields.Str(
+        load_default=None,
+        validate=validate.OneOf([*TREND_METHODS, "none"]),
+        metadata={"description": "Trend line per phase (line graph); 'none' or absent: none"},
+    )
+    aim = fields.Bool(load_default=True, metadata={"description": "Draw the aim line"})
+
+    @post_load
+    def _no_trend(self, data, **kwargs):
+        if data.get("trend") == "none":
+            data["trend"] = None
+        return data
+
+
+class ChartQuerySchema(PeriodQuerySchema):
+    target_id = fields.UUID(metadata={"description": "Only this target"})
+    behavior = fields.Str(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "ABC chart: only the records of this behavior"},
+    )
+    tz = TimeZoneField(
+        load_default=lambda: ZoneInfo("UTC"),
+        metadata={"description": "Scatterplot: time zone of the days and times (IANA name)"},
+    )
+    bin_minutes = fields.Int(
+        load_default=30,
+        validate=validate.OneOf([10, 15, 20, 30, 60, 120]),
+        metadata={"description": "Scatterplot: minutes per row"},
+    )
+    criterion = fields.Float(
+        load_default=80.0,
+        validate=validate.Range(0, 100),
+        metadata={"description": "IOA chart: the minimum acceptable agreement (percent)"},
+    )
+
+
+class ReportQuerySchema(PeriodQuerySchema):
+    pseudonymous = fields.Bool(
+        load_default=False, metadata={"description": "Print only the client's code, no name"}
+    )
+    x = fields.Str(load_default="session", validate=validate.OneOf(["session", "date"]))
+    trend = fields.Str(load_default=None, validate=validate.OneOf(list(TREND_METHODS)))
+    paper = fields.Str(load_default="letter", validate=validate.OneOf(["letter", "a4"]))
+
+
+class CsvQuerySchema(PeriodQuerySchema):
+    table = fields.Str(
+        load_default="sessions",
+        validate=validate.OneOf(exports.TABLES),
+        metadata={"description": "sessions (one value per session and target) or events"},
+    )
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+def _file(content: bytes, content_type: str, filename: str) -> Response:
+    return Response(
+        content,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _binary(content_type: str, description: str):
+    """OpenAPI: a 200 answer of ``content_type`` with a file name in Content-Disposition."""
+    return blp.doc(
+        responses={
+            "200": {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+                "headers": {
+                    "Content-Disposition": {
+                        "description": "attachment; the file name carries the client's code",
+                        "schema": {"type": "string"},
+                    }
+                },
+            }
+        }
+    )
+
+
+def _target_graph(query: dict, target_id: str, fmt: str) -> Response:
+    target = target_or_404(g.user, target_id)
+    content = graphs.target_chart(
+        target,
+        chart=query["chart"],
+        x=query["x"],
+        trend=query["trend"],
+        aim=query["aim"],
+        fmt=fmt,
+        date_from=query.get("date_from"),
+        date_to=query.get("date_to"),
+    )
+    code = safe_code(db.session.get(Client, target.client_id).code)
+    name = f"graph-{code}-{target.id[:8]}-{query['chart']}.{fmt}"
+    return _file(content, CONTENT_TYPES[fmt], name)
+
+
+@blp.route("/targets/<target_id>/graph.png")
+class TargetGraphPng(MethodView):
+    @blp.arguments(GraphQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, content_type=CONTENT_TYPES["png"])
+    @_binary(CONTENT_TYPES["png"], "The target's graph as PNG (150 dpi)")
+    def get(self, query, target_id):
+        """The target's graph (line graph, celeration chart or cumulative record) as PNG.
+
+        Follows the conventions of docs/graphs.md: phase-change lines, a broken data path at
+        every change, triangles for IOA sessions, the aim line and optional trend lines.
+        """
+        return _target_graph(query, target_id, "png")
+
+
+@blp.route("/targets/<target_id>/graph.svg")
+class TargetGraphSvg(MethodView):
+    @blp.arguments(GraphQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, content_type=CONTENT_TYPES["svg"])
+    @_binary(CONTENT_TYPES["svg"], "The target's graph as SVG")
+    def get(self, query, target_id):
+        """The target's graph as SVG (vector; same options as graph.png)."""
+        return _target_graph(query, target_id, "svg")
+
+
+def _chart_view(kind: str, fmt: str):
+    content_type = CONTENT_TYPES[fmt]
+    title = {
+        "abc": "ABC chart: antecedents and consequences of the ABC records",
+        "scatterplot": "Scatterplot of problem behavior by time of day and date",
+        "multielement": "Multielement functional-analysis graph",
+        "ioa": "Interobserver agreement per IOA session, against the criterion",
+        "fidelity": "Treatment fidelity per check, by staff member, against the plan criterion",
+    }[kind]
+
+    def get(self, query, client_id):
+        client = client_or_404(g.user, client_id)
+        period = {"date_from": query.get("date_from"), "date_to": query.get("date_to")}
+        if kind in graphs.FBA_KINDS:
+            target_id = query.get("target_id")
+            content = graphs.fba_chart(
+                client,
+                kind,
+                target_id=str(target_id) if target_id else None,
+                behavior=query.get("behavior"),
+                tz=query["tz"],
+                bin_minutes=query["bin_minutes"],
+                fmt=fmt,
+                **period,
+            )
+        else:
+            content = graphs.quality_chart(
+                client, kind, criterion=query["criterion"], fmt=fmt, **period
+            )
+        return _file(content, content_type, f"{kind}-{safe_code(client.code)}.{fmt}")
+
+    get.__doc__ = f"{title} ({fmt.upper()}).\n\nQuery parameters that do not apply are ignored."
+    view = type(
+        f"Client{kind.capitalize()}Chart{fmt.upper()}",
+        (MethodView,),
+        {
+            "get": blp.arguments(ChartQuerySchema, location="query", unknown=RAISE)(
+                blp.response(200, content_type=content_type)(
+                    _binary(content_type, f"{title} ({fmt.upper()})")(get)
+                )
+            )
+        },
+    )
+    blp.route(f"/clients/<client_id>/charts/{kind}.{fmt}")(view)
+
+
+for _kind in (*graphs.FBA_KINDS, *graphs.QUALITY_KINDS):
+    for _fmt in ("png", "svg"):
+        _chart_view(_kind, _fmt)
+
+
+@blp.route("/clients/<client_id>/report.pdf")
+class ClientReport(MethodView):
+    @blp.arguments(ReportQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, content_type=CONTENT_TYPES["pdf"])
+    @_binary(CONTENT_TYPES["pdf"], "The progress report (PDF)")
+    def get(self, query, client_id):
+        """The progress report for an IEP meeting over ``from``..``to`` (default: the 90 days
+        up to today): per target its definition, measurement, baseline and current level,
+        trend, effect size against baseline, mastery status and graph; then IOA and fidelity;
+        signature lines. ``pseudonymous=true`` prints only the client's code."""
+        client = client_or_404(g.user, client_id)
+        date_from, date_to = progress_report.default_period(
+            query.get("date_from"), query.get("date_to")
+        )
+        pdf, _ = progress_report.report_pdf(
+            client,
+            date_from,
+            date_to,
+            user=g.user,
+            pseudonymous=query["pseudonymous"],
+            x=query["x"],
+            trend=query["trend"],
+            paper=query["paper"],
+        )
+        name = progress_report.report_filename(client, date_from, date_to)
+        return _file(pdf, CONTENT_TYPES["pdf"], name)
+
+
+@blp.route("/clients/<client_id>/export.csv")
+class ClientExportCsv(MethodView):
+    @blp.arguments(CsvQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, content_type="text/csv")
+    @_binary("text/csv", "One table as CSV (UTF-8 with BOM, CRLF line ends)")
+    def get(self, query, client_id):
+        """The client's session values (``table=sessions``, the default) or raw events
+        (``table=events``) as CSV; spreadsheet formulas are neutralised."""
+        client = client_or_404(g.user, client_id)
+        result = exports.client_export(
+            client,
+            "csv",
+            table=query["table"],
+            date_from=query.get("date_from"),
+            date_to=query.get("date_to"),
+        )
+        return _file(result.content, result.content_type, result.filename)
+
+
+@blp.route("/clients/<client_id>/export.xlsx")
+class ClientExportXlsx(MethodView):
+    @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, content_type=XLSX)
+    @_binary(XLSX, "A workbook with the sheets Sessions and Events")
+    def get(self, query, client_id):
+        """The client's session values (sheet ``Sessions``) and raw events (sheet ``Events``)
+        as an XLSX workbook."""
+        client = client_or_404(g.user, client_id)
+        result = exports.client_export(
+            client, "xlsx", date_from=query.get("date_from"), date_to=query.get("date_to")
+        )
+        return _file(result.content, result.content_type, result.filename)

@@ -1,0 +1,630 @@
+"""Graphs served from the database: a target's line graph, Standard Celeration Chart and
+cumulative record, a client's FBA charts and data-quality charts.
+
+This module fills the plain dataclasses of :mod:`bdc.reports.model` from the database and
+calls the pure drawing functions of :mod:`bdc.reports`. The figures themselves are computed
+elsewhere: session values by :mod:`bdc.services.series`, FBA selections by
+:mod:`bdc.services.fba`, IOA agreement and fidelity scores by :mod:`bdc.services.quality`
+(which asks :mod:`bdc.services.ioa`). Conventions (docs/graphs.md, "Serving graphs and
+reports"):
+
+- **Points.** One per primary session with a value (:func:`bdc.services.series.target_values`),
+  dated by the session's UTC date. Sessions with an IOA partner are reliability points
+  (triangles). ``trials`` is the session's ``n`` for the percentage measurements (trials,
+  steps or intervals observed), compared with the mastery criterion's ``min_trials``.
+  ``observed_minutes`` (pauses excluded) is the counting time of the celeration chart.
+- **Phases.** One mark per run of consecutive sessions under the same phase, plus every
+  phase begun after the last session (so a phase change made yesterday is on the graph
+  before its first session). Phases of kind ``condition`` are dashed lines.
+- **Aim line** from the target's ``aim``; minimum trials from its ``mastery``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask_smorest import abort
+from matplotlib.figure import Figure
+from sqlalchemy import select
+
+from bdc import audit, reports
+from bdc.extensions import db
+from bdc.models import Client, Target, User
+from bdc.models.base import utcnow
+from bdc.reports import style
+from bdc.reports.model import (
+    PERCENT_MEASUREMENTS,
+    AbcRecord,
+    AimLine,
+    FaSession,
+    FidelityPoint,
+    FidelitySummary,
+    IoaPoint,
+    IoaSummary,
+    PhaseMark,
+    SeriesPoint,
+    TargetSeries,
+)
+from bdc.services import fba, ioa, quality, series
+from bdc.services.series import SessionValue
+
+__all__ = [
+    "CHARTS",
+    "FBA_KINDS",
+    "QUALITY_KINDS",
+    "QualityData",
+    "fba_chart",
+    "fidelity_data",
+    "ioa_data",
+    "quality_chart",
+    "series_from",
+    "target_chart",
+    "target_series",
+]
+
+CHARTS = ("line", "celeration", "cumulative")
+FBA_KINDS = ("abc", "scatterplot", "multielement")
+QUALITY_KINDS = ("ioa", "fidelity")
+FORMATS = ("png", "svg")
+
+CELERATION_MEASUREMENTS = frozenset({"rate", "frequency"})
+"""A celeration chart plots count per minute: a rate, or a count over the observed time."""
+CUMULATIVE_MEASUREMENTS = frozenset({"frequency", "abc"})
+"""A cumulative record adds up counts; a running sum of percentages or rates means nothing."""
+CELERATION_DAYS = 140
+MINUTE_COUNTS = frozenset({"rate", "frequency"})
+NO_PHASE_LABEL = ""
+_GRAY_TEXT = style.text_kw(color=style.GRAY)
+
+
+def _unprocessable(field: str, message: str) -> None:
+    abort(422, message=message, fields={field: [message]})
+
+
+CHART_NAMES = {
+    "line": "line graph",
+    "celeration": "Daily Standard Celeration Chart",
+    "cumulative": "cumulative record",
+    "abc": "ABC chart",
+    "scatterplot": "scatterplot",
+    "multielement": "functional analysis (multielement)",
+    "ioa": "interobserver agreement",
+    "fidelity": "treatment fidelity",
+}
+
+
+def _render(fig: Figure, fmt: str, title: str) -> bytes:
+    """PNG or SVG bytes. An SVG gets ``title`` as its ``<title>`` (its accessible name, and
+    what a browser shows on hover), since matplotlib draws the text itself as paths."""
+    content = reports.render(fig, fmt)
+    if fmt != "svg":
+        return content
+    text = content.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start) + 1
+    if start < 0 or end <= 0:
+        return content
+    head = text[:end].replace("<svg", '<svg role="img"', 1)
+    return (head + f"\n <title>{escape(title)}</title>" + text[end:]).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# a target's series
+
+
+def _aim(target: Target) -> AimLine | None:
+    aim = target.aim
+    if not aim:
+        return None
+    try:
+        return AimLine(
+            date.fromisoformat(str(aim["start_date"])),
+            float(aim["start_value"]),
+            date.fromisoformat(str(aim["end_date"])),
+            float(aim["end_value"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # a malformed aim is not drawn rather than failing the graph
+
+
+def _min_trials(target: Target) -> int | None:
+    mastery = target.mastery or {}
+    value = mastery.get("min_trials")
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
+
+
+def _point(target: Target, v: SessionValue, phase_index: int) -> SeriesPoint:
+    minutes = None
+    if target.measurement in MINUTE_COUNTS:
+        raw = v.details.get("observed_minutes") if v.details else None
+        if isinstance(raw, int | float) and raw > 0:
+            minutes = float(raw)
+    return SeriesPoint(
+        x=v.date,
+        value=float(v.value),
+        phase_index=phase_index,
+        reliability=v.has_ioa,
+        trials=v.n if target.measurement in PERCENT_MEASUREMENTS else None,
+        observed_minutes=minutes,
+    )
+
+
+def series_from(
+    target: Target,
+    values: Sequence[SessionValue],
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> TargetSeries:
+    """The :class:`TargetSeries` of ``values`` (the target's values per session, in time order).
+
+    A phase that starts after the last session and by ``date_to`` (today when None) gets its
+    phase-change line before it has data. ``date_from`` stands in for the last session when
+    there is none.
+    """
+    phases = list(target.phases)
+    by_id = {p.id: p for p in phases}
+    # (sort key, mark, run of values); a run is consecutive sessions under one phase.
+    marks: list[tuple[tuple, PhaseMark, list[SessionValue]]] = []
+    seen: set[str | None] = set()
+    for v in values:
+        if marks and marks[-1][2] and marks[-1][2][-1].phase_id == v.phase_id:
+            marks[-1][2].append(v)
+            continue
+        phase = by_id.get(v.phase_id) if v.phase_id else None
+        if phase is None:
+            mark = PhaseMark(v.date, NO_PHASE_LABEL, "baseline")
+            key: tuple = (v.date, len(marks))
+        else:
+            mark = PhaseMark(phase.start_date, phase.label, phase.kind)
+            key = (phase.start_date, len(marks))
+        seen.add(v.phase_id)
+        marks.append((key, mark, [v]))
+    # a phase begun after the last session (no data yet) still shows its phase change
+    lo = values[-1].date if values else date_from
+    hi = date_to or utcnow().date()
+    if lo is not None:
+        for phase in phases:
+            if phase.id not in seen and lo < phase.start_date <= hi:
+                key = (phase.start_date, len(marks))
+                marks.append((key, PhaseMark(phase.start_date, phase.label, phase.kind), []))
+    marks.sort(key=lambda m: m[0])
+    points = [_point(target, v, index) for index, (_, _, run) in enumerate(marks) for v in run]
+    return TargetSeries(
+        name=target.name,
+        unit=None,
+        measurement=target.measurement,
+        direction="decrease" if target.direction == "decrease" else "increase",
+        points=points,
+        phases=[m for _, m, _ in marks],
+        aim=_aim(target),
+        min_trials=_min_trials(target),
+    )
+
+
+def target_series(
+    target: Target, date_from: date | None = None, date_to: date | None = None
+) -> TargetSeries:
+    """The graph input of one target over ``date_from``..``date_to`` (no audit entry: the
+    caller records what it shows)."""
+    values = series.target_values(target, date_from=date_from, date_to=date_to, details=True)
+    return series_from(target, values, date_from=date_from, date_to=date_to)
+
+
+def _sunday_on_or_before(d: date) -> date:
+    return d - timedelta(days=(d.weekday() + 1) % 7)
+
+
+def _celeration(target: Target, data: TargetSeries) -> Figure:
+    points = data.points
+    if target.measurement == "frequency":
+        # a count without an observed time (an open session) has no rate to chart
+        points = tuple(p for p in points if p.observed_minutes is not None)
+    charted = TargetSeries(
+        name=data.name,
+        unit=data.unit,
+        measurement=data.measurement,
+        direction=data.direction,
+        points=points,
+        phases=data.phases,
+    )
+    start = None
+    if points:
+        first, last = min(p.x for p in points), max(p.x for p in points)
+        if (last - first).days >= CELERATION_DAYS:  # type: ignore[operator]
+            # one chart holds 140 days: chart the latest ones
+            start = _sunday_on_or_before(last - timedelta(days=CELERATION_DAYS - 1))  # type: ignore[operator]
+    return reports.celeration_chart(charted, start=start)
+
+
+def target_chart(
+    target: Target,
+    *,
+    chart: str = "line",
+    x: str = "session",
+    trend: str | None = None,
+    aim: bool = True,
+    fmt: str = "png",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> bytes:
+    """One target's graph as PNG or SVG bytes, with a ``read`` audit entry.
+
+    ``chart``: ``line`` (the line graph, with ``x``, ``trend`` and ``aim``), ``celeration``
+    (Daily Standard Celeration Chart; rate and frequency targets) or ``cumulative``
+    (cumulative record; frequency and ABC targets). A chart that does not suit the target's
+    measurement is refused (422).
+    """
+    if chart not in CHARTS:
+        _unprocessable("chart", f"Must be one of: {', '.join(CHARTS)}.")
+    if chart == "cumulative" and target.measurement not in CUMULATIVE_MEASUREMENTS:
+        _unprocessable(
+            "chart",
+            "A cumulative record adds up counts: it needs a frequency or ABC target, "
+            f"not {target.measurement}.",
+        )
+    if chart == "celeration" and target.measurement not in CELERATION_MEASUREMENTS:
+        _unprocessable(
+            "chart",
+            "The Standard Celeration Chart plots count per minute: it needs a rate or "
+            f"frequency target, not {target.measurement}.",
+        )
+    data = target_series(target, date_from, date_to)
+    if chart == "line":
+        fig = reports.line_graph(data, x=x, trend=trend, show_aim=aim)
+    elif chart == "cumulative":
+        fig = reports.cumulative_record(data, x=x)
+    else:
+        fig = _celeration(target, data)
+    audit.record(
+        "read",
+        "target_graph",
+        resource_id=target.id,
+        client_id=target.client_id,
+        detail={"chart": chart, "format": fmt, "sessions": len(data.points)},
+    )
+    return _render(fig, fmt, f"{target.name}: {CHART_NAMES[chart]}")
+
+
+# ---------------------------------------------------------------------------------------------
+# FBA charts
+
+
+def _client_targets(client: Client, target_id: str | None) -> list[Target]:
+    targets = list(
+        db.session.scalars(
+            select(Target).where(Target.client_id == client.id).order_by(Target.name, Target.id)
+        )
+    )
+    if target_id is not None:
+        targets = [t for t in targets if t.id == target_id]
+        if not targets:
+            abort(404, message="No such target.")
+    return targets
+
+
+def _no_data(fig: Figure, text: str) -> Figure:
+    ax = fig.axes[0]
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", **_GRAY_TEXT)
+    return fig
+
+
+def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> Figure:
+    abc_targets = [t for t in targets if t.measurement == "abc"]
+    if target_id is not None and not abc_targets:
+        _unprocessable("target_id", "The ABC chart needs an ABC-recording target.")
+    ids = {t.id for t in abc_targets}
+    records: list[AbcRecord] = []
+    if ids:
+        recs = series.load_client(
+            client.id, target_ids=sorted(ids), date_from=date_from, date_to=date_to
+        )
+        for events in fba._kept_events(recs).values():
+            for e in events:
+                if e.kind != "abc" or e.target_id not in ids:
+                    continue
+                d = e.data
+                records.append(
+                    AbcRecord(
+                        antecedent=str(d.get("antecedent") or ""),
+                        behavior=str(d.get("behavior") or ""),
+                        consequence=str(d.get("consequence") or ""),
+                        setting_event=str(d["setting_event"]) if d.get("setting_event") else None,
+                    )
+                )
+    return reports.abc_bar_chart(records, behavior=behavior)
+
+
+def _local(moment: datetime, tz: tzinfo) -> datetime:
+    return series.as_utc(moment).astimezone(tz)
+
+
+def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, target_id):
+    # the selection of bdc.services.fba: counted problem behavior in primary sessions
+    problem = [
+        t
+        for t in targets
+        if t.measurement in fba.COUNTED and (target_id is not None or t.direction == "decrease")
+    ]
+    if target_id is not None and not problem:
+        _unprocessable(
+            "target_id", "The scatterplot needs a frequency, rate or ABC-recording target."
+        )
+    ids = {t.id for t in problem}
+    sessions, times = [], []
+    if ids:
+        recs = series.load_client(
+            client.id, target_ids=sorted(ids), date_from=date_from, date_to=date_to
+        )
+        kept = fba._kept_events(recs)
+        sessions = [
+            s
+            for s in recs.sessions
+            if s.role == "primary"
+            and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
+        ]
+        times = [
+            _local(e.t, tz)
+            for s in sessions
+            for e in kept.get(s.id, ())
+            if e.target_id in ids and e.kind in ("count", "abc")
+        ]
+    observed = [
+        (_local(s.started_at, tz), _local(s.ended_at or s.started_at, tz)) for s in sessions
+    ]
+    days = sorted({start.date() for start, _ in observed})
+    last = date_to or (days[-1] if days else utcnow().astimezone(tz).date())
+    first = date_from or max(days[0] if days else last, last - timedelta(days=27))
+    day_start, day_end = time(8, 0), time(16, 0)
+    if observed:
+        # whole hours around every observation
+        lo = min(start.hour for start, _ in observed)
+        hi = max(
+            24 if end.date() > start.date() else end.hour + (1 if end.minute or end.second else 0)
+            for start, end in observed
+        )
+        day_start = time(lo, 0)
+        day_end = time(23, 59) if hi >= 24 else time(max(hi, lo + 1), 0)
+    step = int(bin_minutes)
+    return reports.scatterplot_grid(
+        times,
+        first_day=first,
+        last_day=max(first, last),
+        day_start=day_start,
+        day_end=day_end,
+        interval_minutes=step,
+        observed=observed,
+        title=f"Scatterplot: {', '.join(t.name for t in problem) or 'no problem behavior'} ({tz})",
+    )
+
+
+def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figure:
+    fa_targets = [t for t in targets if any(p.kind == "condition" for p in t.phases)]
+    if target_id is not None and not fa_targets:
+        _unprocessable("target_id", "The target has no condition phases (no functional analysis).")
+    if not fa_targets:
+        fig = reports.multielement_graph([], title="Functional analysis")
+        return _no_data(fig, "No functional-analysis sessions in this period")
+    target = fa_targets[0]
+    values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
+    sessions = [
+        FaSession(session=i, condition=v.phase_label.strip(), value=v.value)
+        for i, v in enumerate((v for v in values if v.phase_kind == "condition"), start=1)
+    ]
+    fig = reports.multielement_graph(
+        sessions,
+        measurement=target.measurement,
+        title=f"{target.name}: functional analysis",
+    )
+    if not sessions:
+        _no_data(fig, "No functional-analysis sessions in this period")
+    return fig
+
+
+def fba_chart(
+    client: Client,
+    kind: str,
+    *,
+    target_id: str | None = None,
+    behavior: str | None = None,
+    tz: tzinfo = UTC,
+    bin_minutes: int = 30,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    fmt: str = "png",
+) -> bytes:
+    """An FBA chart of ``client`` as PNG or SVG bytes, with a ``read`` audit entry.
+
+    ``abc``: antecedents and consequences of the ABC records (of one ``behavior``, or all);
+    ``scatterplot``: problem behavior by time of day and date in ``tz`` (the last four
+    weeks of data unless ``date_from`` is given); ``multielement``: the functional analysis
+    of the first target with condition phases (or ``target_id``). Primary sessions only,
+    voids applied, as :mod:`bdc.services.fba`.
+    """
+    if kind not in FBA_KINDS:
+        _unprocessable("kind", f"Must be one of: {', '.join(FBA_KINDS)}.")
+    targets = _client_targets(client, target_id)
+    if kind == "abc":
+        fig = _abc_figure(client, targets, date_from, date_to, behavior, target_id)
+    elif kind == "scatterplot":
+        fig = _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, target_id)
+    else:
+        fig = _multielement_figure(client, targets, date_from, date_to, target_id)
+    audit.record(
+        "read",
+        "fba_chart",
+        client_id=client.id,
+        resource_id=target_id,
+        detail={"kind": kind, "format": fmt},
+    )
+    return _render(fig, fmt, f"{client.code}: {CHART_NAMES[kind]}")
+
+
+# ---------------------------------------------------------------------------------------------
+# data quality: IOA and fidelity, for the charts and the progress report
+
+
+@dataclass(frozen=True)
+class QualityData:
+    """Summary rows and per-session points of one client's IOA or fidelity."""
+
+    rows: tuple[Any, ...]
+    points: tuple[Any, ...]
+
+
+def _scope(client: Client, date_from: date, date_to: date) -> quality.Scope:
+    return quality.Scope(
+        clients=[client],
+        bcba_id=None,
+        date_from=date_from,
+        date_to=date_to,
+        codes={client.id: client.code},
+    )
+
+
+def ioa_method(measurement: str) -> str:
+    """The headline IOA measure of a measurement type (``Total count``, ``Trial-by-trial``)."""
+    return ioa.LABELS[ioa.HEADLINE[measurement]]
+
+
+def ioa_data(
+    client: Client, targets: Sequence[Target], date_from: date, date_to: date
+) -> QualityData:
+    """IOA of ``targets`` over the period, one row per target with primary sessions.
+
+    The figures are the dashboard's (:mod:`bdc.services.quality`, per target and phase),
+    added up over the phases: sessions, sessions with a reliability observer, and the mean,
+    lowest and highest agreement of the IOA sessions (each one's headline measure).
+    """
+    if not targets:
+        return QualityData((), ())
+    by_target: dict[str, list[dict]] = defaultdict(list)
+    for row in quality._ioa_rows(_scope(client, date_from, date_to), targets):
+        by_target[row["target_id"]].append(row)
+    rows, points = [], []
+    for target in targets:
+        phase_rows = by_target.get(target.id)
+        if not phase_rows:
+            continue
+        method = ioa_method(target.measurement)
+        pairs = [p for r in phase_rows for p in r["ioa_sessions"]]
+        agreements = [p["agreement"] for p in pairs if p["agreement"] is not None]
+        rows.append(
+            IoaSummary(
+                target=target.name,
+                method=method,
+                sessions=sum(r["sessions"] for r in phase_rows),
+                ioa_sessions=sum(r["sessions_with_ioa"] for r in phase_rows),
+                mean_agreement=sum(agreements) / len(agreements) if agreements else None,
+                min_agreement=min(agreements) if agreements else None,
+                max_agreement=max(agreements) if agreements else None,
+            )
+        )
+        points += [
+            IoaPoint(x=p["date"], percent=p["agreement"], target=target.name, method=method)
+            for p in pairs
+        ]
+    return QualityData(tuple(rows), tuple(sorted(points, key=lambda p: (p.x, p.target))))
+
+
+def _staff_label(user: User | None) -> str:
+    if user is None:
+        return "(staff not recorded)"
+    return user.display_name or user.username
+
+
+def plan_label(plan) -> str:
+    """A plan as printed: its title (or function), and its version after the first."""
+    name = plan.title or f"{plan.function.capitalize()} plan"
+    return name if plan.version == 1 else f"{name} (v{plan.version})"
+
+
+def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData:
+    """Fidelity checks of the client's plans over the period: one row per plan version and
+    staff member (checks, mean, range, the plan's criterion) and one point per check, scored
+    by :func:`bdc.services.quality.score_fidelity_sessions`."""
+    scores = quality.score_fidelity_sessions(
+        quality._fidelity_sessions([client.id], date_from, date_to)
+    )
+    staff_ids = {s.session.staff_id for s in scores if s.session.staff_id}
+    staff = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(staff_ids)))}
+        if staff_ids
+        else {}
+    )
+    groups: dict[tuple[str, str | None], list[quality.FidelityScore]] = defaultdict(list)
+    for score in scores:
+        groups[(score.plan.id, score.session.staff_id)].append(score)
+    rows = []
+    for (_, staff_id), group in groups.items():
+        figures = quality._fidelity_figures(group)
+        rows.append(
+            FidelitySummary(
+                plan=plan_label(group[0].plan),
+                staff=_staff_label(staff.get(staff_id) if staff_id else None),
+                sessions=figures["sessions"],
+                mean_percent=figures["mean_percent"],
+                min_percent=figures["min_percent"],
+                max_percent=figures["max_percent"],
+                criterion=group[0].plan.criterion,
+            )
+        )
+    points = [
+        FidelityPoint(
+            x=s.session.started_at.date(),
+            percent=s.percent,
+            staff=_staff_label(staff.get(s.session.staff_id) if s.session.staff_id else None),
+            plan=plan_label(s.plan),
+        )
+        for s in scores
+    ]
+    return QualityData(
+        tuple(sorted(rows, key=lambda r: (r.plan, r.staff))),
+        tuple(sorted(points, key=lambda p: (p.x, p.staff))),
+    )
+
+
+def quality_chart(
+    client: Client,
+    kind: str,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    criterion: float = 80.0,
+    fmt: str = "png",
+) -> bytes:
+    """The client's IOA per session (against ``criterion``) or fidelity per check (against
+    the plan's criterion when all checks share one plan criterion) as PNG or SVG, with a
+    ``read`` audit entry. The period defaults to the dashboard's (the last four weeks)."""
+    if kind not in QUALITY_KINDS:
+        _unprocessable("kind", f"Must be one of: {', '.join(QUALITY_KINDS)}.")
+    date_from, date_to = quality.resolve_range(date_from, date_to)
+    period = f"{date_from.isoformat()} to {date_to.isoformat()}"
+    if kind == "ioa":
+        targets = _client_targets(client, None)
+        data = ioa_data(client, targets, date_from, date_to)
+        fig = reports.ioa_chart(
+            list(data.points), criterion=criterion, title=f"Interobserver agreement, {period}"
+        )
+    else:
+        data = fidelity_data(client, date_from, date_to)
+        criteria = {r.criterion for r in data.rows if r.criterion is not None}
+        fig = reports.fidelity_chart(
+            list(data.points),
+            criterion=criteria.pop() if len(criteria) == 1 else None,
+            title=f"Treatment fidelity, {period}",
+        )
+    audit.record(
+        "read",
+        "quality_chart",
+        client_id=client.id,
+        detail={"kind": kind, "format": fmt, "from": date_from.isoformat(), "to": period[-10:]},
+    )
+    return _render(fig, fmt, f"{client.code}: {CHART_NAMES[kind]}, {period}")

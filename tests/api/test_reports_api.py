@@ -1,0 +1,526 @@
+"""Graphs, the progress report and exports over HTTP (issue: graphs, report, export).
+
+The data goes in through POST /api/v1/sync as the tablets send it. Every figure asserted
+below is worked out by hand in ``world`` from the numbers recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime, timedelta
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from bdc.extensions import db
+from bdc.models import AuditEntry
+from bdc.reports import report_page_count
+from bdc.services import graphs, progress_report
+
+START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday
+DAY0 = START.date()
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def day(n: int) -> date:
+    return DAY0 + timedelta(days=n)
+
+
+class Outbox:
+    """A tablet's outbox: sessions, events and phases queued, then sent in one batch."""
+
+    def __init__(self, http, headers):
+        self.http, self.headers = http, headers
+        self.batch: dict[str, list] = {"sessions": [], "events": [], "phases": []}
+
+    def session(self, client, n, *, targets=(), role="primary", minute=0, **extra):
+        at = START + timedelta(days=n, minutes=minute)
+        item = {
+            "id": str(uuid.uuid4()),
+            "client_id": client.id,
+            "role": role,
+            "started_at": iso(at),
+            "ended_at": iso(at + timedelta(minutes=30)),
+            "target_ids": [t.id for t in targets],
+            **extra,
+        }
+        self.batch["sessions"].append(item)
+        return item
+
+    def event(self, session, target, kind="count", data=None, seconds=10.0):
+        at = datetime.fromisoformat(session["started_at"]) + timedelta(seconds=seconds)
+        item = {
+            "id": str(uuid.uuid4()),
+            "session_id": session["id"],
+            "target_id": target.id if target is not None else None,
+            "kind": kind,
+            "t": iso(at),
+            "data": data if data is not None else {},
+        }
+        self.batch["events"].append(item)
+        return item
+
+    def phase(self, target, kind, label, n):
+        self.batch["phases"].append(
+            {
+                "id": str(uuid.uuid4()),
+                "target_id": target.id,
+                "kind": kind,
+                "label": label,
+                "start_date": day(n).isoformat(),
+            }
+        )
+
+    def send(self) -> dict[str, int]:
+        sent = {k: len(v) for k, v in self.batch.items()}
+        answer = self.http.post("/api/v1/sync", json=self.batch, headers=self.headers)
+        assert answer.status_code == 200, answer.get_json()
+        assert answer.get_json()["rejected"] == [], answer.get_json()["rejected"]
+        self.batch = {"sessions": [], "events": [], "phases": []}
+        return sent
+
+
+HITS = [3, 4, 3, 5, 2, 1, 1, 0]  # Hitting peers per primary session, days 0-7
+CORRECT = [1, 0, 1, 3, 4, 5, 5, 4]  # independent correct of 5 trials, days 0-7
+ABC = {1: 2, 2: 1}  # Elopement ABC records by day
+
+
+@pytest.fixture
+def world(make, http):
+    """One client, code RPT-001 (name "Test Learner"), eight primary sessions (days 0-7).
+
+    Hitting peers (frequency, decrease): Baseline days 0-3 (3, 4, 3, 5: mean 3.75), DRA from
+      day 4 (2, 1, 1, 0: mean 1.0; OLS slope -0.6 per session). Every DRA value is below
+      every baseline value: NAP = 1.00 in the goal's direction. On day 6 one of two counts
+      is voided (value 1). A reliability session on day 5 counts 1 (as the primary): IOA
+      total count 100 %, coverage 1 of 8 sessions. A Maintenance phase starts on day 10,
+      after the last session.
+    Receptive ID (dtt, mastery >= 80 % on 3 consecutive sessions, at least 5 trials): 5
+      trials a day; baseline days 0-2 (20, 0, 20 %), Errorless teaching from day 3
+      (60, 80, 100, 100, 80 %): 80, 100, 100 on days 4-6 meet the criterion on day 6,
+      8 March 2026.
+    Elopement (ABC recording, decrease, no phases): 2 records on day 1, 1 on day 2, 0 on the
+      other days.
+    Retired skill (frequency, inactive, no data): not in the report; nor is Planned for
+      later (active, created today, after the period).
+    A fidelity check on day 6 of the technician: 3 of 4 steps correct, 75 %.
+    """
+    bcba = make.user("bcba", username="casey.bcba")
+    tech = make.user("technician", username="sam.tech")
+    second = make.user("therapist", username="lee.second")
+    client = make.client(bcba, tech, second, code="RPT-001")
+    created = START - timedelta(days=30)
+    hits = make.target(
+        client,
+        "frequency",
+        created_at=created,
+        name="Hitting peers",
+        direction="decrease",
+        definition="Any open- or closed-hand contact with a peer's body.",
+    )
+    receptive = make.target(
+        client,
+        "dtt",
+        created_at=created,
+        name="Receptive ID",
+        definition="Touches the named picture in a field of three within 5 s.",
+        mastery={"percent": 80, "consecutive": 3, "min_trials": 5, "min_observers": 1},
+    )
+    elopement = make.target(
+        client,
+        "abc",
+        created_at=created,
+        name="Elopement",
+        direction="decrease",
+        params={"antecedents": [], "behaviors": [], "consequences": []},
+    )
+    make.target(client, "frequency", name="Retired skill", active=False, created_at=created)
+    make.target(client, "frequency", name="Planned for later")  # created after every period
+    plan = make.plan(client, steps=4)
+
+    bcba_box = Outbox(http, make.login(bcba))
+    bcba_box.phase(hits, "baseline", "Baseline", 0)
+    bcba_box.phase(hits, "intervention", "DRA", 4)
+    bcba_box.phase(hits, "maintenance", "Maintenance", 10)  # no session yet
+    bcba_box.phase(receptive, "baseline", "Baseline", 0)
+    bcba_box.phase(receptive, "intervention", "Errorless teaching", 3)
+    fidelity = bcba_box.session(
+        client, 6, minute=60, kind="fidelity", plan_id=plan.id, staff_id=tech.id
+    )
+    for step, value in enumerate([True, True, False, True]):
+        bcba_box.event(fidelity, None, "fidelity", {"step": step, "opportunity": 0, "value": value})
+    sent = bcba_box.send()
+
+    box = Outbox(http, make.login(tech))
+    for n in range(8):
+        s = box.session(client, n, targets=[hits, receptive, elopement])
+        for k in range(HITS[n]):
+            box.event(s, hits, seconds=10 + k)
+        if n == 6:
+            extra = box.event(s, hits, seconds=30)
+            box.event(s, None, "void", {"voids": extra["id"]}, seconds=31)
+        for k in range(5):
+            result = "correct" if k < CORRECT[n] else "incorrect"
+            box.event(s, receptive, "trial", {"result": result, "prompt": "independent"}, 60 + k)
+        for k in range(ABC.get(n, 0)):
+            record = {
+                "antecedent": "Transition",
+                "behavior": "Elopement",
+                "consequence": "Escorted back",
+            }
+            box.event(s, elopement, "abc", record, seconds=120 + k)
+    sent = {k: sent[k] + v for k, v in box.send().items()}
+
+    check = Outbox(http, make.login(second))
+    r = check.session(client, 5, targets=[hits], role="reliability")
+    check.event(r, hits, seconds=30)
+    sent = {k: sent[k] + v for k, v in check.send().items()}
+
+    class World:
+        pass
+
+    w = World()
+    w.client, w.bcba, w.tech = client, bcba, tech
+    w.hits, w.receptive, w.elopement = hits, receptive, elopement
+    w.headers = make.login(bcba)
+    w.sent = sent
+    return w
+
+
+def get(http, world, url, status=200, **query):
+    answer = http.get(url, query_string=query, headers=world.headers)
+    assert answer.status_code == status, answer.get_data(as_text=True)[:500]
+    return answer
+
+
+PERIOD = {"from": day(0).isoformat(), "to": day(13).isoformat()}
+
+
+def audit_entries(action: str, resource: str) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action, AuditEntry.resource == resource)
+        )
+    )
+
+
+def disposition(answer) -> str:
+    value = answer.headers["Content-Disposition"]
+    assert value.startswith("attachment; filename=")
+    assert "RPT-001" in value and "Test" not in value and "Learner" not in value
+    return value
+
+
+# --- graphs ------------------------------------------------------------------------------------
+
+
+def test_graph_png_is_a_png_and_is_audited(http, world):
+    answer = get(http, world, f"/api/v1/targets/{world.hits.id}/graph.png")
+    assert answer.content_type == "image/png"
+    assert answer.data.startswith(PNG_MAGIC)
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    disposition(answer)
+    entries = audit_entries("read", "target_graph")
+    assert [(e.resource_id, e.client_id, e.user_id) for e in entries] == [
+        (world.hits.id, world.client.id, world.bcba.id)
+    ]
+    assert entries[0].detail["sessions"] == 8
+
+
+def test_graph_series_phases_and_points(ctx, world):
+    data = graphs.target_series(world.hits, day(0), day(13))
+    assert [(p.label, p.kind, p.start) for p in data.phases] == [
+        ("Baseline", "baseline", day(0)),
+        ("DRA", "intervention", day(4)),
+        ("Maintenance", "maintenance", day(10)),  # begun after the last session
+    ]
+    assert [p.value for p in data.points] == HITS
+    assert [p.phase_index for p in data.points] == [0] * 4 + [1] * 4
+    assert [p.reliability for p in data.points] == [n == 5 for n in range(8)]
+    assert {p.observed_minutes for p in data.points} == {30.0}
+    assert data.direction == "decrease" and data.measurement == "frequency"
+    assert len(graphs.target_series(world.hits, day(0), day(9)).phases) == 2
+    receptive = graphs.target_series(world.receptive)
+    assert receptive.min_trials == 5 and {p.trials for p in receptive.points} == {5}
+
+
+def test_graph_svg_is_xml_named_after_the_target(http, world):
+    answer = get(
+        http, world, f"/api/v1/targets/{world.receptive.id}/graph.svg", x="date", trend="ols"
+    )
+    assert answer.content_type.startswith("image/svg+xml")
+    root = ET.fromstring(answer.data)
+    assert root.tag == f"{SVG}svg"
+    assert "Receptive ID" in root.find(f"{SVG}title").text
+    assert "Receptive ID" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"chart": "cumulative"},
+        {"chart": "celeration"},
+        {"trend": "split_middle", "aim": "false"},
+        {"trend": "none", "x": "date", **PERIOD},
+    ],
+)
+def test_graph_options(http, world, query):
+    answer = get(http, world, f"/api/v1/targets/{world.hits.id}/graph.png", **query)
+    assert answer.data.startswith(PNG_MAGIC)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"chart": "pie"}, "chart"),
+        ({"trend": "linear"}, "trend"),
+        ({"x": "week"}, "x"),
+        ({"from": "2026-13-01"}, "from"),
+        ({"from": "yesterday"}, "from"),
+        ({"from": "2026-03-10", "to": "2026-03-01"}, "to"),
+        ({"aim": "maybe"}, "aim"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_graph_options_are_422(http, world, query, field):
+    answer = get(http, world, f"/api/v1/targets/{world.hits.id}/graph.png", 422, **query)
+    assert field in answer.get_json()["error"]["fields"]
+    assert audit_entries("read", "target_graph") == []
+
+
+@pytest.mark.parametrize(
+    ("target", "chart"), [("receptive", "celeration"), ("receptive", "cumulative")]
+)
+def test_a_chart_that_does_not_suit_the_measurement_is_422(http, world, target, chart):
+    target_id = getattr(world, target).id
+    answer = get(http, world, f"/api/v1/targets/{target_id}/graph.svg", 422, chart=chart)
+    assert "dtt" in answer.get_json()["error"]["fields"]["chart"][0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt", "query"),
+    [
+        ("abc", "png", {}),
+        ("abc", "svg", {"behavior": "Elopement"}),
+        ("scatterplot", "png", {"tz": "America/Chicago", "bin_minutes": "60", **PERIOD}),
+        ("multielement", "svg", {}),
+        ("ioa", "png", PERIOD),
+        ("fidelity", "svg", PERIOD),
+    ],
+)
+def test_fba_and_quality_charts(http, world, kind, fmt, query):
+    url = f"/api/v1/clients/{world.client.id}/charts/{kind}.{fmt}"
+    answer = get(http, world, url, **query)
+    if fmt == "png":
+        assert answer.data.startswith(PNG_MAGIC)
+    else:
+        assert ET.fromstring(answer.data).tag == f"{SVG}svg"
+    assert f"{kind}-RPT-001.{fmt}" in disposition(answer)
+    resource = "quality_chart" if kind in ("ioa", "fidelity") else "fba_chart"
+    assert [e.detail["kind"] for e in audit_entries("read", resource)] == [kind]
+
+
+def test_bad_chart_queries_are_422(http, world):
+    base = f"/api/v1/clients/{world.client.id}/charts"
+    assert get(http, world, f"{base}/scatterplot.png", 422, tz="Mars/Olympus").status_code
+    assert get(http, world, f"{base}/scatterplot.png", 422, bin_minutes="7").status_code
+    # a functional analysis needs condition phases; a scatterplot counts responses
+    get(http, world, f"{base}/multielement.png", 422, target_id=world.receptive.id)
+    get(http, world, f"{base}/scatterplot.png", 422, target_id=world.receptive.id)
+    get(http, world, f"{base}/abc.png", 404, target_id=str(uuid.uuid4()))
+
+
+# --- the progress report -----------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_report_pdf_pages_and_text(http, world):
+    answer = get(http, world, f"/api/v1/clients/{world.client.id}/report.pdf", **PERIOD)
+    assert answer.content_type == "application/pdf"
+    assert "progress-report-RPT-001-2026-03-02-to-2026-03-15.pdf" in disposition(answer)
+    reader, text = pdf_text(answer.data)
+    expected = progress_report.assemble(world.client, day(0), day(13))
+    assert len(reader.pages) == report_page_count(expected)
+    # title page; one page per target (the inactive one without data is left out); quality
+    # tables; quality graphs with the signatures
+    assert [t.series.name for t in expected.targets] == [
+        "Elopement",
+        "Hitting peers",
+        "Receptive ID",
+    ]
+    assert len(reader.pages) == 1 + 3 + 1 + 1
+    for name in ("Hitting peers", "Receptive ID", "Elopement"):
+        assert name in text
+    assert "Retired skill" not in text and "Planned for later" not in text
+    assert "Test Learner (RPT-001)" in text
+    assert "3.8 per session" in text and "1.0 per session" in text  # baseline, current
+    assert "-0.60 per session (improving)" in text
+    assert "NAP (DRA vs Baseline) = 1.00" in text
+    assert "Met on 8 Mar 2026" in text
+    assert "No criterion" in text
+    assert "\u2265 80% on 3 consecutive sessions, at least 5 trials each" in text
+    assert "Total count" in text and "12.5%" in text and "100.0%" in text  # IOA row
+    assert "75.0%" in text  # fidelity
+    assert "Signatures" in text
+    entries = audit_entries("export", "progress_report")
+    assert len(entries) == 1 and entries[0].user_id == world.bcba.id
+    assert entries[0].detail == {
+        "from": "2026-03-02",
+        "to": "2026-03-15",
+        "pseudonymous": False,
+        "targets": 3,
+        "pages": 6,
+    }
+
+
+def test_pseudonymous_report_prints_only_the_code(http, world):
+    answer = get(
+        http,
+        world,
+        f"/api/v1/clients/{world.client.id}/report.pdf",
+        pseudonymous="true",
+        paper="a4",
+        **PERIOD,
+    )
+    reader, text = pdf_text(answer.data)
+    assert "RPT-001" in text
+    assert "Test Learner" not in text and "Learner" not in (reader.metadata.title or "")
+    assert b"Test Learner" not in answer.data
+    for name in ("Hitting peers", "Receptive ID", "Elopement"):
+        assert name in text
+    assert audit_entries("export", "progress_report")[0].detail["pseudonymous"] is True
+
+
+def test_a_baseline_before_the_period_is_still_the_baseline(ctx, world):
+    report = progress_report.assemble(world.client, day(4), day(7))
+    hits = next(t for t in report.targets if t.series.name == "Hitting peers")
+    assert hits.baseline_level == pytest.approx(3.75)  # days 0-3, before the period
+    assert hits.current_level == pytest.approx(1.0)
+    assert hits.effect_size == pytest.approx(1.0)
+    assert [p.x for p in hits.series.points] == [day(n) for n in range(4, 8)]  # graph: period
+
+
+def test_current_figures_are_the_periods_and_mastery_the_whole_phases(ctx, world):
+    report = progress_report.assemble(world.client, day(7), day(9))
+    receptive = next(t for t in report.targets if t.series.name == "Receptive ID")
+    assert receptive.baseline_level == pytest.approx(40 / 3)  # days 0-2: 20, 0, 20
+    assert receptive.current_level == pytest.approx(80.0)  # day 7 only
+    assert receptive.trend_slope is None  # one session: no slope
+    assert receptive.mastery_status == "Met on 8 Mar 2026"  # met on day 6, before the period
+    assert receptive.mastery_criterion == (
+        "\u2265 80% on 3 consecutive sessions, at least 5 trials each"
+    )
+
+
+def test_active_targets_without_data_keep_their_page(ctx, world):
+    report = progress_report.assemble(world.client, day(10), day(13))
+    assert [t.series.name for t in report.targets] == ["Elopement", "Hitting peers", "Receptive ID"]
+    hits = report.targets[1]
+    assert hits.series.points == ()
+    assert hits.baseline_level == pytest.approx(3.75)
+    assert (hits.current_level, hits.trend_slope, hits.effect_size) == (None, None, None)
+    assert report.ioa_rows == () and report.fidelity_rows == ()
+
+
+def test_bad_report_queries_are_422(http, world):
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    get(http, world, url, 422, **{"from": "2026-03-10", "to": "2026-03-01"})
+    get(http, world, url, 422, pseudonymous="perhaps")
+    get(http, world, url, 422, paper="legal")
+    get(http, world, url, 422, name="yes")
+    assert audit_entries("export", "progress_report") == []
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+def test_xlsx_holds_every_synced_row(http, world):
+    answer = get(http, world, f"/api/v1/clients/{world.client.id}/export.xlsx")
+    disposition(answer)
+    workbook = openpyxl.load_workbook(io.BytesIO(answer.data))
+    assert workbook.sheetnames == ["Sessions", "Events"]
+    sessions = list(workbook["Sessions"].iter_rows(values_only=True))
+    events = list(workbook["Events"].iter_rows(values_only=True))
+    # 8 primary sessions x 3 targets, and the reliability session's one target
+    assert len(sessions) - 1 == 8 * 3 + 1
+    assert len(events) - 1 == world.sent["events"]
+    header = sessions[0]
+    rows = [dict(zip(header, r, strict=True)) for r in sessions[1:]]
+    hits = [r for r in rows if r["target"] == "Hitting peers" and r["role"] == "primary"]
+    assert [r["value"] for r in hits] == HITS
+    assert [r["phase"] for r in hits] == ["Baseline"] * 4 + ["DRA"] * 4
+    assert {r["observer"] for r in hits} == {"sam.tech"}
+    receptive = [r for r in rows if r["target"] == "Receptive ID"]
+    assert [r["value"] for r in receptive] == [20 * c for c in CORRECT]
+    assert {r["n"] for r in receptive} == {5}
+    reliability = [r for r in rows if r["role"] == "reliability"]
+    assert [(r["target"], r["value"], r["observer"]) for r in reliability] == [
+        ("Hitting peers", 1, "lee.second")
+    ]
+    event_rows = [dict(zip(events[0], r, strict=True)) for r in events[1:]]
+    assert sum(r["voided"] for r in event_rows) == 1
+    assert {r["kind"] for r in event_rows} == {"count", "void", "trial", "abc", "fidelity"}
+    assert {r["client_code"] for r in event_rows} == {"RPT-001"}
+    entry = audit_entries("export", "client_data")[0]
+    assert entry.detail["format"] == "xlsx"
+    assert entry.detail["rows"] == {"sessions": 25, "events": world.sent["events"]}
+
+
+def read_csv(answer) -> list[dict]:
+    assert answer.content_type.startswith("text/csv")
+    text = answer.data.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_csv_sessions_and_events(http, world):
+    url = f"/api/v1/clients/{world.client.id}/export.csv"
+    sessions = read_csv(get(http, world, url))
+    assert len(sessions) == 25
+    assert {r["client_code"] for r in sessions} == {"RPT-001"}
+    events = get(http, world, url, table="events")
+    assert "-events.csv" in disposition(events)
+    assert len(read_csv(events)) == world.sent["events"]
+    # the period filters by session date: days 4-7, and the day-5 reliability session
+    later = read_csv(get(http, world, url, **{"from": day(4).isoformat()}))
+    assert len(later) == 4 * 3 + 1
+    get(http, world, url, 422, table="incidents")
+    details = [e.detail for e in audit_entries("export", "client_data")]
+    assert sorted(next(iter(d["rows"])) for d in details) == ["events", "sessions", "sessions"]
+
+
+def test_exports_never_carry_the_name(http, world):
+    for url, query in (
+        ("export.csv", {}),
+        ("export.csv", {"table": "events"}),
+        ("export.xlsx", {}),
+    ):
+        answer = get(http, world, f"/api/v1/clients/{world.client.id}/{url}", **query)
+        assert b"Test Learner" not in answer.data
+
+
+def test_off_caseload_is_404_and_not_audited(http, make, world):
+    outsider = make.user("bcba")
+    headers = make.login(outsider)
+    for url in (
+        f"/api/v1/targets/{world.hits.id}/graph.png",
+        f"/api/v1/clients/{world.client.id}/report.pdf",
+        f"/api/v1/clients/{world.client.id}/export.xlsx",
+        f"/api/v1/clients/{world.client.id}/charts/ioa.png",
+    ):
+        assert http.get(url, headers=headers).status_code == 404
+    assert audit_entries("export", "progress_report") == []
+    assert audit_entries("export", "client_data") == []
