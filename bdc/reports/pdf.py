@@ -344,7 +344,7 @@ def _title_page(
     page.table(
         ["#", "Target", "Measurement", "Baseline", "Current", "Mastery"],
         body,
-        [0.35, 2.9, 1.05, 0.8, 0.8, 1.1],
+        [0.3, 2.2, 1.2, 0.75, 0.75, 1.8],
         align=["left", "left", "left", "right", "right", "left"],
     )
 
