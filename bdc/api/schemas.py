@@ -73,6 +73,7 @@ class AssignmentAnswerSchema(Schema):
     user_id = fields.Str()
     client_id = fields.Str()
     username = fields.Function(lambda a: a.user.username)
+    display_name = fields.Function(lambda a: a.user.display_name)
     role = fields.Function(lambda a: a.user.role)
 
 

@@ -1,0 +1,86 @@
+"""End-to-end fixtures: the real app served over HTTP, Debian's Chromium driven by
+Playwright, and a caseload seeded through the public API."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+
+from tests.e2e.pwa import CHROMIUM_ARGS, PASSWORD, LiveServer, seed_caseload
+
+CHROMIUM = os.environ.get("BDC_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def server(app):
+    with LiveServer(app) as live:
+        yield live.url
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def launch_persistent(playwright, tmp_path):
+    """Start Chromium on a profile folder that outlives it, as a tablet's browser does."""
+    contexts = []
+
+    def launch():
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 768, "height": 1024},
+        )
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context
+
+    yield launch
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def caseload(server, ctx):
+    """A fresh caseload per test; `ctx` (tests/conftest.py) empties the tables afterwards."""
+    from bdc.extensions import db
+    from bdc.services import accounts
+
+    admin = f"admin-{uuid.uuid4().hex[:6]}"
+    accounts.create_user(username=admin, password=PASSWORD, role="admin")
+    db.session.commit()
+    return seed_caseload(server, admin, PASSWORD)
+
+
+@pytest.fixture
+def new_context(browser):
+    """Browser contexts (separate devices) that are closed after the test."""
+    contexts = []
+
+    def make(viewport=None):
+        context = browser.new_context(viewport=viewport or {"width": 768, "height": 1024})
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
