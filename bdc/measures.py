@@ -50,6 +50,7 @@ from bdc.analysis.fidelity import (
     fidelity_all_or_nothing_by_trial,
     fidelity_individual_component,
 )
+from bdc.measurement_params import INTERVAL_MEASUREMENTS, MEASUREMENTS
 
 __all__ = [
     "MEASUREMENTS",
@@ -64,21 +65,7 @@ __all__ = [
     "unit_for",
 ]
 
-MEASUREMENTS: tuple[str, ...] = (
-    "frequency",
-    "rate",
-    "duration",
-    "latency",
-    "partial_interval",
-    "whole_interval",
-    "momentary_time_sampling",
-    "abc",
-    "dtt",
-    "task_analysis",
-    "rating",
-)
-
-_INTERVAL = frozenset({"partial_interval", "whole_interval", "momentary_time_sampling"})
+_INTERVAL = INTERVAL_MEASUREMENTS
 
 UNITS: Mapping[str, str] = MappingProxyType(
     {

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from bdc.measurement_params import MEASUREMENTS, PERCENT_MEASUREMENTS
+
 __all__ = [
     "DASHED_KINDS",
     "MEASUREMENTS",
@@ -51,28 +53,6 @@ PHASE_KINDS = frozenset({"baseline", "intervention", "maintenance", "generalizat
 
 DASHED_KINDS = frozenset({"condition", "note"})
 """Kinds drawn as a dashed line: a minor change within a phase, or an annotation."""
-
-MEASUREMENTS = frozenset(
-    {
-        "frequency",
-        "rate",
-        "duration",
-        "latency",
-        "partial_interval",
-        "whole_interval",
-        "momentary_time_sampling",
-        "abc",
-        "dtt",
-        "task_analysis",
-        "rating",
-    }
-)
-"""Measurement types of a target (docs/api.md)."""
-
-PERCENT_MEASUREMENTS = frozenset(
-    {"partial_interval", "whole_interval", "momentary_time_sampling", "dtt", "task_analysis"}
-)
-"""Measurements whose session value is a percentage (0-100); their y axis runs 0 to 100."""
 
 
 def _tuple(obj: object, name: str) -> None:
