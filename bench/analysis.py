@@ -18,7 +18,9 @@ Timed, on the same file and in the same process:
 
 The ratio (a) / (b) is the figure that matters (target: 2.0 or lower); absolute times vary
 with the machine. Each side runs ``--rounds`` times, alternating, after one untimed warm-up
-read of the whole file; the best time of each side is reported.
+read of the whole file; the best wall-clock time and the best CPU time (this process, user +
+system: steadier on a shared machine) of each side are reported. ``--breakdown`` adds the CPU
+time of the service's stages: reading, values per session, analysis.
 """
 
 from __future__ import annotations
@@ -303,7 +305,19 @@ def raw_events_sql(targets: int) -> str:
     )
 
 
-def time_raw(path: Path) -> tuple[float, int]:
+class Clock:
+    """Wall-clock and CPU time (this process: user + system) of a block."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def time_raw(path: Path) -> tuple[Clock, int]:
     """The floor: each client's sessions and events with plain sqlite3 and fetchall."""
     raw = sqlite3.connect(path)
     clients = raw.execute("select id from clients order by code").fetchall()
@@ -312,45 +326,71 @@ def time_raw(path: Path) -> tuple[float, int]:
         for (cid,) in clients
     }
     rows = 0
-    started = time.perf_counter()
-    for (cid,) in clients:
-        ids = sorted(targets[cid])
-        raw.execute(RAW_SESSIONS, (cid,)).fetchall()
-        rows += len(raw.execute(raw_events_sql(len(ids)), (cid, *ids)).fetchall())
-    elapsed = time.perf_counter() - started
+    with Clock() as clock:
+        for (cid,) in clients:
+            ids = sorted(targets[cid])
+            raw.execute(RAW_SESSIONS, (cid,)).fetchall()
+            rows += len(raw.execute(raw_events_sql(len(ids)), (cid, *ids)).fetchall())
     raw.close()
-    return elapsed, rows
+    return clock, rows
 
 
-def time_service(app, profile: bool = False) -> tuple[float, int]:
+def time_service(app, profile: bool = False) -> tuple[Clock, int]:
     from bdc.services.summaries import summaries_for
 
     with app.app_context():
         profiler = cProfile.Profile() if profile else None
-        started = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        targets = db.session.scalars(
-            select(Target).options(selectinload(Target.phases)).order_by(Target.client_id)
-        ).all()
-        summaries = summaries_for(targets)
-        if profiler:
-            profiler.disable()
-        elapsed = time.perf_counter() - started
+        with Clock() as clock:
+            if profiler:
+                profiler.enable()
+            targets = db.session.scalars(
+                select(Target).options(selectinload(Target.phases)).order_by(Target.client_id)
+            ).all()
+            summaries = summaries_for(targets)
+            if profiler:
+                profiler.disable()
         assert len(summaries) == len(targets)
         count = len(summaries)
         db.session.remove()
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
-    return elapsed, count
+    return clock, count
+
+
+def breakdown(app) -> dict[str, float]:
+    """CPU seconds of the service's three stages, run stage by stage over every client."""
+    from bdc.services import series
+    from bdc.services.summaries import compute_summary
+
+    spent = dict.fromkeys(("read", "values", "analysis"), 0.0)
+    with app.app_context():
+        targets = db.session.scalars(
+            select(Target).options(selectinload(Target.phases)).order_by(Target.client_id)
+        ).all()
+        by_client: dict[str, list[Target]] = {}
+        for target in targets:
+            by_client.setdefault(target.client_id, []).append(target)
+        for client_id, group in by_client.items():
+            with Clock() as read:
+                recs = series.load_client(client_id, target_ids=[t.id for t in group])
+            with Clock() as values:
+                per_target = {t.id: series.values_from(t, recs, details=False) for t in group}
+            with Clock() as analysis:
+                for target in group:
+                    compute_summary(target, per_target[target.id])
+            spent["read"] += read.cpu
+            spent["values"] += values.cpu
+            spent["analysis"] += analysis.cpu
+        db.session.remove()
+    return spent
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--sessions", type=int, default=300, help="primary sessions a client")
-    parser.add_argument("--rounds", type=int, default=2, help="best of N for each side")
+    parser.add_argument("--rounds", type=int, default=3, help="best of N for each side")
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument(
         "--revisions",
@@ -361,6 +401,9 @@ def main() -> None:
     )
     parser.add_argument("--db", type=Path, help="keep the generated file here (reused if present)")
     parser.add_argument("--profile", action="store_true", help="cProfile one service round")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also time the service's stages (CPU)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -397,19 +440,35 @@ def main() -> None:
         if args.profile:
             time_service(app, profile=True)
             return
-        raw_times, service_times = [], []
+        raws: list[Clock] = []
+        services: list[Clock] = []
         for _ in range(args.rounds):
             gc.collect()
-            seconds, rows = time_raw(path)
-            raw_times.append(seconds)
+            clock, rows = time_raw(path)
+            raws.append(clock)
             gc.collect()
-            seconds, summaries = time_service(app)
-            service_times.append(seconds)
-            print(f"  round: raw {raw_times[-1]:.2f} s, service {seconds:.2f} s")
-        raw_best, service_best = min(raw_times), min(service_times)
-        print(f"raw sqlite3 read of {rows:,} event rows:  {raw_best:8.2f} s")
-        print(f"service: {summaries:,} target summaries:      {service_best:8.2f} s")
-        print(f"ratio service / raw: {service_best / raw_best:.2f} (target <= 2.0)")
+            clock, summaries = time_service(app)
+            services.append(clock)
+            print(
+                f"  round: raw {raws[-1].wall:.2f} s ({raws[-1].cpu:.2f} s CPU), "
+                f"service {clock.wall:.2f} s ({clock.cpu:.2f} s CPU)"
+            )
+        for what in ("wall", "cpu"):
+            raw_best = min(getattr(c, what) for c in raws)
+            service_best = min(getattr(c, what) for c in services)
+            label = "wall-clock" if what == "wall" else "CPU"
+            print(
+                f"{label:>10}: raw read of {rows:,} event rows {raw_best:7.2f} s; "
+                f"{summaries:,} target summaries {service_best:7.2f} s; "
+                f"ratio {service_best / raw_best:.2f} (target <= 2.0)"
+            )
+        if args.breakdown:
+            spent = breakdown(app)
+            raw_cpu = min(c.cpu for c in raws)
+            print(
+                "service stages (CPU): "
+                + ", ".join(f"{k} {v:.2f} s ({v / raw_cpu:.2f} x raw)" for k, v in spent.items())
+            )
 
 
 if __name__ == "__main__":

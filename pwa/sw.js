@@ -3,11 +3,12 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '2d7aa455fc';
+const VERSION = '3754a91a70';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
   '/css/app.css',
+  '/css/bcba.css',
   '/icons/apple-touch-icon.png',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
@@ -34,10 +35,17 @@ const SHELL = [
   '/js/tally.js',
   '/js/timers.js',
   '/js/ui.js',
+  '/js/views/bcba-common.js',
   '/js/views/caseload.js',
+  '/js/views/client.js',
+  '/js/views/dashboard.js',
   '/js/views/describe.js',
   '/js/views/fidelity.js',
   '/js/views/frame.js',
+  '/js/views/incident.js',
+  '/js/views/nav.js',
+  '/js/views/phase.js',
+  '/js/views/protocols.js',
   '/js/views/session.js',
   '/js/views/signin.js',
   '/js/views/summary.js',

@@ -152,8 +152,8 @@ class FidelitySessionSchema(Schema):
 
 class ClientFidelitySchema(Schema):
     client_id = fields.Str()
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
+    date_from = fields.Date(data_key="from", attribute="from")
+    date_to = fields.Date(data_key="to", attribute="to")
     by_plan = fields.List(fields.Nested(FidelityPlanSchema))
     by_staff = fields.List(fields.Nested(FidelityStaffSchema))
     sessions = fields.List(fields.Nested(FidelitySessionSchema))
@@ -163,8 +163,8 @@ class ClientFidelitySchema(Schema):
 
 
 class ScopeSchema(Schema):
-    date_from = fields.Date(data_key="from")
-    date_to = fields.Date(data_key="to")
+    date_from = fields.Date(data_key="from", attribute="from")
+    date_to = fields.Date(data_key="to", attribute="to")
     bcba_id = fields.Str(allow_none=True)
     clients = fields.Int()
     ioa_standard = fields.Float()

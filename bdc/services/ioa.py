@@ -7,7 +7,7 @@ tracked by both sessions, every IOA measure that applies to its measurement type
 by :mod:`bdc.analysis` on the events left after voids (:func:`bdc.measures.apply_voids`).
 Observer 1 is the primary session, observer 2 the reliability session.
 
-Conventions (docs/api.md, "Analysis"):
+Conventions (docs/analysis.md, "API"):
 
 - Counts (frequency, rate, ABC records) are compared over the **overlapping window** only:
   what one observer recorded while the other was not watching is left out (and reported).
@@ -15,9 +15,10 @@ Conventions (docs/api.md, "Analysis"):
   (:func:`bdc.analysis.paired_interval_counts`).
 - Interval recordings are aligned by interval index; a skipped or missing interval is left
   out of every interval measure.
-- DTT trials are aligned by order, task-analysis steps by step number, ratings by order; a
-  trial, step or rating recorded by one observer only counts as a disagreement (its code
-  for the other observer is "not recorded"). Codes are "result/prompt".
+- DTT trials (within the window) are aligned by order, task-analysis steps by step number,
+  ratings by order; a trial, step or rating recorded by one observer only counts as a
+  disagreement (its code for the other observer is "not recorded"). Codes are
+  "result/prompt".
 - Durations (episodes clipped to the window) and latencies are paired by order; an
   occurrence recorded by one observer only scores 0 in the mean per-occurrence agreement.
 - Undefined measures (0/0) are null with a note, never 0 or 100.
@@ -221,6 +222,14 @@ class _Sides:
     def inside(self, events: Iterable[EventRecord]) -> list[EventRecord]:
         return [e for e in events if self.start <= e.t <= self.end]
 
+    def within(self, kind: str) -> tuple[list[EventRecord], list[EventRecord], list[dict]]:
+        """Both observers' events of ``kind`` inside the shared window, in time order, and
+        how many each recorded outside it."""
+        both = self.of(kind)
+        kept = [sorted(self.inside(events), key=lambda e: (e.t, e.id)) for events in both]
+        outside = [{"outside_window": len(a) - len(b)} for a, b in zip(both, kept, strict=True)]
+        return kept[0], kept[1], outside
+
 
 def _measure(name: str, value: float | None, note: str | None = None, unit: str = PERCENT):
     return {
@@ -358,11 +367,11 @@ def _duration_measures(sides: _Sides):
 
 
 def _latency_measures(sides: _Sides):
-    e1, e2 = sides.of("latency")
-    x1 = [float(e.data["seconds"]) for e in sides.inside(e1)]
-    x2 = [float(e.data["seconds"]) for e in sides.inside(e2)]
+    e1, e2, outside = sides.within("latency")
+    x1 = [float(e.data["seconds"]) for e in e1]
+    x2 = [float(e.data["seconds"]) for e in e2]
     per, table = _by_occurrence(x1, x2, "latency")
-    facts = [{"latencies": len(x)} for x in (x1, x2)]
+    facts = [{"latencies": len(x), **o} for x, o in zip((x1, x2), outside, strict=True)]
     return [per], table, facts
 
 
@@ -452,27 +461,29 @@ def _coded(codes1: list[Any], codes2: list[Any], keys: Sequence[Any] | None = No
 
 
 def _dtt_measures(sides: _Sides):
-    e1, e2 = sides.of("trial")
-    codes1 = [_code(e.data) for e in sorted(e1, key=lambda e: (e.t, e.id))]
-    codes2 = [_code(e.data) for e in sorted(e2, key=lambda e: (e.t, e.id))]
+    e1, e2, outside = sides.within("trial")
+    codes1 = [_code(e.data) for e in e1]
+    codes2 = [_code(e.data) for e in e2]
     measures, table = _coded(codes1, codes2)
-    return measures, table, [{"trials": len(codes1)}, {"trials": len(codes2)}]
+    facts = [{"trials": len(c), **o} for c, o in zip((codes1, codes2), outside, strict=True)]
+    return measures, table, facts
 
 
 def _task_analysis_measures(sides: _Sides):
-    e1, e2 = sides.of("step")
+    e1, e2, outside = sides.within("step")
     s1, s2 = _latest(e1, "step"), _latest(e2, "step")
     steps = sorted(s1.keys() | s2.keys())
     codes1 = [_code(s1[i]) if i in s1 else NOT_RECORDED for i in steps]
     codes2 = [_code(s2[i]) if i in s2 else NOT_RECORDED for i in steps]
     measures, table = _coded(codes1, codes2, steps)
-    return measures, table, [{"steps": len(s1)}, {"steps": len(s2)}]
+    facts = [{"steps": len(x), **o} for x, o in zip((s1, s2), outside, strict=True)]
+    return measures, table, facts
 
 
 def _rating_measures(sides: _Sides):
-    e1, e2 = sides.of("rating")
-    r1 = [e.data["value"] for e in sorted(e1, key=lambda e: (e.t, e.id))]
-    r2 = [e.data["value"] for e in sorted(e2, key=lambda e: (e.t, e.id))]
+    e1, e2, outside = sides.within("rating")
+    r1 = [e.data["value"] for e in e1]
+    r2 = [e.data["value"] for e in e2]
     n = max(len(r1), len(r2))
     c1 = r1 + [NOT_RECORDED] * (n - len(r1))
     c2 = r2 + [NOT_RECORDED] * (n - len(r2))
@@ -481,7 +492,8 @@ def _rating_measures(sides: _Sides):
         {"index": i, "observer1": a, "observer2": b, "agree": a == b}
         for i, (a, b) in enumerate(zip(c1, c2, strict=True))
     ]
-    return [measure], {"kind": "rating", "rows": rows}, [{"ratings": len(r1)}, {"ratings": len(r2)}]
+    facts = [{"ratings": len(r), **o} for r, o in zip((r1, r2), outside, strict=True)]
+    return [measure], {"kind": "rating", "rows": rows}, facts
 
 
 _BY_MEASUREMENT: dict[str, Callable[[_Sides], tuple[list, dict | None, list]]] = {

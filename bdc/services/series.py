@@ -9,10 +9,10 @@ per event. :func:`client_values` serves many targets of one client from those tw
 Values. The pure :func:`bdc.measures.measure_session` defines every convention (voids,
 pauses, zero versus not tracked, skipped intervals, "the later record counts"). When only the
 value is wanted (``details=False``: summaries, mastery, benchmarks), a target-session whose
-session holds no void (and, for rate and duration, no pause) takes a value-only path that
-computes the same value and ``n`` straight from the rows; every other target-session goes
-through ``measure_session``. tests/api/test_analysis_api.py checks that both paths agree on
-every measurement type, with voids, pauses, notes and repeated records.
+session holds no void takes a value-only path that computes the same value and ``n``
+straight from the rows; every other target-session goes through ``measure_session``.
+tests/api/test_analysis_api.py checks that both paths agree on every measurement type, with
+voids, pauses, notes and repeated records.
 
 Context. The phase in force on the session's date (UTC) and the session's IOA partner are
 attached here, since both need the database. A primary session "has IOA" for a target when a
@@ -30,14 +30,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, Text, or_, select, type_coerce
 
 from bdc.analysis import pair_ioa_sessions
 from bdc.dates import within_days
 from bdc.extensions import db
-from bdc.measures import UNITS, EventRecord, measure_session
+from bdc.measures import UNITS, EventRecord, measure_session, pause_intervals
 from bdc.models import Event, Phase, Session, Target
 
 __all__ = [
@@ -56,12 +56,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class SessionValue:
-    """One session's value of one target.
+class SessionValue(NamedTuple):
+    """One session's value of one target (immutable).
 
     ``details`` holds every other figure of :class:`bdc.measures.SessionMeasure` (IRTs,
-    percent by prompt...) when asked for, and is empty on the value-only path.
+    percent by prompt...) when asked for, and is empty on the value-only path. A named tuple
+    rather than a frozen dataclass: a summary of a year of data builds hundreds of thousands
+    of them, and a frozen dataclass costs ten times as much to create.
     """
 
     session_id: str
@@ -141,6 +142,7 @@ class ClientRecords:
     partners: dict[str, list[str]] = field(default_factory=dict)  # session id -> paired ids
     _decoded: _Decoded = field(default_factory=_Decoded)
     _marks: dict[str, frozenset[str]] = field(default_factory=dict)
+    _pauses: dict[str, list[tuple[datetime, datetime]]] = field(default_factory=dict)
 
     def data(self, raw: Any) -> Mapping[str, Any]:
         """An event's data, decoded."""
@@ -169,6 +171,21 @@ class ClientRecords:
                 for d in self.datas(rows)
                 if d.get("result") == "correct" and d.get("prompt") == "independent"
             )
+
+    def pauses(self, session: SessionRow) -> list[tuple[datetime, datetime]]:
+        """The session's paused stretches (:func:`bdc.measures.pause_intervals`), for a
+        session without voids."""
+        if not self.marks(session.id):
+            return []
+        found = self._pauses.get(session.id)
+        if found is None:
+            found = pause_intervals(
+                records_of(self.session_level[session.id], self),
+                started=session.started_at,
+                ended=session.ended_at,
+            )
+            self._pauses[session.id] = found
+        return found
 
     def marks(self, session_id: str) -> frozenset[str]:
         """The void/pause/resume kinds among a session's session-level events."""
@@ -359,9 +376,19 @@ def _mean_of(rows: Sequence[RawEvent], key: str, recs: ClientRecords) -> tuple[f
     return (math.fsum(xs) / len(xs) if xs else None), len(xs)
 
 
+def _overlap_seconds(a: datetime, b: datetime, spans: Sequence[tuple[datetime, datetime]]):
+    total = 0.0
+    for s, e in spans:
+        lo, hi = max(a, s), min(b, e)
+        if hi > lo:
+            total += (hi - lo).total_seconds()
+    return total
+
+
 def _duration(session: SessionRow, rows: Sequence[RawEvent], recs: ClientRecords):
-    """Total seconds and episodes, as bdc.measures computes them for a session without pauses."""
+    """Total seconds and episodes, as bdc.measures computes them: paused time is left out."""
     started, ended = session.started_at, session.ended_at
+    pauses = recs.pauses(session)
     opened: dict[Any, datetime] = {}
     episodes: list[tuple[datetime, datetime]] = []
     for moment, _, kind, raw in sorted((as_utc(r[T]), r[ID], r[KIND], r[DATA]) for r in rows):
@@ -378,7 +405,7 @@ def _duration(session: SessionRow, rows: Sequence[RawEvent], recs: ClientRecords
         hi = t1 if ended is None else min(t1, ended)
         if hi < lo:
             hi = lo
-        secs.append((hi - lo).total_seconds())
+        secs.append((hi - lo).total_seconds() - _overlap_seconds(lo, hi, pauses))
     return math.fsum(secs), len(secs)
 
 
@@ -388,13 +415,16 @@ def _value_only(
     """Value and n exactly as :func:`measure_session` computes them.
 
     ``rows`` hold only the kinds the measurement counts (:data:`VALUE_KINDS`), and the
-    session has no void (nor a pause, for rate and duration).
+    session has no void.
     """
     if measurement == "frequency" or measurement == "abc":
         return float(len(rows)), len(rows)
     if measurement == "rate":
         ended = session.ended_at
-        obs_min = None if ended is None else (ended - session.started_at).total_seconds() / 60.0
+        obs_min = None
+        if ended is not None:
+            paused = sum((e - s).total_seconds() for s, e in recs.pauses(session))
+            obs_min = ((ended - session.started_at).total_seconds() - paused) / 60.0
         return (len(rows) / obs_min if obs_min else None), len(rows)
     if measurement == "dtt":
         return _percent(recs.independent_count(rows), len(rows)), len(rows)
@@ -433,7 +463,6 @@ VALUE_KINDS: dict[str, frozenset[str]] = {
 }
 """The event kinds each measurement's value is computed from (bdc.measures)."""
 
-_PAUSE_SENSITIVE = frozenset({"rate", "duration"})
 _NOT_RESPONSES = frozenset({"note", "void"})
 
 
@@ -450,8 +479,7 @@ def _measure(
     kinds = {r[KIND] for r in rows}
     if target_id not in session.target_ids and kinds <= _NOT_RESPONSES:
         return None  # not part of the session: no value, not 0
-    marks = recs.marks(session.id)
-    if details or "void" in kinds or "void" in marks or (marks and measurement in _PAUSE_SENSITIVE):
+    if details or "void" in kinds or "void" in recs.marks(session.id):
         return _full_measure(target, session, rows, recs)
     wanted = VALUE_KINDS[measurement]
     if not kinds <= wanted:
@@ -497,19 +525,19 @@ def values_from(
             upcoming += 1
         values.append(
             SessionValue(
-                session_id=session.id,
-                started_at=session.started_at,
-                date=day,
-                observer_id=session.observer_id,
-                role=session.role,
-                phase_id=current[1],
-                phase_kind=current[2],
-                phase_label=current[3],
-                value=value,
-                unit=unit,
-                n=n,
-                details=extra,
-                ioa_partner_id=partner,
+                session.id,
+                session.started_at,
+                day,
+                session.observer_id,
+                session.role,
+                current[1],  # phase id, kind, label
+                current[2],
+                current[3],
+                value,
+                unit,
+                n,
+                extra,
+                partner,
             )
         )
     return values

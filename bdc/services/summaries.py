@@ -1,7 +1,7 @@
 """A target's data table and its summary: phases, trends, effect sizes, mastery, aim line.
 
 Built on :func:`bdc.services.series.target_values` (one value per primary session) and the
-pure :mod:`bdc.analysis` library. Choices (also in docs/api.md, "Analysis"):
+pure :mod:`bdc.analysis` library. Choices (also in docs/analysis.md, "API"):
 
 - **Phases** are the consecutive runs of sessions under the same phase (the phase in force on
   the session's date); sessions before the first phase form a run called "no phase".
@@ -51,6 +51,12 @@ __all__ = [
 NO_PHASE = "no phase"
 WWC_MIN_POINTS = 3  # What Works Clearinghouse: at least three points per phase
 CURRENT_LEVEL_POINTS = 3
+TREND_NAMES = (
+    "ols_per_session",
+    "ols_per_week",
+    "split_middle_per_session",
+    "theil_sen_per_session",
+)
 
 # Public name -> (library function, takes the target's direction)
 EFFECT_SIZES: dict[str, tuple[Callable[..., float | None], bool]] = {
@@ -217,7 +223,7 @@ def _phase(run: Run) -> dict[str, Any]:
     days = [float(p.date.toordinal()) for p in run.points]
     per_week = analysis.ols_slope(ys, sessions=days)
     if len(ys) < 2:
-        for name in ("ols_per_session", "ols_per_week", "split_middle", "theil_sen"):
+        for name in TREND_NAMES:
             notes[name] = "a trend needs at least 2 sessions"
         split = theil = None
     else:

@@ -51,3 +51,28 @@ export const sessionsOf = (clientId, from) =>
   api(`/sessions?client_id=${encodeURIComponent(clientId)}&from=${from}&page_size=50`);
 export const ioa = (sessionId) => api(`/sessions/${sessionId}/ioa`);
 export const sync = (batch) => api('/sync', { method: 'POST', body: batch });
+
+// BCBA, director and incident screens (views/client.js, dashboard.js, incident.js, protocols.js).
+/** The URL of an API path, for links, downloads and <img> sources (the cookie goes along). */
+export const url = (path, params = {}) => {
+  const query = new URLSearchParams(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  ).toString();
+  return `${BASE}${path}${query ? `?${query}` : ''}`;
+};
+const withQuery = (path, params) => url(path, params).slice(BASE.length);
+const post = (path, body) => api(path, { method: 'POST', body });
+export const client = (clientId) => api(`/clients/${clientId}`);
+export const users = () => api('/users');
+export const targetSummary = (targetId, params) => api(withQuery(`/targets/${targetId}/summary`, params));
+export const criterionReview = (targetId, body) => post(`/targets/${targetId}/criterion-review`, body);
+export const protocols = (kind) => api(withQuery('/protocols', { kind }));
+export const protocol = (id) => api(`/protocols/${encodeURIComponent(id)}`);
+export const targetFromProtocol = (clientId, body) => post(`/clients/${clientId}/targets/from-protocol`, body);
+export const planFromProtocol = (clientId, body) => post(`/clients/${clientId}/plans/from-protocol`, body);
+export const clientFidelity = (clientId, params) => api(withQuery(`/clients/${clientId}/fidelity`, params));
+export const incidentsOf = (clientId, params) => api(withQuery(`/clients/${clientId}/incidents`, params));
+export const incident = (id) => api(`/incidents/${id}`);
+export const signOffIncident = (id) => post(`/incidents/${id}/sign-off`);
+export const amendIncident = (id, changes) => post(`/incidents/${id}/amendments`, changes);
+export const dashboard = (params) => api(withQuery('/dashboard', params));

@@ -14,12 +14,23 @@ import { reauthDialog, renderSignIn } from './views/signin.js';
 import { renderSession } from './views/session.js';
 import { renderSummary } from './views/summary.js';
 import { openSyncPanel, renderBadge } from './views/sync-panel.js';
+import { renderClient, renderClients } from './views/client.js';
+import { renderDashboard, renderFidelityResults } from './views/dashboard.js';
+import { renderIncidentForm, renderIncidents } from './views/incident.js';
+import { renderNav } from './views/nav.js';
 
 const ROUTES = [
   [/^#\/signin$/, renderSignIn],
   [/^#\/session\/([\w-]+)$/, (app, m) => renderSession(app, m[1])],
   [/^#\/fidelity\/([\w-]+)$/, (app, m) => renderFidelity(app, m[1])],
   [/^#\/summary\/([\w-]+)$/, (app, m) => renderSummary(app, m[1])],
+  // BCBA, director and incident screens (views/client.js, dashboard.js, incident.js)
+  [/^#\/clients$/, renderClients],
+  [/^#\/client\/([\w-]+)\/incidents(?:\?.*)?$/, (app, m) => renderIncidents(app, m[1])],
+  [/^#\/client\/([\w-]+)(?:\?.*)?$/, (app, m) => renderClient(app, m[1])],
+  [/^#\/incident\/new\/([\w-]+)$/, (app, m) => renderIncidentForm(app, m[1])],
+  [/^#\/dashboard$/, renderDashboard],
+  [/^#\/fidelity-results(?:\?.*)?$/, renderFidelityResults],
   [/^#?\/?$/, renderCaseload],
 ];
 
@@ -45,6 +56,7 @@ class App {
     if (!this.user && hash !== '#/signin') return this.go('#/signin');
     this.cleanup?.();
     this.cleanup = null;
+    renderNav(this);
     for (const [pattern, render] of ROUTES) {
       const m = hash.match(pattern);
       if (m) {

@@ -179,4 +179,42 @@ export class Outbox {
     const finished = sent.filter((r) => r.type === 'session' && r.body.ended_at && r.id !== keepId);
     for (const r of finished) await this.pruneIfSynced(r.id);
   }
+
+  // --- phase changes and incident reports --------------------------------------------------
+  // Records of type 'phase' or 'incident' stand alone (no session_id): {id, type, owner, body,
+  // state, seq, rev}. They are sent, acknowledged and rejected like events (POST /sync lists
+  // `phases` and `incidents`).
+
+  /** Store one phase change or incident report as pending; resolves once it has committed. */
+  async addItem(type, body) {
+    if (!ITEM_TYPES.includes(type)) throw new Error(`Unknown outbox item type: ${type}`);
+    const record = { id: body.id, type, owner: this.owner, body, state: 'pending', seq: nextSeq(), rev: 1 };
+    await this.db.transaction(S, 'readwrite', (s) => {
+      s[S].add(record); // add, not put: an id is never written twice
+    });
+    return record;
+  }
+
+  /** This user's records of one item type (any state), oldest first. */
+  async items(type) {
+    const all = await this.db.getAllFromIndex(
+      S,
+      'owner_state_seq',
+      IDBKeyRange.bound([this.owner], [this.owner, MAX_KEY]),
+    );
+    return all.filter((r) => r.type === type).sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Drop phase changes and incident reports the server holds: no copy stays on the device. */
+  async pruneSentItems() {
+    return this.db.transaction(S, 'readwrite', async (s) => {
+      const sent = await promisify(s[S].index('state').getAll('sent'));
+      const items = sent.filter((r) => ITEM_TYPES.includes(r.type));
+      for (const r of items) s[S].delete(r.id);
+      return items.length;
+    });
+  }
 }
+
+/** Outbox record types that are not part of a session. */
+export const ITEM_TYPES = ['phase', 'incident'];

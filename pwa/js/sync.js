@@ -197,8 +197,14 @@ export class SyncEngine {
 
 /** The body of POST /sync for a list of outbox records. */
 export function toBatch(records) {
-  return {
+  const batch = {
     sessions: records.filter((r) => r.type === 'session').map((r) => r.body),
     events: records.filter((r) => r.type === 'event').map((r) => r.body),
   };
+  // Phase changes and incident reports travel in their own lists, present only when used.
+  for (const [type, key] of [['phase', 'phases'], ['incident', 'incidents']]) {
+    const items = records.filter((r) => r.type === type).map((r) => r.body);
+    if (items.length) batch[key] = items;
+  }
+  return batch;
 }

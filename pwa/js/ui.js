@@ -17,6 +17,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Set an element's text only when it changes: the 4-per-second ticker then causes a
+ * rendering frame only when something visible moved. */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 /** Replace the main view's content and move focus to its heading, for screen readers. */
 export function mount(...children) {
   const main = document.getElementById('view');

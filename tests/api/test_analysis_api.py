@@ -461,6 +461,50 @@ def test_trial_ioa_aligned_by_order(http, team, make):
     assert row["table"]["rows"][3]["observer1"] == "not recorded"
 
 
+def test_latency_rating_and_trials_are_compared_inside_the_shared_window(http, team, make):
+    latency = make.target(team.client, "latency")
+    rating = make.target(team.client, "rating")
+    dtt = make.target(team.client, "dtt")
+    targets = [latency, rating, dtt]
+    primary = team.tech_rec.session(team.client, minutes=10, targets=targets)
+    # The second observer joins one minute in and stays to the end.
+    reliability = team.second_rec.session(
+        team.client, at=START + timedelta(minutes=1), minutes=9, role="reliability",
+        targets=targets,
+    )  # fmt: skip
+    p, r = team.tech_rec, team.second_rec
+    trial = {"result": "correct", "prompt": "independent"}
+    p.event(primary, dtt, "trial", {"result": "incorrect", "prompt": "model"}, seconds=10)
+    for k in range(3):  # the same three trials inside the window
+        p.event(primary, dtt, "trial", trial, seconds=70 + k)
+        r.event(reliability, dtt, "trial", trial, seconds=10 + k)
+    for seconds, value in ((100, 2.0), (200, 4.0), (300, 6.0)):
+        p.event(primary, latency, "latency", {"seconds": value}, seconds=seconds)
+    for seconds, value in ((40, 2.0), (140, 5.0)):
+        r.event(reliability, latency, "latency", {"seconds": value}, seconds=seconds)
+    for seconds, value in ((120, 3), (500, 4)):
+        p.event(primary, rating, "rating", {"value": value}, seconds=seconds)
+    for seconds, value in ((60, 3), (440, 5)):
+        r.event(reliability, rating, "rating", {"value": value}, seconds=seconds)
+    send_pair(team)
+    rows = {
+        row["target_id"]: row
+        for row in get(http, team, f"/api/v1/sessions/{primary['id']}/ioa")["targets"]
+    }
+    # The trial before the second observer arrived is left out: 3 of 3 agree.
+    assert measures(rows[dtt.id])["trial_by_trial"]["value"] == 100
+    assert rows[dtt.id]["observer1"] == {"trials": 3, "outside_window": 1}
+    # Latencies paired in order: 2/2 = 1, 4/5 = .8, the third unpaired scores 0:
+    # (1 + .8) / 2 * 2 / 3 = 60%.
+    assert measures(rows[latency.id])["mean_duration_per_occurrence"]["value"] == (
+        pytest.approx(60)
+    )
+    assert [r["agreement"] for r in rows[latency.id]["table"]["rows"]] == pytest.approx(
+        [100, 80, 0]
+    )
+    assert measures(rows[rating.id])["exact_agreement"]["value"] == 50  # 3 = 3, 4 != 5
+
+
 def test_duration_ioa(http, team, make):
     target = make.target(team.client, "duration")
     primary, reliability = ioa_pair(team, [target])
@@ -736,7 +780,7 @@ def test_value_only_path_gives_the_values_of_bdc_measures(http, team, make, meas
         tracked = [target] if i % 5 else [other]  # every fifth session does not track it
         s = rec.session(team.client, at=START + timedelta(days=i), targets=tracked)
         made = []
-        for k in range(r.randrange(0 if i % 4 else 1, 9)):
+        for k in range(r.randrange(1 if i % 4 < 2 else 0, 9)):
             if measurement == "duration":
                 episode = {"episode": str(uuid.uuid4())}
                 rec.event(s, target, "duration_start", episode, seconds=30 * k)

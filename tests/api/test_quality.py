@@ -578,3 +578,11 @@ def test_an_empty_caseload_has_empty_figures(http, make):
     assert data["timeliness"]["summary"]["median_minutes"] is None
     assert data["fidelity"]["summary"]["mean_percent"] is None
     assert all(r["total"] == 0 for r in data["incidents"]["by_type"])
+
+
+def test_dashboard_answer_echoes_its_period(http, make):
+    headers = make.login(make.user("director"))
+    scope = http.get("/api/v1/dashboard?from=2026-11-01&to=2026-11-20", headers=headers).get_json()[
+        "scope"
+    ]
+    assert (scope["from"], scope["to"]) == ("2026-11-01", "2026-11-20")

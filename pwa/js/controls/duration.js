@@ -1,6 +1,6 @@
 // Duration: start/stop, several bouts at once, and a press-and-hold mode for short bouts
 // (the bout lasts as long as the finger stays down).
-import { h } from '../ui.js';
+import { h, setText } from '../ui.js';
 import { formatClock } from '../timers.js';
 
 export function durationControl(ctx) {
@@ -39,6 +39,9 @@ export function durationControl(ctx) {
   };
   main.addEventListener('pointerup', release);
   main.addEventListener('pointercancel', release);
+  main.addEventListener('contextmenu', (e) => {
+    if (hold) e.preventDefault(); // a long press must not open the menu
+  });
   holdBox.addEventListener('change', () => {
     hold = holdBox.checked;
     ctx.setLocal({ hold });
@@ -49,13 +52,14 @@ export function durationControl(ctx) {
   const api = {
     el,
     primary: toggle,
-    async restore(local) {
+    restore(local) {
       hold = Boolean(local?.hold);
       holdBox.checked = hold;
     },
     refresh() {
       const bouts = open();
       main.classList.toggle('on', bouts.length > 0);
+      main.classList.toggle('hold', hold);
       main.setAttribute('aria-pressed', String(bouts.length > 0));
       main.textContent = hold ? 'Hold while it happens' : bouts.length > 1 ? 'Stop bout 1' : bouts.length ? 'Stop' : 'Start';
       main.setAttribute('aria-label', `${main.textContent} ${ctx.target.name}`);
@@ -84,9 +88,9 @@ export function durationControl(ctx) {
         );
       }
       s.open.forEach((o, i) => {
-        running.children[i].querySelector('.bout-time').textContent = `Bout ${i + 1} running ${formatClock(now - o.startMs)}`;
+        setText(running.children[i].querySelector('.bout-time'), `Bout ${i + 1} running ${formatClock(now - o.startMs)}`);
       });
-      totals.textContent = `${formatClock(s.totalMs)} total · ${s.episodes} bout${s.episodes === 1 ? '' : 's'}`;
+      setText(totals, `${formatClock(s.totalMs)} total · ${s.episodes} bout${s.episodes === 1 ? '' : 's'}`);
     },
   };
   return api;

@@ -1,6 +1,6 @@
 // Frequency and rate: one large tap area with the running count; the rate is shown against
 // the session timer (observation time less pauses).
-import { h } from '../ui.js';
+import { h, setText } from '../ui.js';
 
 export function frequencyControl(ctx) {
   const count = h('span', { class: 'tap-count', 'aria-live': 'polite' }, '0');
@@ -22,7 +22,7 @@ export function frequencyControl(ctx) {
     },
     tick() {
       const { ratePerMin } = ctx.summary();
-      rate.textContent = ratePerMin === null ? '' : `${ratePerMin.toFixed(1)} per min`;
+      setText(rate, ratePerMin === null ? '' : `${ratePerMin.toFixed(1)} per min`);
     },
   };
 }

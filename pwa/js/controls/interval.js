@@ -2,7 +2,7 @@
 // timed from its start timestamp, a cue (flash, beep, vibration) at each boundary, and
 // +/-/skip scoring of one interval at a time. Re-scoring voids the earlier score.
 import { cue, unlockAudio } from '../cue.js';
-import { h } from '../ui.js';
+import { h, setText } from '../ui.js';
 import { formatClock, intervalCount, intervalPosition } from '../timers.js';
 
 const HELP = {
@@ -136,12 +136,12 @@ export function intervalControl(ctx) {
         if (lastIndex !== null && pos.index > lastIndex) cue(ctx.card);
         if (pos.index !== lastIndex) changed = true;
         lastIndex = pos.index;
-        status.textContent = pos.done
+        setText(status, pos.done
           ? 'Run complete'
-          : `Interval ${pos.index + 1} of ${count} · ${formatClock(pos.msToBoundary + 999)} left`;
+          : `Interval ${pos.index + 1} of ${count} · ${formatClock(pos.msToBoundary + 999)} left`);
         bar.firstChild.style.width = `${pos.done ? 100 : (100 * pos.msIntoInterval) / pos.lengthMs}%`;
       } else {
-        status.textContent = '';
+        setText(status, '');
       }
       if (changed) {
         const active = current(now);

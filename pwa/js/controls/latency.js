@@ -1,6 +1,6 @@
 // Latency: "Instruction given" starts the clock, "Response" records the seconds between.
 // The instruction time is kept on the device so a reload does not lose it.
-import { h } from '../ui.js';
+import { h, setText } from '../ui.js';
 import { formatSeconds, latencySeconds } from '../timers.js';
 
 export function latencyControl(ctx) {
@@ -46,7 +46,7 @@ export function latencyControl(ctx) {
       api.tick(ctx.now());
     },
     tick(now) {
-      clock.textContent = instructionMs === null ? '' : `Waiting ${formatSeconds((now - instructionMs) / 1000)}`;
+      setText(clock, instructionMs === null ? '' : `Waiting ${formatSeconds((now - instructionMs) / 1000)}`);
     },
   };
   return api;

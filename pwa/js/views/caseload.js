@@ -3,6 +3,7 @@
 import { Recorder } from '../recorder.js';
 import { ago, h, mount, openDialog, toast } from '../ui.js';
 import { chipGroup } from '../controls/chips.js';
+import { clientCardLinks } from './nav.js';
 
 const SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
 const SUPERVISORS = new Set(['therapist', 'bcba', 'director', 'admin']);
@@ -57,6 +58,7 @@ export async function renderCaseload(app) {
             h('span', { class: 'client-name' }, client.name),
             h('span', { class: 'client-meta' }, `${client.code} · ${targets.length} target${targets.length === 1 ? '' : 's'}`),
           ),
+          clientCardLinks(app, client),
         );
       }),
     );

@@ -26,5 +26,9 @@ export function describeEvent(e) {
 
 export function describeRecord(r) {
   if (r.type === 'session') return `Session started ${new Date(r.body.started_at).toLocaleString()}`;
+  if (r.type === 'phase') return `Phase change: ${r.body.label} from ${r.body.start_date}`;
+  if (r.type === 'incident') {
+    return `Incident report (${r.body.type}) · ${new Date(r.body.occurred_at).toLocaleString()}`;
+  }
   return `${describeEvent(r.body)} · ${new Date(r.body.t).toLocaleString()}`;
 }

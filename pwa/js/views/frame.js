@@ -3,7 +3,7 @@
 // and the keyboard shortcuts.
 import { formatClock } from '../timers.js';
 import { lastUndoable, voidedIds } from '../tally.js';
-import { confirmDialog, h, openDialog, toast } from '../ui.js';
+import { confirmDialog, h, openDialog, setText, toast } from '../ui.js';
 import { describeEvent } from './describe.js';
 
 const SHOWN = 12;
@@ -187,7 +187,7 @@ export function sessionFrame(app, o) {
 
   const tick = () => {
     const now = Date.now();
-    clock.textContent = formatClock(rec.activeMs(now));
+    setText(clock, formatClock(rec.activeMs(now)));
     o.onTick?.(now);
   };
   // Readings come from timestamps, so the tick rate only sets how fresh the display is.

@@ -1,0 +1,61 @@
+// The role-aware navigation under the app bar (#nav-slot in index.html): technicians see their
+// caseload only (so no bar); therapists add fidelity results; BCBAs, directors and admins add
+// client views and the dashboard. Hidden while a session is being recorded.
+import { h } from '../ui.js';
+import { PROGRAMMERS, SUPERVISORS, outboxItems } from './bcba-common.js';
+
+const LINKS = [
+  { href: '#/', label: 'Caseload', show: () => true, current: (hash) => /^#?\/?$/.test(hash) || hash.startsWith('#/incident/') || hash.startsWith('#/summary/') },
+  { href: '#/fidelity-results', label: 'Fidelity', show: (role) => SUPERVISORS.has(role), current: (hash) => hash.startsWith('#/fidelity-results') },
+  { href: '#/clients', label: 'Clients', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/client') },
+  { href: '#/dashboard', label: 'Dashboard', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/dashboard') },
+];
+
+let wired = false;
+
+/** Draw the bar for the signed-in user and the current route. Called on every route change. */
+export function renderNav(app) {
+  if (!wired) {
+    wired = true;
+    // Phase changes and incident reports the server holds are dropped from the device at once.
+    // Only once everything waiting has been answered, and only when there may be some.
+    document.addEventListener('bdc:sync', (e) => {
+      if (e.detail?.state !== 'idle' || e.detail.pending > 0 || !outboxItems.mayNeedPrune || !app.outbox) return;
+      outboxItems.mayNeedPrune = false;
+      app.outbox.pruneSentItems().catch(() => {
+        outboxItems.mayNeedPrune = true;
+      });
+    });
+  }
+  const nav = document.getElementById('nav-slot');
+  if (!nav) return;
+  const hash = location.hash || '#/';
+  const links = app.user ? LINKS.filter((l) => l.show(app.user.role)) : [];
+  const recording = /^#\/(session|fidelity)\/[\w-]+$/.test(hash);
+  nav.hidden = links.length < 2 || recording;
+  if (nav.hidden) return nav.replaceChildren();
+  const key = `${app.user.role}|${hash}`;
+  if (nav.dataset.key === key) return undefined;
+  nav.dataset.key = key;
+  nav.replaceChildren(
+    h(
+      'ul',
+      {},
+      ...links.map((l) => h('li', {}, h('a', { href: l.href, 'aria-current': l.current(hash) ? 'page' : null }, l.label))),
+    ),
+  );
+  return undefined;
+}
+
+/** Links under a client's card on My caseload: file an incident report; open the client view. */
+export function clientCardLinks(app, client) {
+  const who = h('span', { class: 'visually-hidden' }, ` for ${client.name}`);
+  return h(
+    'div',
+    { class: 'card-links' },
+    h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, 'Incident report', who),
+    PROGRAMMERS.has(app.user?.role)
+      ? h('a', { class: 'btn small', href: `#/client/${client.id}` }, 'Client view', h('span', { class: 'visually-hidden' }, ` of ${client.name}`))
+      : '',
+  );
+}
