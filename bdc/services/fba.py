@@ -75,7 +75,7 @@ def client_fba(
     recs = series.load_client(
         client.id, target_ids=sorted(wanted), date_from=date_from, date_to=date_to
     )
-    kept = _kept_events(recs)
+    kept = kept_events(recs)
     audit.record(
         "read",
         "fba",
@@ -92,7 +92,7 @@ def client_fba(
     }
 
 
-def _kept_events(recs: series.ClientRecords) -> dict[str, list[EventRecord]]:
+def kept_events(recs: series.ClientRecords) -> dict[str, list[EventRecord]]:
     """Primary session id -> its events after voids (notes dropped)."""
     primary = {s.id for s in recs.sessions if s.role == "primary"}
     events: dict[str, list[EventRecord]] = {sid: [] for sid in primary}

@@ -326,7 +326,7 @@ def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> Fig
         recs = series.load_client(
             client.id, target_ids=sorted(ids), date_from=date_from, date_to=date_to
         )
-        for events in fba._kept_events(recs).values():
+        for events in fba.kept_events(recs).values():
             for e in events:
                 if e.kind != "abc" or e.target_id not in ids:
                     continue
@@ -363,7 +363,7 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
         recs = series.load_client(
             client.id, target_ids=sorted(ids), date_from=date_from, date_to=date_to
         )
-        kept = fba._kept_events(recs)
+        kept = fba.kept_events(recs)
         sessions = [
             s
             for s in recs.sessions
@@ -506,7 +506,7 @@ def ioa_data(
     if not targets:
         return QualityData((), ())
     by_target: dict[str, list[dict]] = defaultdict(list)
-    for row in quality._ioa_rows(_scope(client, date_from, date_to), targets):
+    for row in quality.ioa_rows(_scope(client, date_from, date_to), targets):
         by_target[row["target_id"]].append(row)
     rows, points = [], []
     for target in targets:
@@ -551,7 +551,7 @@ def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData
     staff member (checks, mean, range, the plan's criterion) and one point per check, scored
     by :func:`bdc.services.quality.score_fidelity_sessions`."""
     scores = quality.score_fidelity_sessions(
-        quality._fidelity_sessions([client.id], date_from, date_to)
+        quality.fidelity_sessions([client.id], date_from, date_to)
     )
     staff_ids = {s.session.staff_id for s in scores if s.session.staff_id}
     staff = (
@@ -564,7 +564,7 @@ def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData
         groups[(score.plan.id, score.session.staff_id)].append(score)
     rows = []
     for (_, staff_id), group in groups.items():
-        figures = quality._fidelity_figures(group)
+        figures = quality.fidelity_figures(group)
         rows.append(
             FidelitySummary(
                 plan=plan_label(group[0].plan),

@@ -158,7 +158,7 @@ def score_fidelity_sessions(sessions: Sequence[Session]) -> list[FidelityScore]:
     return scores
 
 
-def _fidelity_sessions(client_ids, date_from: date, date_to: date) -> list[Session]:
+def fidelity_sessions(client_ids, date_from: date, date_to: date) -> list[Session]:
     return list(
         db.session.scalars(
             select(Session)
@@ -173,7 +173,7 @@ def _fidelity_sessions(client_ids, date_from: date, date_to: date) -> list[Sessi
     )
 
 
-def _fidelity_figures(scores: Sequence[FidelityScore]) -> dict:
+def fidelity_figures(scores: Sequence[FidelityScore]) -> dict:
     scored = [s for s in scores if s.percent is not None]
     meeting = sum(1 for s in scored if s.meets)
     percents = [s.percent for s in scored]
@@ -201,7 +201,7 @@ def _fidelity_by_plan(scores, codes: dict[str, str], rng: str) -> list[dict]:
     rows = []
     for group in groups.values():
         plan = group[0].plan
-        figures = _fidelity_figures(group)
+        figures = fidelity_figures(group)
         mean = figures["mean_percent"]
         rows.append(
             {
@@ -238,7 +238,7 @@ def _fidelity_by_staff(scores, rng: str) -> list[dict]:
                 "username": person.username if person else "",
                 "display_name": person.display_name if person else "",
                 "plans": len({s.plan.id for s in group}),
-                **_fidelity_figures(group),
+                **fidelity_figures(group),
                 "links": {
                     "sessions": [f"{API}/sessions/{s.session.id}/events" for s in group],
                 },
@@ -271,7 +271,7 @@ def _fidelity_session_row(score: FidelityScore) -> dict:
 def client_fidelity(client: Client, date_from: date | None, date_to: date | None) -> dict:
     """A client's fidelity per plan version, per staff member and session by session."""
     date_from, date_to = resolve_range(date_from, date_to)
-    scores = score_fidelity_sessions(_fidelity_sessions([client.id], date_from, date_to))
+    scores = score_fidelity_sessions(fidelity_sessions([client.id], date_from, date_to))
     rng = _range_query(date_from, date_to)
     audit.record("read", "fidelity", client_id=client.id)
     return {
@@ -380,7 +380,7 @@ class _Agreements:
         return None
 
 
-def _ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
+def ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
     rows = []
     agreement_of = _Agreements()
     all_values = client_values(
@@ -452,7 +452,7 @@ def _ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
 
 
 def _ioa_section(scope: Scope, targets: Sequence[Target]) -> dict:
-    rows = _ioa_rows(scope, targets)
+    rows = ioa_rows(scope, targets)
     return {"summary": _ioa_summary(rows, scope), "rows": rows}
 
 
@@ -733,9 +733,9 @@ SECTIONS = ("ioa", "fidelity", "timeliness", "sessions", "stale", "unreviewed", 
 
 
 def _fidelity_section(scope: Scope) -> dict:
-    scores = score_fidelity_sessions(_fidelity_sessions(scope.ids, scope.date_from, scope.date_to))
+    scores = score_fidelity_sessions(fidelity_sessions(scope.ids, scope.date_from, scope.date_to))
     return {
-        "summary": _fidelity_figures(scores),
+        "summary": fidelity_figures(scores),
         "by_plan": _fidelity_by_plan(scores, scope.codes, scope.rng),
         "by_staff": _fidelity_by_staff(scores, scope.rng),
     }
