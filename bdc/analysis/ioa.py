@@ -259,9 +259,8 @@ def ioa_total_duration(observer1: float, observer2: float) -> float:
     ----------
     Cooper, Heron & Heward (2020), ch. 5; Reed & Azulay (2011), Fig. 3.
     """
-    a = _nonneg_total(observer1, "observer1")
-    b = _nonneg_total(observer2, "observer2")
-    return 100.0 * _smaller_over_larger(a, b)
+    # The same ratio as total count IOA, applied to seconds.
+    return ioa_total_count(observer1, observer2)
 
 
 def ioa_mean_duration_per_occurrence(
