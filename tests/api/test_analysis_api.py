@@ -17,73 +17,21 @@ from sqlalchemy import select
 from bdc.extensions import db
 from bdc.models import AuditEntry, Target
 from bdc.services import series, summaries
+from tests.tablet import Tablet
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday, 09:00 in Chicago (CST)
 DAY0 = START.date()
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def day(n: int) -> date:
     return DAY0 + timedelta(days=n)
 
 
-class Recorder:
-    """Queues sessions, events and phases like a tablet's outbox, and syncs them."""
+class Recorder(Tablet):
+    """Sessions start at START unless told otherwise."""
 
-    def __init__(self, http, headers):
-        self.http, self.headers = http, headers
-        self.batch: dict[str, list] = {"sessions": [], "events": [], "phases": []}
-
-    def session(self, client, *, at=START, minutes=30.0, role="primary", targets=(), open=False):
-        item = {
-            "id": str(uuid.uuid4()),
-            "client_id": client.id,
-            "role": role,
-            "started_at": iso(at),
-            "ended_at": None if open else iso(at + timedelta(minutes=minutes)),
-            "target_ids": [t.id for t in targets],
-        }
-        self.batch["sessions"].append(item)
-        return item
-
-    def event(self, session, target, kind="count", data=None, seconds=0.0):
-        at = datetime.fromisoformat(session["started_at"]) + timedelta(seconds=seconds)
-        item = {
-            "id": str(uuid.uuid4()),
-            "session_id": session["id"],
-            "target_id": target.id if target is not None else None,
-            "kind": kind,
-            "t": iso(at),
-            "data": data if data is not None else {},
-        }
-        self.batch["events"].append(item)
-        return item
-
-    def void(self, session, event, seconds=0.0, target=None):
-        return self.event(session, target, "void", {"voids": event["id"]}, seconds)
-
-    def counts(self, session, target, seconds):
-        return [self.event(session, target, seconds=s) for s in seconds]
-
-    def phase(self, target, kind, label, start):
-        self.batch["phases"].append(
-            {
-                "id": str(uuid.uuid4()),
-                "target_id": target.id,
-                "kind": kind,
-                "label": label,
-                "start_date": start.isoformat(),
-            }
-        )
-
-    def send(self):
-        answer = self.http.post("/api/v1/sync", json=self.batch, headers=self.headers)
-        assert answer.status_code == 200, answer.get_json()
-        assert answer.get_json()["rejected"] == [], answer.get_json()["rejected"]
-        self.batch = {"sessions": [], "events": [], "phases": []}
+    def session(self, client, *, at=START, **kwargs):
+        return super().session(client, at=at, **kwargs)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from bdc.extensions import db
 from bdc.models import AuditEntry
 from bdc.reports import report_page_count
 from bdc.services import graphs, progress_report
+from tests.tablet import Tablet
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday
 DAY0 = START.date()
@@ -28,66 +29,21 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 def day(n: int) -> date:
     return DAY0 + timedelta(days=n)
 
 
-class Outbox:
-    """A tablet's outbox: sessions, events and phases queued, then sent in one batch."""
+class Outbox(Tablet):
+    """Sessions and phases placed by day number from START; events 10 s into the session."""
 
-    def __init__(self, http, headers):
-        self.http, self.headers = http, headers
-        self.batch: dict[str, list] = {"sessions": [], "events": [], "phases": []}
-
-    def session(self, client, n, *, targets=(), role="primary", minute=0, **extra):
-        at = START + timedelta(days=n, minutes=minute)
-        item = {
-            "id": str(uuid.uuid4()),
-            "client_id": client.id,
-            "role": role,
-            "started_at": iso(at),
-            "ended_at": iso(at + timedelta(minutes=30)),
-            "target_ids": [t.id for t in targets],
-            **extra,
-        }
-        self.batch["sessions"].append(item)
-        return item
+    def session(self, client, n, *, minute=0, **kwargs):
+        return super().session(client, at=START + timedelta(days=n, minutes=minute), **kwargs)
 
     def event(self, session, target, kind="count", data=None, seconds=10.0):
-        at = datetime.fromisoformat(session["started_at"]) + timedelta(seconds=seconds)
-        item = {
-            "id": str(uuid.uuid4()),
-            "session_id": session["id"],
-            "target_id": target.id if target is not None else None,
-            "kind": kind,
-            "t": iso(at),
-            "data": data if data is not None else {},
-        }
-        self.batch["events"].append(item)
-        return item
+        return super().event(session, target, kind, data, seconds)
 
     def phase(self, target, kind, label, n):
-        self.batch["phases"].append(
-            {
-                "id": str(uuid.uuid4()),
-                "target_id": target.id,
-                "kind": kind,
-                "label": label,
-                "start_date": day(n).isoformat(),
-            }
-        )
-
-    def send(self) -> dict[str, int]:
-        sent = {k: len(v) for k, v in self.batch.items()}
-        answer = self.http.post("/api/v1/sync", json=self.batch, headers=self.headers)
-        assert answer.status_code == 200, answer.get_json()
-        assert answer.get_json()["rejected"] == [], answer.get_json()["rejected"]
-        self.batch = {"sessions": [], "events": [], "phases": []}
-        return sent
+        super().phase(target, kind, label, day(n))
 
 
 HITS = [3, 4, 3, 5, 2, 1, 1, 0]  # Hitting peers per primary session, days 0-7
