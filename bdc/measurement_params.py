@@ -93,6 +93,11 @@ EVENT_KINDS_BY_MEASUREMENT: Mapping[str, frozenset[str]] = MappingProxyType(
 
 SESSION_EVENT_KINDS: frozenset[str] = frozenset({"pause", "resume", "note", "void", "fidelity"})
 
+# An event may lie this far outside its session's [started_at, ended_at] and still belong to it
+# (taps a moment before the session record's start or after its end, on one device's clock).
+# Sync refuses events beyond it; every measure counts exactly the events inside it.
+SESSION_WINDOW_TOLERANCE_SECONDS = 60
+
 DEFAULT_PROMPT_LEVELS: tuple[str, ...] = ("independent", "gestural", "model", "physical")
 
 # Generous caps: they exist so a malformed or hostile request cannot store megabytes of "steps".
