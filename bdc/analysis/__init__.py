@@ -7,14 +7,18 @@ conventions for zeros, ties and empty input, and a reference. Percentages are on
 results are unrounded, bad input raises ``ValueError`` naming the parameter, and an undefined
 result (0/0) is ``None``.
 
-Where the reference tools disagree, each convention is offered under its own name and the
-SingleCaseES / Cooper one is the default; docs/analysis.md maps every public name to the
-definition it implements.
+Where the reference tools disagree, each convention is a keyword option of one function per
+family (``tau_u(..., method="complete")``, ``pem(..., ties="zero")``) and the SingleCaseES /
+Cooper one is the default; effect sizes come back as a frozen ``EffectSize`` (``estimate``,
+``se``, ``ci_low``, ``ci_high``). docs/analysis.md maps every call to the definition it
+implements.
 
 Submodules
 ----------
 ioa        interobserver agreement, interval binning of event streams, session pairing
-overlap    NAP, PND, PEM, PAND, IRD, Tau, Tau-U (and the scan variants), Tau-BC, Glass's delta
+overlap    NAP, PND, PEM, PAND, IRD, PET, Tau, Tau-U (parker/tarlow/complete), Tau-BC
+parametric SMD (Glass, Hedges, Cohen), LRRi/LRRd, LOR, LRM, PoGO, with SEs and intervals
+results    EffectSize: estimate, se, ci_low, ci_high
 trend      OLS, split-middle and Theil-Sen trend lines; celeration
 level      phase summaries (level, variability, trend) and change in level
 fidelity   treatment-integrity percentages
@@ -81,33 +85,23 @@ from bdc.analysis.mastery import (
     sessions_to_mastery,
 )
 from bdc.analysis.overlap import (
-    glass_delta,
+    NAP_SE_METHODS,
+    TAU_U_METHODS,
     ird,
     kendall_tau_b,
     nap,
     pand,
-    pand_scan_sort,
     pem,
-    pem_strict,
-    pem_ties_half,
+    pet,
     pnd,
-    smd_glass_delta,
     tau,
-    tau_a_vs_b_scan_complete,
     tau_bc,
-    tau_bc_kendall,
     tau_trend,
-    tau_trend_tau_b,
     tau_u,
-    tau_u_a_vs_b_minus_trend_a,
-    tau_u_a_vs_b_minus_trend_a_scan_complete,
-    tau_u_a_vs_b_minus_trend_a_scan_tarlow,
-    tau_u_a_vs_b_plus_trend_b,
-    tau_u_a_vs_b_plus_trend_b_minus_trend_a,
-    tau_u_a_vs_b_plus_trend_b_minus_trend_a_scan_complete,
-    tau_u_a_vs_b_plus_trend_b_scan_complete,
     theil_sen_line,
 )
+from bdc.analysis.parametric import LRR_SCALES, SMD_SD_METHODS, lor, lrm, lrr, pogo, smd
+from bdc.analysis.results import EffectSize
 from bdc.analysis.trend import (
     TREND_METHODS,
     CelerationFit,
@@ -125,10 +119,15 @@ __all__ = [
     "DEFAULT_CONSEQUENCE_FUNCTIONS",
     "DEFAULT_FA_CONDITION_FUNCTIONS",
     "FUNCTIONS",
+    "LRR_SCALES",
+    "NAP_SE_METHODS",
+    "SMD_SD_METHODS",
+    "TAU_U_METHODS",
     "TREND_METHODS",
     "ABCSummary",
     "CelerationFit",
     "ConditionSummary",
+    "EffectSize",
     "FunctionEstimate",
     "FunctionalAnalysisSummary",
     "IOACoverage",
@@ -153,7 +152,6 @@ __all__ = [
     "fidelity_individual_component",
     "fidelity_percent",
     "functional_analysis_summary",
-    "glass_delta",
     "ioa_caseload_summary",
     "ioa_exact_count_per_interval",
     "ioa_interval_by_interval",
@@ -168,6 +166,9 @@ __all__ = [
     "kendall_tau_b",
     "level_change",
     "likely_function",
+    "lor",
+    "lrm",
+    "lrr",
     "mastery_met",
     "nap",
     "ols_slope",
@@ -176,31 +177,20 @@ __all__ = [
     "pair_ioa_sessions",
     "paired_interval_counts",
     "pand",
-    "pand_scan_sort",
     "pem",
-    "pem_strict",
-    "pem_ties_half",
+    "pet",
     "phase_summaries",
     "phase_summary",
     "pnd",
+    "pogo",
     "scatterplot_matrix",
     "sessions_to_mastery",
-    "smd_glass_delta",
+    "smd",
     "split_middle_slope",
     "tau",
-    "tau_a_vs_b_scan_complete",
     "tau_bc",
-    "tau_bc_kendall",
     "tau_trend",
-    "tau_trend_tau_b",
     "tau_u",
-    "tau_u_a_vs_b_minus_trend_a",
-    "tau_u_a_vs_b_minus_trend_a_scan_complete",
-    "tau_u_a_vs_b_minus_trend_a_scan_tarlow",
-    "tau_u_a_vs_b_plus_trend_b",
-    "tau_u_a_vs_b_plus_trend_b_minus_trend_a",
-    "tau_u_a_vs_b_plus_trend_b_minus_trend_a_scan_complete",
-    "tau_u_a_vs_b_plus_trend_b_scan_complete",
     "theil_sen_line",
     "theil_sen_slope",
     "trend_line",

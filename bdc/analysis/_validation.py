@@ -72,9 +72,29 @@ def as_sessions(sessions: Any, n: int, name: str = "sessions") -> list[float]:
 
 
 def check_direction(direction: Any) -> str:
+    """``direction`` if it is ``"increase"`` or ``"decrease"``; None and anything else raise."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction: must be 'increase' or 'decrease', got {direction!r}")
     return direction
+
+
+def refuse_direction(direction: Any, function: str, why: str) -> None:
+    """Refuse a ``direction`` passed to a function that has no use for it.
+
+    The keyword is accepted (so that a caller looping over measures with
+    ``direction=...`` gets a clear ``ValueError`` rather than a ``TypeError``), but any
+    value other than None is an error: silently ignoring it would hide a misunderstanding.
+    """
+    if direction is not None:
+        raise ValueError(f"direction: does not apply to {function} ({why}), got {direction!r}")
+
+
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    """``value`` if it is one of ``choices``, else ``ValueError`` naming ``name``."""
+    if value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name}: must be one of {listed}, got {value!r}")
+    return value
 
 
 def check_percent(value: Any, name: str) -> float:

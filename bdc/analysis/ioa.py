@@ -95,6 +95,19 @@ def _scored(value: Any, name: str) -> bool | None:
     raise ValueError(f"{name}: must be booleans, counts >= 0 or None, got {value!r}")
 
 
+def _unrecorded(code: Any) -> bool:
+    """A trial code that stands for "not recorded": None or a float NaN."""
+    return code is None or (isinstance(code, float) and math.isnan(code))
+
+
+def _recorded_code_pairs(observer1: Any, observer2: Any) -> list[tuple[Any, Any]]:
+    """Pairs of codes of the trials both observers recorded (see :func:`ioa_trial_by_trial`)."""
+    o1, o2 = _pair_lists(observer1, observer2)
+    return [
+        (a, b) for a, b in zip(o1, o2, strict=True) if not _unrecorded(a) and not _unrecorded(b)
+    ]
+
+
 def _interval_pairs(observer1: Any, observer2: Any) -> list[tuple[bool, bool]]:
     o1, o2 = _pair_lists(observer1, observer2)
     pairs = []
@@ -215,27 +228,34 @@ def ioa_trial_by_trial(observer1: Sequence[Any], observer2: Sequence[Any]) -> fl
     Parameters
     ----------
     observer1, observer2 : sequence
-        One code per trial (booleans, ``"+"``/``"-"``, prompt codes...), equally long.
+        One code per trial (booleans, ``"+"``/``"-"``, prompt codes...), equally long. None
+        or NaN marks a trial the observer did not record.
 
     Returns
     -------
     float or None
-        Trials with the same code / trials * 100; None when there is no trial.
+        Trials with the same code / trials both observers recorded * 100; None when no trial
+        was recorded by both.
 
     Notes
     -----
-    Codes are compared for equality. This is Cooper's definition (agreements per trial over
-    all trials); the "smaller / larger" wording found in some practitioner posts is the total
+    **Unrecorded trials** (None or NaN from either observer) are left out of both the
+    numerator and the denominator, as skipped intervals are in interval IOA: two blanks are
+    not an agreement, and a blank against a code is not a disagreement either (a trial one
+    observer missed says nothing about agreement). Codes are compared by value with ``==``:
+    ``True``, ``1`` and ``1.0`` are the same code (a client may send a boolean as a number);
+    strings are compared exactly. This is Cooper's definition (agreements per trial over
+    trials); the "smaller / larger" wording found in some practitioner posts is the total
     count formula and is wrong for trial data.
 
     References
     ----------
     Cooper, Heron & Heward (2020), ch. 5; Reed & Azulay (2011).
     """
-    o1, o2 = _pair_lists(observer1, observer2)
-    if not o1:
+    pairs = _recorded_code_pairs(observer1, observer2)
+    if not pairs:
         return None
-    return 100.0 * sum(a == b for a, b in zip(o1, o2, strict=True)) / len(o1)
+    return 100.0 * sum(a == b for a, b in pairs) / len(pairs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,6 +418,8 @@ def cohen_kappa(observer1: Sequence[Hashable], observer2: Sequence[Hashable]) ->
     Notes
     -----
     A coefficient, not a percentage: at most 1, 0 at chance agreement, negative below chance.
+    Items either observer did not record (None or NaN) are left out, and labels are compared
+    by value, as in :func:`ioa_trial_by_trial` (``True``, ``1`` and ``1.0`` are one label).
 
     References
     ----------
@@ -405,17 +427,18 @@ def cohen_kappa(observer1: Sequence[Hashable], observer2: Sequence[Hashable]) ->
     Psychological Measurement*, 20, 37-46.
     """
     o1, o2 = _pair_lists(observer1, observer2)
-    n = len(o1)
-    if n == 0:
-        return None
     for name, obs in (("observer1", o1), ("observer2", o2)):
         for i, v in enumerate(obs):
             if not isinstance(v, Hashable):
                 raise ValueError(f"{name}[{i}]: labels must be hashable, got {v!r}")
-    po = sum(a == b for a, b in zip(o1, o2, strict=True)) / n
+    pairs = _recorded_code_pairs(o1, o2)
+    n = len(pairs)
+    if n == 0:
+        return None
+    po = sum(a == b for a, b in pairs) / n
     c1: dict[Hashable, int] = {}
     c2: dict[Hashable, int] = {}
-    for a, b in zip(o1, o2, strict=True):
+    for a, b in pairs:
         c1[a] = c1.get(a, 0) + 1
         c2[b] = c2.get(b, 0) + 1
     pe = math.fsum(c1[k] * c2.get(k, 0) for k in c1) / (n * n)

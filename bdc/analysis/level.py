@@ -18,6 +18,7 @@ from bdc.analysis._validation import (
     check_positive_int,
     mean,
     median,
+    refuse_direction,
     sample_sd,
 )
 from bdc.analysis.trend import _ols
@@ -168,7 +169,11 @@ class LevelChange:
 
 
 def level_change(
-    baseline: Sequence[float], treatment: Sequence[float], *, points: int = 3
+    baseline: Sequence[float],
+    treatment: Sequence[float],
+    *,
+    points: int = 3,
+    direction: None = None,
 ) -> LevelChange:
     """Change in level between adjacent phases.
 
@@ -179,6 +184,8 @@ def level_change(
     points : int, optional
         How many points to compare at the phase change (default 3). A phase shorter than
         ``points`` contributes all its points.
+    direction : None
+        Not an option: the changes are reported with the sign of B minus A.
 
     Returns
     -------
@@ -200,6 +207,7 @@ def level_change(
     Gast, D. L. (2014). Visual analysis in single case experimental design studies.
     *Neuropsychological Rehabilitation*, 24, 445-463.
     """
+    refuse_direction(direction, "level_change", "changes are reported as B minus A")
     k = check_positive_int(points, "points")
     a = as_float_list(baseline, "baseline", min_len=1)
     b = as_float_list(treatment, "treatment", min_len=1)

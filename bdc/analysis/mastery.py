@@ -55,7 +55,12 @@ def _trial_correct(trial: Any, name: str) -> bool:
         if not isinstance(result, str):
             raise ValueError(f"{name}.result: must be a string, got {result!r}")
         prompt = trial.get("prompt")
-        return result == "correct" and (prompt is None or prompt == "independent")
+        if prompt is not None and not isinstance(prompt, str):
+            raise ValueError(f"{name}.prompt: must be a string or None, got {prompt!r}")
+        # case and blanks are ignored, as they are for labels
+        return result.strip().lower() == "correct" and (
+            prompt is None or prompt.strip().lower() == "independent"
+        )
     raise ValueError(
         f"{name}: must be a boolean, a label or a trial record "
         f"{{'result', 'prompt'}}, got {trial!r}"
@@ -72,8 +77,8 @@ def dtt_percent_correct(trials: Sequence[Any]) -> float | None:
         ``"correct"``, ``"+"``, ``"c"`` and ``"independent"`` count (case and surrounding
         blanks ignored; ``"-"``, ``"p"``, ``"prompted"``, ``"incorrect"``, ``"no_response"``...
         do not); or a trial record ``{"result", "prompt"}`` as recorded by bdc, which counts
-        when ``result == "correct"`` and ``prompt == "independent"`` (a record without
-        ``prompt`` counts on its result).
+        when its ``result`` is ``"correct"`` and its ``prompt`` ``"independent"`` (again
+        ignoring case and blanks; a record without ``prompt`` counts on its result).
 
     Returns
     -------
@@ -100,6 +105,17 @@ def dtt_percent_correct(trials: Sequence[Any]) -> float | None:
     return 100.0 * correct / len(items)
 
 
+def _check_criterion(criterion: Any) -> float:
+    """A mastery criterion in percent; below 1 is refused as a likely proportion (0.8)."""
+    crit = check_percent(criterion, "criterion")
+    if crit < 1:
+        raise ValueError(
+            f"criterion: percentages are on 0-100, got {criterion!r}; "
+            f"for {crit:.0%} write {crit * 100:g}"
+        )
+    return crit
+
+
 def _percentages(values: Any) -> list[float | None]:
     out: list[float | None] = []
     for i, v in enumerate(as_list(values, "session_percentages")):
@@ -120,7 +136,8 @@ def sessions_to_mastery(
     session_percentages : sequence of float or None
         The per-session percentage (0-100) in time order; None where the target had no value.
     criterion : float
-        Percent required (0-100); reached means met (``>=``).
+        Percent required (1-100; a value below 1, such as 0.8, is refused as a likely
+        proportion); reached means met (``>=``).
     consecutive : int
         Number of consecutive sessions (>= 1).
 
@@ -135,7 +152,7 @@ def sessions_to_mastery(
     >>> sessions_to_mastery([60, 80, 90, 70, 80, 85, 100], criterion=80, consecutive=3)
     7
     """
-    crit = check_percent(criterion, "criterion")
+    crit = _check_criterion(criterion)
     k = check_positive_int(consecutive, "consecutive")
     run = 0
     for i, p in enumerate(_percentages(session_percentages)):
@@ -290,7 +307,7 @@ def evaluate_mastery(
     ...     min_observers=2).reason
     'single observer'
     """
-    crit = check_percent(criterion, "criterion")
+    crit = _check_criterion(criterion)
     k = check_positive_int(consecutive, "consecutive")
     need_trials = check_positive_int(min_trials, "min_trials", minimum=0)
     need_obs = check_positive_int(min_observers, "min_observers")

@@ -68,7 +68,7 @@ EFFECT_SIZES: dict[str, tuple[Callable[..., float | None], bool]] = {
     "pand": (analysis.pand, True),
     "ird": (analysis.ird, True),
     "tau_bc": (analysis.tau_bc, True),
-    "glass_delta": (analysis.glass_delta, False),
+    "glass_delta": (lambda a, b: analysis.smd(a, b, correction=False), False),
 }
 
 
