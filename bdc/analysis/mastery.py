@@ -109,9 +109,10 @@ def _check_criterion(criterion: Any) -> float:
     """A mastery criterion in percent; below 1 is refused as a likely proportion (0.8)."""
     crit = check_percent(criterion, "criterion")
     if crit < 1:
+        hint = f" (for {crit:.0%} write {crit * 100:g})" if crit > 0 else ""
         raise ValueError(
-            f"criterion: percentages are on 0-100, got {criterion!r}; "
-            f"for {crit:.0%} write {crit * 100:g}"
+            f"criterion: percentages are on 0-100 and a criterion must be at least 1, "
+            f"got {criterion!r}{hint}"
         )
     return crit
 

@@ -228,12 +228,14 @@ def _nap_estimate(a: list[float], b: list[float], se: str | None, confidence: fl
     return EffectSize(value, std_err, low, high, level)
 
 
-def _nap_to_tau(result: EffectSize) -> EffectSize:
+def _nap_to_tau(result: EffectSize, a: list[float], b: list[float]) -> EffectSize:
+    """Tau = 2 NAP - 1 with NAP's SE and interval rescaled; the estimate as the exact S/(mn)."""
+
     def rescale(x: float | None) -> float | None:
         return None if x is None else 2 * x - 1
 
     return EffectSize(
-        2 * result.estimate - 1,
+        _s_between(a, b) / (len(a) * len(b)),
         None if result.se is None else 2 * result.se,
         rescale(result.ci_low),
         rescale(result.ci_high),
@@ -360,7 +362,7 @@ def tau(
         if _tau_b(a + b, [0.0] * len(a) + [1.0] * len(b)) is None:
             return None
         return _kendall_vs_phase(a, b, confidence)
-    return _nap_to_tau(_nap_estimate(a, b, se, confidence))
+    return _nap_to_tau(_nap_estimate(a, b, se, confidence), a, b)
 
 
 def pnd(
@@ -789,7 +791,7 @@ def tau_bc(
     rb = [y - intercept - slope * t for y, t in zip(b, tb, strict=True)]
     if kendall:
         return _kendall_vs_phase(ra, rb, confidence)
-    return _nap_to_tau(_nap_estimate(ra, rb, se, confidence))
+    return _nap_to_tau(_nap_estimate(ra, rb, se, confidence), ra, rb)
 
 
 # ---------------------------------------------------------------------------------------------
