@@ -29,13 +29,19 @@ from bdc.analysis import (
     ioa_unscored_interval,
     ird,
     kendall_tau_b,
+    lor,
+    lrm,
+    lrr,
     mastery_met,
     nap,
     ols_slope,
     pand,
     pem,
+    pet,
     pnd,
+    pogo,
     sessions_to_mastery,
+    smd,
     split_middle_slope,
     tau,
     tau_bc,
@@ -151,6 +157,114 @@ def test_scan_complete_variants_are_bounded(a, b):
     for trend_b in (False, True):
         v = est(tau_u(a, b, method="complete", trend_b=trend_b))
         assert v is None or -1 - 1e-12 <= v <= 1 + 1e-12
+
+
+# ------------------------------------------------- standard errors, intervals, parametric
+
+count_phase = st.lists(st.integers(0, 30), min_size=2, max_size=10)
+percent_phase = st.lists(st.integers(0, 100), min_size=2, max_size=10)
+real_phase = st.lists(
+    st.floats(-50, 50, allow_nan=False).map(lambda x: round(x, 2)), min_size=2, max_size=10
+)
+
+
+def interval_holds(result):
+    return result.ci_low <= result.estimate <= result.ci_high
+
+
+@prop
+@given(phase, phase, st.sampled_from(["unbiased", "hanley", "null"]))
+def test_nap_interval_is_inside_0_1_and_holds_the_estimate(a, b, se):
+    result = nap(a, b, se=se)
+    assert 0 <= result.ci_low <= result.estimate <= result.ci_high <= 1
+    assert result.se is None or result.se > 0  # truncation: never 0, even at NAP = 1
+    t = tau(a, b, se=se)
+    assert t.ci_low == pytest.approx(2 * result.ci_low - 1)
+    assert t.se == (None if result.se is None else pytest.approx(2 * result.se))
+
+
+@prop
+@given(phase, phase)
+def test_nap_interval_mirrors_when_the_phases_swap(a, b):
+    # NAP(B, A) = 1 - NAP(A, B); the score interval is symmetric under that reflection
+    forward, backward = nap(a, b), nap(b, a)
+    assert backward.estimate == pytest.approx(1 - forward.estimate)
+    assert backward.ci_low == pytest.approx(1 - forward.ci_high, abs=1e-3)
+
+
+@prop
+@given(count_phase, count_phase, st.booleans())
+def test_lrr_of_counts_is_antisymmetric_and_flips_with_direction(a, b, correction):
+    forward = lrr(a, b, correction=correction)
+    backward = lrr(b, a, correction=correction)
+    assert backward.estimate == pytest.approx(-forward.estimate)
+    assert backward.se == pytest.approx(forward.se) and forward.se > 0  # variance floor
+    lrrd = lrr(a, b, version="decreasing", correction=correction)
+    assert lrrd.estimate == pytest.approx(-forward.estimate)
+    assert interval_holds(forward)
+
+
+@prop
+@given(percent_phase, percent_phase)
+def test_lor_is_symmetric_in_valence(a, b):
+    # reversing the scale (100 - x) negates the LOR, as does a decrease target
+    up = lor(a, b, intervals=20)
+    assert lor([100 - x for x in a], [100 - x for x in b], intervals=20).estimate == (
+        pytest.approx(-up.estimate)
+    )
+    assert lor(a, b, intervals=20, direction="decrease").estimate == pytest.approx(-up.estimate)
+    assert up.se > 0 and interval_holds(up)
+
+
+@prop
+@given(percent_phase, percent_phase)
+def test_lrr_percentages_reflect_for_the_other_version(a, b):
+    # LRRd of an increase target = LRRi of the complements (no negation)
+    lrrd = lrr(a, b, scale="percentage", intervals=20, version="decreasing")
+    reflected = lrr([100 - x for x in a], [100 - x for x in b], scale="percentage",
+                    intervals=20)  # fmt: skip
+    assert lrrd.estimate == pytest.approx(reflected.estimate)
+
+
+@prop
+@given(real_phase, real_phase, st.sampled_from(["baseline", "pool", "average"]))
+def test_smd_correction_shrinks_and_direction_negates(a, b, sd):
+    raw = smd(a, b, sd=sd, correction=False)
+    assume(raw is not None)
+    corrected = smd(a, b, sd=sd)
+    assert abs(corrected.estimate) <= abs(raw.estimate) + 1e-12
+    assert smd(a, b, sd=sd, direction="decrease").estimate == pytest.approx(-corrected.estimate)
+    assert interval_holds(corrected)
+    if sd != "baseline":  # a standardiser from both phases: swapping them negates d
+        assert smd(b, a, sd=sd).estimate == pytest.approx(-corrected.estimate)
+
+
+@prop
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=10), count_phase)
+def test_lrm_is_antisymmetric(a, b):
+    assume(sorted(b)[(len(b) - 1) // 2] > 0)
+    forward, backward = lrm(a, b), lrm(b, a)
+    assume(forward is not None and backward is not None)
+    assert backward.estimate == pytest.approx(-forward.estimate)
+    assert lrm(a, b, direction="decrease").estimate == pytest.approx(-forward.estimate)
+
+
+@prop
+@given(real_phase, real_phase)
+def test_pogo_reaching_the_goal_is_100(a, b):
+    goal = math.fsum(b) / len(b)
+    assume(abs(goal - math.fsum(a) / len(a)) > 1e-6)
+    result = pogo(a, b, goal=goal)
+    assert result.estimate == pytest.approx(100.0)
+
+
+@prop
+@given(phase2, phase, direction)
+def test_pet_is_a_percentage_and_the_band_only_lowers_it(a, b, d):
+    plain = pet(a, b, direction=d).estimate
+    assert 0 <= plain <= 100
+    if len(a) >= 3:
+        assert pet(a, b, direction=d, band=0.9).estimate <= plain
 
 
 @prop
