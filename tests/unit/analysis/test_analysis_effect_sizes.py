@@ -25,6 +25,7 @@ import math
 from statistics import NormalDist
 
 import pytest
+from reference_data import EXAMPLE_AB, GRUENKE, HUITEMA_A, HUITEMA_B
 from scipy import stats
 
 from bdc.analysis import (
@@ -57,22 +58,6 @@ from bdc.analysis import (
 A = [20, 20, 26, 25, 22, 23]
 B = [28, 25, 24, 27, 30, 30, 29]
 Z95 = NormalDist().inv_cdf(0.975)
-# scan exampleAB (phase A = first 5 points) and GruenkeWilbert2014, Huitema2000
-EXAMPLE_AB = {
-    "Johanna": [54, 53, 56, 58, 52, 61, 62, 71, 66, 64, 78, 70, 74, 82, 77, 86, 68, 80, 86, 87],
-    "Karolina": [41, 59, 56, 51, 52, 57, 56, 67, 75, 66, 69, 68, 73, 77, 79, 86, 82, 75, 83, 89],
-    "Anja": [55, 58, 53, 50, 52, 55, 68, 68, 81, 67, 78, 73, 72, 78, 81, 78, 71, 85, 80, 76],
-}
-GRUENKE = {
-    "Anton": (4, [6, 5, 4, 5, 8, 10, 10, 8, 8, 10, 9, 9, 10, 9, 9, 10, 9, 9]),
-    "Bob": (7, [3, 4, 2, 2, 3, 4, 3, 9, 9, 8, 9, 8, 10, 9, 7, 9, 10, 9]),
-    "Paul": (6, [4, 5, 4, 3, 4, 3, 8, 9, 9, 9, 8, 10, 9, 8, 10, 9, 8, 9]),
-    "Robert": (8, [4, 5, 5, 3, 4, 4, 3, 5, 10, 8, 9, 10, 9, 10, 9, 7, 9, 8]),
-    "Sam": (5, [4, 5, 5, 4, 5, 8, 9, 9, 8, 10, 10, 10, 8, 10, 9, 9, 10, 8]),
-    "Tim": (4, [4, 3, 3, 2, 7, 8, 10, 9, 10, 10, 10, 10, 9, 9, 9, 8, 9, 8]),
-}
-HUITEMA_A = [58, 70, 79, 85, 93, 94, 105, 110, 122, 130]
-HUITEMA_B = [122, 110, 103, 88, 81, 68, 53, 50, 36, 31]
 
 
 def printed(result: EffectSize, est, se, low, high, digits=7):
