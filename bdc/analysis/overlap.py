@@ -846,12 +846,13 @@ def pet(
     fits = [my + slope * (x - mx) for x in xb]
     margins = [0.0] * n
     if band is not None:
-        level = check_confidence(band)
+        if not isinstance(band, int | float) or isinstance(band, bool) or not 0 < band < 1:
+            raise ValueError(f"band: must be a level between 0 and 1 (e.g. 0.95), got {band!r}")
         if m < 3:
             raise ValueError("band: needs at least 3 baseline points (a residual SD)")
         rss = math.fsum((y - my - slope * (x - mx)) ** 2 for x, y in zip(xa, a, strict=True))
         sigma = math.sqrt(rss / (m - 2))
-        q = NormalDist().inv_cdf(level)  # scan: qnorm(ci), one-sided
+        q = NormalDist().inv_cdf(band)  # scan: qnorm(ci), one-sided
         margins = [q * sigma * math.sqrt(1 / m + (x - mx) ** 2 / sxx) for x in xb]
     if direction == "increase":
         beyond = sum(y > f + d for y, f, d in zip(b, fits, margins, strict=True))

@@ -109,20 +109,17 @@ def smd(
     check_choice(sd, "sd", SMD_SD_METHODS)
     m, mean_a, var_a = _phase_stats(as_float_list(baseline, "baseline", min_len=1))
     n, mean_b, var_b = _phase_stats(as_float_list(treatment, "treatment", min_len=1))
+    df: float = m - 1 if sd == "baseline" else m + n - 2
     if sd == "baseline":
-        df: float = m - 1
         s_sq = var_a
+    elif var_a is None or var_b is None:
+        # a one-point phase has no variance: SingleCaseES's pooled SD leaves it out (na.rm);
+        # an average of two variances needs both
+        s_sq = None if sd == "average" else var_b if var_a is None else var_a
+    elif sd == "pool":
+        s_sq = ((m - 1) * var_a + (n - 1) * var_b) / df
     else:
-        df = m + n - 2
-        if var_a is None or var_b is None:
-            # the pooled SD of SingleCaseES drops a one-point phase (its variance is NA)
-            s_sq = var_a if var_b is None else var_b if var_a is None else None
-            if sd == "average" or s_sq is None:
-                return None
-        elif sd == "pool":
-            s_sq = ((m - 1) * var_a + (n - 1) * var_b) / df
-        else:
-            s_sq = (var_a + var_b) / 2
+        s_sq = (var_a + var_b) / 2
     if s_sq is None or s_sq == 0 or df < 1:
         return None
     j = _hedges_j(df) if correction else 1.0

@@ -258,6 +258,10 @@ class TestScanPet:
         assert pet([1, 3, 2, 4], [just_below], band=0.95).estimate == 0.0
         assert pet([1, 3, 2, 4], [just_above], band=0.95).estimate == 100.0
         assert pet([1, 3, 2, 4], [just_below]).estimate == 100.0
+        with pytest.raises(ValueError, match="band: must be a level"):
+            pet([1, 3, 2, 4], [5], band=95)
+        with pytest.raises(ValueError, match="band: needs at least 3"):
+            pet([1, 3], [5], band=0.95)
 
 
 def test_tau_against_the_phase_dummy_is_corrected_tau_uncorrected():
