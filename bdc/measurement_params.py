@@ -279,8 +279,10 @@ def validate_mastery(
     allowed = ("percent", "consecutive", "min_trials", "min_observers")
     _reject_unknown(mastery, allowed, "mastery")
     percent = _number(_required(mastery, "percent", "mastery"), "percent")
-    if not 0 < percent <= 100:
-        raise ParamsError("percent", "must be greater than 0 and at most 100")
+    if not 1 <= percent <= 100:
+        raise ParamsError(
+            "percent", "percentages are 0–100: give at least 1 and at most 100 (80 for 80 %)"
+        )
     return {
         "percent": percent,
         "consecutive": _int_in(_required(mastery, "consecutive", "mastery"), "consecutive", 1, 50),

@@ -210,6 +210,8 @@ def test_mastery_fills_defaults():
         ("dtt", "decrease", {"percent": 80, "consecutive": 3}, "mastery"),
         ("dtt", "increase", {"consecutive": 3}, "percent"),
         ("dtt", "increase", {"percent": 0, "consecutive": 3}, "percent"),
+        # A proportion written where a percentage belongs (0.8 for 80 %): refused, not 0.8 %.
+        ("dtt", "increase", {"percent": 0.8, "consecutive": 3}, "percent"),
         ("dtt", "increase", {"percent": 101, "consecutive": 3}, "percent"),
         ("dtt", "increase", {"percent": 80}, "consecutive"),
         ("dtt", "increase", {"percent": 80, "consecutive": 0}, "consecutive"),
