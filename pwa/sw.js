@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'f5682b3f82';
+const VERSION = '80ca67532b';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

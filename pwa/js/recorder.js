@@ -92,6 +92,14 @@ export class Recorder {
     }
   }
 
+  /** Pick up what other tabs wrote while this one heard nothing (it was in the background). */
+  async catchUp() {
+    const records = await this.outbox.sessionRecords(this.session.id);
+    for (const r of records) {
+      this.receive({ type: r.type, session_id: this.session.id, body: r.body });
+    }
+  }
+
   async endedElsewhere() {
     const stored = (await this.outbox.sessionRecords(this.session.id)).find((r) => r.type === 'session');
     this.receive({ type: 'session', session_id: this.session.id, body: stored?.body ?? { ...this.session, ended_at: new Date(this.clock.now()).toISOString() } });
