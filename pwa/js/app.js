@@ -91,6 +91,8 @@ class App {
       outbox: this.outbox,
       send: (batch) => api.sync(batch),
       isOnline: () => navigator.onLine,
+      // One tab at a time drains the outbox they share: no two tabs send the same entries.
+      exclusive: (fn) => (navigator.locks ? navigator.locks.request('bdc-sync', fn) : fn()),
       onStatus: (status) => {
         this.syncStatus = status;
         if (status.state === 'auth') this.signedOut = true;

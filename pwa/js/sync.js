@@ -22,6 +22,8 @@ export class SyncEngine {
    * @param {(batch: object) => Promise<{accepted: string[], rejected: {id: string, reason: string}[]}>} o.send
    *   throws an error with `status` (0 for a network failure) when the request fails
    * @param {(status: object) => void} [o.onStatus]
+   * @param {(fn: () => Promise<void>) => Promise<void>} [o.exclusive] runs a drain so that no
+   *   other tab drains the same outbox at the same time (the page passes a Web Lock)
    */
   constructor({
     outbox,
@@ -38,9 +40,10 @@ export class SyncEngine {
     random = Math.random,
     setTimer = (fn, ms) => setTimeout(fn, ms),
     clearTimer = (id) => clearTimeout(id),
+    exclusive = (fn) => fn(),
   }) {
     Object.assign(this, { outbox, send, onStatus, batchSize, pollMs, debounceMs, maxWaitMs });
-    Object.assign(this, { backoffBaseMs, backoffMaxMs, now, isOnline, random, setTimer, clearTimer });
+    Object.assign(this, { backoffBaseMs, backoffMaxMs, now, isOnline, random, setTimer, clearTimer, exclusive });
     this.state = SYNC_STATE.idle;
     this.failures = 0;
     this.lastSuccessAt = null;
@@ -159,7 +162,7 @@ export class SyncEngine {
       this.again = true;
       return this.running;
     }
-    this.running = this.drain().finally(() => {
+    this.running = this.exclusive(() => this.drain()).finally(() => {
       this.running = null;
       if (this.again && !this.stopped && this.state !== SYNC_STATE.auth) {
         this.again = false;
