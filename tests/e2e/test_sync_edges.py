@@ -132,7 +132,8 @@ def test_two_tabs_share_one_session_and_stop_at_its_end(caseload, new_context):
         """async (id) => {
           const body = { id: crypto.randomUUID(), session_id: id, target_id: null, kind: 'note',
                          t: new Date().toISOString(), data: { text: 'late' } };
-          try { await window.bdc.outbox.addEvent(body); return null; } catch (e) { return e.message; }
+          try { await window.bdc.outbox.addEvent(body); } catch (e) { return e.message; }
+          return null;
         }""",
         session_id,
     )
