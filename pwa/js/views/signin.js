@@ -120,7 +120,7 @@ function buildStrip(app) {
     },
   }, 'Sign in');
   body.append(
-    h('p', {}, h('strong', {}, 'Signed out. '), 'Keep recording: ', h('span', { class: 'strip-count' }), ', sent once you sign in again.'),
+    h('p', {}, h('strong', {}, 'Signed out. '), h('span', { class: 'strip-count' }), h('span', { class: 'strip-more' }, '; keep recording, they are sent once you sign in again'), '.'),
   );
   return h('div', { class: 'strip-inner' }, body, h('div', { class: 'strip-actions' }, open, later));
 }
