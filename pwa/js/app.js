@@ -142,7 +142,7 @@ class App {
     }
     this.cleanup?.();
     this.cleanup = null;
-    if (active) await (await Recorder.load(this.outbox, active))?.end();
+    if (active) await (await Recorder.load(this.outbox, active, { live: this.live }))?.end();
     this.sync?.stop();
     await api.signOut().catch(() => {});
     // No caseload or client details stay behind; the outbox does, for its owner's next sign-in.

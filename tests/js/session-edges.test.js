@@ -113,7 +113,7 @@ test('two tabs on one session show the same entries, undo the session\'s last en
 
     let endedInB = null;
     b.onEndedElsewhere((session) => { endedInB = session; });
-    clock.advance(5000);
+    await clock.advance(5000);
     await a.end();
     await delivered(() => endedInB);
     assert.equal(endedInB.ended_at, a.session.ended_at);

@@ -78,13 +78,14 @@ export function renderSignIn(app) {
  */
 export function renderSignInStrip(app, { form = false } = {}) {
   const strip = document.getElementById('signin-strip');
+  // Called on every tap (with each sync status): touch the page only when something changed.
   if (!app.signedOut || !app.user) {
+    if (strip.firstChild) strip.replaceChildren();
     strip.hidden = true;
-    strip.replaceChildren();
     return;
   }
   if (form) app.reauthLater = false;
-  strip.hidden = app.reauthLater;
+  if (strip.hidden !== app.reauthLater) strip.hidden = app.reauthLater;
   if (app.reauthLater) return;
   if (!strip.firstChild) strip.append(buildStrip(app));
   const waiting = app.sync?.status().pending ?? 0;
