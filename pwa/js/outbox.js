@@ -27,11 +27,12 @@ export class SessionClosedError extends Error {
   }
 }
 
-/** The next sequence number, inside a transaction over the outbox and local stores. */
-function takeSeq(stores, counter) {
-  const seq = (counter?.value ?? 0) + 1;
-  stores[L].put({ key: SEQ_KEY, value: seq });
-  return seq;
+/** Another tab took sequence numbers since this one last looked: try again from `value`. */
+class StaleSequence extends Error {
+  constructor(value) {
+    super('stale sequence');
+    this.value = value;
+  }
 }
 
 export class Outbox {
@@ -39,25 +40,59 @@ export class Outbox {
   constructor(db, owner) {
     this.db = db;
     this.owner = owner;
+    this.lastSeq = undefined; // this tab's copy of the counter in the database
+  }
+
+  /**
+   * Write a new record with the next sequence number. The counter lives in the database; this
+   * tab keeps a copy so a tap costs no extra round trip: the transaction writes copy + 1 and
+   * checks in the same breath that the stored counter still equals the copy. When another tab
+   * moved it meanwhile, the transaction is undone and tried again with the stored value.
+   * @param {(stores: object, seq: number) => Promise<any>} write issues the writes; rejects to undo
+   */
+  async withSeq(write) {
+    for (;;) {
+      this.lastSeq ??= (await this.db.get(L, SEQ_KEY))?.value ?? 0;
+      const expected = this.lastSeq;
+      try {
+        const result = await this.db.transaction([S, L], 'readwrite', (s) => {
+          const check = promisify(s[L].get(SEQ_KEY)).then((counter) => {
+            if ((counter?.value ?? 0) !== expected) throw new StaleSequence(counter?.value ?? 0);
+          });
+          s[L].put({ key: SEQ_KEY, value: expected + 1 });
+          return Promise.all([check, write(s, expected + 1)]).then(([, written]) => written);
+        });
+        this.lastSeq = expected + 1;
+        return result;
+      } catch (err) {
+        if (!(err instanceof StaleSequence)) throw err;
+        this.lastSeq = err.value;
+      }
+    }
   }
 
   /** Store a new session (or a changed copy of one) as pending. */
   async putSession(body) {
-    return this.db.transaction([S, L], 'readwrite', async (s) => {
-      const old = await promisify(s[S].get(body.id));
-      const seq = old?.seq ?? takeSeq(s, await promisify(s[L].get(SEQ_KEY)));
-      const record = {
-        id: body.id,
-        type: 'session',
-        owner: old?.owner ?? this.owner,
-        session_id: body.id,
-        body,
-        state: 'pending',
-        seq,
-        rev: (old?.rev ?? 0) + 1,
-      };
-      s[S].put(record);
-      return record;
+    const old = await this.db.get(S, body.id);
+    const record = (seq, rev) => ({
+      id: body.id,
+      type: 'session',
+      owner: old?.owner ?? this.owner,
+      session_id: body.id,
+      body,
+      state: 'pending',
+      seq,
+      rev,
+    });
+    if (old) {
+      const changed = record(old.seq, old.rev + 1);
+      await this.db.put(S, changed);
+      return changed;
+    }
+    return this.withSeq(async (s, seq) => {
+      const created = record(seq, 1);
+      s[S].add(created);
+      return created;
     });
   }
 
@@ -86,13 +121,12 @@ export class Outbox {
    * any other: the check and the write are one transaction.
    */
   async addEvent(body) {
-    return this.db.transaction([S, L], 'readwrite', async (s) => {
-      const [session, counter] = await Promise.all([
-        promisify(s[S].get(body.session_id)),
-        promisify(s[L].get(SEQ_KEY)),
-      ]);
-      if (!session) throw new SessionClosedError('This session is no longer on this device.');
-      if (session.body.ended_at) throw new SessionClosedError('This session has ended.');
+    return this.withSeq((s, seq) => {
+      // Issued with the write, not before it: a refusal undoes the transaction.
+      const open = promisify(s[S].get(body.session_id)).then((session) => {
+        if (!session) throw new SessionClosedError('This session is no longer on this device.');
+        if (session.body.ended_at) throw new SessionClosedError('This session has ended.');
+      });
       const record = {
         id: body.id,
         type: 'event',
@@ -100,11 +134,11 @@ export class Outbox {
         session_id: body.session_id,
         body,
         state: 'pending',
-        seq: takeSeq(s, counter),
+        seq,
         rev: 1,
       };
       s[S].add(record); // add, not put: an id is never written twice
-      return record;
+      return open.then(() => record);
     });
   }
 
@@ -272,8 +306,7 @@ export class Outbox {
   /** Store one phase change or incident report as pending; resolves once it has committed. */
   async addItem(type, body) {
     if (!ITEM_TYPES.includes(type)) throw new Error(`Unknown outbox item type: ${type}`);
-    return this.db.transaction([S, L], 'readwrite', async (s) => {
-      const seq = takeSeq(s, await promisify(s[L].get(SEQ_KEY)));
+    return this.withSeq(async (s, seq) => {
       const record = { id: body.id, type, owner: this.owner, body, state: 'pending', seq, rev: 1 };
       s[S].add(record); // add, not put: an id is never written twice
       return record;
