@@ -144,7 +144,9 @@ export class Outbox {
 
   /**
    * The next entries to send: this user's pending records in sequence order, at most `limit`,
-   * leaving out `skip` (ids refused for now in this run) and the events of a skipped session.
+   * leaving out `skip` (ids refused for now, or unanswered, in this run). The events of a
+   * session refused for now are still sent in their turn: the server refuses them for now too,
+   * so every entry is first sent in sequence order and none is stored before its session.
    */
   nextBatch(limit, { skip = new Set() } = {}) {
     const range = IDBKeyRange.bound([this.owner, 'pending'], [this.owner, 'pending', MAX_KEY]);
@@ -156,8 +158,7 @@ export class Outbox {
       cursor.onsuccess = () => {
         const c = cursor.result;
         if (!c || batch.length >= limit) return resolve(batch);
-        const r = c.value;
-        if (!skip.has(r.id) && !(r.type !== 'session' && skip.has(r.session_id))) batch.push(r);
+        if (!skip.has(c.value.id)) batch.push(c.value);
         c.continue();
       };
     }));

@@ -178,7 +178,7 @@ export class SyncEngine {
     this.state = SYNC_STATE.syncing;
     this.emit();
     // Entries refused for now (or left unanswered) in this run: sent again in a later run, so
-    // they never hold up the entries behind them. A skipped session takes its events along.
+    // they never hold up the entries behind them.
     const skip = new Set();
     try {
       for (;;) {

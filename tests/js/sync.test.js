@@ -262,13 +262,18 @@ test('refused for now (retry true) stays pending and is sent again; needs-a-pers
   assert.deepEqual(await outbox.counts(), { pending: 0, rejected: 3 });
 });
 
-test('a session refused for now holds back its events in that run', async () => {
-  const { ids, server, engine, session } = await setup({ events: 2, batchSize: 1 });
-  server.rejectIds.set(session.id, { reason: 'target not arrived', code: 'pending', retry: true });
+test('a session refused for now is sent again later, still before its events', async () => {
+  const { ids, server, engine, clock, session } = await setup({ events: 2, batchSize: 2 });
+  const notYet = { reason: 'waiting', code: 'pending', retry: true };
+  for (const id of ids) server.rejectIds.set(id, notYet); // its events wait for it at the server
   await engine.start();
-  assert.equal(server.calls.length, 1, 'its events wait for it instead of being refused');
-  assert.deepEqual(server.calls[0].sessions.map((s) => s.id), [session.id]);
-  assert.ok(!server.held.has(ids[1]));
+  assert.equal(server.calls.length, 2, 'each entry sent once in its turn, none re-sent in the run');
+  assert.deepEqual(server.calls.map((c) => [...c.sessions, ...c.events].map((x) => x.id)), [ids.slice(0, 2), ids.slice(2)]);
+  server.rejectIds.clear();
+  await clock.advance(5000);
+  await settle();
+  assert.deepEqual(server.calls[2].sessions.map((s) => s.id), [session.id]);
+  assert.equal(server.held.size, 3);
 });
 
 test('events of a session refused for good need a person too, and all come back with one call', async () => {
