@@ -150,8 +150,8 @@ def test_clock_stepped_back_an_hour_with_a_reopen(caseload, new_context):
     context.add_init_script(STEPPED_CLOCK)
     page = context.new_page()
     sign_in(page, caseload.base, caseload.users["technician"]["username"])
-    page.evaluate("navigator.serviceWorker.ready")
     wait_for_service_worker(page)
+    page.get_by_role("button", name="Sam Rivera").wait_for()  # the caseload is on the device
     context.set_offline(True)  # nothing reaches the server until the end
     session_id = start_session(page, "Sam Rivera")
     tap(page, "Hitting", 3)
@@ -190,6 +190,7 @@ def test_a_malformed_entry_needs_attention_and_the_rest_drains(caseload, new_con
     page = context.new_page()
     sign_in(page, caseload.base, caseload.users["technician"]["username"])
     wait_for_service_worker(page)
+    page.get_by_role("button", name="Sam Rivera").wait_for()  # the caseload is on the device
     context.set_offline(True)
     session_id = start_session(page, "Sam Rivera")
     tap(page, "Hitting", 2)
