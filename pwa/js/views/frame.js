@@ -76,7 +76,7 @@ export function sessionFrame(app, o) {
     const s = app.sync?.status();
     if (!s) return;
     const { text, detail, tone } = describeSync(s, { online: navigator.onLine });
-    syncLine.dataset.state = tone === 'ok' ? 'ok' : tone;
+    syncLine.dataset.state = tone;
     setText(syncLine, tone === 'warn' && detail.endsWith('need attention') ? `${text} · ${detail}` : text);
   };
   const bar = h(
