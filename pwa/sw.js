@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '3754a91a70';
+const VERSION = 'fd46765f48';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -15,6 +15,7 @@ const SHELL = [
   '/icons/icon-maskable-512.png',
   '/js/api.js',
   '/js/app.js',
+  '/js/clock.js',
   '/js/controls/abc.js',
   '/js/controls/chips.js',
   '/js/controls/dtt.js',
@@ -28,6 +29,7 @@ const SHELL = [
   '/js/controls/task-analysis.js',
   '/js/cue.js',
   '/js/db.js',
+  '/js/live.js',
   '/js/outbox.js',
   '/js/recorder.js',
   '/js/store.js',

@@ -5,10 +5,13 @@
 const BASE = '/api/v1';
 
 class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     super(body?.error?.message ?? (status === 0 ? 'No connection' : `HTTP ${status}`));
     this.status = status;
     this.body = body;
+    // Retry-After in seconds (429, 503): the sync engine waits at least this long.
+    const seconds = Number(retryAfter);
+    this.retryAfterMs = retryAfter !== null && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
   }
 }
 
@@ -34,7 +37,7 @@ export async function api(path, { method = 'GET', body } = {}) {
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     if (response.status === 401 && path !== '/auth/login') for (const fn of listeners) fn();
-    throw new ApiError(response.status, data);
+    throw new ApiError(response.status, data, response.headers.get('Retry-After'));
   }
   return data;
 }

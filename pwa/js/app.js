@@ -10,7 +10,8 @@ import { SyncEngine } from './sync.js';
 import { announce, confirmDialog, h, toast } from './ui.js';
 import { renderCaseload } from './views/caseload.js';
 import { renderFidelity } from './views/fidelity.js';
-import { reauthDialog, renderSignIn } from './views/signin.js';
+import { liveChannel } from './live.js';
+import { renderSignIn, renderSignInStrip } from './views/signin.js';
 import { renderSession } from './views/session.js';
 import { renderSummary } from './views/summary.js';
 import { openSyncPanel, renderBadge } from './views/sync-panel.js';
@@ -44,6 +45,9 @@ class App {
     this.sync = null;
     this.cleanup = null;
     this.syncStatus = null;
+    this.signedOut = false; // a 401 was seen: the strip asks to sign in again
+    this.reauthLater = false; // the user tapped Later: the strip stays closed until signed in
+    this.live = liveChannel(); // entries and ends written by other tabs of this app
   }
 
   go(hash) {
@@ -73,7 +77,10 @@ class App {
     if (previous && previous.id !== user.id) await this.store.clearCache();
     await this.store.setUser(user);
     this.user = user;
+    this.signedOut = false;
+    this.reauthLater = false;
     renderUser(this);
+    renderSignInStrip(this);
     if (this.outbox?.owner === user.id && this.sync) {
       this.sync.resumeAfterSignIn();
       return;
@@ -83,26 +90,35 @@ class App {
     this.sync = new SyncEngine({
       outbox: this.outbox,
       send: (batch) => api.sync(batch),
+      isOnline: () => navigator.onLine,
+      // One tab at a time drains the outbox they share: no two tabs send the same entries.
+      exclusive: (fn) => (navigator.locks ? navigator.locks.request('bdc-sync', fn) : fn()),
       onStatus: (status) => {
         this.syncStatus = status;
+        if (status.state === 'auth') this.signedOut = true;
         renderBadge(this);
+        renderSignInStrip(this);
         document.dispatchEvent(new CustomEvent('bdc:sync', { detail: status }));
-        if (status.state === 'auth') this.loginExpired();
       },
     });
     this.sync.start();
   }
 
-  /** The login expired (a 401): keep recording, ask to sign in again; nothing is dropped. */
-  async loginExpired() {
-    if (this.reauthOpen || !this.user) return;
-    this.reauthOpen = true;
-    const user = await reauthDialog(this);
-    this.reauthOpen = false;
-    if (user) {
-      await this.signedIn(user);
-      toast('Signed in. Sending your data now.');
-    }
+  /**
+   * The login expired (a 401 from any call): keep recording and ask, without a dialog, to sign
+   * in again. Repeated 401s (every tap pokes the sync) change nothing once asked.
+   */
+  loginExpired() {
+    if (!this.user || this.signedOut) return;
+    this.signedOut = true;
+    this.sync?.signedOut();
+    renderSignInStrip(this);
+  }
+
+  /** Signed in again from the strip: the outbox drains. */
+  async reauthenticated(user) {
+    await this.signedIn(user);
+    toast('Signed in. Sending your data now.');
   }
 
   async signOut() {
@@ -126,7 +142,7 @@ class App {
     }
     this.cleanup?.();
     this.cleanup = null;
-    if (active) await (await Recorder.load(this.outbox, active))?.end();
+    if (active) await (await Recorder.load(this.outbox, active, { live: this.live }))?.end();
     this.sync?.stop();
     await api.signOut().catch(() => {});
     // No caseload or client details stay behind; the outbox does, for its owner's next sign-in.
@@ -135,8 +151,10 @@ class App {
     this.user = null;
     this.sync = null;
     this.outbox = null;
+    this.signedOut = false;
     renderUser(this);
     renderBadge(this);
+    renderSignInStrip(this);
     this.go('#/signin');
   }
 }

@@ -2,7 +2,10 @@
 // and in node under fake-indexeddb.
 
 const DB_NAME = 'bdc';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
+
+/** The key in the `local` store of the outbox's last sequence number (see outbox.js). */
+export const SEQ_KEY = 'outbox-seq';
 
 export const STORES = {
   outbox: 'outbox', // every session and event recorded on this device, with its sync state
@@ -32,15 +35,18 @@ export class Db {
 
   static async open(name = DB_NAME, factory = globalThis.indexedDB) {
     const request = factory.open(name, DB_VERSION);
-    request.onupgradeneeded = () => {
+    request.onupgradeneeded = (event) => {
       const db = request.result;
-      const outbox = db.createObjectStore(STORES.outbox, { keyPath: 'id' });
-      // Pending entries of one user, oldest first: what the sync engine sends next.
-      outbox.createIndex('owner_state_seq', ['owner', 'state', 'seq']);
-      outbox.createIndex('session', 'session_id');
-      outbox.createIndex('state', 'state');
-      db.createObjectStore(STORES.cache, { keyPath: 'key' });
-      db.createObjectStore(STORES.local, { keyPath: 'key' });
+      if (event.oldVersion < 1) {
+        const outbox = db.createObjectStore(STORES.outbox, { keyPath: 'id' });
+        // Pending entries of one user, in sequence: what the sync engine sends next.
+        outbox.createIndex('owner_state_seq', ['owner', 'state', 'seq']);
+        outbox.createIndex('session', 'session_id');
+        outbox.createIndex('state', 'state');
+        db.createObjectStore(STORES.cache, { keyPath: 'key' });
+        db.createObjectStore(STORES.local, { keyPath: 'key' });
+      }
+      if (event.oldVersion < 2) renumberOutbox(request.transaction);
     };
     const idb = await promisify(request);
     // Another tab upgrading the schema must not be blocked by this one.
@@ -112,6 +118,43 @@ export class Db {
       s[store].clear();
     });
   }
+}
+
+/**
+ * Version 2: the send order becomes a counter kept in the database instead of the wall clock.
+ * Entries written by version 1 are numbered 1..n in their old order, except that an event whose
+ * session record came later (a clock stepped back) moves to just after its session.
+ */
+function renumberOutbox(tx) {
+  const outbox = tx.objectStore(STORES.outbox);
+  const all = outbox.getAll();
+  all.onsuccess = () => {
+    const ordered = orderSessionsFirst(all.result.sort((a, b) => a.seq - b.seq));
+    ordered.forEach((record, i) => outbox.put({ ...record, seq: i + 1 }));
+    tx.objectStore(STORES.local).put({ key: SEQ_KEY, value: ordered.length });
+  };
+}
+
+/** Records in the given order, except that an event never comes before its session's record. */
+export function orderSessionsFirst(records) {
+  const sessions = new Set(records.filter((r) => r.type === 'session').map((r) => r.id));
+  const seen = new Set();
+  const waiting = new Map(); // session id -> its events met before it
+  const ordered = [];
+  for (const record of records) {
+    const sid = record.session_id;
+    if (record.type !== 'session' && sessions.has(sid) && !seen.has(sid)) {
+      if (!waiting.has(sid)) waiting.set(sid, []);
+      waiting.get(sid).push(record);
+      continue;
+    }
+    ordered.push(record);
+    if (record.type === 'session') {
+      seen.add(record.id);
+      ordered.push(...(waiting.get(record.id) ?? []));
+    }
+  }
+  return ordered;
 }
 
 export { promisify };

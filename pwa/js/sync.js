@@ -1,14 +1,18 @@
-// The sync engine: drains the outbox to POST /api/v1/sync in batches.
-// It marks an entry sent only when the server lists its id in `accepted`; ids in `rejected`
-// are kept as needing attention; anything unanswered stays pending and is sent again.
+// The sync engine: drains the outbox to POST /api/v1/sync in batches, in sequence order.
+// It marks an entry sent only when the server lists its id in `accepted`; a refusal with
+// `retry: true` stays pending and is sent again later; any other refusal is kept as needing
+// attention; anything unanswered stays pending and is sent again.
 // No DOM: the page wires it to the network, the clock and the 'online' event.
+
+import { ago } from './ui.js';
 
 export const SYNC_STATE = {
   idle: 'idle', // nothing pending, or waiting for the next run
   syncing: 'syncing',
-  offline: 'offline', // the network failed; retrying with backoff
+  offline: 'offline', // the device has no network; retrying with backoff
+  unreachable: 'unreachable', // the device is online but the server cannot be reached
   auth: 'auth', // the server said 401: waits until the user signs in again
-  error: 'error', // the server failed (5xx, 429, a refused batch); retrying with backoff
+  error: 'error', // the server failed (5xx, 429, an unusable answer); retrying with backoff
 };
 
 export class SyncEngine {
@@ -18,6 +22,8 @@ export class SyncEngine {
    * @param {(batch: object) => Promise<{accepted: string[], rejected: {id: string, reason: string}[]}>} o.send
    *   throws an error with `status` (0 for a network failure) when the request fails
    * @param {(status: object) => void} [o.onStatus]
+   * @param {(fn: () => Promise<void>) => Promise<void>} [o.exclusive] runs a drain so that no
+   *   other tab drains the same outbox at the same time (the page passes a Web Lock)
    */
   constructor({
     outbox,
@@ -30,16 +36,21 @@ export class SyncEngine {
     backoffBaseMs = 2000,
     backoffMaxMs = 60000,
     now = () => Date.now(),
+    isOnline = () => true,
     random = Math.random,
     setTimer = (fn, ms) => setTimeout(fn, ms),
     clearTimer = (id) => clearTimeout(id),
+    exclusive = (fn) => fn(),
   }) {
     Object.assign(this, { outbox, send, onStatus, batchSize, pollMs, debounceMs, maxWaitMs });
-    Object.assign(this, { backoffBaseMs, backoffMaxMs, now, random, setTimer, clearTimer });
+    Object.assign(this, { backoffBaseMs, backoffMaxMs, now, isOnline, random, setTimer, clearTimer, exclusive });
     this.state = SYNC_STATE.idle;
     this.failures = 0;
     this.lastSuccessAt = null;
     this.lastError = null;
+    this.errorSince = null; // when the current run of server failures began
+    this.notBefore = 0; // the server's Retry-After: no request before this time
+    this.deferRounds = 0; // runs in a row that left entries refused for now
     this.pending = 0;
     this.rejected = 0;
     this.timer = null;
@@ -64,7 +75,14 @@ export class SyncEngine {
   /** Run now (on demand, on start, when the browser comes online): resets the backoff. */
   syncNow() {
     if (this.stopped || this.state === SYNC_STATE.auth) return this.running ?? Promise.resolve();
+    const wait = this.notBefore - this.now();
+    if (wait > 0) {
+      // The server asked for a pause (Retry-After): asking again sooner would not help it.
+      this.schedule(wait);
+      return this.running ?? Promise.resolve();
+    }
     this.failures = 0;
+    this.deferRounds = 0;
     this.cancelTimer();
     return this.run();
   }
@@ -84,6 +102,14 @@ export class SyncEngine {
     this.schedule(due - now);
   }
 
+  /** Some other call answered 401: stop sending until the user signs in again. */
+  signedOut() {
+    if (this.state === SYNC_STATE.auth) return;
+    this.state = SYNC_STATE.auth;
+    this.cancelTimer();
+    this.emit();
+  }
+
   /** The user signed in again after a 401. */
   resumeAfterSignIn() {
     this.state = SYNC_STATE.idle;
@@ -97,6 +123,7 @@ export class SyncEngine {
       rejected: this.rejected,
       lastSuccessAt: this.lastSuccessAt,
       lastError: this.lastError,
+      errorSince: this.errorSince,
       nextAttemptAt: this.dueAt,
     };
   }
@@ -135,7 +162,7 @@ export class SyncEngine {
       this.again = true;
       return this.running;
     }
-    this.running = this.drain().finally(() => {
+    this.running = this.exclusive(() => this.drain()).finally(() => {
       this.running = null;
       if (this.again && !this.stopped && this.state !== SYNC_STATE.auth) {
         this.again = false;
@@ -150,38 +177,58 @@ export class SyncEngine {
     this.burstStart = null;
     this.state = SYNC_STATE.syncing;
     this.emit();
+    // Entries refused for now (or left unanswered) in this run: sent again in a later run, so
+    // they never hold up the entries behind them.
+    const skip = new Set();
     try {
       for (;;) {
-        const records = await this.outbox.nextBatch(this.batchSize);
+        const records = await this.outbox.nextBatch(this.batchSize, { skip });
         if (records.length === 0) break;
         const result = await this.send(toBatch(records));
-        const { sent, rejected } = await this.outbox.acknowledge(
+        const accepted = result?.accepted ?? [];
+        const refused = result?.rejected ?? [];
+        const { sent, rejected, deferred } = await this.outbox.acknowledge(
           records.map((r) => ({ id: r.id, rev: r.rev })),
-          result.accepted ?? [],
-          result.rejected ?? [],
+          accepted,
+          refused,
         );
         this.lastSuccessAt = this.now();
         // A batch the server answered without settling anything would loop forever.
-        if (sent + rejected === 0) throw Object.assign(new Error('no progress'), { status: -1 });
+        if (sent + rejected + deferred.length === 0) {
+          throw Object.assign(new Error('The server answered without taking anything'), { status: -1 });
+        }
+        const answered = new Set([...accepted, ...refused.map((r) => r.id)]);
+        for (const r of records) if (!answered.has(r.id)) skip.add(r.id);
+        for (const id of deferred) skip.add(id);
         if (this.stopped) break;
       }
       this.failures = 0;
       this.lastError = null;
+      this.errorSince = null;
       this.state = SYNC_STATE.idle;
     } catch (err) {
       this.failures += 1;
       this.lastError = err?.message ?? String(err);
-      if (err?.status === 413) this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
-      if (err?.status === 401) this.state = SYNC_STATE.auth;
-      else if (err?.status === 0) this.state = SYNC_STATE.offline;
+      const status = err?.status;
+      if (status === 413) this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
+      if (status === 401) this.state = SYNC_STATE.auth;
+      else if (status === 0) this.state = this.isOnline() ? SYNC_STATE.unreachable : SYNC_STATE.offline;
       else this.state = SYNC_STATE.error;
+      if (this.state === SYNC_STATE.error || this.state === SYNC_STATE.unreachable) this.errorSince ??= this.now();
+      if (err?.retryAfterMs > 0) this.notBefore = this.now() + err.retryAfterMs;
     }
     await this.refreshCounts();
     if (!this.stopped && this.state !== SYNC_STATE.auth) {
-      if (this.failures > 0) this.schedule(this.backoffMs());
-      else if (this.pending > 0) this.schedule(this.pollMs);
+      if (this.failures > 0) this.schedule(Math.max(this.backoffMs(), this.notBefore - this.now()));
+      else if (this.pending > 0) this.schedule(this.deferredMs(skip.size > 0));
     }
     this.emit();
+  }
+
+  /** The wait before sending entries still pending after a good run: refused-for-now ones back off. */
+  deferredMs(anyDeferred) {
+    this.deferRounds = anyDeferred ? this.deferRounds + 1 : 0;
+    return Math.min(this.backoffMaxMs, this.pollMs * 2 ** Math.max(0, this.deferRounds - 1));
   }
 
   async refreshCounts() {
@@ -207,4 +254,33 @@ export function toBatch(records) {
     if (items.length) batch[key] = items;
   }
   return batch;
+}
+
+/**
+ * What the sync badge says, at a glance: {text, detail, tone} with tone 'ok', 'pending' or
+ * 'warn'. Nothing pending is ever called "all sent" while entries need attention.
+ * @param {ReturnType<SyncEngine['status']>} s
+ */
+export function describeSync(s, { online = true, now = Date.now(), timeOf = hourMinute } = {}) {
+  const waiting = `${s.pending} waiting`;
+  const attention = s.rejected > 0 ? `${s.rejected} need attention` : null;
+  let text;
+  let tone = 'warn';
+  if (s.state === SYNC_STATE.auth) text = `Signed out · ${waiting}`;
+  else if (!online || s.state === SYNC_STATE.offline) {
+    text = s.pending > 0 ? `Offline · ${waiting}` : attention ? 'Offline' : 'Offline · all sent';
+    tone = 'pending';
+  } else if (s.state === SYNC_STATE.unreachable) text = `Server unreachable · ${waiting}`;
+  else if (s.state === SYNC_STATE.error) text = `Server error since ${timeOf(s.errorSince ?? now)} · ${waiting}`;
+  else if (s.pending > 0) [text, tone] = [`${s.state === SYNC_STATE.syncing ? 'Sending' : 'Waiting'} · ${s.pending}`, 'pending'];
+  else if (attention) text = attention;
+  else [text, tone] = ['All sent', 'ok'];
+  if (attention) tone = 'warn';
+  const last = s.lastSuccessAt ? `synced ${ago(s.lastSuccessAt, now)}` : 'not synced yet';
+  const detail = attention && text !== attention ? attention : last;
+  return { text, detail, tone };
+}
+
+function hourMinute(ms) {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }

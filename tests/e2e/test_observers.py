@@ -124,12 +124,13 @@ def test_expired_login_keeps_the_outbox_and_drains_after_sign_in(caseload, new_c
     hitting = card(page, "Hitting")
     for _ in range(4):
         hitting.locator(".tap-area").click()
-    dialog = page.get_by_role("dialog", name="Sign in again")
-    dialog.wait_for()
+    strip = page.get_by_role("region", name="Sign in again")
+    strip.get_by_text("4 entries wait on this device").wait_for()
     assert page.evaluate("window.bdc.sync.status().state") == "auth"
     assert len(outbox_events(page, session_id)) == 4
-    dialog.get_by_label("Password").fill("e2e-password-123")
-    dialog.get_by_role("button", name="Sign in").click()
+    strip.get_by_role("button", name="Sign in").click()
+    strip.get_by_label("Password").fill("e2e-password-123")
+    strip.get_by_role("button", name="Sign in").click()
     wait_until_synced(page)
     events = caseload.api_as("technician").ok("GET", f"/sessions/{session_id}/events")
     assert len(events) == 4

@@ -84,13 +84,13 @@ test('accepted ids are marked sent, refused ones kept with the reason, unanswere
   ];
   const batch = await outbox.nextBatch(10);
   const result = await outbox.acknowledge(batch, [a.id], [{ id: b.id, reason: 'client is not on your caseload' }]);
-  assert.deepEqual(result, { sent: 1, rejected: 1 });
+  assert.deepEqual(result, { sent: 1, rejected: 1, deferred: [] });
   assert.deepEqual((await outbox.nextBatch(10)).map((r) => r.id), [c.id]);
   const [refused] = await outbox.rejectedRecords();
   assert.equal(refused.id, b.id);
   assert.equal(refused.reason, 'client is not on your caseload');
   assert.deepEqual(refused.body, b.body, 'the report is kept whole');
-  await outbox.retry(b.id);
+  await outbox.retry([b.id]);
   assert.deepEqual((await outbox.nextBatch(10)).map((r) => r.id), [b.id, c.id]);
 });
 

@@ -5,6 +5,12 @@ import { Outbox } from '../../pwa/js/outbox.js';
 import { freshOutbox, uuid } from './helpers.js';
 
 const session = (id = uuid()) => ({ id, client_id: 'c1', started_at: '2026-11-22T14:00:00.000Z', ended_at: null });
+/** A session on the device, for events to belong to. */
+async function withSession(outbox, fields = {}) {
+  const s = { ...session(), ...fields };
+  await outbox.putSession(s);
+  return s;
+}
 const event = (sessionId, id = uuid()) => ({
   id, session_id: sessionId, target_id: 't1', kind: 'count', t: '2026-11-22T14:00:01.000Z', data: {},
 });
@@ -22,10 +28,10 @@ test('an event is readable as soon as addEvent resolves', async () => {
 
 test('the same event id is never stored twice', async () => {
   const { outbox } = await freshOutbox();
-  const e = event('s1');
+  const e = event((await withSession(outbox)).id);
   await outbox.addEvent(e);
   await assert.rejects(outbox.addEvent(e));
-  assert.equal((await outbox.counts()).pending, 1);
+  assert.equal((await outbox.counts()).pending, 2);
 });
 
 test('nextBatch sends the oldest first, up to the limit, each session before its events', async () => {
@@ -49,7 +55,7 @@ test('only accepted ids are marked sent; unanswered ones stay pending; rejected 
   const [a, b, c] = [await outbox.addEvent(event(s.id)), await outbox.addEvent(event(s.id)), await outbox.addEvent(event(s.id))];
   const batch = await outbox.nextBatch(10);
   const result = await outbox.acknowledge(batch, [s.id, a.id], [{ id: b.id, reason: 'unknown target' }]);
-  assert.deepEqual(result, { sent: 2, rejected: 1 });
+  assert.deepEqual(result, { sent: 2, rejected: 1, deferred: [] });
   assert.deepEqual((await outbox.nextBatch(10)).map((r) => r.id), [c.id]);
   const rejected = await outbox.rejectedRecords();
   assert.equal(rejected.length, 1);
@@ -71,27 +77,28 @@ test('a session changed while its older copy was in flight is sent again', async
 
 test('a rejected entry can be queued again', async () => {
   const { outbox } = await freshOutbox();
-  const e = await outbox.addEvent(event('s1'));
+  const s = await withSession(outbox);
+  const e = await outbox.addEvent(event(s.id));
   await outbox.acknowledge([e], [], [{ id: e.id, reason: 'no session' }]);
-  await outbox.retry(e.id);
-  assert.deepEqual(await outbox.counts(), { pending: 1, rejected: 0 });
+  await outbox.retry([e.id]);
+  assert.deepEqual(await outbox.counts(), { pending: 2, rejected: 0 });
 });
 
 test("each user's outbox is their own; pendingOfAnyone sees all", async () => {
   const { db, outbox } = await freshOutbox('alice');
   const bob = new Outbox(db, 'bob');
-  await outbox.addEvent(event('s1'));
-  await bob.addEvent(event('s2'));
-  assert.equal((await outbox.nextBatch(10)).length, 1);
-  assert.equal((await bob.nextBatch(10))[0].owner, 'bob');
-  assert.equal(await outbox.pendingOfAnyone(), 2);
+  await outbox.addEvent(event((await withSession(outbox)).id));
+  await bob.addEvent(event((await withSession(bob)).id));
+  assert.equal((await outbox.nextBatch(10)).length, 2);
+  assert.equal((await bob.nextBatch(10))[1].owner, 'bob');
+  assert.equal(await outbox.pendingOfAnyone(), 4);
 });
 
 test('a finished session is pruned only once the server holds all of it', async () => {
   const { outbox } = await freshOutbox();
-  const s = session();
-  await outbox.putSession({ ...s, ended_at: '2026-11-22T15:00:00.000Z' });
+  const s = await withSession(outbox);
   const e = await outbox.addEvent(event(s.id));
+  await outbox.endSession(s.id, '2026-11-22T15:00:00.000Z');
   let batch = await outbox.nextBatch(10);
   await outbox.acknowledge(batch, [s.id], []);
   assert.equal(await outbox.pruneIfSynced(s.id), false);
@@ -103,9 +110,10 @@ test('a finished session is pruned only once the server holds all of it', async 
 
 test('the outbox survives closing and reopening the database (a reload)', async () => {
   const { db, outbox } = await freshOutbox();
-  const e = await outbox.addEvent(event('s1'));
+  const s = await withSession(outbox);
+  const e = await outbox.addEvent(event(s.id));
   const name = db.idb.name;
   db.close();
   const reopened = new Outbox(await Db.open(name), 'user-1');
-  assert.deepEqual((await reopened.nextBatch(10)).map((r) => r.id), [e.id]);
+  assert.deepEqual((await reopened.nextBatch(10)).map((r) => r.id), [s.id, e.id]);
 });

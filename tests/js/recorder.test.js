@@ -12,7 +12,7 @@ async function begin(fields = {}) {
   const rec = await Recorder.begin(
     outbox,
     { client_id: 'c1', setting: 'Clinic', device_id: 'd1', target_ids: ['t1'], ...fields },
-    { now: clock.now, uuid },
+    { now: clock.now, monotonic: clock.now, uuid },
   );
   return { outbox, clock, rec };
 }

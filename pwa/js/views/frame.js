@@ -1,6 +1,7 @@
 // What the target-recording and fidelity screens share: the sticky bar with the session
 // clock, pause, undo, note and end; the recent-entries list; the wake lock; the ticker
 // and the keyboard shortcuts.
+import { describeSync } from '../sync.js';
 import { formatClock } from '../timers.js';
 import { lastUndoable, voidedIds } from '../tally.js';
 import { confirmDialog, h, openDialog, setText, toast } from '../ui.js';
@@ -74,12 +75,9 @@ export function sessionFrame(app, o) {
   const drawSync = () => {
     const s = app.sync?.status();
     if (!s) return;
-    syncLine.dataset.state = s.rejected ? 'warn' : s.pending ? 'pending' : 'ok';
-    syncLine.textContent = s.rejected
-      ? `${s.rejected} need attention`
-      : s.pending
-        ? `${s.pending} waiting to sync${navigator.onLine ? '' : ' (offline)'}`
-        : 'all synced';
+    const { text, detail, tone } = describeSync(s, { online: navigator.onLine });
+    syncLine.dataset.state = tone;
+    setText(syncLine, tone === 'warn' && detail.endsWith('need attention') ? `${text} · ${detail}` : text);
   };
   const bar = h(
     'div',
@@ -170,6 +168,21 @@ export function sessionFrame(app, o) {
     o.onEvent?.(event);
     app.sync?.poke();
   });
+  // Ended in another tab (or found ended when this tab tried to write): show the summary.
+  const unEnded = rec.onEndedElsewhere(() => {
+    toast('This session was ended in another tab.');
+    app.go(`#/summary/${rec.id}`);
+  });
+  // The session clock's latest reading is kept, so after a reload with the wall clock stepped
+  // back the clock carries on from here (see clock.js).
+  const keepClock = () => (rec.ended ? null : app.store.setControl(rec.id, 'clock', rec.now()).catch(() => {}));
+  // A tab in the background may have missed messages: catch up from the outbox on return.
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible') rec.catchUp();
+    else keepClock();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('pagehide', keepClock);
 
   const onKey = (e) => {
     if (e.target.closest?.('input, textarea, select, dialog') || e.altKey || e.metaKey) return;
@@ -185,8 +198,13 @@ export function sessionFrame(app, o) {
   };
   document.addEventListener('keydown', onKey);
 
+  let clockKeptAt = 0;
   const tick = () => {
-    const now = Date.now();
+    const now = rec.now();
+    if (now - clockKeptAt > 60000) {
+      clockKeptAt = now;
+      keepClock();
+    }
     setText(clock, formatClock(rec.activeMs(now)));
     o.onTick?.(now);
   };
@@ -205,6 +223,11 @@ export function sessionFrame(app, o) {
       clearInterval(ticker);
       release();
       unsubscribe();
+      unEnded();
+      keepClock();
+      rec.close();
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', keepClock);
       document.removeEventListener('keydown', onKey);
       document.removeEventListener('bdc:sync', drawSync);
     },

@@ -8,7 +8,8 @@ import { sessionFrame } from './frame.js';
 
 /** Load the session and its snapshot, or send the user somewhere sensible. */
 export async function loadSession(app, id) {
-  const recorder = await Recorder.load(app.outbox, id);
+  const floorMs = (await app.store.control(id, 'clock')) ?? 0;
+  const recorder = await Recorder.load(app.outbox, id, { live: app.live, floorMs });
   const snapshot = await app.store.local(`sess:${id}`);
   if (!recorder) {
     toast('That session is no longer on this device.');
@@ -16,6 +17,7 @@ export async function loadSession(app, id) {
     return null;
   }
   if (recorder.ended || !snapshot) {
+    recorder.close();
     app.go(`#/summary/${id}`);
     return null;
   }
@@ -37,7 +39,7 @@ function buildCard(app, recorder, target, number) {
   const ctx = {
     target,
     card,
-    now: () => Date.now(),
+    now: () => recorder.now(),
     record: (kind, data) =>
       recorder.record(target.id, kind, data).catch((err) => {
         toast(`Not saved: ${err.message}. Tap again.`, { kind: 'error' });
@@ -46,7 +48,7 @@ function buildCard(app, recorder, target, number) {
     voidEvent: (event) => recorder.record(target.id, 'void', { voids: event.id }),
     live: () => liveEvents(recorder.eventsOf(target.id)),
     summary: () =>
-      summarize(target, liveEvents(recorder.eventsOf(target.id)), { activeMs: recorder.activeMs(), nowMs: Date.now() }),
+      summarize(target, liveEvents(recorder.eventsOf(target.id)), { activeMs: recorder.activeMs(), nowMs: recorder.now() }),
     // Queue actions that depend on the state the previous one left (start then stop).
     serial: (fn) => {
       serialQueue.chain = serialQueue.chain.then(fn).catch(() => {});
@@ -102,7 +104,7 @@ export async function renderSession(app, id) {
     onEvent: (event) => {
       const card = byId.get(event.target_id);
       card?.control.refresh();
-      card?.control.tick?.(Date.now());
+      card?.control.tick?.(recorder.now());
     },
     onTick: (now) => {
       for (const c of cards) c.control.tick?.(now);

@@ -1,6 +1,8 @@
-// Signing in: the full screen when nobody is signed in, and a dialog when a login expires
-// mid-session (the screen and everything recorded stay where they are).
-import { h, mount, openDialog } from '../ui.js';
+// Signing in: the full screen when nobody is signed in, and a strip under the header when a
+// login expires (mid-session too). The strip is part of the page, never a dialog: it does not
+// cover or catch taps meant for the recording controls, and "Later" keeps it closed until the
+// next sign-in (the badge keeps saying "Signed out · N waiting" and offers it again).
+import { h, mount } from '../ui.js';
 
 function describeError(err) {
   if (err.status === 0) return 'No connection. Signing in needs the network; recording does not.';
@@ -69,19 +71,57 @@ export function renderSignIn(app) {
   focus();
 }
 
-/** Resolves with the user after signing in again, or undefined if dismissed. */
-export function reauthDialog(app) {
-  return openDialog('Sign in again', (close) => {
-    const { form, focus } = signInForm(app, {
-      username: app.user?.username ?? '',
-      fixedUser: true,
-      onSuccess: (user) => close(user),
-    });
-    requestAnimationFrame(focus);
-    return [
-      h('p', {}, 'Your sign-in has expired. Nothing you recorded is lost: it is kept on this device and sent once you sign in.'),
-      form,
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close(undefined) }, 'Later')),
-    ];
-  });
+/**
+ * Show, update or hide the sign-in-again strip from the app's state: `app.signedOut` (a 401
+ * was seen), `app.reauthLater` (the user chose Later) and the sync engine's waiting count.
+ * @param {{form?: boolean}} [o] form: open the password field (the user asked to sign in)
+ */
+export function renderSignInStrip(app, { form = false } = {}) {
+  const strip = document.getElementById('signin-strip');
+  // Called on every tap (with each sync status): touch the page only when something changed.
+  if (!app.signedOut || !app.user) {
+    if (strip.firstChild) strip.replaceChildren();
+    strip.hidden = true;
+    return;
+  }
+  if (form) app.reauthLater = false;
+  if (strip.hidden !== app.reauthLater) strip.hidden = app.reauthLater;
+  if (app.reauthLater) return;
+  if (!strip.firstChild) strip.append(buildStrip(app));
+  const waiting = app.sync?.status().pending ?? 0;
+  const count = strip.querySelector('.strip-count');
+  const words = `${waiting} entr${waiting === 1 ? 'y waits' : 'ies wait'} on this device`;
+  if (count.textContent !== words) count.textContent = words;
+  if (form) strip.querySelector('.strip-open').click();
+}
+
+function buildStrip(app) {
+  const body = h('div', { class: 'strip-body' });
+  const later = h('button', {
+    type: 'button',
+    class: 'btn small',
+    onclick: () => {
+      app.reauthLater = true;
+      renderSignInStrip(app);
+    },
+  }, 'Later');
+  const open = h('button', {
+    type: 'button',
+    class: 'btn small primary strip-open',
+    onclick: () => {
+      const { form, focus } = signInForm(app, {
+        username: app.user?.username ?? '',
+        fixedUser: true,
+        onSuccess: (user) => app.reauthenticated(user),
+      });
+      form.classList.add('strip-form');
+      body.replaceChildren(form);
+      open.hidden = true;
+      focus();
+    },
+  }, 'Sign in');
+  body.append(
+    h('p', {}, h('strong', {}, 'Signed out. '), h('span', { class: 'strip-count' }), h('span', { class: 'strip-more' }, '; keep recording, they are sent once you sign in again'), '.'),
+  );
+  return h('div', { class: 'strip-inner' }, body, h('div', { class: 'strip-actions' }, open, later));
 }
