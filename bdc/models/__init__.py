@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models. No Flask request code lives here."""
 
 from bdc.models.audit import AuditEntry
+from bdc.models.documentation import CONTACT_FORMATS, SessionNote, SupervisionContact
 from bdc.models.people import ROLES, Assignment, AuthToken, Client, LoginFailure, User
 from bdc.models.programming import PHASE_KINDS, Phase, Plan, Target
 from bdc.models.recording import (
@@ -13,6 +14,7 @@ from bdc.models.recording import (
 )
 
 __all__ = [
+    "CONTACT_FORMATS",
     "INCIDENT_TYPES",
     "PHASE_KINDS",
     "ROLES",
@@ -28,6 +30,8 @@ __all__ = [
     "Phase",
     "Plan",
     "Session",
+    "SessionNote",
+    "SupervisionContact",
     "Target",
     "User",
 ]
