@@ -377,16 +377,16 @@ def amend(user: User, note: SessionNote, amendment_id: str | None, changes: dict
     fields it does not change over from the amended revision, a reason, and a summary
     re-drafted from the session's data as they now stand (late-synced events included).
     """
+    existing = db.session.get(SessionNote, amendment_id) if amendment_id else None
+    if existing is not None:
+        if existing.amends_id == note.id and existing.author_id == user.id:
+            return read_note(existing)  # a replay of the same amendment
+        abort(409, message="That note id is already used.")
     locked, chain = _latest_or_409(note)
     if user.id != locked.author_id and user.role not in EDITS_PROGRAMS:
         abort(403, message="Only the note's author, a BCBA, a director or an admin can amend it.")
     if locked.signed_at is None:
         abort(409, message="This note is still a draft; edit the draft instead.")
-    if amendment_id is not None and db.session.get(SessionNote, amendment_id) is not None:
-        existing = db.session.get(SessionNote, amendment_id)
-        if existing.amends_id == locked.id:
-            return read_note(existing)  # a replay of the same amendment
-        abort(409, message="That note id is already used.")
     session = db.session.get(Session, locked.session_id)
     reason = changes.pop("reason")
     fields = {name: changes.get(name, getattr(locked, name)) for name in CONTENT_FIELDS}
