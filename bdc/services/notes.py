@@ -330,15 +330,17 @@ def _name(user: User) -> str:
     return user.display_name or user.username
 
 
-def sign(user: User, note: SessionNote, credential: str) -> NoteView:
-    """The author signs the latest revision: name, credential, time and content hash, once."""
+def sign(user: User, note: SessionNote, credential: str, *, at: datetime | None = None) -> NoteView:
+    """The author signs the latest revision: name, credential, time and content hash, once.
+
+    ``at`` (default now) exists for the demo, which signs notes at their realistic times."""
     locked, chain = _latest_or_409(note)
     if locked.signed_at is not None:
         abort(409, message="This note is already signed.")
     if locked.author_id != user.id:
         abort(403, message="Only the note's author can sign it.")
     locked.signed_by = user.id
-    locked.signed_at = utcnow().replace(microsecond=0)
+    locked.signed_at = (at or utcnow()).replace(microsecond=0)
     locked.signer_name = _name(user)
     locked.signer_credential = credential
     locked.cosign_required = user.role in NEEDS_COSIGN
@@ -347,7 +349,9 @@ def sign(user: User, note: SessionNote, credential: str) -> NoteView:
     return NoteView(locked, tuple(chain))
 
 
-def cosign(user: User, note: SessionNote, credential: str) -> NoteView:
+def cosign(
+    user: User, note: SessionNote, credential: str, *, at: datetime | None = None
+) -> NoteView:
     """A BCBA (or director) co-signs a technician's or therapist's signed note, once."""
     if user.role not in COSIGNS:
         abort(403, message="Only a BCBA or a director can co-sign a note.")
@@ -363,7 +367,7 @@ def cosign(user: User, note: SessionNote, credential: str) -> NoteView:
     if content_digest(locked) != locked.content_hash:
         abort(409, message="The note's content no longer matches its signature hash.")
     locked.cosigned_by = user.id
-    locked.cosigned_at = utcnow().replace(microsecond=0)
+    locked.cosigned_at = (at or utcnow()).replace(microsecond=0)
     locked.cosigner_name = _name(user)
     locked.cosigner_credential = credential
     _audit("cosign", locked)
