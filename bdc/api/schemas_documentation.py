@@ -1,4 +1,4 @@
-"""Schemas of session notes and supervision (bdc/api/notes.py, bdc/api/supervision.py)."""
+"""Schemas of session notes, supervision and training (bdc/api/notes.py, supervision.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from bdc.api.schemas import StrictSchema
-from bdc.models import CONTACT_FORMATS
+from bdc.models import CONTACT_FORMATS, TRAINEE_KINDS
 from bdc.text import storable_text
 
 NOTE_TEXT = 8000
@@ -217,3 +217,97 @@ class ComplianceSchema(Schema):
     through = fields.Date(metadata={"description": "Last day counted (month to date)"})
     rules = fields.Nested(RulesSchema)
     supervisees = fields.List(fields.Nested(ComplianceRowSchema))
+
+
+# --- training and competency ---------------------------------------------------------------
+
+
+class TraineeSchema(StrictSchema):
+    trainee_kind = fields.Str(required=True, validate=validate.OneOf(TRAINEE_KINDS))
+    trainee_id = fields.UUID(allow_none=True, metadata={"description": "Staff: the user"})
+    client_id = fields.UUID(
+        allow_none=True, metadata={"description": "Caregiver: the client they care for"}
+    )
+    caregiver = fields.Str(
+        validate=[validate.Length(max=120), storable_text],
+        metadata={"description": "Caregiver: a role such as 'mother', not a name"},
+    )
+    plan_id = fields.UUID(allow_none=True)
+    skill = fields.Str(validate=[validate.Length(max=200), storable_text])
+    day = fields.Date(required=True)
+
+
+class TrainingSchema(TraineeSchema):
+    minutes = fields.Int(required=True, validate=validate.Range(1, 600))
+    instructions = fields.Bool(load_default=False)
+    modelling = fields.Bool(load_default=False)
+    rehearsal = fields.Bool(load_default=False)
+    feedback = fields.Bool(load_default=False)
+
+
+class CompetencyCheckSchema(TraineeSchema):
+    steps = fields.List(
+        fields.Str(validate=[validate.Length(min=1, max=400), storable_text]),
+        validate=validate.Length(max=100),
+        metadata={"description": "The checklist; default: the plan's checklist"},
+    )
+    scores = fields.List(
+        fields.Bool(allow_none=True, truthy={True}, falsy={False}),  # JSON booleans only
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "One per step: true, false, or null (not applicable)"},
+    )
+    criterion = fields.Float(validate=validate.Range(0, 100))
+    training_id = fields.UUID(allow_none=True)
+
+
+class TrainingQuerySchema(StrictSchema):
+    trainee_id = fields.UUID()
+    client_id = fields.UUID()
+    plan_id = fields.UUID()
+    caregiver = fields.Str(validate=validate.Length(max=120))
+    skill = fields.Str(validate=validate.Length(max=200))
+
+
+class _TraineeAnswer(Schema):
+    id = fields.Str()
+    trainee_kind = fields.Str()
+    trainee_id = fields.Str(allow_none=True)
+    client_id = fields.Str(allow_none=True)
+    caregiver = fields.Str()
+    plan_id = fields.Str(allow_none=True)
+    skill = fields.Str()
+    day = fields.Date()
+    created_at = fields.AwareDateTime()
+
+
+class TrainingAnswerSchema(_TraineeAnswer):
+    trainer_id = fields.Str()
+    minutes = fields.Int()
+    instructions = fields.Bool()
+    modelling = fields.Bool()
+    rehearsal = fields.Bool()
+    feedback = fields.Bool()
+
+
+class CompetencyAnswerSchema(_TraineeAnswer):
+    assessor_id = fields.Str()
+    training_id = fields.Str(allow_none=True)
+    steps = fields.List(fields.Str())
+    scores = fields.List(fields.Bool(allow_none=True))
+    percent = fields.Float(allow_none=True)
+    criterion = fields.Float()
+    meets = fields.Bool(allow_none=True)
+
+
+class StaffCompetencySchema(Schema):
+    user_id = fields.Str()
+    name = fields.Str()
+    role = fields.Str()
+    plan_id = fields.Str()
+    plan_title = fields.Str()
+    last_checked = fields.Date(allow_none=True)
+    percent = fields.Float(allow_none=True)
+    criterion = fields.Float()
+    meets = fields.Bool(allow_none=True)
+    checks = fields.Int()

@@ -1,7 +1,14 @@
 """SQLAlchemy 2 typed models. No Flask request code lives here."""
 
 from bdc.models.audit import AuditEntry
-from bdc.models.documentation import CONTACT_FORMATS, SessionNote, SupervisionContact
+from bdc.models.documentation import (
+    CONTACT_FORMATS,
+    TRAINEE_KINDS,
+    CompetencyCheck,
+    SessionNote,
+    SupervisionContact,
+    TrainingRecord,
+)
 from bdc.models.people import ROLES, Assignment, AuthToken, Client, LoginFailure, User
 from bdc.models.programming import PHASE_KINDS, Phase, Plan, Target
 from bdc.models.recording import (
@@ -20,10 +27,12 @@ __all__ = [
     "ROLES",
     "SESSION_KINDS",
     "SESSION_ROLES",
+    "TRAINEE_KINDS",
     "Assignment",
     "AuditEntry",
     "AuthToken",
     "Client",
+    "CompetencyCheck",
     "Event",
     "Incident",
     "LoginFailure",
@@ -33,5 +42,6 @@ __all__ = [
     "SessionNote",
     "SupervisionContact",
     "Target",
+    "TrainingRecord",
     "User",
 ]

@@ -1,4 +1,4 @@
-"""The documentation a clinic is audited on: session notes and supervision contacts.
+"""The documentation a clinic is audited on: session notes, supervision, training (BST).
 
 A session note is a chain of revisions, like an incident report: the original (revision 1)
 and its amendments, each a row naming the row it amends. A signed row never changes
@@ -27,6 +27,7 @@ from bdc.extensions import db
 from bdc.models.base import UTCDateTime, id_column, utcnow
 
 CONTACT_FORMATS = ("individual", "group")
+TRAINEE_KINDS = ("staff", "caregiver")
 
 
 class SessionNote(db.Model):
@@ -78,4 +79,48 @@ class SupervisionContact(db.Model):
     fidelity_session_id: Mapped[str | None] = mapped_column(ForeignKey("sessions.id"))
     client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id"))
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TrainingRecord(db.Model):
+    """A behavioral skills training (BST) given to a staff member or a client's caregiver."""
+
+    __tablename__ = "training_records"
+
+    id: Mapped[str] = id_column()
+    trainer_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    trainee_kind: Mapped[str] = mapped_column(String(12))  # staff or caregiver
+    trainee_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    caregiver: Mapped[str] = mapped_column(String(120), default="")  # a role: "mother"
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
+    skill: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    instructions: Mapped[bool] = mapped_column(Boolean, default=False)
+    modelling: Mapped[bool] = mapped_column(Boolean, default=False)
+    rehearsal: Mapped[bool] = mapped_column(Boolean, default=False)
+    feedback: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CompetencyCheck(db.Model):
+    """A competency checklist scored like a fidelity checklist (steps correct / applicable)."""
+
+    __tablename__ = "competency_checks"
+
+    id: Mapped[str] = id_column()
+    assessor_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    trainee_kind: Mapped[str] = mapped_column(String(12))
+    trainee_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    client_id: Mapped[str | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    caregiver: Mapped[str] = mapped_column(String(120), default="")
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
+    training_id: Mapped[str | None] = mapped_column(ForeignKey("training_records.id"))
+    skill: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    steps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scores: Mapped[list[bool | None]] = mapped_column(JSON, default=list)
+    percent: Mapped[float | None] = mapped_column()
+    criterion: Mapped[float] = mapped_column(default=90.0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

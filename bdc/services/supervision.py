@@ -179,7 +179,7 @@ def _may_read(user: User, contact: SupervisionContact) -> bool:
         return True
     if user.id in (contact.supervisor_id, contact.supervisee_id):
         return True
-    return user.role == "bcba" and contact.supervisee_id in _caseload_staff(user)
+    return user.role == "bcba" and contact.supervisee_id in caseload_staff(user)
 
 
 def contact_or_404(user: User, contact_id: str) -> SupervisionContact:
@@ -206,7 +206,7 @@ def list_contacts(user: User, month: str | None, supervisee_id: str | None) -> l
         mine = [SupervisionContact.supervisor_id == user.id]
         mine.append(SupervisionContact.supervisee_id == user.id)
         if user.role == "bcba":
-            mine.append(SupervisionContact.supervisee_id.in_(_caseload_staff(user)))
+            mine.append(SupervisionContact.supervisee_id.in_(caseload_staff(user)))
         query = query.where(or_(*mine))
     rows = list(
         db.session.scalars(query.order_by(SupervisionContact.day, SupervisionContact.created_at))
@@ -218,7 +218,7 @@ def list_contacts(user: User, month: str | None, supervisee_id: str | None) -> l
 # --- compliance ------------------------------------------------------------------------------
 
 
-def _caseload_staff(user: User) -> set[str]:
+def caseload_staff(user: User) -> set[str]:
     """Technicians and therapists who share a client with ``user``'s caseload."""
     clients = select(Assignment.client_id).where(Assignment.user_id == user.id)
     return set(
@@ -236,7 +236,7 @@ def _supervisees(user: User, first: date, last: date) -> list[User]:
     if user.role in SEES_ALL:
         ids = set(db.session.scalars(select(User.id).where(User.role.in_(SUPERVISED))))
     elif user.role == "bcba":
-        ids = _caseload_staff(user) | set(
+        ids = caseload_staff(user) | set(
             db.session.scalars(
                 select(SupervisionContact.supervisee_id).where(
                     SupervisionContact.supervisor_id == user.id,
