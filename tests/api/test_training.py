@@ -170,7 +170,7 @@ def test_only_trainers_record(http, world):
         (RECORDS, {"day": "2099-01-01"}, "day"),
         (
             RECORDS,
-            {k: False for k in ("instructions", "modelling", "rehearsal", "feedback")},
+            dict.fromkeys(("instructions", "modelling", "rehearsal", "feedback"), False),
             "instructions",
         ),
         (RECORDS, {"caregiver": "mother"}, "caregiver"),
