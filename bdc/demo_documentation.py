@@ -11,6 +11,8 @@ note is drafted from its session's data and every contact passes the real checks
 - **Supervision** for each calendar month of the demo: tech1 and the therapist meet the BACB
   rules; tech2 has two group contacts only (short of an individual contact and of minutes).
   The current month has only tech1's first contact so far.
+- **Training**: for each active plan, BST for the client's technician and three weekly
+  competency checks rising to criterion; for the first plan, the caregiver's too.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from bdc.extensions import db
-from bdc.models import Session, User
+from bdc.models import Assignment, Plan, Session, User
 from bdc.models.base import utcnow
-from bdc.services import notes, supervision
+from bdc.services import notes, supervision, training
 
 __all__ = ["NOTE_DAYS", "load_documentation"]
 
@@ -178,8 +180,57 @@ def _contacts(rng: random.Random, users: dict[str, User], first_day: date, today
     return logged
 
 
+def _training(rng: random.Random, users: dict[str, User], today: date) -> int:
+    """For each active plan: BST for the client's technician, then three competency checks
+    a week apart that improve to criterion; for the first plan, the caregiver's too."""
+    bcba = users["bcba"]
+    plans = db.session.scalars(
+        select(Plan).where(Plan.active.is_(True)).order_by(Plan.created_at, Plan.id)
+    ).all()
+    checks = 0
+    for n, plan in enumerate(plans):
+        staff = db.session.scalars(
+            select(User)
+            .join(Assignment, Assignment.user_id == User.id)
+            .where(Assignment.client_id == plan.client_id, User.role == "technician")
+        ).all()
+        trainees = [{"trainee_kind": "staff", "trainee_id": u.id} for u in staff]
+        if n == 0:
+            trainees.append(
+                {"trainee_kind": "caregiver", "client_id": plan.client_id, "caregiver": "mother"}
+            )
+        for trainee in trainees:
+            start = today - timedelta(days=22)
+            record = training.record_training(
+                bcba,
+                {
+                    **trainee,
+                    "plan_id": plan.id,
+                    "day": start,
+                    "minutes": 45,
+                    **dict.fromkeys(training.BST_COMPONENTS, True),
+                },
+            )
+            for week, share in enumerate((0.6, 0.8, 1.0)):
+                steps = len(plan.checklist)
+                scores = [i < round(share * steps) for i in range(steps)]
+                rng.shuffle(scores)
+                training.record_check(
+                    bcba,
+                    {
+                        **trainee,
+                        "plan_id": plan.id,
+                        "training_id": record.id if week == 0 else None,
+                        "day": start + timedelta(days=1 + 7 * week),
+                        "scores": scores,
+                    },
+                )
+                checks += 1
+    return checks
+
+
 def load_documentation(today: date, first_day: date) -> tuple[int, int]:
-    """Add the demo's notes and supervision contacts; answers (notes, contacts)."""
+    """Add the demo's notes, supervision contacts and training; answers (notes, contacts)."""
     rng = random.Random(2026_15)
     users = {
         u.username: u
@@ -189,4 +240,6 @@ def load_documentation(today: date, first_day: date) -> tuple[int, int]:
     }
     now = min(utcnow(), datetime.combine(today, time(), UTC))
     written = _notes(rng, users, today, now)
-    return written, _contacts(rng, users, first_day, today)
+    contacts = _contacts(rng, users, first_day, today)
+    _training(rng, users, today)
+    return written, contacts

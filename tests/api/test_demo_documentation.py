@@ -72,3 +72,20 @@ def test_demo_supervision_has_met_and_unmet_months(demo):
     assert "1 more individual contact(s)" in by_name["Jordan Technician"]["needs"]
     csv = http.get("/api/v1/supervision/compliance.csv?month=2026-10", headers=login("director"))
     assert csv.status_code == 200 and "Sam Technician" in csv.data.decode("utf-8-sig")
+
+
+def test_demo_competency_rises_to_criterion(demo):
+    http, login = demo
+    director = login("director")
+    clients = http.get("/api/v1/clients", headers=director).get_json()
+    rows = [
+        row
+        for c in clients
+        for row in http.get(f"/api/v1/clients/{c['id']}/competency", headers=director).get_json()
+    ]
+    technicians = [r for r in rows if r["role"] == "technician" and r["checks"]]
+    assert technicians and all(r["checks"] == 3 and r["meets"] for r in technicians)
+    caregivers = http.get(
+        "/api/v1/training/competency?caregiver=mother", headers=login("bcba")
+    ).get_json()
+    assert [c["percent"] for c in caregivers][-1] == 100.0
