@@ -522,12 +522,7 @@ def client_notes_pdf(
 ) -> tuple[bytes, str]:
     """The latest revision of every note of the client's sessions in the period, as PDF."""
     views = _period_views(client, date_from, date_to)
-    sessions = {
-        s.id: s
-        for s in db.session.scalars(
-            select(Session).where(Session.id.in_([v.session_id for v in views]))
-        )
-    }
+    sessions = _sessions_of(views)
     names = _names(s.observer_id for s in sessions.values())
     period = _period_label(date_from, date_to)
     prints = [_print(v, client, sessions[v.session_id], names) for v in views]
@@ -544,12 +539,7 @@ def client_notes_csv(
     """Every revision of the period's notes as CSV rows (UTF-8 with BOM, CRLF), formulas
     neutralised; a superseded revision stays in the file with its status."""
     views = _period_views(client, date_from, date_to)
-    sessions = {
-        s.id: s
-        for s in db.session.scalars(
-            select(Session).where(Session.id.in_([v.session_id for v in views]))
-        )
-    }
+    sessions = _sessions_of(views)
     rows = [r for v in views for r in v.history]
     names = _names([*(s.observer_id for s in sessions.values()), *(r.author_id for r in rows)])
     latest = {v.session_id: v.latest_id for v in views}
@@ -582,6 +572,11 @@ def client_notes_csv(
     period = _period_label(date_from, date_to)
     _export_audit(client, "csv", len(views), period=period)
     return buf.getvalue().encode("utf-8-sig"), f"notes-{safe_code(client.code)}-{period}.csv"
+
+
+def _sessions_of(views: list[NoteView]) -> dict[str, Session]:
+    ids = [v.session_id for v in views]
+    return {s.id: s for s in db.session.scalars(select(Session).where(Session.id.in_(ids)))}
 
 
 def _period_views(client: Client, date_from: date | None, date_to: date | None) -> list[NoteView]:

@@ -73,9 +73,15 @@ def _plan(user: User, plan_id, client_id: str | None) -> Plan | None:
     return plan
 
 
-def _check_trainer(user: User) -> None:
+def _subject(user: User, fields: dict) -> tuple[dict, Plan | None]:
+    """Who was trained (trainee columns) and on which plan, for a trainer; the day is past."""
     if user.role not in TRAINERS:
         abort(403, message="Only a therapist, a BCBA or a director records training.")
+    trainee = _trainee(user, fields)
+    plan = _plan(user, fields.get("plan_id"), trainee["client_id"])
+    if fields["day"] > utcnow().date():
+        _refuse("day", "In the future.")
+    return trainee, plan
 
 
 def _audit(action: str, resource: str, row) -> None:
@@ -83,11 +89,7 @@ def _audit(action: str, resource: str, row) -> None:
 
 
 def record_training(user: User, fields: dict) -> TrainingRecord:
-    _check_trainer(user)
-    trainee = _trainee(user, fields)
-    plan = _plan(user, fields.get("plan_id"), trainee["client_id"])
-    if fields["day"] > utcnow().date():
-        _refuse("day", "In the future.")
+    trainee, plan = _subject(user, fields)
     if not any(fields[c] for c in BST_COMPONENTS):
         _refuse("instructions", "Name at least one BST component used.")
     record = TrainingRecord(
@@ -122,11 +124,7 @@ class CheckView:
 
 def record_check(user: User, fields: dict) -> CheckView:
     """Score a competency checklist; the steps default to the plan's checklist."""
-    _check_trainer(user)
-    trainee = _trainee(user, fields)
-    plan = _plan(user, fields.get("plan_id"), trainee["client_id"])
-    if fields["day"] > utcnow().date():
-        _refuse("day", "In the future.")
+    trainee, plan = _subject(user, fields)
     steps = fields.get("steps") or (list(plan.checklist) if plan else [])
     if not steps:
         _refuse("steps", "Give the checklist's steps (or a plan that has them).")
