@@ -634,6 +634,7 @@ def pending(
         select(Session).where(
             *scope,
             Session.role == "primary",
+            Session.kind == "observation",  # a fidelity check is documented by its checklist
             Session.ended_at.is_not(None),
             Session.ended_at <= cutoff,
             *within_days(Session.started_at, since, None),

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from bdc.extensions import db
-from bdc.models import AuditEntry, Phase, SessionNote
+from bdc.models import AuditEntry, Phase, Session, SessionNote
 from bdc.models.base import utcnow
 from bdc.services import notes as service
 from tests.tablet import Tablet, iso
@@ -277,6 +277,17 @@ def test_pending_lists_what_waits_longer_than_the_configured_days(http, world):
     tablet = world["tablet"]
     missing = tablet.session(world["client"], at=world["started"] + timedelta(hours=2))
     tablet.send()
+    # a fidelity check ended three days ago: documented by its checklist, never "missing"
+    db.session.add(
+        Session(
+            client_id=world["client"].id,
+            observer_id=world["tech_user"].id,
+            kind="fidelity",
+            started_at=world["started"],
+            ended_at=world["started"] + timedelta(minutes=10),
+        )
+    )
+    db.session.commit()
     draft(http, world)  # unsigned; its session ended three days ago
 
     def pending(headers, **query):
