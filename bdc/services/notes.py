@@ -339,6 +339,8 @@ def sign(user: User, note: SessionNote, credential: str, *, at: datetime | None 
         abort(409, message="This note is already signed.")
     if locked.author_id != user.id:
         abort(403, message="Only the note's author can sign it.")
+    if db.session.get(Session, locked.session_id).ended_at is None:
+        abort(409, message="End the session before signing its note.")
     locked.signed_by = user.id
     locked.signed_at = (at or utcnow()).replace(microsecond=0)
     locked.signer_name = _name(user)

@@ -204,6 +204,19 @@ def test_a_signed_note_never_changes(http, world):
     db.session.rollback()
 
 
+def test_a_note_of_a_session_still_open_is_drafted_but_not_signed(http, world):
+    tablet = world["tablet"]
+    running = tablet.session(world["client"], at=utcnow() - timedelta(minutes=5), open=True)
+    tablet.send()
+    url = f"/api/v1/sessions/{running['id']}/note"
+    note = http.put(url, json={"id": str(uuid.uuid4())}, headers=world["tech"]).get_json()
+    assert note["summary"]["ended_at"] is None and note["summary"]["minutes"] is None
+    answer = http.post(
+        f"/api/v1/notes/{note['id']}/signature", json={"credential": "RBT"}, headers=world["tech"]
+    )
+    assert answer.status_code == 409
+
+
 def test_a_bcba_cosigns_a_technicians_note(http, world):
     note = signed_note(http, world)
     url = f"/api/v1/notes/{note['id']}/cosignature"
