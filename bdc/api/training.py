@@ -9,6 +9,8 @@ from flask import g
 from flask.views import MethodView
 
 from bdc.api.base import protected_blueprint
+from bdc.api.notes import _binary
+from bdc.api.reports import _file
 from bdc.api.schemas_documentation import (
     CompetencyAnswerSchema,
     CompetencyCheckSchema,
@@ -18,6 +20,7 @@ from bdc.api.schemas_documentation import (
     TrainingSchema,
 )
 from bdc.auth import client_or_404
+from bdc.reports import CONTENT_TYPES
 from bdc.services import training
 
 blp = protected_blueprint(
@@ -54,6 +57,18 @@ class CompetencyChecks(MethodView):
     def post(self, fields):
         """Score a competency checklist like a fidelity checklist (correct / applicable)."""
         return training.record_check(g.user, fields)
+
+
+@blp.route("/training/competency.png")
+class CompetencyGraph(MethodView):
+    @blp.arguments(TrainingQuerySchema, location="query")
+    @blp.response(200, content_type=CONTENT_TYPES["png"])
+    @_binary(CONTENT_TYPES["png"], "Competency over time (PNG)")
+    def get(self, query):
+        """The checks that ``GET /training/competency`` lists, as a graph: percent per check
+        over time, one path per person, against the criterion."""
+        png = training.competency_graph(g.user, query)
+        return _file(png, CONTENT_TYPES["png"], "competency.png")
 
 
 @blp.route("/clients/<client_id>/competency")

@@ -5,7 +5,7 @@
 - A **competency check** scores a checklist of steps (true, false, or null = not applicable)
   exactly like a fidelity checklist (:func:`bdc.analysis.fidelity_percent`) against a
   criterion (the plan's, else 90 %). A person's checks for one plan or skill, in date order,
-  are their competency over time.
+  are their competency over time (JSON, or a PNG graph drawn like a fidelity graph).
 - Trainers and assessors: therapists, BCBAs and directors. A caregiver is recorded by role
   ("mother", "grandfather"), with the client whose caregiver they are; staff by user id.
 
@@ -28,6 +28,7 @@ from bdc.auth import SEES_ALL, can_see_client, visible_client_ids
 from bdc.extensions import db
 from bdc.models import Assignment, Client, CompetencyCheck, Plan, TrainingRecord, User
 from bdc.models.base import utcnow
+from bdc.reports import FidelityPoint, fidelity_chart, render
 from bdc.services.supervision import caseload_staff
 
 TRAINERS = frozenset({"therapist", "bcba", "director"})
@@ -203,6 +204,38 @@ def list_checks(user: User, query: dict) -> list[CheckView]:
     rows = list(db.session.scalars(statement.order_by(CompetencyCheck.day, CompetencyCheck.id)))
     audit.record_many("read", "competency", (r.client_id for r in rows if r.client_id))
     return [CheckView(r) for r in rows]
+
+
+def competency_graph(user: User, query: dict) -> bytes:
+    """The checks of :func:`list_checks` as a PNG: percent per check over time, one path per
+    person, against the criterion (the latest check's), drawn like a fidelity graph."""
+    checks = list_checks(user, query)
+    people = {
+        u.id: u.display_name or u.username
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({c.trainee_id for c in checks if c.trainee_id}))
+        )
+    }
+    codes = dict(
+        db.session.execute(
+            select(Client.id, Client.code).where(
+                Client.id.in_({c.client_id for c in checks if c.client_id})
+            )
+        ).all()
+    )
+    points = [
+        FidelityPoint(
+            x=c.day,
+            percent=c.percent,
+            staff=people[c.trainee_id] if c.trainee_id else f"{c.caregiver} ({codes[c.client_id]})",
+            plan=c.skill,
+        )
+        for c in checks
+    ]
+    skills = sorted({c.skill for c in checks})
+    title = "Competency" + (f": {skills[0]}" if len(skills) == 1 else "")
+    criterion = checks[-1].criterion if checks else DEFAULT_CRITERION
+    return render(fidelity_chart(points, criterion=criterion, title=title), "png")
 
 
 def _filtered(statement, model, query: dict):

@@ -95,6 +95,17 @@ def test_a_bst_record_and_competency_over_time(http, world):
     ]
 
 
+def test_competency_over_time_as_a_graph(http, world):
+    for day, scores in (("2026-11-02", [True, False, False, True]), ("2026-11-09", [True] * 4)):
+        post(http, CHECKS, check(world, scores, day), world["bcba"])
+    query = {"trainee_id": world["tech_user"].id, "plan_id": world["plan"].id}
+    answer = http.get(f"{CHECKS}.png", query_string=query, headers=world["bcba"])
+    assert answer.status_code == 200 and answer.content_type == "image/png"
+    assert answer.data[:8] == b"\x89PNG\r\n\x1a\n"
+    empty = http.get(f"{CHECKS}.png", query_string=query, headers=world["other_bcba"])
+    assert empty.status_code == 200  # nothing visible: an empty graph, not an error
+
+
 def test_competency_per_plan_is_visible_where_staff_are_assigned(http, world):
     post(http, CHECKS, check(world, [True, True, True, False], "2026-11-02"), world["bcba"])
     answer = http.get(f"/api/v1/clients/{world['client'].id}/competency", headers=world["director"])
