@@ -27,6 +27,13 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_MAX_EVENTS": 5000,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "COOKIE_SECURE": False,
+    # Documentation (docs/supervision.md): days before an unsigned note is listed as late, and
+    # the clinic's monthly supervision rules (defaults: the BACB's RBT requirements).
+    "NOTE_SIGN_DAYS": 2,
+    "SUPERVISION_MIN_PERCENT": 5.0,
+    "SUPERVISION_MIN_CONTACTS": 2,
+    "SUPERVISION_MIN_INDIVIDUAL": 1,
+    "SUPERVISION_MIN_OBSERVED": 1,
     "PWA_DIR": str(Path(__file__).resolve().parent.parent / "pwa"),
 }
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bdc.demo_documentation import load_documentation
 from bdc.extensions import db
 from bdc.models import Client, Plan, Target, User
 from bdc.services import accounts, caseload, programs
@@ -1204,6 +1205,7 @@ def load_demo(
             if progress:
                 progress(done + 1, total)
     db.session.flush()
+    load_documentation(today, first_day)
     targets = sum(len(t) for t in ctx.targets.values())
     return DemoSummary(clients=len(ctx.clients), targets=targets, sessions=sessions, events=events)
 

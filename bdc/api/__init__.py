@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from bdc.api import analysis, audit, auth, clients, incidents, quality, sessions, targets, users
+from bdc.api import notes as notes_api
 from bdc.api import reports as reports_api
+from bdc.api import supervision as supervision_api
+from bdc.api import training as training_api
 
 BLUEPRINTS = (auth.blp, users.blp, clients.blp, targets.blp, sessions.blp, audit.blp)
 BLUEPRINTS += (analysis.blp,)
 BLUEPRINTS += (quality.blp, incidents.blp)
 BLUEPRINTS += (reports_api.blp,)
+BLUEPRINTS += (notes_api.blp, supervision_api.blp, training_api.blp)
 
 
 def register(api) -> None:

@@ -1,6 +1,14 @@
 """SQLAlchemy 2 typed models. No Flask request code lives here."""
 
 from bdc.models.audit import AuditEntry
+from bdc.models.documentation import (
+    CONTACT_FORMATS,
+    TRAINEE_KINDS,
+    CompetencyCheck,
+    SessionNote,
+    SupervisionContact,
+    TrainingRecord,
+)
 from bdc.models.people import ROLES, Assignment, AuthToken, Client, LoginFailure, User
 from bdc.models.programming import PHASE_KINDS, Phase, Plan, Target
 from bdc.models.recording import (
@@ -13,21 +21,27 @@ from bdc.models.recording import (
 )
 
 __all__ = [
+    "CONTACT_FORMATS",
     "INCIDENT_TYPES",
     "PHASE_KINDS",
     "ROLES",
     "SESSION_KINDS",
     "SESSION_ROLES",
+    "TRAINEE_KINDS",
     "Assignment",
     "AuditEntry",
     "AuthToken",
     "Client",
+    "CompetencyCheck",
     "Event",
     "Incident",
     "LoginFailure",
     "Phase",
     "Plan",
     "Session",
+    "SessionNote",
+    "SupervisionContact",
     "Target",
+    "TrainingRecord",
     "User",
 ]

@@ -11,10 +11,10 @@ import re
 import pytest
 
 from bdc.extensions import db
-from bdc.models import Assignment, Event, Incident, Phase, Session
-from bdc.models.base import utcnow
+from bdc.models import Assignment, Event, Incident, Phase, Session, SessionNote
+from bdc.models.base import new_id, utcnow
 
-SCOPED = re.compile(r"<(client_id|target_id|plan_id|session_id|incident_id)>")
+SCOPED = re.compile(r"<(client_id|target_id|plan_id|session_id|incident_id|note_id)>")
 
 BODIES = {
     ("/api/v1/clients/<client_id>", "PATCH"): {"name": "Renamed"},
@@ -36,6 +36,11 @@ BODIES = {
     ("/api/v1/targets/<target_id>/criterion-review", "POST"): {},
     ("/api/v1/incidents/<incident_id>/sign-off", "POST"): {},
     ("/api/v1/incidents/<incident_id>/amendments", "POST"): {"description": "Corrected."},
+    # session notes (bdc/api/notes.py)
+    ("/api/v1/sessions/<session_id>/note", "PUT"): {"id": "{note_id}"},
+    ("/api/v1/notes/<note_id>/signature", "POST"): {"credential": "RBT"},
+    ("/api/v1/notes/<note_id>/cosignature", "POST"): {"credential": "BCBA"},
+    ("/api/v1/notes/<note_id>/amendments", "POST"): {"reason": "Corrected."},
 }
 
 
@@ -72,6 +77,8 @@ def world(make):
         client_id=client.id, reported_by=bcba.id, occurred_at=utcnow(), type="elopement"
     )
     db.session.add(incident)
+    note = SessionNote(session_id=session.id, client_id=client.id, author_id=bcba.id)
+    db.session.add(note)
     db.session.commit()
     ids = {
         "client_id": client.id,
@@ -81,6 +88,8 @@ def world(make):
         "user_id": bcba.id,
         "staff_id": bcba.id,
         "incident_id": incident.id,
+        "note_id": note.id,
+        "contact_id": new_id(),  # supervision contacts are not client-scoped: only sign-in here
         "protocol_id": "aggression-frequency",
     }
     return ids

@@ -1,0 +1,91 @@
+"""The demo's session notes and supervision contacts, read back over real HTTP."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from bdc.demo import DEMO_PASSWORD, load_demo
+from bdc.extensions import db
+from bdc.models import SessionNote, SupervisionContact
+from bdc.services.notes import content_digest
+from tests.conftest import _empty_all_tables
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def loaded(app):
+    with app.app_context():
+        load_demo(today=TODAY)
+        db.session.commit()
+    yield
+    with app.app_context():
+        _empty_all_tables()
+
+
+@pytest.fixture
+def demo(app, loaded):
+    with app.app_context():
+        client = app.test_client(use_cookies=False)
+
+        def login(username):
+            answer = client.post(
+                "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
+            )
+            return {"Authorization": f"Bearer {answer.get_json()['token']}"}
+
+        yield client, login
+        db.session.rollback()
+
+
+def test_demo_notes_are_drafted_signed_cosigned_and_amended(demo):
+    notes = db.session.scalars(select(SessionNote)).all()
+    assert len(notes) > 60
+    assert all(n.summary["targets"] for n in notes if n.summary["kind"] == "observation")
+    signed = [n for n in notes if n.signed_at is not None]
+    assert signed and all(content_digest(n) == n.content_hash for n in signed)
+    assert any(n.cosigned_at is not None for n in notes)
+    assert sum(1 for n in notes if n.amends_id) == 1
+    assert all(n.signed_at <= n.cosigned_at for n in notes if n.cosigned_at)
+
+
+def test_demo_pending_list_shows_each_kind_of_wait(demo):
+    http, login = demo
+    answer = http.get("/api/v1/notes/pending?older_than_days=0", headers=login("bcba"))
+    kinds = Counter(p["status"] for p in answer.get_json())
+    assert kinds["missing"] and kinds["unsigned"] and kinds["awaiting_cosignature"]
+    mine = http.get("/api/v1/notes/pending?older_than_days=0", headers=login("tech1"))
+    assert {p["status"] for p in mine.get_json()} <= {"missing", "unsigned"}
+
+
+def test_demo_supervision_has_met_and_unmet_months(demo):
+    http, login = demo
+    assert db.session.scalars(select(SupervisionContact)).first() is not None
+    answer = http.get("/api/v1/supervision/compliance?month=2026-10", headers=login("director"))
+    by_name = {r["name"].split(",")[0]: r for r in answer.get_json()["supervisees"]}
+    assert by_name["Sam Technician"]["met"]
+    assert not by_name["Jordan Technician"]["met"]
+    assert "1 more individual contact(s)" in by_name["Jordan Technician"]["needs"]
+    csv = http.get("/api/v1/supervision/compliance.csv?month=2026-10", headers=login("director"))
+    assert csv.status_code == 200 and "Sam Technician" in csv.data.decode("utf-8-sig")
+
+
+def test_demo_competency_rises_to_criterion(demo):
+    http, login = demo
+    director = login("director")
+    clients = http.get("/api/v1/clients", headers=director).get_json()
+    rows = [
+        row
+        for c in clients
+        for row in http.get(f"/api/v1/clients/{c['id']}/competency", headers=director).get_json()
+    ]
+    technicians = [r for r in rows if r["role"] == "technician" and r["checks"]]
+    assert technicians and all(r["checks"] == 3 and r["meets"] for r in technicians)
+    caregivers = http.get(
+        "/api/v1/training/competency?caregiver=mother", headers=login("bcba")
+    ).get_json()
+    assert [c["percent"] for c in caregivers][-1] == 100.0
