@@ -9,8 +9,6 @@ client's pseudonymous code, never the name, and every answer is marked not to be
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Response, g
 from flask.views import MethodView
 from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
@@ -36,8 +34,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PeriodQuerySchema(StrictSchema):
-    date_from = fields.Date(data_key="from", metadata={"description": "First day (UTC)"})
-    date_to = fields.Date(data_key="to", metadata={"description": "Last day (UTC), inclusive"})
+    date_from = fields.Date(
+        data_key="from", metadata={"description": "First day (the clinic's time zone)"}
+    )
+    date_to = fields.Date(
+        data_key="to", metadata={"description": "Last day (the clinic's time zone), inclusive"}
+    )
 
     @validates_schema
     def _ordered(self, data, **kwargs):
@@ -80,8 +82,11 @@ class ChartQuerySchema(PeriodQuerySchema):
         metadata={"description": "ABC chart: only the records of this behavior"},
     )
     tz = TimeZoneField(
-        load_default=lambda: ZoneInfo("UTC"),
-        metadata={"description": "Scatterplot: time zone of the days and times (IANA name)"},
+        load_default=None,
+        metadata={
+            "description": "Scatterplot: time zone of the days and times (IANA name; "
+            "default: the clinic's, BDC_TIME_ZONE)"
+        },
     )
     bin_minutes = fields.Int(
         load_default=30,

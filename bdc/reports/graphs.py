@@ -100,6 +100,34 @@ def _clip_segment(
     return [a, b], [y0 + slope * (a - x0), y0 + slope * (b - x0)]
 
 
+AIM_HORIZON = 0.1
+"""An aim line is drawn at most this share of the data's x range (at least 3 sessions or 7
+days) past the last session, so a goal months away does not squeeze the data."""
+
+
+def _aim_segment(
+    series: TargetSeries, where: Positions
+) -> tuple[list[float], list[float], bool] | None:
+    """The aim line's ends on the x axis, clipped to the data range plus the horizon, and
+    whether the goal (its far end) is inside; None when it cannot be placed or is outside."""
+    a = series.aim
+    assert a is not None
+    try:
+        x0, x1 = where.map(a.start), where.map(a.end)
+    except TypeError:
+        return None  # an aim given in dates cannot be placed on a numbered-only series
+    if x1 == x0:
+        return None
+    lo, hi = min(where.pos), max(where.pos)
+    horizon = hi + max(3.0 if where.axis == "session" else 7.0, AIM_HORIZON * (hi - lo))
+    slope = (a.end_value - a.start_value) / (x1 - x0)
+    a0, a1 = max(x0, lo), min(x1, horizon)
+    if a1 <= a0:
+        return None
+    ys = [a.start_value + slope * (a0 - x0), a.start_value + slope * (a1 - x0)]
+    return [a0, a1], ys, a1 == x1
+
+
 def _wrap(label: str, width_in: float, size: float) -> str:
     chars = max(6, int(width_in * 72 / (size * 0.6)))
     return "\n".join(textwrap.wrap(label, chars, break_long_words=False)) or label
@@ -223,15 +251,15 @@ def draw_series(
     omitted = [b and series.below_min == "omit" for b in below]
     hollow = [b and series.below_min == "hollow" for b in below]
 
+    if not any(p.value is not None for p in pts):
+        style.no_data_panel(ax)
+        return Drawn(ax, where, bounds, (0.0, 1.0), {}, style.y_label(series.measurement))
     extra_x: list[float] = [b.x for b in bounds]
     aim_xy = None
     if show_aim and series.aim is not None:
-        try:
-            a = series.aim
-            aim_xy = ([where.map(a.start), where.map(a.end)], [a.start_value, a.end_value])
+        aim_xy = _aim_segment(series, where)
+        if aim_xy is not None:
             extra_x += aim_xy[0]
-        except TypeError:
-            aim_xy = None  # an aim given in dates cannot be placed on a numbered-only series
     notes: list[tuple[float, str]] = []
     for note in series.notes:
         try:
@@ -317,8 +345,11 @@ def draw_series(
     # not hidden by it (Cooper, Heron & Heward 2020, ch. 6).
     values = [p.value for i, p in enumerate(pts) if p.value is not None and not omitted[i]]
     vmax = max([*values, *(aim_xy[1] if aim_xy else [])], default=0.0)
-    ytop = style.y_axis_from_zero(ax, vmax, percent=series.is_percent)
     ylabel = style.y_label(series.measurement, series.unit)
+    if series.scale is not None:
+        ytop = style.y_axis_over_scale(ax, *series.scale, series.scale_labels)
+    else:
+        ytop = style.y_axis_from_zero(ax, vmax, percent=series.is_percent)
     if show_ylabel:
         ax.set_ylabel(ylabel, **style.text_kw())
 
@@ -340,7 +371,9 @@ def draw_series(
 
     # Aim line
     if aim_xy is not None:
-        seg = _clip_segment(aim_xy[0][0], aim_xy[1][0], aim_xy[0][1], aim_xy[1][1], 0, ytop)
+        seg = _clip_segment(
+            aim_xy[0][0], aim_xy[1][0], aim_xy[0][1], aim_xy[1][1], ax.get_ylim()[0], ytop
+        )
         ax.plot(
             *(seg or ([], [])),
             color=style.INK,
@@ -349,16 +382,17 @@ def draw_series(
             zorder=2.5,
             gid="aim-line",
         )
-        ax.plot(
-            [aim_xy[0][1]],
-            [aim_xy[1][1]],
-            marker="*",
-            markersize=8,
-            color=style.INK,
-            linestyle="none",
-            zorder=2.5,
-            gid="aim-line",
-        )
+        if aim_xy[2]:  # the goal itself falls within the drawn horizon
+            ax.plot(
+                [aim_xy[0][1]],
+                [aim_xy[1][1]],
+                marker="*",
+                markersize=8,
+                color=style.INK,
+                linestyle="none",
+                zorder=2.5,
+                gid="aim-line",
+            )
         handles["Aim line"] = Line2D([], [], color=style.INK, lw=1.0, ls=(0, (6, 2, 1, 2)))
 
     # Trend lines, one per phase
@@ -395,16 +429,6 @@ def draw_series(
         if drew:
             handles[f"Trend ({TREND_METHODS[trend]})"] = Line2D([], [], color=style.GRAY, lw=1.3)
 
-    if not pts:
-        ax.text(
-            0.5,
-            0.5,
-            "No data in this period",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            **style.text_kw(color=style.GRAY),
-        )
     return Drawn(ax, where, bounds, lim, handles, ylabel)
 
 

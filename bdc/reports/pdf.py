@@ -492,27 +492,50 @@ def _quality_page(
 
 
 def _graphs_page(page: _Page, report: ProgressReport) -> None:
+    """The IOA and fidelity graphs that have data (a chart without data is left out: the
+    tables already say so), above the signature lines."""
     page.text("Data quality graphs", size=13, weight="bold", leading=1.6)
     criteria = {r.criterion for r in report.fidelity_rows if r.criterion is not None}
     fid_criterion = criteria.pop() if len(criteria) == 1 else None
-    # each graph: heading, summary line above the axes, x label and legend below
-    overhead = 0.2 + 0.3 + 0.85
-    h = (_signature_top(page) - page.y - 2 * overhead) / 2
+    period = (report.period_from, report.period_to)
     left, right = _M + 0.6, page.w - _M - 0.4
-    charts = (
-        (
-            "Interobserver agreement",
-            lambda ax: draw_ioa(ax, report.ioa_points, report.ioa_criterion),
-        ),
-        ("Treatment fidelity", lambda ax: draw_fidelity(ax, report.fidelity_points, fid_criterion)),
-    )
-    for name, draw in charts:
-        page.text(name, size=10.5, weight="bold")
+    targets = len({p.target or "IOA" for p in report.ioa_points})
+    # wanted heights (inches) with heading and legend; shrunk together to fit the space
+    wanted = {
+        "ioa": (0.75 + 0.95 * targets + 0.55) if report.ioa_points else 0.0,
+        "fidelity": 2.9 if report.fidelity_points else 0.0,
+    }
+    room = _signature_top(page) - page.y - 0.2
+    scale = min(1.0, room / max(sum(wanted.values()), 1e-9))
+    if report.ioa_points:
+        height = wanted["ioa"] * scale
+        page.text("Interobserver agreement", size=10.5, weight="bold")
+        bottom = page.y + height - 0.3
+        rect = (
+            left / page.w,
+            1 - bottom / page.h,
+            (right - left) / page.w,
+            (height - 0.55) / page.h,
+        )
+        _, handles = draw_ioa(page.fig, rect, report.ioa_points, report.ioa_criterion, period)
+        page.fig.legend(
+            list(handles.values()),
+            list(handles.keys()),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - (bottom + 0.02) / page.h),
+            ncols=len(handles),
+            **style.legend_kw(),
+        )
+        page.y = bottom + 0.3
+    if report.fidelity_points:
+        height = wanted["fidelity"] * scale
+        page.text("Treatment fidelity", size=10.5, weight="bold")
         top = page.y + 0.3
+        h = height - 0.3 - 0.9
         ax = page.fig.add_axes(
             (left / page.w, 1 - (top + h) / page.h, (right - left) / page.w, h / page.h)
         )
-        handles, summary = draw(ax)
+        handles, summary = draw_fidelity(ax, report.fidelity_points, fid_criterion, period)
         ax.set_title(summary, loc="left", pad=6, **style.text_kw(style.TICK_SIZE))
         if handles:
             ax.legend(
@@ -523,7 +546,7 @@ def _graphs_page(page: _Page, report: ProgressReport) -> None:
                 ncols=min(len(handles), 4),
                 **style.legend_kw(),
             )
-        page.y = top + h + 0.85
+        page.y = top + h + 0.9
 
 
 def _signature_top(page: _Page) -> float:

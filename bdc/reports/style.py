@@ -13,6 +13,7 @@ the axes, so graphs can be built concurrently in several threads of one server p
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -94,6 +95,24 @@ def journal_axes(ax: Axes, *, offset: bool = False) -> None:
     ax.patch.set_alpha(0.0)
 
 
+NO_DATA = "No data in this period"
+
+
+def no_data_panel(ax: Axes, text: str = NO_DATA) -> None:
+    """Turn ``ax`` into a short notice: no axes, ticks or scales are invented for no data."""
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        gid="no-data",
+        **text_kw(color=GRAY),
+    )
+
+
 def text_kw(size: float = LABEL_SIZE, **extra: object) -> dict[str, object]:
     """Keyword arguments for ``Axes.text`` / ``set_xlabel`` in the house font."""
     kw: dict[str, object] = {"fontsize": size, "fontfamily": FONT, "color": INK}
@@ -119,6 +138,23 @@ def fmt_tick(v: float, _pos: object = None) -> str:
     if abs(v - round(v)) < 1e-9:
         return f"{round(v):d}"
     return f"{v:g}"
+
+
+def y_axis_over_scale(ax: Axes, low: float, high: float, labels: Sequence[str] = ()) -> float:
+    """Put the y axis of a rating scale over the scale itself (``low``..``high``, one tick per
+    scale point) with the anchor ``labels`` beside their numbers; return the top."""
+    ticks = [float(v) for v in range(math.ceil(low), math.floor(high) + 1)] or [low, high]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    if labels and len(labels) == len(ticks):
+        names = dict(zip(ticks, labels, strict=True))
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos: f"{names.get(v, '')} {fmt_tick(v)}".strip())
+        )
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(fmt_tick))
+    pad = ZERO_RAISE * (high - low)
+    ax.set_ylim(low - pad, high + pad)
+    return high
 
 
 def y_axis_from_zero(ax: Axes, vmax: float, *, percent: bool = False) -> float:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -32,10 +32,9 @@ from flask_smorest import abort
 from matplotlib.figure import Figure
 from sqlalchemy import select
 
-from bdc import audit, reports
+from bdc import audit, dates, reports
 from bdc.extensions import db
 from bdc.models import Client, Target, User
-from bdc.models.base import utcnow
 from bdc.reports import style
 from bdc.reports.model import (
     PERCENT_MEASUREMENTS,
@@ -79,7 +78,6 @@ CUMULATIVE_MEASUREMENTS = frozenset({"frequency", "abc"})
 CELERATION_DAYS = 140
 MINUTE_COUNTS = frozenset({"rate", "frequency"})
 NO_PHASE_LABEL = ""
-_GRAY_TEXT = style.text_kw(color=style.GRAY)
 
 
 def _unprocessable(field: str, message: str) -> None:
@@ -147,7 +145,7 @@ def _point(target: Target, v: SessionValue, phase_index: int) -> SeriesPoint:
         if isinstance(raw, int | float) and raw > 0:
             minutes = float(raw)
     return SeriesPoint(
-        x=v.date,
+        x=dates.local_day(v.started_at),
         value=float(v.value),
         phase_index=phase_index,
         reliability=v.has_ioa,
@@ -180,16 +178,17 @@ def series_from(
             continue
         phase = by_id.get(v.phase_id) if v.phase_id else None
         if phase is None:
-            mark = PhaseMark(v.date, NO_PHASE_LABEL, "baseline")
-            key: tuple = (v.date, len(marks))
+            day = dates.local_day(v.started_at)
+            mark = PhaseMark(day, NO_PHASE_LABEL, "baseline")
+            key: tuple = (day, len(marks))
         else:
             mark = PhaseMark(phase.start_date, phase.label, phase.kind)
             key = (phase.start_date, len(marks))
         seen.add(v.phase_id)
         marks.append((key, mark, [v]))
     # a phase begun after the last session (no data yet) still shows its phase change
-    lo = values[-1].date if values else date_from
-    hi = date_to or utcnow().date()
+    lo = dates.local_day(values[-1].started_at) if values else date_from
+    hi = date_to or dates.local_today()
     if lo is not None:
         for phase in phases:
             if phase.id not in seen and lo < phase.start_date <= hi:
@@ -206,7 +205,18 @@ def series_from(
         phases=[m for _, m, _ in marks],
         aim=_aim(target),
         min_trials=_min_trials(target),
+        **_rating_scale(target),
     )
+
+
+def _rating_scale(target: Target) -> dict[str, Any]:
+    """``scale`` and ``scale_labels`` of a rating target (its params were validated)."""
+    params = target.params or {}
+    if target.measurement != "rating" or "scale_min" not in params:
+        return {}
+    low, high = float(params["scale_min"]), float(params["scale_max"])
+    labels = tuple(str(label) for label in params.get("labels") or ())
+    return {"scale": (low, high), "scale_labels": labels}
 
 
 def target_series(
@@ -311,8 +321,7 @@ def _client_targets(client: Client, target_id: str | None) -> list[Target]:
 
 
 def _no_data(fig: Figure, text: str) -> Figure:
-    ax = fig.axes[0]
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", **_GRAY_TEXT)
+    style.no_data_panel(fig.axes[0], text)
     return fig
 
 
@@ -343,19 +352,17 @@ def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> Fig
 
 
 def _local(moment: datetime, tz: tzinfo) -> datetime:
-    return series.as_utc(moment).astimezone(tz)
+    return dates.local_time(series.as_utc(moment), tz)
 
 
 def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, target_id):
-    # the selection of bdc.services.fba: counted problem behavior in primary sessions
-    problem = [
-        t
-        for t in targets
-        if t.measurement in fba.COUNTED and (target_id is not None or t.direction == "decrease")
-    ]
+    # the selection of bdc.services.fba: problem behavior in primary sessions
+    problem = fba.problem_behaviors(targets, target_id)
     if target_id is not None and not problem:
         _unprocessable(
-            "target_id", "The scatterplot needs a frequency, rate or ABC-recording target."
+            "target_id",
+            "The scatterplot needs a target whose events mark occurrences (frequency, rate, "
+            "ABC, duration or partial/whole interval).",
         )
     ids = {t.id for t in problem}
     sessions, times = [], []
@@ -374,13 +381,13 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
             _local(e.t, tz)
             for s in sessions
             for e in kept.get(s.id, ())
-            if e.target_id in ids and e.kind in ("count", "abc")
+            if e.target_id in ids and fba.is_occurrence(e)
         ]
     observed = [
         (_local(s.started_at, tz), _local(s.ended_at or s.started_at, tz)) for s in sessions
     ]
     days = sorted({start.date() for start, _ in observed})
-    last = date_to or (days[-1] if days else utcnow().astimezone(tz).date())
+    last = date_to or (days[-1] if days else dates.local_today(tz))
     first = date_from or max(days[0] if days else last, last - timedelta(days=27))
     day_start, day_end = time(8, 0), time(16, 0)
     if observed:
@@ -406,17 +413,25 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
 
 
 def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figure:
-    fa_targets = [t for t in targets if any(p.kind == "condition" for p in t.phases)]
-    if target_id is not None and not fa_targets:
-        _unprocessable("target_id", "The target has no condition phases (no functional analysis).")
-    if not fa_targets:
+    analysed = fba.fa_targets(targets)
+    if target_id is not None and not analysed:
+        _unprocessable(
+            "target_id",
+            "The target has no functional-analysis condition phases (attention, escape, "
+            "tangible, alone, play...).",
+        )
+    if not analysed:
         fig = reports.multielement_graph([], title="Functional analysis")
         return _no_data(fig, "No functional-analysis sessions in this period")
-    target = fa_targets[0]
+    target = analysed[0]
     values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
+    # only FA-condition sessions, numbered in the order they were run; a treatment phase
+    # (kind condition, "NCR + DRA") is never drawn as an FA condition
     sessions = [
         FaSession(session=i, condition=v.phase_label.strip(), value=v.value)
-        for i, v in enumerate((v for v in values if v.phase_kind == "condition"), start=1)
+        for i, v in enumerate(
+            (v for v in values if fba.is_fa_condition(v.phase_kind, v.phase_label)), start=1
+        )
     ]
     fig = reports.multielement_graph(
         sessions,
@@ -434,7 +449,7 @@ def fba_chart(
     *,
     target_id: str | None = None,
     behavior: str | None = None,
-    tz: tzinfo = UTC,
+    tz: tzinfo | None = None,
     bin_minutes: int = 30,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -451,6 +466,7 @@ def fba_chart(
     if kind not in FBA_KINDS:
         _unprocessable("kind", f"Must be one of: {', '.join(FBA_KINDS)}.")
     targets = _client_targets(client, target_id)
+    tz = tz or dates.clinic_zone()
     if kind == "abc":
         fig = _abc_figure(client, targets, date_from, date_to, behavior, target_id)
     elif kind == "scatterplot":
@@ -578,7 +594,7 @@ def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData
         )
     points = [
         FidelityPoint(
-            x=s.session.started_at.date(),
+            x=dates.local_day(s.session.started_at),
             percent=s.percent,
             staff=_staff_label(staff.get(s.session.staff_id) if s.session.staff_id else None),
             plan=plan_label(s.plan),
@@ -611,7 +627,10 @@ def quality_chart(
         targets = _client_targets(client, None)
         data = ioa_data(client, targets, date_from, date_to)
         fig = reports.ioa_chart(
-            list(data.points), criterion=criterion, title=f"Interobserver agreement, {period}"
+            list(data.points),
+            criterion=criterion,
+            title=f"Interobserver agreement, {period}",
+            period=(date_from, date_to),
         )
     else:
         data = fidelity_data(client, date_from, date_to)
@@ -620,6 +639,7 @@ def quality_chart(
             list(data.points),
             criterion=criteria.pop() if len(criteria) == 1 else None,
             title=f"Treatment fidelity, {period}",
+            period=(date_from, date_to),
         )
     audit.record(
         "read",
