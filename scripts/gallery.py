@@ -42,7 +42,7 @@ def _save(out: Path, name: str, response) -> bool:
     return True
 
 
-def render_gallery(out: Path, today: date) -> list[str]:
+def render_gallery(out: Path, today: date, time_zone: str) -> list[str]:
     """Fill ``out`` with PNGs; the names of the files written, in order."""
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.png"):
@@ -53,6 +53,7 @@ def render_gallery(out: Path, today: date) -> list[str]:
             {
                 "DATABASE_URL": f"sqlite:///{work / 'gallery.db'}",
                 "SECRET_KEY": "gallery",
+                "TIME_ZONE": time_zone,
                 "TESTING": True,
             }
         )
@@ -110,10 +111,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "gallery")
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
+    # the demo's sessions start between 14:00 and 17:00 UTC: mornings in a US clinic
+    parser.add_argument("--time-zone", default="America/Chicago")
     args = parser.parse_args()
     if shutil.which("pdftoppm") is None:
         raise SystemExit("pdftoppm not found: install poppler-utils (make system-deps)")
-    written = render_gallery(args.out, args.today)
+    written = render_gallery(args.out, args.today, args.time_zone)
     print(f"Wrote {len(written)} images to {args.out}")
 
 

@@ -536,10 +536,13 @@ def line_graph(
     Returns:
         The figure; its one axes holds the artists listed in ``draw_series``.
     """
+    title = series.name if title == "" else title
+    if not any(p.value is not None for p in series.points):
+        return style.no_data_figure(title, width=size[0])
     fig = style.new_figure(*size, layout=None)
     ax = fig.add_subplot()
     drawn = draw_series(ax, series, x=x, trend=trend, show_aim=show_aim)
-    _fit_single(fig, ax, title=series.name if title == "" else title, handles=drawn.handles)
+    _fit_single(fig, ax, title=title, handles=drawn.handles)
     return fig
 
 
@@ -700,6 +703,9 @@ def cumulative_record(
     """
     check_axis(x)
     pts = series.points
+    title = series.name if title == "" else title
+    if not any(p.value is not None for p in pts):
+        return style.no_data_figure(title, width=size[0])
     where = positions(pts, x)
     bounds = boundaries(series, where)
     lim = _xlim(where, [b.x for b in bounds])
@@ -731,5 +737,5 @@ def cumulative_record(
     ax.set_ylabel(f"Cumulative {unit[0].lower()}{unit[1:]}", **style.text_kw())
     _format_x(ax, x)
     _phase_lines(ax, series, bounds, lim, True)
-    _fit_single(fig, ax, title=series.name if title == "" else title, handles={})
+    _fit_single(fig, ax, title=title, handles={})
     return fig

@@ -113,6 +113,17 @@ def no_data_panel(ax: Axes, text: str = NO_DATA) -> None:
     )
 
 
+def no_data_figure(title: str | None, text: str = NO_DATA, width: float = 7.0) -> Figure:
+    """A short figure holding only ``title`` and the notice ``text`` (a chart with no data)."""
+    fig = new_figure(width, 1.3 if title else 0.9, layout=None)
+    no_data_panel(fig.add_axes((0.0, 0.0, 1.0, 0.7 if title else 1.0)), text)
+    if title:
+        fig.suptitle(
+            title, x=0.01, y=0.95, ha="left", va="top", **text_kw(TITLE_SIZE, weight="bold")
+        )
+    return fig
+
+
 def text_kw(size: float = LABEL_SIZE, **extra: object) -> dict[str, object]:
     """Keyword arguments for ``Axes.text`` / ``set_xlabel`` in the house font."""
     kw: dict[str, object] = {"fontsize": size, "fontfamily": FONT, "color": INK}

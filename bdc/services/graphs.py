@@ -245,6 +245,8 @@ def _celeration(target: Target, data: TargetSeries) -> Figure:
         points=points,
         phases=data.phases,
     )
+    if not points:
+        return style.no_data_figure(f"Daily per minute chart \u2014 {data.name}")
     start = None
     if points:
         first, last = min(p.x for p in points), max(p.x for p in points)
@@ -320,11 +322,6 @@ def _client_targets(client: Client, target_id: str | None) -> list[Target]:
     return targets
 
 
-def _no_data(fig: Figure, text: str) -> Figure:
-    style.no_data_panel(fig.axes[0], text)
-    return fig
-
-
 def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> Figure:
     abc_targets = [t for t in targets if t.measurement == "abc"]
     if target_id is not None and not abc_targets:
@@ -383,6 +380,11 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
             for e in kept.get(s.id, ())
             if e.target_id in ids and fba.is_occurrence(e)
         ]
+    title = f"Scatterplot: {', '.join(t.name for t in problem) or 'no problem behavior'} ({tz})"
+    if not sessions:
+        return style.no_data_figure(
+            title, "No observed sessions of problem behavior in this period"
+        )
     observed = [
         (_local(s.started_at, tz), _local(s.ended_at or s.started_at, tz)) for s in sessions
     ]
@@ -408,7 +410,7 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
         day_end=day_end,
         interval_minutes=step,
         observed=observed,
-        title=f"Scatterplot: {', '.join(t.name for t in problem) or 'no problem behavior'} ({tz})",
+        title=title,
     )
 
 
@@ -421,8 +423,7 @@ def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figu
             "tangible, alone, play...).",
         )
     if not analysed:
-        fig = reports.multielement_graph([], title="Functional analysis")
-        return _no_data(fig, "No functional-analysis sessions in this period")
+        return reports.multielement_graph([], title="Functional analysis")
     target = analysed[0]
     values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
     # only FA-condition sessions, numbered in the order they were run; a treatment phase
@@ -433,14 +434,11 @@ def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figu
             (v for v in values if fba.is_fa_condition(v.phase_kind, v.phase_label)), start=1
         )
     ]
-    fig = reports.multielement_graph(
+    return reports.multielement_graph(
         sessions,
         measurement=target.measurement,
         title=f"{target.name}: functional analysis",
     )
-    if not sessions:
-        _no_data(fig, "No functional-analysis sessions in this period")
-    return fig
 
 
 def fba_chart(
