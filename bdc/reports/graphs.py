@@ -32,9 +32,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import IdentityTransform, blended_transform_factory
 
@@ -448,18 +446,8 @@ def _title(fig: Figure, title: str | None) -> None:
         fig.suptitle(title, x=0.01, ha="left", **style.text_kw(style.TITLE_SIZE, weight="bold"))
 
 
-_T2P = TextToPath()
 _PAD = 0.1  # inches of white around a figure laid out by _fit_single
 _PT = 1 / 72
-
-
-def _text_width(text: str, size: float) -> float:
-    """Width in points of ``text`` in the house font (widest line)."""
-    prop = FontProperties(family=style.FONT, size=size)
-    return max(
-        (_T2P.get_text_width_height_descent(ln, prop, ismath=False)[0] for ln in text.split("\n")),
-        default=0.0,
-    )
 
 
 def _tick_labels(axis) -> list[str]:
@@ -475,10 +463,10 @@ def _fit_single(fig: Figure, ax: Axes, *, title: str | None, handles: dict[str, 
     over every text at render time (about 40 % of a graph's rendering time).
     """
     w, h = fig.get_size_inches()
-    yt = max((_text_width(t, style.TICK_SIZE) for t in _tick_labels(ax.yaxis)), default=0.0)
+    yt = max((style.text_width(t, style.TICK_SIZE) for t in _tick_labels(ax.yaxis)), default=0.0)
     xts = _tick_labels(ax.xaxis)
     left = _PAD + (style.LABEL_SIZE * 1.25 + 4 + yt + 7.5) * _PT
-    last_x = _text_width(xts[-1], style.TICK_SIZE) if xts else 0.0
+    last_x = style.text_width(xts[-1], style.TICK_SIZE) if xts else 0.0
     right = max(0.2, last_x / 2 * _PT + 0.08)
     rows = 1 if handles else 0
     bottom = _PAD + (style.TICK_SIZE * 1.3 + 7 + style.LABEL_SIZE * 1.3 + 4) * _PT

@@ -35,9 +35,10 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from . import format as fmt
 from . import style
 from .graphs import draw_series
-from .model import PERCENT_MEASUREMENTS, FidelitySummary, IoaSummary, ProgressReport, ReportTarget
+from .model import FidelitySummary, IoaSummary, ProgressReport, ReportTarget
 from .quality import draw_fidelity, draw_ioa
 
 __all__ = [
@@ -49,11 +50,15 @@ __all__ = [
 ]
 
 PAGE_SIZES = {"letter": (8.5, 11.0), "a4": (8.27, 11.69)}
-SUMMARY_ROWS = 26
+SUMMARY_ROWS = 16
 """Targets listed on the title page; more continue on further summary pages."""
-QUALITY_ROWS = 12
+QUALITY_ROWS = 7
 """Rows of each quality table on one page; more continue on further pages."""
 DEFINITION_LINES = 9
+GRAPH_ASPECT = 2 / 3
+"""Height / width of a target's graph in the report."""
+CELL_LINES = 3
+"""A table cell wraps onto at most this many lines (the row counts above allow for it)."""
 """Lines of operational definition printed on a target page (longer ones are cut with ...)."""
 
 MEASUREMENT_NAMES = {
@@ -74,7 +79,7 @@ PDF_FONTTYPE = 42
 """TrueType (Type 42) fonts: text stays selectable and searchable (and pypdf extracts it)."""
 
 _M = 0.75  # page margin, inches
-_DASH = "\u2014"
+_DASH = fmt.DASH
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,19 +91,7 @@ def _fmt_date(d: date) -> str:
 
 
 def _fmt_value(v: float | None, measurement: str) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return _DASH
-    if measurement in ("partial_interval", "whole_interval", "momentary_time_sampling"):
-        return f"{v:.1f}% of intervals"
-    if measurement in ("dtt", "task_analysis"):
-        return f"{v:.1f}% independent"
-    if measurement == "rate":
-        return f"{v:.2f} per minute"
-    if measurement in ("duration", "latency"):
-        return f"{v:.1f} s"
-    if measurement in ("frequency", "abc"):
-        return f"{v:.1f} per session"
-    return f"{v:.2f}"
+    return fmt.value(v, measurement, long=True)
 
 
 def _slope_unit(measurement: str) -> str:
@@ -125,19 +118,6 @@ def _fmt_trend(t: ReportTarget) -> str:
     return f"{text} ({'improving' if better else 'worsening'})"
 
 
-def _fmt_short(v: float | None, measurement: str) -> str:
-    """Compact form for the summary table."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return _DASH
-    if measurement in PERCENT_MEASUREMENTS:
-        return f"{v:.1f}%"
-    if measurement == "rate":
-        return f"{v:.2f}/min"
-    if measurement in ("duration", "latency"):
-        return f"{v:.1f} s"
-    return f"{v:.1f}"
-
-
 _SHORT_NAMES = {
     "frequency": "Frequency",
     "rate": "Rate",
@@ -154,18 +134,21 @@ _SHORT_NAMES = {
 
 
 def _fmt_pct(v: float | None) -> str:
-    return _DASH if v is None else f"{v:.1f}%"
+    return fmt.percent(v)
 
 
 def _fmt_range(lo: float | None, hi: float | None) -> str:
-    if lo is None or hi is None:
-        return _DASH
-    return f"{lo:.0f}\u2013{hi:.0f}%"
+    return fmt.value_range(lo, hi, "percent")
 
 
-def _ellipsize(text: str, width_in: float, size: float) -> str:
-    chars = max(4, int(width_in * 72 / (size * 0.56)))
-    return text if len(text) <= chars else text[: chars - 1].rstrip() + "\u2026"
+def _cell_lines(text: str, width_in: float, size: float, weight: str) -> list[str]:
+    """The cell wrapped to its column; only past ``CELL_LINES`` lines is it cut (a name that
+    long does not fit any column)."""
+    lines = style.wrap_to_width(text, width_in * 72, size, weight)
+    if len(lines) > CELL_LINES:
+        lines = lines[:CELL_LINES]
+        lines[-1] = lines[-1].rstrip() + " \u2026"
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,27 +221,29 @@ class _Page:
         size: float = 8.5,
         align: Sequence[str] | None = None,
     ) -> None:
-        """A ruled table; ``widths`` in inches; cells are cut to fit with an ellipsis."""
+        """A ruled table; ``widths`` in inches; a cell too long for its column wraps onto
+        more lines (the row grows), so nothing that fits on the page is cut."""
         align = align or ["left"] * len(header)
         xs = [_M]
         for wd in widths[:-1]:
             xs.append(xs[-1] + wd)
         row_h = size * 1.75 / 72
+        line_h = size * 1.25 / 72
         self.rule(lw=0.9)
         self.y += 0.05
 
         def line(cells: Sequence[str], weight: str) -> None:
-            for cx, wd, cell, al in zip(xs, widths, cells, align, strict=True):
+            wrapped = [
+                _cell_lines(cell, wd - 0.1, size, weight)
+                for wd, cell in zip(widths, cells, strict=True)
+            ]
+            top = self.y
+            for cx, wd, lines, al in zip(xs, widths, wrapped, align, strict=True):
                 tx = cx + (wd - 0.08 if al == "right" else 0.0)
-                self.text(
-                    _ellipsize(cell, wd - 0.1, size),
-                    x=tx,
-                    size=size,
-                    weight=weight,
-                    ha=al,
-                    advance=False,
-                )
-            self.y += row_h
+                for k, text in enumerate(lines):
+                    self.y = top + k * line_h
+                    self.text(text, x=tx, size=size, weight=weight, ha=al, advance=False)
+            self.y = top + row_h + (max(len(w) for w in wrapped) - 1) * line_h
 
         line(header, "bold")
         self.rule(lw=0.5)
@@ -336,16 +321,17 @@ def _title_page(
                 str(i),
                 t.series.name,
                 _SHORT_NAMES.get(m, m),
-                _fmt_short(t.baseline_level, m),
-                _fmt_short(t.current_level, m),
+                fmt.goal(t.series.direction),
+                fmt.value(t.baseline_level, m),
+                fmt.value(t.current_level, m),
                 t.mastery_status or _DASH,
             ]
         )
     page.table(
-        ["#", "Target", "Measurement", "Baseline", "Current", "Mastery"],
+        ["#", "Target", "Measurement", "Goal", "Baseline", "Current", "Mastery"],
         body,
-        [0.3, 2.2, 1.2, 0.75, 0.75, 1.8],
-        align=["left", "left", "left", "right", "right", "left"],
+        [0.3, 1.95, 1.05, 0.8, 0.95, 0.95, 1.0],
+        align=["left", "left", "left", "left", "right", "right", "left"],
     )
 
 
@@ -393,11 +379,12 @@ def _target_page(
         [2.6, 4.4],
         size=9,
     )
-    # the graph fills the rest of the page
+    # the graph is landscape, its y axis about two-thirds of its x axis (Cooper, Heron &
+    # Heward 2020, ch. 6): a taller graph exaggerates variability
     top = page.y + 0.55  # room for the condition labels
     bottom = page.h - _M - 0.95  # room for the x label and legend
     left, right = _M + 0.6, page.w - _M - 0.15
-    height = max(2.0, bottom - top)
+    height = max(2.0, min(bottom - top, GRAPH_ASPECT * (right - left)))
     ax = page.fig.add_axes(
         (left / page.w, 1 - (top + height) / page.h, (right - left) / page.w, height / page.h)
     )

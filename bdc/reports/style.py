@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 __all__ = [
@@ -93,6 +95,35 @@ def journal_axes(ax: Axes, *, offset: bool = False) -> None:
     )
     ax.set_facecolor("white")
     ax.patch.set_alpha(0.0)
+
+
+_T2P = TextToPath()
+
+
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """Width in points of ``text`` in the house font (its widest line)."""
+    prop = FontProperties(family=FONT, size=size, weight=weight)
+    return max(
+        (_T2P.get_text_width_height_descent(ln, prop, ismath=False)[0] for ln in text.split("\n")),
+        default=0.0,
+    )
+
+
+def wrap_to_width(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width_pt`` points (a single word
+    wider than that keeps its own line)."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for word in para.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and text_width(candidate, size, weight) > width_pt:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
 
 
 NO_DATA = "No data in this period"

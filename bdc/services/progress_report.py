@@ -40,7 +40,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bdc import audit, reports
+from bdc import audit, dates, reports
 from bdc.auth import visible_client_ids
 from bdc.dates import within_days
 from bdc.extensions import db
@@ -123,27 +123,18 @@ def _summary_start(target: Target, date_from: date) -> date:
     return start
 
 
-EFFECT_NAME_CHARS = 52
-"""Longest effect-size label that fits the report's figure table beside its value."""
-
-
 def _effect_name(current: str, baseline: str) -> str:
-    """The effect size's label, e.g. ``NAP (DRA vs Baseline)``, shortened to fit."""
-    for name in (
-        f"{EFFECT_SIZE_NAME} ({current} vs {baseline})",
-        f"{EFFECT_SIZE_NAME} ({current} vs baseline)",
-    ):
-        if len(name) <= EFFECT_NAME_CHARS:
-            return name
-    return f"{EFFECT_SIZE_NAME} (current phase vs baseline)"
+    """The effect size's label, always worded ``NAP (<current> vs <baseline>)`` (the
+    report's table wraps a long one)."""
+    return f"{EFFECT_SIZE_NAME} ({current} vs {baseline})"
 
 
 def _report_target(
     target: Target, values: Sequence[SessionValue], date_from: date, date_to: date
 ) -> ReportTarget:
     start = _summary_start(target, date_from)
-    history = [v for v in values if start <= v.date <= date_to]
-    period = [v for v in history if v.date >= date_from]
+    history = [v for v in values if start <= dates.local_day(v.started_at) <= date_to]
+    period = [v for v in history if dates.local_day(v.started_at) >= date_from]
     # Levels, trend and effect size: the first baseline run (wherever it lies) and the
     # sessions of the period, so the current phase's figures are those of the graph.
     first_baseline = next(
@@ -193,8 +184,8 @@ def _order(target: Target) -> tuple:
 
 
 def default_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    """``to`` defaults to today (UTC), ``from`` to ``DEFAULT_DAYS`` days up to ``to``."""
-    date_to = date_to or datetime.now(UTC).date()
+    """``to`` defaults to today (the clinic's), ``from`` to ``DEFAULT_DAYS`` days up to ``to``."""
+    date_to = date_to or dates.local_today()
     date_from = date_from or date_to - timedelta(days=DEFAULT_DAYS - 1)
     if date_from > date_to:
         raise ValueError("the period starts after it ends")
@@ -226,7 +217,7 @@ def assemble(
     for target in sorted(targets, key=_order):
         mine = values.get(target.id, [])
         in_period = any(v.date >= date_from for v in mine)
-        existed = series.as_utc(target.created_at).date() <= date_to
+        existed = dates.local_day(series.as_utc(target.created_at)) <= date_to
         if in_period or (target.active and existed):
             shown.append((target, mine))
     report_targets = [_report_target(t, v, date_from, date_to) for t, v in shown]
