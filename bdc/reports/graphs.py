@@ -637,16 +637,21 @@ def panel_graph(
             ax.tick_params(axis="x", labelbottom=False)
         name = names[i] if i < len(names) else ""
         if name:
+            # written down the right of its panel, wrapped to the panel's height
+            panel_pt = (h - 1.2) / n * 72 * 0.85
+            size_pt = style.PHASE_LABEL_SIZE + 0.5
             ax.text(
                 1.01,
                 0.5,
-                name,
+                "\n".join(style.wrap_to_width(name, panel_pt, size_pt)),
                 transform=ax.transAxes,
                 rotation=270,
                 ha="left",
                 va="center",
                 gid="panel-label",
-                **style.text_kw(style.PHASE_LABEL_SIZE + 0.5),
+                linespacing=1.1,
+                multialignment="center",
+                **style.text_kw(size_pt),
             )
     if shared_y:
         fig.supylabel(labels[0], **style.text_kw())

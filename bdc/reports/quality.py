@@ -297,7 +297,7 @@ def draw_fidelity(
     handles = _draw(
         ax,
         points,
-        "% of steps implemented correctly",
+        "% of steps correct",
         criterion,
         lambda p: p.staff,  # type: ignore[attr-defined]
         period,
@@ -382,19 +382,22 @@ def fidelity_chart(
     Returns:
         The figure; one path per staff member with gid ``path:<staff>``.
     """
-    fig = style.new_figure(*size)
+    if not points:
+        return style.no_data_figure(title, width=size[0])
+    width, height = size
+    fig = style.new_figure(width, height, layout=None)
+    top = ((style.TITLE_SIZE * 1.6 + 4) if title else 4) + style.TICK_SIZE * 1.6 + 8
+    bottom = style.TICK_SIZE * 1.4 + 8 + style.LABEL_SIZE * 1.5 + style.LEGEND_SIZE * 2.4 + 6
+    fig.subplots_adjust(
+        left=0.95 / width,
+        right=1 - 0.5 / width,
+        top=1 - top / 72 / height,
+        bottom=bottom / 72 / height,
+    )
     ax = fig.add_subplot()
     handles, summary = draw_fidelity(ax, points, criterion, period)
-    if handles:
-        fig.legend(
-            list(handles.values()),
-            list(handles.keys()),
-            loc="outside lower center",
-            ncols=min(len(handles), 4),
-            **style.legend_kw(),
-        )
-    if title:
-        fig.suptitle(title, x=0.01, ha="left", **style.text_kw(style.TITLE_SIZE, weight="bold"))
+    _legend(fig, handles)
+    _title(fig, title)
     if summary:
-        ax.set_title(summary, loc="left", pad=10, **style.text_kw(style.TICK_SIZE))
+        ax.set_title(summary, loc="left", pad=8, **style.text_kw(style.TICK_SIZE))
     return fig
