@@ -100,6 +100,22 @@ class ChartQuerySchema(PeriodQuerySchema):
     )
 
 
+class PanelQuerySchema(PeriodQuerySchema):
+    target_id = fields.List(
+        fields.UUID(),
+        load_default=list,
+        metadata={
+            "description": "The targets, top panel first (repeat the parameter); default: "
+            "the active targets with data in the period"
+        },
+    )
+    x = fields.Str(
+        load_default="date",
+        validate=validate.OneOf(["session", "date"]),
+        metadata={"description": "x axis: calendar dates (the usual for a multiple baseline)"},
+    )
+
+
 class ReportQuerySchema(PeriodQuerySchema):
     pseudonymous = fields.Bool(
         load_default=False, metadata={"description": "Print only the client's code, no name"}
@@ -240,6 +256,40 @@ def _chart_view(kind: str, fmt: str):
 for _kind in (*graphs.FBA_KINDS, *graphs.QUALITY_KINDS):
     for _fmt in ("png", "svg"):
         _chart_view(_kind, _fmt)
+
+
+def _panel_graph(query: dict, client_id: str, fmt: str) -> Response:
+    client = client_or_404(g.user, client_id)
+    content = graphs.panel_chart(
+        client,
+        target_ids=[str(t) for t in query["target_id"]],
+        x=query["x"],
+        fmt=fmt,
+        date_from=query.get("date_from"),
+        date_to=query.get("date_to"),
+    )
+    return _file(content, CONTENT_TYPES[fmt], f"panel-{safe_code(client.code)}.{fmt}")
+
+
+@blp.route("/clients/<client_id>/charts/panel.png")
+class ClientPanelChartPng(MethodView):
+    @blp.arguments(PanelQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, content_type=CONTENT_TYPES["png"])
+    @_binary(CONTENT_TYPES["png"], "The multiple-baseline (panel) graph as PNG")
+    def get(self, query, client_id):
+        """The multiple-baseline graph across targets: one panel per target on a shared x
+        axis, phase changes joined by dog-legs (docs/graphs.md)."""
+        return _panel_graph(query, client_id, "png")
+
+
+@blp.route("/clients/<client_id>/charts/panel.svg")
+class ClientPanelChartSvg(MethodView):
+    @blp.arguments(PanelQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, content_type=CONTENT_TYPES["svg"])
+    @_binary(CONTENT_TYPES["svg"], "The multiple-baseline (panel) graph as SVG")
+    def get(self, query, client_id):
+        """The multiple-baseline graph across targets as SVG (same options as panel.png)."""
+        return _panel_graph(query, client_id, "svg")
 
 
 @blp.route("/clients/<client_id>/report.pdf")

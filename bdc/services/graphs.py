@@ -60,6 +60,7 @@ __all__ = [
     "fba_chart",
     "fidelity_data",
     "ioa_data",
+    "panel_chart",
     "quality_chart",
     "series_from",
     "target_chart",
@@ -303,6 +304,54 @@ def target_chart(
         detail={"chart": chart, "format": fmt, "sessions": len(data.points)},
     )
     return _render(fig, fmt, f"{target.name}: {CHART_NAMES[chart]}")
+
+
+PANEL_MAX = 6
+"""Most panels in one multiple-baseline graph (more would be too short to read)."""
+
+
+def panel_chart(
+    client: Client,
+    *,
+    target_ids: Sequence[str] = (),
+    x: str = "date",
+    fmt: str = "png",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> bytes:
+    """The multiple-baseline (panel) graph of ``client``: one panel per target, top to bottom
+    in the order asked for (default: the active targets with data in the period, by name),
+    sharing the x axis, the k-th phase change of each panel joined to the next by a dog-leg;
+    PNG or SVG bytes with a ``read`` audit entry. At most ``PANEL_MAX`` panels (422)."""
+    targets = _client_targets(client, None)
+    if target_ids:
+        by_id = {t.id: t for t in targets}
+        missing = [i for i in target_ids if i not in by_id]
+        if missing:
+            abort(404, message="No such target.")
+        chosen = [by_id[i] for i in dict.fromkeys(target_ids)]
+    else:
+        chosen = [t for t in targets if t.active]
+    data = [target_series(t, date_from, date_to) for t in chosen]
+    if not target_ids:
+        data = [d for d in data if any(p.value is not None for p in d.points)]
+    if len(data) > PANEL_MAX:
+        _unprocessable(
+            "target_id", f"At most {PANEL_MAX} panels: choose the targets with target_id."
+        )
+    title = f"{client.code}: multiple baseline across targets"
+    fig = (
+        reports.panel_graph(data, x=x, title=title)
+        if data
+        else style.no_data_figure(title, "No targets with data in this period")
+    )
+    audit.record(
+        "read",
+        "panel_chart",
+        client_id=client.id,
+        detail={"format": fmt, "targets": [t.id for t in chosen][:PANEL_MAX]},
+    )
+    return _render(fig, fmt, title)
 
 
 # ---------------------------------------------------------------------------------------------

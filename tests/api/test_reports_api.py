@@ -578,3 +578,20 @@ def test_scatterplot_finds_the_problem_behaviour_of_a_duration_target(http, make
         headers=headers,
     ).get_data(as_text=True)
     assert 'id="cells-low"' in svg and 'id="no-data"' not in svg  # one occurrence drawn
+
+
+def test_panel_graph_of_chosen_targets_top_first(http, world, make):
+    base = f"/api/v1/clients/{world.client.id}/charts/panel"
+    query = {"target_id": [world.receptive.id, world.hits.id], **PERIOD}
+    answer = http.get(f"{base}.svg", query_string=query, headers=world.headers)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    svg = answer.get_data(as_text=True)
+    assert svg.count('id="panel-label"') == 2 and 'id="dogleg"' in svg
+    assert "panel-RPT-001.svg" in disposition(answer)
+    png = get(http, world, f"{base}.png")  # default: the active targets with data
+    assert png.data.startswith(PNG_MAGIC)
+    assert [e.resource for e in audit_entries("read", "panel_chart")] == ["panel_chart"] * 2
+    other = make.client(make.user("bcba"), code="OTHER-1")
+    elsewhere = make.target(other, "frequency", name="Not mine")
+    get(http, world, f"{base}.png", 404, target_id=elsewhere.id)
+    get(http, world, f"{base}.png", 422, target_id="not-a-uuid")
