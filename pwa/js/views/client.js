@@ -210,9 +210,12 @@ export async function renderClient(app, clientId) {
 
   for (const t of active) panels.push(targetPanel(app, client, t, programmer));
   targetsBox.append(...panels.map((p) => p.el));
+  const baseline = active.length > 1 ? multipleBaseline(app, client, active) : null;
+  if (baseline) panels.push(baseline);
   mount(
     header,
     active.length ? '' : h('p', { class: 'panel hint' }, 'This client has no active targets yet.'),
+    baseline ? baseline.el : '',
     targetsBox,
     h('section', { class: 'panel' }, plansBox),
   );
@@ -233,6 +236,59 @@ export async function renderClient(app, clientId) {
   document.addEventListener('bdc:sync', onSync);
   cleanups.push(() => document.removeEventListener('bdc:sync', onSync));
   return cleanup;
+}
+
+// --- the multiple-baseline graph across targets ---------------------------------------------
+
+const PANEL_MAX = 6;
+
+function multipleBaseline(app, client, targets) {
+  const boxes = targets.map((t, i) => h('input', { type: 'checkbox', value: t.id, checked: i < PANEL_MAX }));
+  const img = h('img', { class: 'graph', alt: '', decoding: 'async', hidden: true });
+  const status = h('p', { class: 'graph-status hint', role: 'status' });
+  const details = h(
+    'details',
+    { class: 'panel group' },
+    h('summary', {}, 'Multiple-baseline graph across targets'),
+    h(
+      'fieldset',
+      { class: 'checks' },
+      h('legend', {}, `Targets, top panel first (at most ${PANEL_MAX})`),
+      ...targets.map((t, i) => h('label', { class: 'check' }, boxes[i], t.name)),
+    ),
+    status,
+    img,
+  );
+  const draw = () => {
+    if (!details.open) return;
+    const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+    if (!navigator.onLine) {
+      img.hidden = true;
+      status.textContent = 'The graph needs a connection.';
+      return;
+    }
+    if (!chosen.length || chosen.length > PANEL_MAX) {
+      img.hidden = true;
+      status.textContent = `Choose 1 to ${PANEL_MAX} targets.`;
+      return;
+    }
+    // target_id is repeated, one per panel, in the order chosen
+    const src = app.api.url(`/clients/${client.id}/charts/panel.svg`, { from: period.from, to: period.to }) + chosen.map((id) => `&target_id=${encodeURIComponent(id)}`).join('');
+    status.textContent = 'Loading the graph…';
+    img.alt = `Multiple-baseline graph of ${chosen.length} targets, ${fmtDate(period.from)} to ${fmtDate(period.to)}.`;
+    img.onload = () => {
+      status.textContent = '';
+      img.hidden = false;
+    };
+    img.onerror = () => {
+      img.hidden = true;
+      status.textContent = 'The graph could not be loaded.';
+    };
+    img.src = src;
+  };
+  details.addEventListener('toggle', draw);
+  for (const b of boxes) b.addEventListener('change', draw);
+  return { el: details, refresh: draw, syncSettled: () => {} };
 }
 
 // --- one target ------------------------------------------------------------------------------
