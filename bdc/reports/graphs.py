@@ -333,6 +333,31 @@ def draw_series(
             clip_on=False,
             gid="data-points",
         )
+    met = [i for i in where.order if pts[i].criterion_met and pts[i].value is not None]
+    if met:
+        # a ring around the session that completed the mastery run
+        ax.plot(
+            [where.pos[i] for i in met],
+            [pts[i].value for i in met],
+            linestyle="none",
+            marker="o",
+            markersize=style.MARKER_SIZE * 2.3,
+            markerfacecolor="none",
+            markeredgecolor=style.INK,
+            markeredgewidth=1.1,
+            zorder=4.5,
+            clip_on=False,
+            gid="criterion-met",
+        )
+        handles["Mastery criterion met"] = Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=style.MARKER_SIZE * 1.6,
+            markerfacecolor="none",
+            markeredgecolor=style.INK,
+        )
     mh = _marker_handles()
     if any(p.reliability and p.value is not None for p in pts):
         handles["IOA session (second observer)"] = mh["reliability"]

@@ -86,6 +86,8 @@ class SeriesPoint:
             analysis); compared with ``TargetSeries.min_trials``.
         observed_minutes: observation time (pauses excluded); the counting time of the
             Standard Celeration Chart, whose record floor is ``1 / observed_minutes``.
+        criterion_met: the mastery criterion was met on this session (the session that
+            completed the run); marked on the line graph.
     """
 
     x: XValue
@@ -94,6 +96,7 @@ class SeriesPoint:
     reliability: bool = False
     trials: int | None = None
     observed_minutes: float | None = None
+    criterion_met: bool = False
 
     def __post_init__(self) -> None:
         _check_x(self.x, "SeriesPoint.x")

@@ -152,6 +152,7 @@ def _point(target: Target, v: SessionValue, phase_index: int) -> SeriesPoint:
         reliability=v.has_ioa,
         trials=v.n if target.measurement in PERCENT_MEASUREMENTS else None,
         observed_minutes=minutes,
+        criterion_met=v.session_id == target.criterion_met_session_id,
     )
 
 

@@ -225,3 +225,15 @@ def test_named_condition_is_a_solid_phase_line_and_baseline_labelled_on_the_cele
     labels = [t.get_text() for t in ax.texts if t.get_gid() == "phase-label"]
     assert labels[0] == "Baseline" and "FCT" in labels[1]
     assert len(lines(ax, "phase-line")) == 1 and lines(ax, "phase-line")[0].get_linestyle() == "-"
+
+
+def test_the_session_that_met_the_mastery_criterion_is_marked():
+    s = dated_dtt()
+    points = list(s.points)
+    points[11] = SeriesPoint(**{**_fields(points[11]), "criterion_met": True})
+    fig = line_graph(TargetSeries(**{**_fields(s), "points": tuple(points)}), x="date")
+    ax = fig.axes[0]
+    (ring,) = lines(ax, "criterion-met")
+    assert list(ring.get_ydata()) == [points[11].value]
+    assert "Mastery criterion met" in [t.get_text() for t in fig.legends[0].get_texts()]
+    assert_clean_layout(fig)
