@@ -575,9 +575,11 @@ function summaryFigures(target, s) {
         {},
         h('th', { scope: 'row' }, p.label, p.kind && phaseKindLabel(p.kind) !== p.label ? h('small', {}, ` ${phaseKindLabel(p.kind)}`) : ''),
         h('td', { class: 'num' }, String(p.n)),
-        h('td', { class: 'num' }, fmtNum(p.mean, 1)),
+        // display strings come from the server's one formatting (bdc.reports.format), so a
+        // level reads as in the PDF; the numbers are the fallback of an older server
+        h('td', { class: 'num' }, p.display?.mean ?? fmtNum(p.mean, 1)),
         h('td', { class: 'num' }, fmtSlope(p.trend?.ols_per_session)),
-        h('td', { class: 'num' }, p.sd === null ? '–' : fmtNum(p.sd, 1), h('small', {}, ` ${fmtNum(p.min, 0)}–${fmtNum(p.max, 0)}`)),
+        h('td', { class: 'num' }, p.display?.sd ?? (p.sd === null ? '–' : fmtNum(p.sd, 1)), h('small', {}, ` ${p.display?.range ?? `${fmtNum(p.min, 0)}–${fmtNum(p.max, 0)}`}`)),
       ),
     );
     out.push(
