@@ -237,3 +237,44 @@ def test_the_session_that_met_the_mastery_criterion_is_marked():
     assert list(ring.get_ydata()) == [points[11].value]
     assert "Mastery criterion met" in [t.get_text() for t in fig.legends[0].get_texts()]
     assert_clean_layout(fig)
+
+
+def test_report_tables_wrap_long_names_instead_of_cutting_them():
+    import io
+
+    from pypdf import PdfReader
+
+    from bdc.reports import build_progress_report
+    from bdc.reports.model import FidelitySummary, IoaSummary, ReportTarget
+    from tests.unit.reports.reports_data import make_report
+
+    long_target = "Receptive identification of common objects in a field of three"
+    base = make_report(2)
+    first = base.targets[0]
+    targets = [
+        ReportTarget(**{**_fields(first), "series": abab(name=long_target)}),
+        base.targets[1],
+    ]
+    report = make_report(
+        2,
+        targets=targets,
+        ioa_rows=[IoaSummary(long_target, "Trial-by-trial", 20, 5, 91.5, 82.0, 100.0)],
+        fidelity_rows=[
+            FidelitySummary(
+                "BIP - aggression (escape-maintained)",
+                "Sam Technician, RBT (demo)",
+                6,
+                93.0,
+                85.0,
+                100.0,
+                90.0,
+            )
+        ],
+    )
+    reader = PdfReader(io.BytesIO(build_progress_report(report)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "\u2026" not in text
+    for name in (long_target, "Sam Technician, RBT (demo)", "BIP - aggression (escape-maintained)"):
+        assert name in text or all(word in text for word in name.split())
+    title = " ".join(reader.pages[0].extract_text().split())
+    assert "\u2193 decrease" in title and "/min" in title  # goal and units in the summary
