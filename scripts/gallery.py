@@ -100,7 +100,7 @@ def _fetch_all(app, out: Path, today: date, work: Path) -> list[str]:
             path = work / f"{code}.pdf"
             path.write_bytes(pdf.data)
             subprocess.run(
-                ["pdftoppm", "-png", "-r", "60", str(path), str(out / f"{code}-report")],
+                ["pdftoppm", "-png", "-r", "100", str(path), str(out / f"{code}-report")],
                 check=True,
             )
             written += sorted(p.name for p in out.glob(f"{code}-report*.png"))
