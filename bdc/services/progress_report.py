@@ -229,7 +229,7 @@ def assemble(
         period_from=date_from,
         period_to=date_to,
         targets=report_targets,
-        generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
+        generated_at=generated_at or dates.local_time(datetime.now(UTC).replace(microsecond=0)),
         ioa_rows=ioa.rows,
         fidelity_rows=fidelity.rows,
         client_name=None if pseudonymous else client.name,
