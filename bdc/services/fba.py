@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from flask_smorest import abort
 from sqlalchemy import select
 
-from bdc import analysis, audit
+from bdc import analysis, audit, dates
 from bdc.extensions import db
 from bdc.measures import EventRecord, apply_voids, unit_for
 from bdc.models import Client, Target
@@ -103,12 +103,14 @@ def client_fba(
     *,
     target_id: str | None = None,
     bin_minutes: float = 30,
-    tz: tzinfo = UTC,
+    tz: tzinfo | None = None,
     control: str = "play",
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> dict[str, Any]:
-    """The three FBA views of ``client`` (see the module docstring)."""
+    """The three FBA views of ``client`` (see the module docstring); ``tz`` defaults to the
+    clinic's zone."""
+    tz = tz or dates.clinic_zone()
     targets = list(
         db.session.scalars(
             select(Target).where(Target.client_id == client.id).order_by(Target.name, Target.id)
