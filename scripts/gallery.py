@@ -87,6 +87,12 @@ def _fetch_all(app, out: Path, today: date, work: Path) -> list[str]:
                 url = f"/api/v1/targets/{target['id']}/graph.png"
                 if _save(out, name, http.get(url, query_string={"chart": chart})):
                     written.append(name)
+                    blank = f"empty-{_slug(target['name'])}-{chart}.png"
+                    query = {"chart": chart, **empty}
+                    if client is clients[0] and _save(
+                        out, blank, http.get(url, query_string=query)
+                    ):
+                        written.append(blank)
         for kind in CLIENT_CHARTS:
             url = f"/api/v1/clients/{client['id']}/charts/{kind}.png"
             if _save(out, f"{code}-{kind}.png", http.get(url)):

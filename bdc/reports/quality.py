@@ -353,8 +353,10 @@ def ioa_chart(
         The figure; per panel the criterion line has gid ``criterion-line``, points at or
         above it ``points-met`` and below it ``points-below``, the title ``panel-title``.
     """
+    if not points:
+        return style.no_data_figure(title, width=width)
     targets = len({p.target or "IOA" for p in points})
-    height = 1.6 if not points else 1.25 + 1.15 * targets
+    height = 1.25 + 1.15 * targets
     fig = style.new_figure(width, height, layout=None)
     top = (style.TITLE_SIZE * 1.6 + 6) / 72 / height if title else 0.04
     bottom = (style.LEGEND_SIZE * 2.2 + 6) / 72 / height
