@@ -101,7 +101,7 @@ def _fetch_all(app, out: Path, today: date, work: Path) -> list[str]:
                 out, f"empty-{kind}.png", http.get(url, query_string=empty)
             ):
                 written.append(f"empty-{kind}.png")
-        pdf = http.get(f"/api/v1/clients/{client['id']}/report.pdf")
+        pdf = http.get(f"/api/v1/clients/{client['id']}/report.pdf?panel=true")
         if pdf.status_code == 200:
             path = work / f"{code}.pdf"
             path.write_bytes(pdf.data)

@@ -123,6 +123,10 @@ class ReportQuerySchema(PeriodQuerySchema):
     x = fields.Str(load_default="session", validate=validate.OneOf(["session", "date"]))
     trend = fields.Str(load_default=None, validate=validate.OneOf(list(TREND_METHODS)))
     paper = fields.Str(load_default="letter", validate=validate.OneOf(["letter", "a4"]))
+    panel = fields.Bool(
+        load_default=False,
+        metadata={"description": "Add a multiple-baseline page of the targets with data"},
+    )
 
 
 class CsvQuerySchema(PeriodQuerySchema):
@@ -315,6 +319,7 @@ class ClientReport(MethodView):
             x=query["x"],
             trend=query["trend"],
             paper=query["paper"],
+            panel=query["panel"],
         )
         name = progress_report.report_filename(client, date_from, date_to)
         return _file(pdf, CONTENT_TYPES["pdf"], name)

@@ -40,10 +40,13 @@ from . import style
 from .axes import Boundary, Positions, boundaries, check_axis, positions
 from .model import TargetSeries
 
-__all__ = ["TREND_METHODS", "cumulative_record", "line_graph", "panel_graph"]
+__all__ = ["PANEL_MAX", "TREND_METHODS", "cumulative_record", "line_graph", "panel_graph"]
 
 TREND_METHODS = {"ols": "OLS", "split_middle": "split-middle", "theil_sen": "Theil\u2013Sen"}
 """Trend-line methods of ``bdc.analysis.trend_line`` and their legend names."""
+
+PANEL_MAX = 6
+"""Most panels in one multiple-baseline graph (more would be too short to read)."""
 
 MIN_TREND_POINTS = 3
 """A phase needs at least this many values for a trend line to be drawn."""

@@ -359,6 +359,7 @@ class ProgressReport:
         ioa_points, fidelity_points: optional per-session figures; when either is given,
             the report gets a page with the IOA and fidelity graphs.
         ioa_criterion: the minimum acceptable IOA (percent), 80 by convention.
+        panel: add a multiple-baseline page of the targets with data (the first six).
     """
 
     client_code: str
@@ -374,6 +375,7 @@ class ProgressReport:
     ioa_points: tuple[IoaPoint, ...] = ()
     fidelity_points: tuple[FidelityPoint, ...] = ()
     ioa_criterion: float = 80.0
+    panel: bool = False
 
     def __post_init__(self) -> None:
         for name in ("targets", "ioa_rows", "fidelity_rows", "ioa_points", "fidelity_points"):

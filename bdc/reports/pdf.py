@@ -37,7 +37,7 @@ from matplotlib.lines import Line2D
 
 from . import format as fmt
 from . import style
-from .graphs import draw_series
+from .graphs import PANEL_MAX, draw_series, panel_graph
 from .model import FidelitySummary, IoaSummary, ProgressReport, ReportTarget
 from .quality import draw_fidelity, draw_ioa
 
@@ -279,7 +279,8 @@ def _chunks(rows: Sequence, n: int) -> list[Sequence]:
 def report_page_count(report: ProgressReport) -> int:
     """Number of pages ``build_progress_report`` produces for ``report``.
 
-    1 title page (+1 per further ``SUMMARY_ROWS`` targets), 1 per target, 1 quality page
+    1 title page (+1 per further ``SUMMARY_ROWS`` targets), 1 per target, 1 multiple-baseline
+    page when asked for (``report.panel``) and some target has data, 1 quality page
     (+1 per further ``QUALITY_ROWS`` rows of the longer table), +1 graph page when the report
     has per-session IOA or fidelity points.
     """
@@ -289,7 +290,29 @@ def report_page_count(report: ProgressReport) -> int:
         len(_chunks(report.fidelity_rows, QUALITY_ROWS)),
     )
     graphs = 1 if (report.ioa_points or report.fidelity_points) else 0
-    return summary + len(report.targets) + quality + graphs
+    panel = 1 if _panel_series(report) else 0
+    return summary + len(report.targets) + panel + quality + graphs
+
+
+def _panel_series(report: ProgressReport) -> list:
+    """The targets of the multiple-baseline page: those with data, at most PANEL_MAX."""
+    if not report.panel:
+        return []
+    shown = [t.series for t in report.targets if any(p.value is not None for p in t.series.points)]
+    return shown[:PANEL_MAX]
+
+
+def _panel_page(report: ProgressReport, size: tuple[float, float], x: str) -> _Page:
+    """The multiple-baseline view across targets on a page of its own."""
+    shown = _panel_series(report)
+    page = _Page(size)
+    axis = x if all(isinstance(p.x, date) for s in shown for p in s.points) else "session"
+    page.fig = panel_graph(shown, x=axis, title="Multiple-baseline view across targets", size=size)
+    w, h = size
+    page.fig.get_layout_engine().set(
+        rect=(_M / w, (_M + 0.2) / h, 1 - 2 * _M / w, 1 - (2 * _M + 0.2) / h)
+    )
+    return page
 
 
 def _title_page(
@@ -629,6 +652,8 @@ def build_progress_report(
             page = _Page(size)
             _target_page(page, report, label, t, i, x=x, trend=trend)
             emit(pdf, page)
+        if _panel_series(report):
+            emit(pdf, _panel_page(report, size, x))
         ioa_chunks = _chunks(report.ioa_rows, QUALITY_ROWS)
         fid_chunks = _chunks(report.fidelity_rows, QUALITY_ROWS)
         n_quality = max(len(ioa_chunks), len(fid_chunks))

@@ -36,6 +36,7 @@ from bdc import audit, dates, reports
 from bdc.extensions import db
 from bdc.models import Client, Target, User
 from bdc.reports import style
+from bdc.reports.graphs import PANEL_MAX
 from bdc.reports.model import (
     PERCENT_MEASUREMENTS,
     AbcRecord,
@@ -305,10 +306,6 @@ def target_chart(
         detail={"chart": chart, "format": fmt, "sessions": len(data.points)},
     )
     return _render(fig, fmt, f"{target.name}: {CHART_NAMES[chart]}")
-
-
-PANEL_MAX = 6
-"""Most panels in one multiple-baseline graph (more would be too short to read)."""
 
 
 def panel_chart(

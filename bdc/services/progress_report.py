@@ -33,7 +33,7 @@ renderer). File names always use the code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -265,11 +265,12 @@ def report_pdf(
     x: str = "session",
     trend: str | None = None,
     paper: str = "letter",
+    panel: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[bytes, ProgressReport]:
     """The PDF and the report it shows, with an ``export`` audit entry (period, options and
     page count; no PHI). ``user`` is who made it: the audit entry's user and the report's
-    "prepared by"."""
+    "prepared by". ``panel`` adds the multiple-baseline page."""
     report = assemble(
         client,
         date_from,
@@ -278,6 +279,8 @@ def report_pdf(
         prepared_by=person_label(user),
         provider=provider,
     )
+    if panel:
+        report = replace(report, panel=True)
     pdf = reports.build_progress_report(
         report, pseudonymous=pseudonymous, progress=progress, x=x, trend=trend, paper=paper
     )
@@ -290,6 +293,7 @@ def report_pdf(
             "from": date_from.isoformat(),
             "to": date_to.isoformat(),
             "pseudonymous": pseudonymous,
+            "panel": panel,
             "targets": len(report.targets),
             "pages": reports.report_page_count(report),
         },

@@ -338,6 +338,7 @@ def test_report_pdf_pages_and_text(http, world):
         "from": "2026-03-02",
         "to": "2026-03-15",
         "pseudonymous": False,
+        "panel": False,
         "targets": 3,
         "pages": 6,
     }
@@ -595,3 +596,12 @@ def test_panel_graph_of_chosen_targets_top_first(http, world, make):
     elsewhere = make.target(other, "frequency", name="Not mine")
     get(http, world, f"{base}.png", 404, target_id=elsewhere.id)
     get(http, world, f"{base}.png", 422, target_id="not-a-uuid")
+
+
+def test_report_with_the_optional_multiple_baseline_page(http, world):
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    plain, _ = pdf_text(get(http, world, url, **PERIOD).data)
+    reader, text = pdf_text(get(http, world, url, panel="true", **PERIOD).data)
+    assert len(reader.pages) == len(plain.pages) + 1
+    assert "Multiple-baseline view across targets" in text
+    assert [e.detail["panel"] for e in audit_entries("export", "progress_report")] == [False, True]
