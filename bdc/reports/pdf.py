@@ -302,15 +302,33 @@ def _panel_series(report: ProgressReport) -> list:
     return shown[:PANEL_MAX]
 
 
-def _panel_page(report: ProgressReport, size: tuple[float, float], x: str) -> _Page:
-    """The multiple-baseline view across targets on a page of its own."""
+def _panel_page(report: ProgressReport, size: tuple[float, float]) -> _Page:
+    """The multiple-baseline view across targets on a page of its own, by date (the targets
+    share calendar days, not session numbers)."""
     shown = _panel_series(report)
     page = _Page(size)
-    axis = x if all(isinstance(p.x, date) for s in shown for p in s.points) else "session"
-    page.fig = panel_graph(shown, x=axis, title="Multiple-baseline view across targets", size=size)
+    axis = "date" if all(isinstance(p.x, date) for s in shown for p in s.points) else "session"
+    page.fig = panel_graph(shown, x=axis, title=None, size=size)
     w, h = size
+    # the figure's own legend moves between the graph and the footer
+    legend = page.fig.legends.pop() if page.fig.legends else None
     page.fig.get_layout_engine().set(
-        rect=(_M / w, (_M + 0.2) / h, 1 - 2 * _M / w, 1 - (2 * _M + 0.2) / h)
+        rect=(_M / w, (_M + 0.6) / h, 1 - 2 * _M / w, 1 - (2 * _M + 1.35) / h)
+    )
+    if legend is not None:
+        page.fig.legend(
+            legend.legend_handles,
+            [t.get_text() for t in legend.get_texts()],
+            loc="lower center",
+            bbox_to_anchor=(0.5, (_M + 0.15) / h),
+            ncols=len(legend.get_texts()),
+            **style.legend_kw(),
+        )
+    page.text("Multiple-baseline view across targets", size=13, weight="bold", leading=1.6)
+    page.text(
+        "One panel per target with data (at most six), on the calendar days of the period.",
+        size=8.5,
+        color=style.GRAY,
     )
     return page
 
@@ -653,7 +671,7 @@ def build_progress_report(
             _target_page(page, report, label, t, i, x=x, trend=trend)
             emit(pdf, page)
         if _panel_series(report):
-            emit(pdf, _panel_page(report, size, x))
+            emit(pdf, _panel_page(report, size))
         ioa_chunks = _chunks(report.ioa_rows, QUALITY_ROWS)
         fid_chunks = _chunks(report.fidelity_rows, QUALITY_ROWS)
         n_quality = max(len(ioa_chunks), len(fid_chunks))
