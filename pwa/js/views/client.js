@@ -215,8 +215,8 @@ export async function renderClient(app, clientId) {
   mount(
     header,
     active.length ? '' : h('p', { class: 'panel hint' }, 'This client has no active targets yet.'),
-    baseline ? baseline.el : '',
     targetsBox,
+    baseline ? baseline.el : '',
     h('section', { class: 'panel' }, plansBox),
   );
   drawDownloads();
@@ -244,7 +244,7 @@ const PANEL_MAX = 6;
 
 function multipleBaseline(app, client, targets) {
   const boxes = targets.map((t, i) => h('input', { type: 'checkbox', value: t.id, checked: i < PANEL_MAX }));
-  const img = h('img', { class: 'graph', alt: '', decoding: 'async', hidden: true });
+  const img = h('img', { class: 'graph tall', alt: '', decoding: 'async', hidden: true });
   const status = h('p', { class: 'graph-status hint', role: 'status' });
   const details = h(
     'details',
