@@ -187,28 +187,46 @@ def _target_graph(query: dict, target_id: str, fmt: str) -> Response:
     return _file(content, CONTENT_TYPES[fmt], name)
 
 
-@blp.route("/targets/<target_id>/graph.png")
-class TargetGraphPng(MethodView):
-    @blp.arguments(GraphQuerySchema, location="query", unknown=RAISE)
-    @blp.response(200, content_type=CONTENT_TYPES["png"])
-    @_binary(CONTENT_TYPES["png"], "The target's graph as PNG (150 dpi)")
-    def get(self, query, target_id):
-        """The target's graph (line graph, celeration chart or cumulative record) as PNG.
+def _graph_route(
+    url: str, name: str, schema: type, fmt: str, summary: str, doc: str, answer
+) -> None:
+    """Register the GET view ``name`` at ``url``: ``schema`` query in, ``answer(query,
+    path_id, fmt)`` out as a ``fmt`` file."""
+    content_type = CONTENT_TYPES[fmt]
 
-        Follows the conventions of docs/graphs.md: phase-change lines, a broken data path at
-        every change, triangles for IOA sessions, the aim line and optional trend lines.
-        """
-        return _target_graph(query, target_id, "png")
+    def get(self, query, **path):
+        (path_id,) = path.values()
+        return answer(query, path_id, fmt)
+
+    get.__doc__ = doc
+    decorated = blp.arguments(schema, location="query", unknown=RAISE)(
+        blp.response(200, content_type=content_type)(_binary(content_type, summary)(get))
+    )
+    blp.route(url)(type(name, (MethodView,), {"get": decorated}))
 
 
-@blp.route("/targets/<target_id>/graph.svg")
-class TargetGraphSvg(MethodView):
-    @blp.arguments(GraphQuerySchema, location="query", unknown=RAISE)
-    @blp.response(200, content_type=CONTENT_TYPES["svg"])
-    @_binary(CONTENT_TYPES["svg"], "The target's graph as SVG")
-    def get(self, query, target_id):
-        """The target's graph as SVG (vector; same options as graph.png)."""
-        return _target_graph(query, target_id, "svg")
+_graph_route(
+    "/targets/<target_id>/graph.png",
+    "TargetGraphPng",
+    GraphQuerySchema,
+    "png",
+    "The target's graph as PNG (150 dpi)",
+    """The target's graph (line graph, celeration chart or cumulative record) as PNG.
+
+    Follows the conventions of docs/graphs.md: phase-change lines, a broken data path at
+    every change, triangles for IOA sessions, the aim line and optional trend lines.
+    """,
+    _target_graph,
+)
+_graph_route(
+    "/targets/<target_id>/graph.svg",
+    "TargetGraphSvg",
+    GraphQuerySchema,
+    "svg",
+    "The target's graph as SVG",
+    "The target's graph as SVG (vector; same options as graph.png).",
+    _target_graph,
+)
 
 
 def _chart_view(kind: str, fmt: str):
@@ -275,25 +293,25 @@ def _panel_graph(query: dict, client_id: str, fmt: str) -> Response:
     return _file(content, CONTENT_TYPES[fmt], f"panel-{safe_code(client.code)}.{fmt}")
 
 
-@blp.route("/clients/<client_id>/charts/panel.png")
-class ClientPanelChartPng(MethodView):
-    @blp.arguments(PanelQuerySchema, location="query", unknown=RAISE)
-    @blp.response(200, content_type=CONTENT_TYPES["png"])
-    @_binary(CONTENT_TYPES["png"], "The multiple-baseline (panel) graph as PNG")
-    def get(self, query, client_id):
-        """The multiple-baseline graph across targets: one panel per target on a shared x
-        axis, phase changes joined by dog-legs (docs/graphs.md)."""
-        return _panel_graph(query, client_id, "png")
-
-
-@blp.route("/clients/<client_id>/charts/panel.svg")
-class ClientPanelChartSvg(MethodView):
-    @blp.arguments(PanelQuerySchema, location="query", unknown=RAISE)
-    @blp.response(200, content_type=CONTENT_TYPES["svg"])
-    @_binary(CONTENT_TYPES["svg"], "The multiple-baseline (panel) graph as SVG")
-    def get(self, query, client_id):
-        """The multiple-baseline graph across targets as SVG (same options as panel.png)."""
-        return _panel_graph(query, client_id, "svg")
+_graph_route(
+    "/clients/<client_id>/charts/panel.png",
+    "ClientPanelChartPng",
+    PanelQuerySchema,
+    "png",
+    "The multiple-baseline (panel) graph as PNG",
+    """The multiple-baseline graph across targets: one panel per target on a shared x axis,
+    phase changes joined by dog-legs (docs/graphs.md).""",
+    _panel_graph,
+)
+_graph_route(
+    "/clients/<client_id>/charts/panel.svg",
+    "ClientPanelChartSvg",
+    PanelQuerySchema,
+    "svg",
+    "The multiple-baseline (panel) graph as SVG",
+    "The multiple-baseline graph across targets as SVG (same options as panel.png).",
+    _panel_graph,
+)
 
 
 @blp.route("/clients/<client_id>/report.pdf")
