@@ -6,7 +6,7 @@ BDC := $(VENV)/bin/bdc
 STAMP := $(VENV)/.installed-stamp
 APT_PACKAGES := chromium postgresql poppler-utils
 
-.PHONY: run test install system-deps lint test-python test-js bench demo-reset
+.PHONY: run test install system-deps lint test-python test-js bench demo-reset gallery
 
 run: install
 	$(BDC) init-db
@@ -53,3 +53,7 @@ bench: install system-deps
 	$(PY) bench/analysis.py
 	$(PY) bench/report.py
 	$(PY) bench/pwa_tap.py
+
+# Every chart kind and every report page of the demo caseload as PNGs in gallery/ (docs/graphs.md).
+gallery: install system-deps
+	$(PY) scripts/gallery.py --out gallery

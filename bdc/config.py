@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "SUPERVISION_MIN_INDIVIDUAL": 1,
     "SUPERVISION_MIN_OBSERVED": 1,
     "PWA_DIR": str(Path(__file__).resolve().parent.parent / "pwa"),
+    "TIME_ZONE": None,  # the clinic's IANA zone; None: the server's own (bdc.dates)
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
@@ -67,6 +68,14 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
 
     if config["ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET:
         raise ConfigError("BDC_SECRET_KEY must be set to a long random value in production")
+
+    from bdc import dates
+
+    config["TIME_ZONE"] = config["TIME_ZONE"] or dates.server_zone_name()
+    try:
+        dates.zone(config["TIME_ZONE"])
+    except ValueError as exc:
+        raise ConfigError(f"BDC_TIME_ZONE: {exc}") from exc
 
     url = config["DATABASE_URL"] or f"sqlite:///{Path(instance_path) / 'bdc.db'}"
     config["DATABASE_URL"] = url

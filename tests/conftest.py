@@ -42,6 +42,8 @@ def app(database_url, tmp_path_factory):
             # A cheap scrypt cost keeps hundreds of test users fast; the algorithm is the same.
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             "TESTING": True,
+            # calendar days in UTC unless a test sets the clinic's zone (whatever the host's)
+            "TIME_ZONE": "UTC",
         }
     )
     app.instance_path = str(tmp_path_factory.mktemp("instance"))

@@ -65,8 +65,11 @@ class FBAQuerySchema(DateRangeQuerySchema):
         metadata={"description": "Scatterplot time bin"},
     )
     tz = TimeZoneField(
-        load_default=lambda: ZoneInfo("UTC"),
-        metadata={"description": "Time zone of the scatterplot's days and times (IANA name)"},
+        load_default=None,
+        metadata={
+            "description": "Time zone of the scatterplot's days and times (IANA name; "
+            "default: the clinic's, BDC_TIME_ZONE)"
+        },
     )
     control = fields.Str(
         load_default="play",

@@ -9,8 +9,6 @@ client's pseudonymous code, never the name, and every answer is marked not to be
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Response, g
 from flask.views import MethodView
 from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
@@ -36,8 +34,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PeriodQuerySchema(StrictSchema):
-    date_from = fields.Date(data_key="from", metadata={"description": "First day (UTC)"})
-    date_to = fields.Date(data_key="to", metadata={"description": "Last day (UTC), inclusive"})
+    date_from = fields.Date(
+        data_key="from", metadata={"description": "First day (the clinic's time zone)"}
+    )
+    date_to = fields.Date(
+        data_key="to", metadata={"description": "Last day (the clinic's time zone), inclusive"}
+    )
 
     @validates_schema
     def _ordered(self, data, **kwargs):
@@ -80,8 +82,11 @@ class ChartQuerySchema(PeriodQuerySchema):
         metadata={"description": "ABC chart: only the records of this behavior"},
     )
     tz = TimeZoneField(
-        load_default=lambda: ZoneInfo("UTC"),
-        metadata={"description": "Scatterplot: time zone of the days and times (IANA name)"},
+        load_default=None,
+        metadata={
+            "description": "Scatterplot: time zone of the days and times (IANA name; "
+            "default: the clinic's, BDC_TIME_ZONE)"
+        },
     )
     bin_minutes = fields.Int(
         load_default=30,
@@ -95,6 +100,22 @@ class ChartQuerySchema(PeriodQuerySchema):
     )
 
 
+class PanelQuerySchema(PeriodQuerySchema):
+    target_id = fields.List(
+        fields.UUID(),
+        load_default=list,
+        metadata={
+            "description": "The targets, top panel first (repeat the parameter); default: "
+            "the active targets with data in the period"
+        },
+    )
+    x = fields.Str(
+        load_default="date",
+        validate=validate.OneOf(["session", "date"]),
+        metadata={"description": "x axis: calendar dates (the usual for a multiple baseline)"},
+    )
+
+
 class ReportQuerySchema(PeriodQuerySchema):
     pseudonymous = fields.Bool(
         load_default=False, metadata={"description": "Print only the client's code, no name"}
@@ -102,6 +123,10 @@ class ReportQuerySchema(PeriodQuerySchema):
     x = fields.Str(load_default="session", validate=validate.OneOf(["session", "date"]))
     trend = fields.Str(load_default=None, validate=validate.OneOf(list(TREND_METHODS)))
     paper = fields.Str(load_default="letter", validate=validate.OneOf(["letter", "a4"]))
+    panel = fields.Bool(
+        load_default=False,
+        metadata={"description": "Add a multiple-baseline page of the targets with data"},
+    )
 
 
 class CsvQuerySchema(PeriodQuerySchema):
@@ -162,28 +187,46 @@ def _target_graph(query: dict, target_id: str, fmt: str) -> Response:
     return _file(content, CONTENT_TYPES[fmt], name)
 
 
-@blp.route("/targets/<target_id>/graph.png")
-class TargetGraphPng(MethodView):
-    @blp.arguments(GraphQuerySchema, location="query", unknown=RAISE)
-    @blp.response(200, content_type=CONTENT_TYPES["png"])
-    @_binary(CONTENT_TYPES["png"], "The target's graph as PNG (150 dpi)")
-    def get(self, query, target_id):
-        """The target's graph (line graph, celeration chart or cumulative record) as PNG.
+def _graph_route(
+    url: str, name: str, schema: type, fmt: str, summary: str, doc: str, answer
+) -> None:
+    """Register the GET view ``name`` at ``url``: ``schema`` query in, ``answer(query,
+    path_id, fmt)`` out as a ``fmt`` file."""
+    content_type = CONTENT_TYPES[fmt]
 
-        Follows the conventions of docs/graphs.md: phase-change lines, a broken data path at
-        every change, triangles for IOA sessions, the aim line and optional trend lines.
-        """
-        return _target_graph(query, target_id, "png")
+    def get(self, query, **path):
+        (path_id,) = path.values()
+        return answer(query, path_id, fmt)
+
+    get.__doc__ = doc
+    decorated = blp.arguments(schema, location="query", unknown=RAISE)(
+        blp.response(200, content_type=content_type)(_binary(content_type, summary)(get))
+    )
+    blp.route(url)(type(name, (MethodView,), {"get": decorated}))
 
 
-@blp.route("/targets/<target_id>/graph.svg")
-class TargetGraphSvg(MethodView):
-    @blp.arguments(GraphQuerySchema, location="query", unknown=RAISE)
-    @blp.response(200, content_type=CONTENT_TYPES["svg"])
-    @_binary(CONTENT_TYPES["svg"], "The target's graph as SVG")
-    def get(self, query, target_id):
-        """The target's graph as SVG (vector; same options as graph.png)."""
-        return _target_graph(query, target_id, "svg")
+_graph_route(
+    "/targets/<target_id>/graph.png",
+    "TargetGraphPng",
+    GraphQuerySchema,
+    "png",
+    "The target's graph as PNG (150 dpi)",
+    """The target's graph (line graph, celeration chart or cumulative record) as PNG.
+
+    Follows the conventions of docs/graphs.md: phase-change lines, a broken data path at
+    every change, triangles for IOA sessions, the aim line and optional trend lines.
+    """,
+    _target_graph,
+)
+_graph_route(
+    "/targets/<target_id>/graph.svg",
+    "TargetGraphSvg",
+    GraphQuerySchema,
+    "svg",
+    "The target's graph as SVG",
+    "The target's graph as SVG (vector; same options as graph.png).",
+    _target_graph,
+)
 
 
 def _chart_view(kind: str, fmt: str):
@@ -237,6 +280,40 @@ for _kind in (*graphs.FBA_KINDS, *graphs.QUALITY_KINDS):
         _chart_view(_kind, _fmt)
 
 
+def _panel_graph(query: dict, client_id: str, fmt: str) -> Response:
+    client = client_or_404(g.user, client_id)
+    content = graphs.panel_chart(
+        client,
+        target_ids=[str(t) for t in query["target_id"]],
+        x=query["x"],
+        fmt=fmt,
+        date_from=query.get("date_from"),
+        date_to=query.get("date_to"),
+    )
+    return _file(content, CONTENT_TYPES[fmt], f"panel-{safe_code(client.code)}.{fmt}")
+
+
+_graph_route(
+    "/clients/<client_id>/charts/panel.png",
+    "ClientPanelChartPng",
+    PanelQuerySchema,
+    "png",
+    "The multiple-baseline (panel) graph as PNG",
+    """The multiple-baseline graph across targets: one panel per target on a shared x axis,
+    phase changes joined by dog-legs (docs/graphs.md).""",
+    _panel_graph,
+)
+_graph_route(
+    "/clients/<client_id>/charts/panel.svg",
+    "ClientPanelChartSvg",
+    PanelQuerySchema,
+    "svg",
+    "The multiple-baseline (panel) graph as SVG",
+    "The multiple-baseline graph across targets as SVG (same options as panel.png).",
+    _panel_graph,
+)
+
+
 @blp.route("/clients/<client_id>/report.pdf")
 class ClientReport(MethodView):
     @blp.arguments(ReportQuerySchema, location="query", unknown=RAISE)
@@ -260,6 +337,7 @@ class ClientReport(MethodView):
             x=query["x"],
             trend=query["trend"],
             paper=query["paper"],
+            panel=query["panel"],
         )
         name = progress_report.report_filename(client, date_from, date_to)
         return _file(pdf, CONTENT_TYPES["pdf"], name)

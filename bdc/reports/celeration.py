@@ -70,6 +70,12 @@ _SYMBOLS = {
 }
 
 
+LABEL_HALF_DAYS = 7
+"""Days either side of a celeration label's centre that its text may reach."""
+LABEL_CLEARANCE = 1.8
+"""Factor (on the log scale) between the nearest data and a celeration label."""
+
+
 def celeration_label(celeration: float) -> str:
     """``x1.25`` for an accelerating line, ``\u00f71.60`` for a decelerating one."""
     if celeration >= 1:
@@ -217,11 +223,17 @@ def celeration_chart(
 
     legend: dict[str, Line2D] = {}
     phase_xs: dict[float, str] = {}
+    opening: dict[float, str] = {}  # the first phase's label: no line at its start
     used = {"increase": 0, "decrease": 0}
     for s in many:
         sym_list = _SYMBOLS[s.direction]
         marker, _ = sym_list[min(used[s.direction], len(sym_list) - 1)]
         used[s.direction] += 1
+        if s.phases and s.phases[0].label and s.points:
+            # the first phase (baseline) is labelled too, at its first charted day
+            first = min(day(p.x) for p in s.points)  # type: ignore[arg-type]
+            if 0 <= first <= CHART_DAYS:
+                opening.setdefault(max(first - 0.5, 0.0), s.phases[0].label)
         for i in range(1, len(s.phases)):
             st = s.phases[i].start
             if isinstance(st, date) and 0 <= day(st) <= CHART_DAYS:
@@ -348,24 +360,30 @@ def celeration_chart(
                 # The value is written beside the middle of its line: above it for an
                 # acceleration target, below it for a deceleration target, so that the
                 # lines of corrects and errors charted together keep their labels apart.
+                # It never covers data: it goes clear of every point and record floor
+                # charted near it (above them, or below when there is no room above).
                 xm = (x0 + x1) / 2
-                ym = min(max(at(xm), Y_MIN * 3), Y_MAX / 3)
-                above = s.direction == "increase"
-                ax.annotate(
+                near = [r for d_, r, _, _, _ in charted if abs(d_ - xm) <= LABEL_HALF_DAYS]
+                near += [f for d_, _, _, _, f in charted if f and abs(d_ - xm) <= LABEL_HALF_DAYS]
+                near += [at(xm)]
+                above = s.direction == "increase" or min(near) / LABEL_CLEARANCE < Y_MIN * 2
+                if above and max(near) * LABEL_CLEARANCE > Y_MAX / 3:
+                    above = False
+                ym = max(near) * LABEL_CLEARANCE if above else min(near) / LABEL_CLEARANCE
+                ax.text(
+                    xm,
+                    ym,
                     celeration_label(fit.celeration),
-                    (xm, ym),
-                    xytext=(0, 9 if above else -9),
-                    textcoords="offset points",
                     ha="center",
                     va="bottom" if above else "top",
-                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
                     zorder=6,
                     gid="celeration-label",
                     **style.text_kw(style.LABEL_SIZE, weight="bold"),
                 )
 
-    for xb, label in sorted(phase_xs.items()):
-        ax.axvline(xb, color=style.INK, linewidth=1.3, zorder=4, gid="phase-line")
+    for xb, label in sorted([*phase_xs.items(), *opening.items()]):
+        if xb in phase_xs:
+            ax.axvline(xb, color=style.INK, linewidth=1.3, zorder=4, gid="phase-line")
         ax.text(
             xb + 0.8,
             600,

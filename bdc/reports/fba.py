@@ -81,6 +81,14 @@ def abc_bar_chart(
     else:
         recs = list(records)
     n = len(recs)
+    who = behavior if behavior is not None else "All behaviors"
+    title = (
+        (title or f"{who}: antecedents and consequences (ABC records)")
+        if title is not None
+        else None
+    )
+    if not n:
+        return style.no_data_figure(title, "No ABC records in this period")
     panels = [
         ("Antecedents", _tally([r.antecedent for r in recs], top)),
         ("Consequences", _tally([r.consequence for r in recs], top)),
@@ -114,12 +122,9 @@ def abc_bar_chart(
         ax.xaxis.set_major_locator(FixedLocator([v for v in (0, 25, 50, 75, 100) if v <= xmax]))
         ax.set_xlabel(f"% of records (n = {n})", **style.text_kw())
         ax.tick_params(axis="y", length=0)
-        if not tally:
-            ax.text(0.5, 0.5, "No records", transform=ax.transAxes, ha="center")
     if title is not None:
-        who = behavior if behavior is not None else "All behaviors"
         fig.suptitle(
-            title or f"{who}: antecedents and consequences (ABC records)",
+            title,
             x=0.01,
             ha="left",
             **style.text_kw(style.TITLE_SIZE, weight="bold"),
@@ -201,8 +206,8 @@ def scatterplot_grid(
                 return True
         return False
 
-    width = min(13.0, max(5.5, 2.0 + 0.24 * len(days)))
-    height = min(11.0, max(3.5, 1.9 + 0.24 * nrows))
+    width = min(13.0, max(6.5, 2.0 + 0.24 * len(days)))
+    height = min(11.0, max(4.2, 2.6 + 0.24 * nrows))
     fig = style.new_figure(width, height)
     ax = fig.add_subplot()
     ax.bdc_counts = counts  # type: ignore[attr-defined]
@@ -249,8 +254,9 @@ def scatterplot_grid(
         list(range(0, nrows + 1, rstep)),
         [f"{m // 60:02d}:{m % 60:02d}" for m in row_minutes],
     )
-    ax.set_ylabel(f"Time of day ({interval_minutes}-min intervals)", **style.text_kw())
-    ax.set_xlabel("Date", **style.text_kw())
+    # the interval goes under the grid: a long y label on a short grid runs into the title
+    ax.set_ylabel("Time of day", **style.text_kw())
+    ax.set_xlabel(f"Date (rows of {interval_minutes} min)", **style.text_kw())
     legend = [
         Patch(facecolor="white", edgecolor="0.5", label="No occurrence"),
         Patch(
@@ -268,8 +274,8 @@ def scatterplot_grid(
     fig.legend(
         handles=legend,
         loc="outside lower center",
-        ncols=len(legend) if width >= 9 else 2,
-        **style.legend_kw(),
+        ncols=len(legend),
+        **style.legend_kw(columnspacing=1.0, handlelength=1.6),
     )
     if title:
         fig.suptitle(title, x=0.01, ha="left", **style.text_kw(style.TITLE_SIZE, weight="bold"))
@@ -329,6 +335,8 @@ def multielement_graph(
     Returns:
         The figure; one ``Line2D`` per condition with gid ``condition:<name>``.
     """
+    if not any(s.value is not None for s in sessions):
+        return style.no_data_figure(title, "No functional-analysis sessions in this period")
     conds: list[str] = []
     for s in sessions:
         if s.condition not in conds:

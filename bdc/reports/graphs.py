@@ -32,9 +32,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import IdentityTransform, blended_transform_factory
 
@@ -42,10 +40,13 @@ from . import style
 from .axes import Boundary, Positions, boundaries, check_axis, positions
 from .model import TargetSeries
 
-__all__ = ["TREND_METHODS", "cumulative_record", "line_graph", "panel_graph"]
+__all__ = ["PANEL_MAX", "TREND_METHODS", "cumulative_record", "line_graph", "panel_graph"]
 
 TREND_METHODS = {"ols": "OLS", "split_middle": "split-middle", "theil_sen": "Theil\u2013Sen"}
 """Trend-line methods of ``bdc.analysis.trend_line`` and their legend names."""
+
+PANEL_MAX = 6
+"""Most panels in one multiple-baseline graph (more would be too short to read)."""
 
 MIN_TREND_POINTS = 3
 """A phase needs at least this many values for a trend line to be drawn."""
@@ -98,6 +99,34 @@ def _clip_segment(
     if a >= b:
         return None
     return [a, b], [y0 + slope * (a - x0), y0 + slope * (b - x0)]
+
+
+AIM_HORIZON = 0.1
+"""An aim line is drawn at most this share of the data's x range (at least 3 sessions or 7
+days) past the last session, so a goal months away does not squeeze the data."""
+
+
+def _aim_segment(
+    series: TargetSeries, where: Positions
+) -> tuple[list[float], list[float], bool] | None:
+    """The aim line's ends on the x axis, clipped to the data range plus the horizon, and
+    whether the goal (its far end) is inside; None when it cannot be placed or is outside."""
+    a = series.aim
+    assert a is not None
+    try:
+        x0, x1 = where.map(a.start), where.map(a.end)
+    except TypeError:
+        return None  # an aim given in dates cannot be placed on a numbered-only series
+    if x1 == x0:
+        return None
+    lo, hi = min(where.pos), max(where.pos)
+    horizon = hi + max(3.0 if where.axis == "session" else 7.0, AIM_HORIZON * (hi - lo))
+    slope = (a.end_value - a.start_value) / (x1 - x0)
+    a0, a1 = max(x0, lo), min(x1, horizon)
+    if a1 <= a0:
+        return None
+    ys = [a.start_value + slope * (a0 - x0), a.start_value + slope * (a1 - x0)]
+    return [a0, a1], ys, a1 == x1
 
 
 def _wrap(label: str, width_in: float, size: float) -> str:
@@ -223,15 +252,15 @@ def draw_series(
     omitted = [b and series.below_min == "omit" for b in below]
     hollow = [b and series.below_min == "hollow" for b in below]
 
+    if not any(p.value is not None for p in pts):
+        style.no_data_panel(ax)
+        return Drawn(ax, where, bounds, (0.0, 1.0), {}, style.y_label(series.measurement))
     extra_x: list[float] = [b.x for b in bounds]
     aim_xy = None
     if show_aim and series.aim is not None:
-        try:
-            a = series.aim
-            aim_xy = ([where.map(a.start), where.map(a.end)], [a.start_value, a.end_value])
+        aim_xy = _aim_segment(series, where)
+        if aim_xy is not None:
             extra_x += aim_xy[0]
-        except TypeError:
-            aim_xy = None  # an aim given in dates cannot be placed on a numbered-only series
     notes: list[tuple[float, str]] = []
     for note in series.notes:
         try:
@@ -307,6 +336,31 @@ def draw_series(
             clip_on=False,
             gid="data-points",
         )
+    met = [i for i in where.order if pts[i].criterion_met and pts[i].value is not None]
+    if met:
+        # a ring around the session that completed the mastery run
+        ax.plot(
+            [where.pos[i] for i in met],
+            [pts[i].value for i in met],
+            linestyle="none",
+            marker="o",
+            markersize=style.MARKER_SIZE * 2.3,
+            markerfacecolor="none",
+            markeredgecolor=style.INK,
+            markeredgewidth=1.1,
+            zorder=4.5,
+            clip_on=False,
+            gid="criterion-met",
+        )
+        handles["Mastery criterion met"] = Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=style.MARKER_SIZE * 1.6,
+            markerfacecolor="none",
+            markeredgecolor=style.INK,
+        )
     mh = _marker_handles()
     if any(p.reliability and p.value is not None for p in pts):
         handles["IOA session (second observer)"] = mh["reliability"]
@@ -317,8 +371,11 @@ def draw_series(
     # not hidden by it (Cooper, Heron & Heward 2020, ch. 6).
     values = [p.value for i, p in enumerate(pts) if p.value is not None and not omitted[i]]
     vmax = max([*values, *(aim_xy[1] if aim_xy else [])], default=0.0)
-    ytop = style.y_axis_from_zero(ax, vmax, percent=series.is_percent)
     ylabel = style.y_label(series.measurement, series.unit)
+    if series.scale is not None:
+        ytop = style.y_axis_over_scale(ax, *series.scale, series.scale_labels)
+    else:
+        ytop = style.y_axis_from_zero(ax, vmax, percent=series.is_percent)
     if show_ylabel:
         ax.set_ylabel(ylabel, **style.text_kw())
 
@@ -340,7 +397,9 @@ def draw_series(
 
     # Aim line
     if aim_xy is not None:
-        seg = _clip_segment(aim_xy[0][0], aim_xy[1][0], aim_xy[0][1], aim_xy[1][1], 0, ytop)
+        seg = _clip_segment(
+            aim_xy[0][0], aim_xy[1][0], aim_xy[0][1], aim_xy[1][1], ax.get_ylim()[0], ytop
+        )
         ax.plot(
             *(seg or ([], [])),
             color=style.INK,
@@ -349,16 +408,17 @@ def draw_series(
             zorder=2.5,
             gid="aim-line",
         )
-        ax.plot(
-            [aim_xy[0][1]],
-            [aim_xy[1][1]],
-            marker="*",
-            markersize=8,
-            color=style.INK,
-            linestyle="none",
-            zorder=2.5,
-            gid="aim-line",
-        )
+        if aim_xy[2]:  # the goal itself falls within the drawn horizon
+            ax.plot(
+                [aim_xy[0][1]],
+                [aim_xy[1][1]],
+                marker="*",
+                markersize=8,
+                color=style.INK,
+                linestyle="none",
+                zorder=2.5,
+                gid="aim-line",
+            )
         handles["Aim line"] = Line2D([], [], color=style.INK, lw=1.0, ls=(0, (6, 2, 1, 2)))
 
     # Trend lines, one per phase
@@ -395,16 +455,6 @@ def draw_series(
         if drew:
             handles[f"Trend ({TREND_METHODS[trend]})"] = Line2D([], [], color=style.GRAY, lw=1.3)
 
-    if not pts:
-        ax.text(
-            0.5,
-            0.5,
-            "No data in this period",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            **style.text_kw(color=style.GRAY),
-        )
     return Drawn(ax, where, bounds, lim, handles, ylabel)
 
 
@@ -424,18 +474,8 @@ def _title(fig: Figure, title: str | None) -> None:
         fig.suptitle(title, x=0.01, ha="left", **style.text_kw(style.TITLE_SIZE, weight="bold"))
 
 
-_T2P = TextToPath()
 _PAD = 0.1  # inches of white around a figure laid out by _fit_single
 _PT = 1 / 72
-
-
-def _text_width(text: str, size: float) -> float:
-    """Width in points of ``text`` in the house font (widest line)."""
-    prop = FontProperties(family=style.FONT, size=size)
-    return max(
-        (_T2P.get_text_width_height_descent(ln, prop, ismath=False)[0] for ln in text.split("\n")),
-        default=0.0,
-    )
 
 
 def _tick_labels(axis) -> list[str]:
@@ -451,10 +491,10 @@ def _fit_single(fig: Figure, ax: Axes, *, title: str | None, handles: dict[str, 
     over every text at render time (about 40 % of a graph's rendering time).
     """
     w, h = fig.get_size_inches()
-    yt = max((_text_width(t, style.TICK_SIZE) for t in _tick_labels(ax.yaxis)), default=0.0)
+    yt = max((style.text_width(t, style.TICK_SIZE) for t in _tick_labels(ax.yaxis)), default=0.0)
     xts = _tick_labels(ax.xaxis)
     left = _PAD + (style.LABEL_SIZE * 1.25 + 4 + yt + 7.5) * _PT
-    last_x = _text_width(xts[-1], style.TICK_SIZE) if xts else 0.0
+    last_x = style.text_width(xts[-1], style.TICK_SIZE) if xts else 0.0
     right = max(0.2, last_x / 2 * _PT + 0.08)
     rows = 1 if handles else 0
     bottom = _PAD + (style.TICK_SIZE * 1.3 + 7 + style.LABEL_SIZE * 1.3 + 4) * _PT
@@ -512,10 +552,13 @@ def line_graph(
     Returns:
         The figure; its one axes holds the artists listed in ``draw_series``.
     """
+    title = series.name if title == "" else title
+    if not any(p.value is not None for p in series.points):
+        return style.no_data_figure(title, width=size[0])
     fig = style.new_figure(*size, layout=None)
     ax = fig.add_subplot()
     drawn = draw_series(ax, series, x=x, trend=trend, show_aim=show_aim)
-    _fit_single(fig, ax, title=series.name if title == "" else title, handles=drawn.handles)
+    _fit_single(fig, ax, title=title, handles=drawn.handles)
     return fig
 
 
@@ -622,16 +665,21 @@ def panel_graph(
             ax.tick_params(axis="x", labelbottom=False)
         name = names[i] if i < len(names) else ""
         if name:
+            # written down the right of its panel, wrapped to the panel's height
+            panel_pt = (h - 1.2) / n * 72 * 0.85
+            size_pt = style.PHASE_LABEL_SIZE + 0.5
             ax.text(
                 1.01,
                 0.5,
-                name,
+                "\n".join(style.wrap_to_width(name, panel_pt, size_pt)),
                 transform=ax.transAxes,
                 rotation=270,
                 ha="left",
                 va="center",
                 gid="panel-label",
-                **style.text_kw(style.PHASE_LABEL_SIZE + 0.5),
+                linespacing=1.1,
+                multialignment="center",
+                **style.text_kw(size_pt),
             )
     if shared_y:
         fig.supylabel(labels[0], **style.text_kw())
@@ -676,6 +724,9 @@ def cumulative_record(
     """
     check_axis(x)
     pts = series.points
+    title = series.name if title == "" else title
+    if not any(p.value is not None for p in pts):
+        return style.no_data_figure(title, width=size[0])
     where = positions(pts, x)
     bounds = boundaries(series, where)
     lim = _xlim(where, [b.x for b in bounds])
@@ -707,5 +758,5 @@ def cumulative_record(
     ax.set_ylabel(f"Cumulative {unit[0].lower()}{unit[1:]}", **style.text_kw())
     _format_x(ax, x)
     _phase_lines(ax, series, bounds, lim, True)
-    _fit_single(fig, ax, title=series.name if title == "" else title, handles={})
+    _fit_single(fig, ax, title=title, handles={})
     return fig

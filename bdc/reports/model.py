@@ -48,11 +48,12 @@ __all__ = [
 XValue = date | int
 """A position on the x axis: a session number or a calendar date."""
 
-PHASE_KINDS = frozenset({"baseline", "intervention", "maintenance", "generalization"})
-"""Phase kinds drawn as a solid phase-change line (a change of experimental condition)."""
+PHASE_KINDS = frozenset({"baseline", "intervention", "maintenance", "generalization", "condition"})
+"""Phase kinds drawn as a solid phase-change line (a change of experimental condition; a
+named condition such as "NCR + DRA" is one too)."""
 
-DASHED_KINDS = frozenset({"condition", "note"})
-"""Kinds drawn as a dashed line: a minor change within a phase, or an annotation."""
+DASHED_KINDS = frozenset({"note"})
+"""Kinds drawn as a dashed line: an annotation that does not change the condition."""
 
 
 def _tuple(obj: object, name: str) -> None:
@@ -85,6 +86,8 @@ class SeriesPoint:
             analysis); compared with ``TargetSeries.min_trials``.
         observed_minutes: observation time (pauses excluded); the counting time of the
             Standard Celeration Chart, whose record floor is ``1 / observed_minutes``.
+        criterion_met: the mastery criterion was met on this session (the session that
+            completed the run); marked on the line graph.
     """
 
     x: XValue
@@ -93,6 +96,7 @@ class SeriesPoint:
     reliability: bool = False
     trials: int | None = None
     observed_minutes: float | None = None
+    criterion_met: bool = False
 
     def __post_init__(self) -> None:
         _check_x(self.x, "SeriesPoint.x")
@@ -110,9 +114,8 @@ class PhaseMark:
         start: first session number or first date of the phase.
         label: the condition label written across the top of the graph ("Baseline",
             "DRA + NCR").
-        kind: ``baseline``, ``intervention``, ``maintenance`` or ``generalization`` draw a
-            solid phase-change line; ``condition`` (a minor change within a phase) and
-            ``note`` draw a dashed line.
+        kind: ``baseline``, ``intervention``, ``maintenance``, ``generalization`` and
+            ``condition`` draw a solid phase-change line; ``note`` draws a dashed line.
     """
 
     start: XValue
@@ -169,6 +172,8 @@ class TargetSeries:
             path is broken there).
         notes: dashed annotation lines (kind ``note``) that do not start a new phase and
             do not break the data path (e.g. "medication change").
+        scale: ``(lowest, highest)`` of a rating scale: the y axis runs over the scale.
+        scale_labels: anchor labels of the scale points, lowest first (may be empty).
     """
 
     name: str
@@ -181,9 +186,11 @@ class TargetSeries:
     min_trials: int | None = None
     below_min: Literal["hollow", "omit"] = "hollow"
     notes: tuple[PhaseMark, ...] = ()
+    scale: tuple[float, float] | None = None
+    scale_labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("points", "phases", "notes"):
+        for name in ("points", "phases", "notes", "scale_labels"):
             _tuple(self, name)
         if self.direction not in ("increase", "decrease"):
             raise ValueError("direction must be 'increase' or 'decrease'")
@@ -352,6 +359,7 @@ class ProgressReport:
         ioa_points, fidelity_points: optional per-session figures; when either is given,
             the report gets a page with the IOA and fidelity graphs.
         ioa_criterion: the minimum acceptable IOA (percent), 80 by convention.
+        panel: add a multiple-baseline page of the targets with data (the first six).
     """
 
     client_code: str
@@ -367,6 +375,7 @@ class ProgressReport:
     ioa_points: tuple[IoaPoint, ...] = ()
     fidelity_points: tuple[FidelityPoint, ...] = ()
     ioa_criterion: float = 80.0
+    panel: bool = False
 
     def __post_init__(self) -> None:
         for name in ("targets", "ioa_rows", "fidelity_rows", "ioa_points", "fidelity_points"):

@@ -35,9 +35,10 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from . import format as fmt
 from . import style
-from .graphs import draw_series
-from .model import PERCENT_MEASUREMENTS, FidelitySummary, IoaSummary, ProgressReport, ReportTarget
+from .graphs import PANEL_MAX, draw_series, panel_graph
+from .model import FidelitySummary, IoaSummary, ProgressReport, ReportTarget
 from .quality import draw_fidelity, draw_ioa
 
 __all__ = [
@@ -49,11 +50,15 @@ __all__ = [
 ]
 
 PAGE_SIZES = {"letter": (8.5, 11.0), "a4": (8.27, 11.69)}
-SUMMARY_ROWS = 26
+SUMMARY_ROWS = 16
 """Targets listed on the title page; more continue on further summary pages."""
-QUALITY_ROWS = 12
+QUALITY_ROWS = 7
 """Rows of each quality table on one page; more continue on further pages."""
 DEFINITION_LINES = 9
+GRAPH_ASPECT = 2 / 3
+"""Height / width of a target's graph in the report."""
+CELL_LINES = 3
+"""A table cell wraps onto at most this many lines (the row counts above allow for it)."""
 """Lines of operational definition printed on a target page (longer ones are cut with ...)."""
 
 MEASUREMENT_NAMES = {
@@ -74,7 +79,7 @@ PDF_FONTTYPE = 42
 """TrueType (Type 42) fonts: text stays selectable and searchable (and pypdf extracts it)."""
 
 _M = 0.75  # page margin, inches
-_DASH = "\u2014"
+_DASH = fmt.DASH
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,19 +91,7 @@ def _fmt_date(d: date) -> str:
 
 
 def _fmt_value(v: float | None, measurement: str) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return _DASH
-    if measurement in ("partial_interval", "whole_interval", "momentary_time_sampling"):
-        return f"{v:.1f}% of intervals"
-    if measurement in ("dtt", "task_analysis"):
-        return f"{v:.1f}% independent"
-    if measurement == "rate":
-        return f"{v:.2f} per minute"
-    if measurement in ("duration", "latency"):
-        return f"{v:.1f} s"
-    if measurement in ("frequency", "abc"):
-        return f"{v:.1f} per session"
-    return f"{v:.2f}"
+    return fmt.value(v, measurement, long=True)
 
 
 def _slope_unit(measurement: str) -> str:
@@ -125,19 +118,6 @@ def _fmt_trend(t: ReportTarget) -> str:
     return f"{text} ({'improving' if better else 'worsening'})"
 
 
-def _fmt_short(v: float | None, measurement: str) -> str:
-    """Compact form for the summary table."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return _DASH
-    if measurement in PERCENT_MEASUREMENTS:
-        return f"{v:.1f}%"
-    if measurement == "rate":
-        return f"{v:.2f}/min"
-    if measurement in ("duration", "latency"):
-        return f"{v:.1f} s"
-    return f"{v:.1f}"
-
-
 _SHORT_NAMES = {
     "frequency": "Frequency",
     "rate": "Rate",
@@ -154,18 +134,21 @@ _SHORT_NAMES = {
 
 
 def _fmt_pct(v: float | None) -> str:
-    return _DASH if v is None else f"{v:.1f}%"
+    return fmt.percent(v)
 
 
 def _fmt_range(lo: float | None, hi: float | None) -> str:
-    if lo is None or hi is None:
-        return _DASH
-    return f"{lo:.0f}\u2013{hi:.0f}%"
+    return fmt.value_range(lo, hi, "percent")
 
 
-def _ellipsize(text: str, width_in: float, size: float) -> str:
-    chars = max(4, int(width_in * 72 / (size * 0.56)))
-    return text if len(text) <= chars else text[: chars - 1].rstrip() + "\u2026"
+def _cell_lines(text: str, width_in: float, size: float, weight: str) -> list[str]:
+    """The cell wrapped to its column; only past ``CELL_LINES`` lines is it cut (a name that
+    long does not fit any column)."""
+    lines = style.wrap_to_width(text, width_in * 72, size, weight)
+    if len(lines) > CELL_LINES:
+        lines = lines[:CELL_LINES]
+        lines[-1] = lines[-1].rstrip() + " \u2026"
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,27 +221,29 @@ class _Page:
         size: float = 8.5,
         align: Sequence[str] | None = None,
     ) -> None:
-        """A ruled table; ``widths`` in inches; cells are cut to fit with an ellipsis."""
+        """A ruled table; ``widths`` in inches; a cell too long for its column wraps onto
+        more lines (the row grows), so nothing that fits on the page is cut."""
         align = align or ["left"] * len(header)
         xs = [_M]
         for wd in widths[:-1]:
             xs.append(xs[-1] + wd)
         row_h = size * 1.75 / 72
+        line_h = size * 1.25 / 72
         self.rule(lw=0.9)
         self.y += 0.05
 
         def line(cells: Sequence[str], weight: str) -> None:
-            for cx, wd, cell, al in zip(xs, widths, cells, align, strict=True):
+            wrapped = [
+                _cell_lines(cell, wd - 0.1, size, weight)
+                for wd, cell in zip(widths, cells, strict=True)
+            ]
+            top = self.y
+            for cx, wd, lines, al in zip(xs, widths, wrapped, align, strict=True):
                 tx = cx + (wd - 0.08 if al == "right" else 0.0)
-                self.text(
-                    _ellipsize(cell, wd - 0.1, size),
-                    x=tx,
-                    size=size,
-                    weight=weight,
-                    ha=al,
-                    advance=False,
-                )
-            self.y += row_h
+                for k, text in enumerate(lines):
+                    self.y = top + k * line_h
+                    self.text(text, x=tx, size=size, weight=weight, ha=al, advance=False)
+            self.y = top + row_h + (max(len(w) for w in wrapped) - 1) * line_h
 
         line(header, "bold")
         self.rule(lw=0.5)
@@ -294,7 +279,8 @@ def _chunks(rows: Sequence, n: int) -> list[Sequence]:
 def report_page_count(report: ProgressReport) -> int:
     """Number of pages ``build_progress_report`` produces for ``report``.
 
-    1 title page (+1 per further ``SUMMARY_ROWS`` targets), 1 per target, 1 quality page
+    1 title page (+1 per further ``SUMMARY_ROWS`` targets), 1 per target, 1 multiple-baseline
+    page when asked for (``report.panel``) and some target has data, 1 quality page
     (+1 per further ``QUALITY_ROWS`` rows of the longer table), +1 graph page when the report
     has per-session IOA or fidelity points.
     """
@@ -304,7 +290,47 @@ def report_page_count(report: ProgressReport) -> int:
         len(_chunks(report.fidelity_rows, QUALITY_ROWS)),
     )
     graphs = 1 if (report.ioa_points or report.fidelity_points) else 0
-    return summary + len(report.targets) + quality + graphs
+    panel = 1 if _panel_series(report) else 0
+    return summary + len(report.targets) + panel + quality + graphs
+
+
+def _panel_series(report: ProgressReport) -> list:
+    """The targets of the multiple-baseline page: those with data, at most PANEL_MAX."""
+    if not report.panel:
+        return []
+    shown = [t.series for t in report.targets if any(p.value is not None for p in t.series.points)]
+    return shown[:PANEL_MAX]
+
+
+def _panel_page(report: ProgressReport, size: tuple[float, float]) -> _Page:
+    """The multiple-baseline view across targets on a page of its own, by date (the targets
+    share calendar days, not session numbers)."""
+    shown = _panel_series(report)
+    page = _Page(size)
+    axis = "date" if all(isinstance(p.x, date) for s in shown for p in s.points) else "session"
+    page.fig = panel_graph(shown, x=axis, title=None, size=size)
+    w, h = size
+    # the figure's own legend moves between the graph and the footer
+    legend = page.fig.legends.pop() if page.fig.legends else None
+    page.fig.get_layout_engine().set(
+        rect=(_M / w, (_M + 0.6) / h, 1 - 2 * _M / w, 1 - (2 * _M + 1.35) / h)
+    )
+    if legend is not None:
+        page.fig.legend(
+            legend.legend_handles,
+            [t.get_text() for t in legend.get_texts()],
+            loc="lower center",
+            bbox_to_anchor=(0.5, (_M + 0.15) / h),
+            ncols=len(legend.get_texts()),
+            **style.legend_kw(),
+        )
+    page.text("Multiple-baseline view across targets", size=13, weight="bold", leading=1.6)
+    page.text(
+        "One panel per target with data (at most six), on the calendar days of the period.",
+        size=8.5,
+        color=style.GRAY,
+    )
+    return page
 
 
 def _title_page(
@@ -336,16 +362,17 @@ def _title_page(
                 str(i),
                 t.series.name,
                 _SHORT_NAMES.get(m, m),
-                _fmt_short(t.baseline_level, m),
-                _fmt_short(t.current_level, m),
+                fmt.goal(t.series.direction),
+                fmt.value(t.baseline_level, m),
+                fmt.value(t.current_level, m),
                 t.mastery_status or _DASH,
             ]
         )
     page.table(
-        ["#", "Target", "Measurement", "Baseline", "Current", "Mastery"],
+        ["#", "Target", "Measurement", "Goal", "Baseline", "Current", "Mastery"],
         body,
-        [0.3, 2.2, 1.2, 0.75, 0.75, 1.8],
-        align=["left", "left", "left", "right", "right", "left"],
+        [0.3, 1.95, 1.05, 0.8, 0.95, 0.95, 1.0],
+        align=["left", "left", "left", "left", "right", "right", "left"],
     )
 
 
@@ -393,11 +420,12 @@ def _target_page(
         [2.6, 4.4],
         size=9,
     )
-    # the graph fills the rest of the page
+    # the graph is landscape, its y axis about two-thirds of its x axis (Cooper, Heron &
+    # Heward 2020, ch. 6): a taller graph exaggerates variability
     top = page.y + 0.55  # room for the condition labels
     bottom = page.h - _M - 0.95  # room for the x label and legend
     left, right = _M + 0.6, page.w - _M - 0.15
-    height = max(2.0, bottom - top)
+    height = max(2.0, min(bottom - top, GRAPH_ASPECT * (right - left)))
     ax = page.fig.add_axes(
         (left / page.w, 1 - (top + height) / page.h, (right - left) / page.w, height / page.h)
     )
@@ -492,27 +520,50 @@ def _quality_page(
 
 
 def _graphs_page(page: _Page, report: ProgressReport) -> None:
+    """The IOA and fidelity graphs that have data (a chart without data is left out: the
+    tables already say so), above the signature lines."""
     page.text("Data quality graphs", size=13, weight="bold", leading=1.6)
     criteria = {r.criterion for r in report.fidelity_rows if r.criterion is not None}
     fid_criterion = criteria.pop() if len(criteria) == 1 else None
-    # each graph: heading, summary line above the axes, x label and legend below
-    overhead = 0.2 + 0.3 + 0.85
-    h = (_signature_top(page) - page.y - 2 * overhead) / 2
+    period = (report.period_from, report.period_to)
     left, right = _M + 0.6, page.w - _M - 0.4
-    charts = (
-        (
-            "Interobserver agreement",
-            lambda ax: draw_ioa(ax, report.ioa_points, report.ioa_criterion),
-        ),
-        ("Treatment fidelity", lambda ax: draw_fidelity(ax, report.fidelity_points, fid_criterion)),
-    )
-    for name, draw in charts:
-        page.text(name, size=10.5, weight="bold")
+    targets = len({p.target or "IOA" for p in report.ioa_points})
+    # wanted heights (inches) with heading and legend; shrunk together to fit the space
+    wanted = {
+        "ioa": (0.75 + 0.95 * targets + 0.55) if report.ioa_points else 0.0,
+        "fidelity": 2.9 if report.fidelity_points else 0.0,
+    }
+    room = _signature_top(page) - page.y - 0.2
+    scale = min(1.0, room / max(sum(wanted.values()), 1e-9))
+    if report.ioa_points:
+        height = wanted["ioa"] * scale
+        page.text("Interobserver agreement", size=10.5, weight="bold")
+        bottom = page.y + height - 0.3
+        rect = (
+            left / page.w,
+            1 - bottom / page.h,
+            (right - left) / page.w,
+            (height - 0.55) / page.h,
+        )
+        _, handles = draw_ioa(page.fig, rect, report.ioa_points, report.ioa_criterion, period)
+        page.fig.legend(
+            list(handles.values()),
+            list(handles.keys()),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - (bottom + 0.02) / page.h),
+            ncols=len(handles),
+            **style.legend_kw(),
+        )
+        page.y = bottom + 0.3
+    if report.fidelity_points:
+        height = wanted["fidelity"] * scale
+        page.text("Treatment fidelity", size=10.5, weight="bold")
         top = page.y + 0.3
+        h = height - 0.3 - 0.9
         ax = page.fig.add_axes(
             (left / page.w, 1 - (top + h) / page.h, (right - left) / page.w, h / page.h)
         )
-        handles, summary = draw(ax)
+        handles, summary = draw_fidelity(ax, report.fidelity_points, fid_criterion, period)
         ax.set_title(summary, loc="left", pad=6, **style.text_kw(style.TICK_SIZE))
         if handles:
             ax.legend(
@@ -523,7 +574,7 @@ def _graphs_page(page: _Page, report: ProgressReport) -> None:
                 ncols=min(len(handles), 4),
                 **style.legend_kw(),
             )
-        page.y = top + h + 0.85
+        page.y = top + h + 0.9
 
 
 def _signature_top(page: _Page) -> float:
@@ -619,6 +670,8 @@ def build_progress_report(
             page = _Page(size)
             _target_page(page, report, label, t, i, x=x, trend=trend)
             emit(pdf, page)
+        if _panel_series(report):
+            emit(pdf, _panel_page(report, size))
         ioa_chunks = _chunks(report.ioa_rows, QUALITY_ROWS)
         fid_chunks = _chunks(report.fidelity_rows, QUALITY_ROWS)
         n_quality = max(len(ioa_chunks), len(fid_chunks))

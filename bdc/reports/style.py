@@ -13,9 +13,12 @@ the axes, so graphs can be built concurrently in several threads of one server p
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 __all__ = [
@@ -94,6 +97,64 @@ def journal_axes(ax: Axes, *, offset: bool = False) -> None:
     ax.patch.set_alpha(0.0)
 
 
+_T2P = TextToPath()
+
+
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """Width in points of ``text`` in the house font (its widest line)."""
+    prop = FontProperties(family=FONT, size=size, weight=weight)
+    return max(
+        (_T2P.get_text_width_height_descent(ln, prop, ismath=False)[0] for ln in text.split("\n")),
+        default=0.0,
+    )
+
+
+def wrap_to_width(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width_pt`` points (a single word
+    wider than that keeps its own line)."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for word in para.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and text_width(candidate, size, weight) > width_pt:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+NO_DATA = "No data in this period"
+
+
+def no_data_panel(ax: Axes, text: str = NO_DATA) -> None:
+    """Turn ``ax`` into a short notice: no axes, ticks or scales are invented for no data."""
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        gid="no-data",
+        **text_kw(color=GRAY),
+    )
+
+
+def no_data_figure(title: str | None, text: str = NO_DATA, width: float = 7.0) -> Figure:
+    """A short figure holding only ``title`` and the notice ``text`` (a chart with no data)."""
+    fig = new_figure(width, 1.3 if title else 0.9, layout=None)
+    no_data_panel(fig.add_axes((0.0, 0.0, 1.0, 0.7 if title else 1.0)), text)
+    if title:
+        fig.suptitle(
+            title, x=0.01, y=0.95, ha="left", va="top", **text_kw(TITLE_SIZE, weight="bold")
+        )
+    return fig
+
+
 def text_kw(size: float = LABEL_SIZE, **extra: object) -> dict[str, object]:
     """Keyword arguments for ``Axes.text`` / ``set_xlabel`` in the house font."""
     kw: dict[str, object] = {"fontsize": size, "fontfamily": FONT, "color": INK}
@@ -119,6 +180,23 @@ def fmt_tick(v: float, _pos: object = None) -> str:
     if abs(v - round(v)) < 1e-9:
         return f"{round(v):d}"
     return f"{v:g}"
+
+
+def y_axis_over_scale(ax: Axes, low: float, high: float, labels: Sequence[str] = ()) -> float:
+    """Put the y axis of a rating scale over the scale itself (``low``..``high``, one tick per
+    scale point) with the anchor ``labels`` beside their numbers; return the top."""
+    ticks = [float(v) for v in range(math.ceil(low), math.floor(high) + 1)] or [low, high]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    if labels and len(labels) == len(ticks):
+        names = dict(zip(ticks, labels, strict=True))
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos: f"{names.get(v, '')} {fmt_tick(v)}".strip())
+        )
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(fmt_tick))
+    pad = ZERO_RAISE * (high - low)
+    ax.set_ylim(low - pad, high + pad)
+    return high
 
 
 def y_axis_from_zero(ax: Axes, vmax: float, *, percent: bool = False) -> float:

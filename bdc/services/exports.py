@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bdc import audit
+from bdc import audit, dates
 from bdc.dates import within_days
 from bdc.extensions import db
 from bdc.measures import EventRecord, apply_voids
@@ -105,7 +105,7 @@ def session_rows(
                     "target_id": target.id,
                     "target": target.name,
                     "measurement": target.measurement,
-                    "date": v.date,
+                    "date": dates.local_day(v.started_at),
                     "started_at": v.started_at,
                     "ended_at": series.as_utc(session.ended_at)
                     if session is not None and session.ended_at is not None
@@ -177,7 +177,7 @@ def export_rows(
 
 def _span(date_from: date | None, date_to: date | None) -> str:
     return f"{date_from.isoformat() if date_from else 'start'}-to-" + (
-        date_to.isoformat() if date_to else utcnow().date().isoformat()
+        date_to.isoformat() if date_to else dates.local_today().isoformat()
     )
 
 

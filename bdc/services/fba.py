@@ -7,14 +7,16 @@ records the same behavior a second time), with voids applied:
   the function their consequences suggest (:func:`bdc.analysis.abc_conditional_probabilities`,
   :func:`bdc.analysis.likely_function`), overall and per behavior. Descriptive data show
   correlation, not function: a hypothesis to test.
-- **Scatterplot**: counts of problem behavior per time-of-day bin and date
-  (:func:`bdc.analysis.scatterplot_matrix`), in the time zone asked for. Problem behavior =
-  the count events of ``frequency``/``rate`` targets and the records of ``abc`` targets whose
-  direction is ``decrease`` (or the one target asked for). Every day with a primary session
+- **Scatterplot**: occurrences of problem behavior per time-of-day bin and date
+  (:func:`bdc.analysis.scatterplot_matrix`), in the time zone asked for (the clinic's by
+  default). Problem behavior = the targets to decrease whose events mark occurrences
+  (:func:`problem_behaviors`: counts, ABC records, episode starts, scored intervals), or the
+  one target asked for. Every day with a primary session
   that tracked one of them is a column, and ``observed`` marks the cells a session covered,
   so a 0 that was observed differs from a cell nobody watched.
-- **Functional analysis**: for every target with phases of kind ``condition`` (labels such as
-  attention, escape/demand, tangible, alone, play), the session values grouped by condition
+- **Functional analysis**: for every target with FA-condition phases (kind ``condition``
+  with a label naming one: attention, escape/demand, tangible, alone/ignore, play/control;
+  :func:`is_fa_condition`), the session values grouped by condition
   label and judged against the control condition (``play`` unless asked otherwise) by
   :func:`bdc.analysis.functional_analysis_summary`.
 """
@@ -23,21 +25,73 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from flask_smorest import abort
 from sqlalchemy import select
 
-from bdc import analysis, audit
+from bdc import analysis, audit, dates
 from bdc.extensions import db
 from bdc.measures import EventRecord, apply_voids, unit_for
 from bdc.models import Client, Target
 from bdc.services import series
 
-__all__ = ["COUNTED", "client_fba"]
+__all__ = [
+    "FA_CONDITION_WORDS",
+    "OCCURRENCE_MEASUREMENTS",
+    "client_fba",
+    "fa_targets",
+    "is_fa_condition",
+    "is_occurrence",
+    "problem_behaviors",
+]
 
-COUNTED = frozenset({"frequency", "rate", "abc"})
+OCCURRENCE_MEASUREMENTS = frozenset(
+    {"frequency", "rate", "abc", "duration", "partial_interval", "whole_interval"}
+)
+"""Measurements whose events mark when the behavior occurred: a count, an ABC record, the
+start of an episode, a scored interval (momentary time sampling is left out: it samples)."""
+
+FA_CONDITION_WORDS = frozenset(
+    {"attention", "escape", "demand", "tangible", "alone", "ignore", "play", "control"}
+)
+"""Words naming the test and control conditions of a functional analysis (Iwata et al.
+1982/1994; Hanley, Iwata & McCord 2003). A phase of kind ``condition`` whose label holds one
+("Attention", "Escape/demand", "Toy play") is an FA condition; "NCR + DRA" is a treatment."""
+
+
+def is_fa_condition(kind: str | None, label: str | None) -> bool:
+    """True for a phase that is a functional-analysis condition (see FA_CONDITION_WORDS)."""
+    if kind != "condition" or not label:
+        return False
+    words = "".join(c if c.isalpha() else " " for c in label.lower()).split()
+    return any(w in FA_CONDITION_WORDS for w in words)
+
+
+def fa_targets(targets: Sequence[Target]) -> list[Target]:
+    """The targets with at least one functional-analysis condition phase."""
+    return [t for t in targets if any(is_fa_condition(p.kind, p.label) for p in t.phases)]
+
+
+def problem_behaviors(targets: Sequence[Target], target_id: str | None = None) -> list[Target]:
+    """The client's problem behaviors: the targets to decrease whose events mark occurrences
+    (or the one target asked for, whatever its direction)."""
+    return [
+        t
+        for t in targets
+        if t.measurement in OCCURRENCE_MEASUREMENTS
+        and (target_id is not None or t.direction == "decrease")
+    ]
+
+
+def is_occurrence(event: EventRecord) -> bool:
+    """An event that marks an occurrence of the behavior at its time."""
+    if event.kind == "interval":
+        return event.data.get("scored") is True
+    return event.kind in ("count", "abc", "duration_start")
+
+
 CAUTION = (
     "Descriptive (ABC) data show which events go together, not why behavior occurs; "
     "treat the suggested function as a hypothesis to test (Thompson & Iwata 2007)."
@@ -49,12 +103,14 @@ def client_fba(
     *,
     target_id: str | None = None,
     bin_minutes: float = 30,
-    tz: tzinfo = UTC,
+    tz: tzinfo | None = None,
     control: str = "play",
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> dict[str, Any]:
-    """The three FBA views of ``client`` (see the module docstring)."""
+    """The three FBA views of ``client`` (see the module docstring); ``tz`` defaults to the
+    clinic's zone."""
+    tz = tz or dates.clinic_zone()
     targets = list(
         db.session.scalars(
             select(Target).where(Target.client_id == client.id).order_by(Target.name, Target.id)
@@ -65,13 +121,9 @@ def client_fba(
         if not targets:
             abort(404, message="No such target.")
     abc_targets = [t for t in targets if t.measurement == "abc"]
-    problem = [
-        t
-        for t in targets
-        if t.measurement in COUNTED and (target_id is not None or t.direction == "decrease")
-    ]
-    fa_targets = [t for t in targets if any(p.kind == "condition" for p in t.phases)]
-    wanted = {t.id for t in (*abc_targets, *problem, *fa_targets)}
+    problem = problem_behaviors(targets, target_id)
+    analysed = fa_targets(targets)
+    wanted = {t.id for t in (*abc_targets, *problem, *analysed)}
     recs = series.load_client(
         client.id, target_ids=sorted(wanted), date_from=date_from, date_to=date_to
     )
@@ -88,7 +140,7 @@ def client_fba(
         "date_to": date_to,
         "abc": _abc(abc_targets, kept),
         "scatterplot": _scatterplot(problem, recs, kept, bin_minutes, tz),
-        "functional_analyses": [_fa(t, recs, control) for t in fa_targets],
+        "functional_analyses": [_fa(t, recs, control) for t in analysed],
     }
 
 
@@ -162,7 +214,6 @@ def _scatterplot(
     if not targets:
         return None
     ids = {t.id for t in targets}
-    kinds = {"count", "abc"}
     sessions = [
         s
         for s in recs.sessions
@@ -170,7 +221,7 @@ def _scatterplot(
         and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
     ]
     times = [
-        e.t for s in sessions for e in kept.get(s.id, ()) if e.target_id in ids and e.kind in kinds
+        e.t for s in sessions for e in kept.get(s.id, ()) if e.target_id in ids and is_occurrence(e)
     ]
     days = sorted({s.started_at.astimezone(tz).date() for s in sessions})
     matrix = analysis.scatterplot_matrix(times, bin_minutes=bin_minutes, dates=days, tz=tz)
@@ -218,7 +269,7 @@ def _fa(target: Target, recs: series.ClientRecords, control: str) -> dict[str, A
     values = [v for v in series.values_from(target, recs, details=False) if v.phase_kind]
     conditions: dict[str, list[float]] = {}
     for v in values:
-        if v.phase_kind == "condition":
+        if is_fa_condition(v.phase_kind, v.phase_label):
             conditions.setdefault(v.phase_label.strip(), []).append(v.value)
     answer: dict[str, Any] = {
         "target_id": target.id,

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -32,11 +32,11 @@ from flask_smorest import abort
 from matplotlib.figure import Figure
 from sqlalchemy import select
 
-from bdc import audit, reports
+from bdc import audit, dates, reports
 from bdc.extensions import db
 from bdc.models import Client, Target, User
-from bdc.models.base import utcnow
 from bdc.reports import style
+from bdc.reports.graphs import PANEL_MAX
 from bdc.reports.model import (
     PERCENT_MEASUREMENTS,
     AbcRecord,
@@ -61,6 +61,7 @@ __all__ = [
     "fba_chart",
     "fidelity_data",
     "ioa_data",
+    "panel_chart",
     "quality_chart",
     "series_from",
     "target_chart",
@@ -79,7 +80,6 @@ CUMULATIVE_MEASUREMENTS = frozenset({"frequency", "abc"})
 CELERATION_DAYS = 140
 MINUTE_COUNTS = frozenset({"rate", "frequency"})
 NO_PHASE_LABEL = ""
-_GRAY_TEXT = style.text_kw(color=style.GRAY)
 
 
 def _unprocessable(field: str, message: str) -> None:
@@ -147,12 +147,13 @@ def _point(target: Target, v: SessionValue, phase_index: int) -> SeriesPoint:
         if isinstance(raw, int | float) and raw > 0:
             minutes = float(raw)
     return SeriesPoint(
-        x=v.date,
+        x=dates.local_day(v.started_at),
         value=float(v.value),
         phase_index=phase_index,
         reliability=v.has_ioa,
         trials=v.n if target.measurement in PERCENT_MEASUREMENTS else None,
         observed_minutes=minutes,
+        criterion_met=v.session_id == target.criterion_met_session_id,
     )
 
 
@@ -180,16 +181,17 @@ def series_from(
             continue
         phase = by_id.get(v.phase_id) if v.phase_id else None
         if phase is None:
-            mark = PhaseMark(v.date, NO_PHASE_LABEL, "baseline")
-            key: tuple = (v.date, len(marks))
+            day = dates.local_day(v.started_at)
+            mark = PhaseMark(day, NO_PHASE_LABEL, "baseline")
+            key: tuple = (day, len(marks))
         else:
             mark = PhaseMark(phase.start_date, phase.label, phase.kind)
             key = (phase.start_date, len(marks))
         seen.add(v.phase_id)
         marks.append((key, mark, [v]))
     # a phase begun after the last session (no data yet) still shows its phase change
-    lo = values[-1].date if values else date_from
-    hi = date_to or utcnow().date()
+    lo = dates.local_day(values[-1].started_at) if values else date_from
+    hi = date_to or dates.local_today()
     if lo is not None:
         for phase in phases:
             if phase.id not in seen and lo < phase.start_date <= hi:
@@ -206,7 +208,18 @@ def series_from(
         phases=[m for _, m, _ in marks],
         aim=_aim(target),
         min_trials=_min_trials(target),
+        **_rating_scale(target),
     )
+
+
+def _rating_scale(target: Target) -> dict[str, Any]:
+    """``scale`` and ``scale_labels`` of a rating target (its params were validated)."""
+    params = target.params or {}
+    if target.measurement != "rating" or "scale_min" not in params:
+        return {}
+    low, high = float(params["scale_min"]), float(params["scale_max"])
+    labels = tuple(str(label) for label in params.get("labels") or ())
+    return {"scale": (low, high), "scale_labels": labels}
 
 
 def target_series(
@@ -235,6 +248,8 @@ def _celeration(target: Target, data: TargetSeries) -> Figure:
         points=points,
         phases=data.phases,
     )
+    if not points:
+        return style.no_data_figure(f"Daily per minute chart \u2014 {data.name}")
     start = None
     if points:
         first, last = min(p.x for p in points), max(p.x for p in points)
@@ -293,6 +308,50 @@ def target_chart(
     return _render(fig, fmt, f"{target.name}: {CHART_NAMES[chart]}")
 
 
+def panel_chart(
+    client: Client,
+    *,
+    target_ids: Sequence[str] = (),
+    x: str = "date",
+    fmt: str = "png",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> bytes:
+    """The multiple-baseline (panel) graph of ``client``: one panel per target, top to bottom
+    in the order asked for (default: the active targets with data in the period, by name),
+    sharing the x axis, the k-th phase change of each panel joined to the next by a dog-leg;
+    PNG or SVG bytes with a ``read`` audit entry. At most ``PANEL_MAX`` panels (422)."""
+    targets = _client_targets(client, None)
+    if target_ids:
+        by_id = {t.id: t for t in targets}
+        missing = [i for i in target_ids if i not in by_id]
+        if missing:
+            abort(404, message="No such target.")
+        chosen = [by_id[i] for i in dict.fromkeys(target_ids)]
+    else:
+        chosen = [t for t in targets if t.active]
+    data = [target_series(t, date_from, date_to) for t in chosen]
+    if not target_ids:
+        data = [d for d in data if any(p.value is not None for p in d.points)]
+    if len(data) > PANEL_MAX:
+        _unprocessable(
+            "target_id", f"At most {PANEL_MAX} panels: choose the targets with target_id."
+        )
+    title = f"{client.code}: multiple baseline across targets"
+    fig = (
+        reports.panel_graph(data, x=x, title=title)
+        if data
+        else style.no_data_figure(title, "No targets with data in this period")
+    )
+    audit.record(
+        "read",
+        "panel_chart",
+        client_id=client.id,
+        detail={"format": fmt, "targets": [t.id for t in chosen][:PANEL_MAX]},
+    )
+    return _render(fig, fmt, title)
+
+
 # ---------------------------------------------------------------------------------------------
 # FBA charts
 
@@ -308,12 +367,6 @@ def _client_targets(client: Client, target_id: str | None) -> list[Target]:
         if not targets:
             abort(404, message="No such target.")
     return targets
-
-
-def _no_data(fig: Figure, text: str) -> Figure:
-    ax = fig.axes[0]
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", **_GRAY_TEXT)
-    return fig
 
 
 def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> Figure:
@@ -343,19 +396,17 @@ def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> Fig
 
 
 def _local(moment: datetime, tz: tzinfo) -> datetime:
-    return series.as_utc(moment).astimezone(tz)
+    return dates.local_time(series.as_utc(moment), tz)
 
 
 def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, target_id):
-    # the selection of bdc.services.fba: counted problem behavior in primary sessions
-    problem = [
-        t
-        for t in targets
-        if t.measurement in fba.COUNTED and (target_id is not None or t.direction == "decrease")
-    ]
+    # the selection of bdc.services.fba: problem behavior in primary sessions
+    problem = fba.problem_behaviors(targets, target_id)
     if target_id is not None and not problem:
         _unprocessable(
-            "target_id", "The scatterplot needs a frequency, rate or ABC-recording target."
+            "target_id",
+            "The scatterplot needs a target whose events mark occurrences (frequency, rate, "
+            "ABC, duration or partial/whole interval).",
         )
     ids = {t.id for t in problem}
     sessions, times = [], []
@@ -374,13 +425,18 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
             _local(e.t, tz)
             for s in sessions
             for e in kept.get(s.id, ())
-            if e.target_id in ids and e.kind in ("count", "abc")
+            if e.target_id in ids and fba.is_occurrence(e)
         ]
+    title = f"Scatterplot: {', '.join(t.name for t in problem) or 'no problem behavior'} ({tz})"
+    if not sessions:
+        return style.no_data_figure(
+            title, "No observed sessions of problem behavior in this period"
+        )
     observed = [
         (_local(s.started_at, tz), _local(s.ended_at or s.started_at, tz)) for s in sessions
     ]
     days = sorted({start.date() for start, _ in observed})
-    last = date_to or (days[-1] if days else utcnow().astimezone(tz).date())
+    last = date_to or (days[-1] if days else dates.local_today(tz))
     first = date_from or max(days[0] if days else last, last - timedelta(days=27))
     day_start, day_end = time(8, 0), time(16, 0)
     if observed:
@@ -401,31 +457,35 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
         day_end=day_end,
         interval_minutes=step,
         observed=observed,
-        title=f"Scatterplot: {', '.join(t.name for t in problem) or 'no problem behavior'} ({tz})",
+        title=title,
     )
 
 
 def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figure:
-    fa_targets = [t for t in targets if any(p.kind == "condition" for p in t.phases)]
-    if target_id is not None and not fa_targets:
-        _unprocessable("target_id", "The target has no condition phases (no functional analysis).")
-    if not fa_targets:
-        fig = reports.multielement_graph([], title="Functional analysis")
-        return _no_data(fig, "No functional-analysis sessions in this period")
-    target = fa_targets[0]
+    analysed = fba.fa_targets(targets)
+    if target_id is not None and not analysed:
+        _unprocessable(
+            "target_id",
+            "The target has no functional-analysis condition phases (attention, escape, "
+            "tangible, alone, play...).",
+        )
+    if not analysed:
+        return reports.multielement_graph([], title="Functional analysis")
+    target = analysed[0]
     values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
+    # only FA-condition sessions, numbered in the order they were run; a treatment phase
+    # (kind condition, "NCR + DRA") is never drawn as an FA condition
     sessions = [
         FaSession(session=i, condition=v.phase_label.strip(), value=v.value)
-        for i, v in enumerate((v for v in values if v.phase_kind == "condition"), start=1)
+        for i, v in enumerate(
+            (v for v in values if fba.is_fa_condition(v.phase_kind, v.phase_label)), start=1
+        )
     ]
-    fig = reports.multielement_graph(
+    return reports.multielement_graph(
         sessions,
         measurement=target.measurement,
         title=f"{target.name}: functional analysis",
     )
-    if not sessions:
-        _no_data(fig, "No functional-analysis sessions in this period")
-    return fig
 
 
 def fba_chart(
@@ -434,7 +494,7 @@ def fba_chart(
     *,
     target_id: str | None = None,
     behavior: str | None = None,
-    tz: tzinfo = UTC,
+    tz: tzinfo | None = None,
     bin_minutes: int = 30,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -451,6 +511,7 @@ def fba_chart(
     if kind not in FBA_KINDS:
         _unprocessable("kind", f"Must be one of: {', '.join(FBA_KINDS)}.")
     targets = _client_targets(client, target_id)
+    tz = tz or dates.clinic_zone()
     if kind == "abc":
         fig = _abc_figure(client, targets, date_from, date_to, behavior, target_id)
     elif kind == "scatterplot":
@@ -578,7 +639,7 @@ def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData
         )
     points = [
         FidelityPoint(
-            x=s.session.started_at.date(),
+            x=dates.local_day(s.session.started_at),
             percent=s.percent,
             staff=_staff_label(staff.get(s.session.staff_id) if s.session.staff_id else None),
             plan=plan_label(s.plan),
@@ -611,7 +672,10 @@ def quality_chart(
         targets = _client_targets(client, None)
         data = ioa_data(client, targets, date_from, date_to)
         fig = reports.ioa_chart(
-            list(data.points), criterion=criterion, title=f"Interobserver agreement, {period}"
+            list(data.points),
+            criterion=criterion,
+            title=f"Interobserver agreement, {period}",
+            period=(date_from, date_to),
         )
     else:
         data = fidelity_data(client, date_from, date_to)
@@ -620,6 +684,7 @@ def quality_chart(
             list(data.points),
             criterion=criteria.pop() if len(criteria) == 1 else None,
             title=f"Treatment fidelity, {period}",
+            period=(date_from, date_to),
         )
     audit.record(
         "read",

@@ -33,14 +33,14 @@ renderer). File names always use the code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from bdc import audit, reports
+from bdc import audit, dates, reports
 from bdc.auth import visible_client_ids
 from bdc.dates import within_days
 from bdc.extensions import db
@@ -123,27 +123,18 @@ def _summary_start(target: Target, date_from: date) -> date:
     return start
 
 
-EFFECT_NAME_CHARS = 52
-"""Longest effect-size label that fits the report's figure table beside its value."""
-
-
 def _effect_name(current: str, baseline: str) -> str:
-    """The effect size's label, e.g. ``NAP (DRA vs Baseline)``, shortened to fit."""
-    for name in (
-        f"{EFFECT_SIZE_NAME} ({current} vs {baseline})",
-        f"{EFFECT_SIZE_NAME} ({current} vs baseline)",
-    ):
-        if len(name) <= EFFECT_NAME_CHARS:
-            return name
-    return f"{EFFECT_SIZE_NAME} (current phase vs baseline)"
+    """The effect size's label, always worded ``NAP (<current> vs <baseline>)`` (the
+    report's table wraps a long one)."""
+    return f"{EFFECT_SIZE_NAME} ({current} vs {baseline})"
 
 
 def _report_target(
     target: Target, values: Sequence[SessionValue], date_from: date, date_to: date
 ) -> ReportTarget:
     start = _summary_start(target, date_from)
-    history = [v for v in values if start <= v.date <= date_to]
-    period = [v for v in history if v.date >= date_from]
+    history = [v for v in values if start <= dates.local_day(v.started_at) <= date_to]
+    period = [v for v in history if dates.local_day(v.started_at) >= date_from]
     # Levels, trend and effect size: the first baseline run (wherever it lies) and the
     # sessions of the period, so the current phase's figures are those of the graph.
     first_baseline = next(
@@ -193,8 +184,8 @@ def _order(target: Target) -> tuple:
 
 
 def default_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    """``to`` defaults to today (UTC), ``from`` to ``DEFAULT_DAYS`` days up to ``to``."""
-    date_to = date_to or datetime.now(UTC).date()
+    """``to`` defaults to today (the clinic's), ``from`` to ``DEFAULT_DAYS`` days up to ``to``."""
+    date_to = date_to or dates.local_today()
     date_from = date_from or date_to - timedelta(days=DEFAULT_DAYS - 1)
     if date_from > date_to:
         raise ValueError("the period starts after it ends")
@@ -226,7 +217,7 @@ def assemble(
     for target in sorted(targets, key=_order):
         mine = values.get(target.id, [])
         in_period = any(v.date >= date_from for v in mine)
-        existed = series.as_utc(target.created_at).date() <= date_to
+        existed = dates.local_day(series.as_utc(target.created_at)) <= date_to
         if in_period or (target.active and existed):
             shown.append((target, mine))
     report_targets = [_report_target(t, v, date_from, date_to) for t, v in shown]
@@ -238,7 +229,7 @@ def assemble(
         period_from=date_from,
         period_to=date_to,
         targets=report_targets,
-        generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
+        generated_at=generated_at or dates.local_time(datetime.now(UTC).replace(microsecond=0)),
         ioa_rows=ioa.rows,
         fidelity_rows=fidelity.rows,
         client_name=None if pseudonymous else client.name,
@@ -274,11 +265,12 @@ def report_pdf(
     x: str = "session",
     trend: str | None = None,
     paper: str = "letter",
+    panel: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[bytes, ProgressReport]:
     """The PDF and the report it shows, with an ``export`` audit entry (period, options and
     page count; no PHI). ``user`` is who made it: the audit entry's user and the report's
-    "prepared by"."""
+    "prepared by". ``panel`` adds the multiple-baseline page."""
     report = assemble(
         client,
         date_from,
@@ -287,6 +279,8 @@ def report_pdf(
         prepared_by=person_label(user),
         provider=provider,
     )
+    if panel:
+        report = replace(report, panel=True)
     pdf = reports.build_progress_report(
         report, pseudonymous=pseudonymous, progress=progress, x=x, trend=trend, paper=paper
     )
@@ -299,6 +293,7 @@ def report_pdf(
             "from": date_from.isoformat(),
             "to": date_to.isoformat(),
             "pseudonymous": pseudonymous,
+            "panel": panel,
             "targets": len(report.targets),
             "pages": reports.report_page_count(report),
         },

@@ -27,11 +27,10 @@ from sqlalchemy import func, select
 
 from bdc import audit
 from bdc.auth import SEES_ALL, visible_client_ids
-from bdc.dates import day_start, within_days
+from bdc.dates import day_start, local_day, local_today, within_days
 from bdc.extensions import db
 from bdc.measures import EventRecord, measure_fidelity
 from bdc.models import INCIDENT_TYPES, Assignment, Client, Event, Plan, Session, Target, User
-from bdc.models.base import utcnow
 from bdc.services import incidents as incident_service
 from bdc.services import ioa
 from bdc.services.series import SessionValue, client_values
@@ -71,8 +70,9 @@ def _range_query(date_from: date, date_to: date) -> str:
 
 
 def resolve_range(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    """Defaults: the last four weeks up to today (UTC); at most a year; ``from`` <= ``to``."""
-    date_to = date_to or utcnow().date()
+    """Defaults: the last four weeks up to today (the clinic's); at most a year; ``from`` <=
+    ``to``."""
+    date_to = date_to or local_today()
     date_from = date_from or date_to - timedelta(days=DEFAULT_DAYS - 1)
     if date_from > date_to:
         abort(422, message="'from' is after 'to'.", fields={"from": ["Must not be after 'to'."]})
@@ -251,7 +251,7 @@ def _fidelity_session_row(score: FidelityScore) -> dict:
     s = score.session
     return {
         "session_id": s.id,
-        "date": s.started_at.date(),
+        "date": local_day(s.started_at),
         "started_at": s.started_at,
         "plan_id": score.plan.id,
         "plan_version": score.plan.version,
@@ -407,7 +407,7 @@ def ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
                         {
                             "primary_id": v.session_id,
                             "reliability_id": check.session_id,
-                            "date": v.date,
+                            "date": local_day(v.started_at),
                             "agreement": agreement,
                             "meets_standard": None
                             if agreement is None
@@ -566,7 +566,7 @@ def _sessions_per_week(scope: Scope) -> list[dict]:
             )
         )
         for client_id, started_at in rows:
-            counts[client_id][_monday(started_at.date())] += 1
+            counts[client_id][_monday(local_day(started_at))] += 1
     days = (scope.date_to - scope.date_from).days + 1
     rows_out = []
     for client in scope.clients:
@@ -634,12 +634,12 @@ def _stale_targets(scope: Scope, targets: Sequence[Target]) -> list[dict]:
     rows = []
     for target in candidates:
         latest = last.get(target.id)
-        last_day = latest.date() if latest is not None else None
+        last_day = local_day(latest) if latest is not None else None
         if last_day is not None and last_day >= window_start:
             continue
-        if target.created_at.date() > window_start:
+        if local_day(target.created_at) > window_start:
             continue  # too new to have gone N days without data
-        since = last_day or target.created_at.date()
+        since = last_day or local_day(target.created_at)
         rows.append(
             {
                 "client_id": target.client_id,
@@ -662,7 +662,7 @@ def _stale_targets(scope: Scope, targets: Sequence[Target]) -> list[dict]:
 
 def _unreviewed(scope: Scope, targets: Sequence[Target]) -> list[dict]:
     """Targets flagged *criterion met* that no person has reviewed yet (whatever the range)."""
-    today = utcnow().date()
+    today = local_today()
     rows = []
     for target in targets:
         if target.criterion_met_at is None or target.criterion_reviewed_at is not None:

@@ -338,6 +338,7 @@ def test_report_pdf_pages_and_text(http, world):
         "from": "2026-03-02",
         "to": "2026-03-15",
         "pseudonymous": False,
+        "panel": False,
         "targets": 3,
         "pages": 6,
     }
@@ -480,3 +481,127 @@ def test_off_caseload_is_404_and_not_audited(http, make, world):
         assert http.get(url, headers=headers).status_code == 404
     assert audit_entries("export", "progress_report") == []
     assert audit_entries("export", "client_data") == []
+
+
+# --- issue 12: the clinic's time zone, and functional analysis only from FA conditions -----------
+
+
+@pytest.fixture
+def chicago(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TIME_ZONE", "America/Chicago")
+
+
+def test_a_7_pm_session_in_chicago_counts_on_its_local_day(http, make, chicago):
+    bcba = make.user("bcba")
+    client = make.client(bcba, code="TZ-001")
+    hits = make.target(client, "frequency", name="Hitting", direction="decrease")
+    box = Tablet(http, make.login(bcba))
+    # 2 March 2026, 19:00 in Chicago (CST, UTC-6) is 3 March 01:00 UTC
+    evening = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    s = box.session(client, at=evening, minutes=20, targets=[hits])
+    box.event(s, hits, "count", {}, 30)
+    box.send()
+    local = date(2026, 3, 2)
+    data = graphs.target_series(hits, local, local)
+    assert [p.x for p in data.points] == [local]  # the graph's day and the period filter
+    assert graphs.target_series(hits, date(2026, 3, 3), date(2026, 3, 3)).points == ()
+    headers = make.login(bcba)
+    answer = http.get(
+        f"/api/v1/clients/{client.id}/export.csv",
+        query_string={"from": "2026-03-02", "to": "2026-03-02"},
+        headers=headers,
+    )
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r["date"] for r in rows] == ["2026-03-02"]
+    report = progress_report.assemble(client, local, local)
+    assert [p.x for p in report.targets[0].series.points] == [local]
+
+
+def _fa_client(http, make, phases):
+    bcba = make.user("bcba")
+    client = make.client(bcba, code="FA-001")
+    target = make.target(client, "frequency", name="Tantrums", direction="decrease")
+    box = Tablet(http, make.login(bcba))
+    for n, (kind, label) in enumerate(phases):
+        box.phase(target, kind, label, DAY0 + timedelta(days=n))
+        s = box.session(client, at=START + timedelta(days=n), minutes=10, targets=[target])
+        for k in range(n % 3 + 1):
+            box.event(s, target, "count", {}, 10 + k)
+    box.send()
+    return client, target, make.login(bcba)
+
+
+def test_a_treatment_condition_is_never_drawn_as_a_functional_analysis(http, make):
+    client, target, headers = _fa_client(
+        http, make, [("baseline", "Baseline"), ("condition", "NCR + DRA"), ("condition", "NCR")]
+    )
+    url = f"/api/v1/clients/{client.id}/charts/multielement.svg"
+    svg = http.get(url, headers=headers).get_data(as_text=True)
+    assert 'id="no-data"' in svg and "condition:" not in svg
+    answer = http.get(url, query_string={"target_id": target.id}, headers=headers)
+    assert answer.status_code == 422
+    fba = http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()
+    assert fba["functional_analyses"] == []
+
+
+def test_the_multielement_graph_has_one_path_per_fa_condition_in_session_order(http, make):
+    plan = [("attention", "Attention"), ("condition", "Play"), ("condition", "Escape/demand")]
+    phases = [("baseline", "Baseline")] + [("condition", label) for _, label in plan] * 2
+    phases.append(("condition", "NCR + DRA"))  # the treatment after the FA: not drawn
+    client, _, headers = _fa_client(http, make, phases)
+    svg = http.get(
+        f"/api/v1/clients/{client.id}/charts/multielement.svg", headers=headers
+    ).get_data(as_text=True)
+    for condition in ("Attention", "Play", "Escape/demand"):
+        assert f'id="condition:{condition}"' in svg
+    assert 'id="condition:NCR + DRA"' not in svg and 'id="no-data"' not in svg
+
+
+EPISODE = "7f1c2a4e-0b1d-4c55-9a61-3c2f0e9d8b10"
+
+
+def test_scatterplot_finds_the_problem_behaviour_of_a_duration_target(http, make):
+    bcba = make.user("bcba")
+    client = make.client(bcba, code="SC-001")
+    tantrums = make.target(client, "duration", name="Tantrums", direction="decrease")
+    box = Tablet(http, make.login(bcba))
+    s = box.session(client, at=START, minutes=30, targets=[tantrums])
+    box.event(s, tantrums, "duration_start", {"episode": EPISODE}, 60)
+    box.event(s, tantrums, "duration_stop", {"episode": EPISODE}, 90)
+    box.send()
+    headers = make.login(bcba)
+    fba = http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()
+    assert fba["scatterplot"]["target_ids"] == [tantrums.id]
+    assert fba["scatterplot"]["events"] == 1
+    svg = http.get(
+        f"/api/v1/clients/{client.id}/charts/scatterplot.svg",
+        query_string={"from": DAY0.isoformat(), "to": DAY0.isoformat()},
+        headers=headers,
+    ).get_data(as_text=True)
+    assert 'id="cells-low"' in svg and 'id="no-data"' not in svg  # one occurrence drawn
+
+
+def test_panel_graph_of_chosen_targets_top_first(http, world, make):
+    base = f"/api/v1/clients/{world.client.id}/charts/panel"
+    query = {"target_id": [world.receptive.id, world.hits.id], **PERIOD}
+    answer = http.get(f"{base}.svg", query_string=query, headers=world.headers)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    svg = answer.get_data(as_text=True)
+    assert svg.count('id="panel-label"') == 2 and 'id="dogleg"' in svg
+    assert "panel-RPT-001.svg" in disposition(answer)
+    png = get(http, world, f"{base}.png")  # default: the active targets with data
+    assert png.data.startswith(PNG_MAGIC)
+    assert [e.resource for e in audit_entries("read", "panel_chart")] == ["panel_chart"] * 2
+    other = make.client(make.user("bcba"), code="OTHER-1")
+    elsewhere = make.target(other, "frequency", name="Not mine")
+    get(http, world, f"{base}.png", 404, target_id=elsewhere.id)
+    get(http, world, f"{base}.png", 422, target_id="not-a-uuid")
+
+
+def test_report_with_the_optional_multiple_baseline_page(http, world):
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    plain, _ = pdf_text(get(http, world, url, **PERIOD).data)
+    reader, text = pdf_text(get(http, world, url, panel="true", **PERIOD).data)
+    assert len(reader.pages) == len(plain.pages) + 1
+    assert "Multiple-baseline view across targets" in text
+    assert [e.detail["panel"] for e in audit_entries("export", "progress_report")] == [False, True]

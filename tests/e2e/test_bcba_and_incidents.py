@@ -119,6 +119,14 @@ def test_bcba_sees_graph_and_summary_and_adds_a_phase_change_offline(caseload, n
     page.get_by_text("Progress report and data exports").click()
     report = page.get_by_role("link", name="Progress report (PDF)")
     assert "/report.pdf?from=" in report.get_attribute("href")
+    # The multiple-baseline graph of the chosen targets (the first six, top first).
+    page.get_by_text("Multiple-baseline graph across targets").click()
+    baseline = page.locator("details", has_text="Multiple-baseline graph").locator("img.graph")
+    page.wait_for_function(
+        "(img) => img.src.includes('charts/panel.svg') && img.src.split('target_id=').length"
+        " === 7 && img.complete && img.naturalWidth > 0 && !img.hidden",
+        arg=baseline.element_handle(),
+    )
 
     context.set_offline(True)
     page.get_by_text("Offline: graphs, figures and downloads need a connection").wait_for()

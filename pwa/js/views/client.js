@@ -210,10 +210,13 @@ export async function renderClient(app, clientId) {
 
   for (const t of active) panels.push(targetPanel(app, client, t, programmer));
   targetsBox.append(...panels.map((p) => p.el));
+  const baseline = active.length > 1 ? multipleBaseline(app, client, active) : null;
+  if (baseline) panels.push(baseline);
   mount(
     header,
     active.length ? '' : h('p', { class: 'panel hint' }, 'This client has no active targets yet.'),
     targetsBox,
+    baseline ? baseline.el : '',
     h('section', { class: 'panel' }, plansBox),
   );
   drawDownloads();
@@ -233,6 +236,59 @@ export async function renderClient(app, clientId) {
   document.addEventListener('bdc:sync', onSync);
   cleanups.push(() => document.removeEventListener('bdc:sync', onSync));
   return cleanup;
+}
+
+// --- the multiple-baseline graph across targets ---------------------------------------------
+
+const PANEL_MAX = 6;
+
+function multipleBaseline(app, client, targets) {
+  const boxes = targets.map((t, i) => h('input', { type: 'checkbox', value: t.id, checked: i < PANEL_MAX }));
+  const img = h('img', { class: 'graph tall', alt: '', decoding: 'async', hidden: true });
+  const status = h('p', { class: 'graph-status hint', role: 'status' });
+  const details = h(
+    'details',
+    { class: 'panel group' },
+    h('summary', {}, 'Multiple-baseline graph across targets'),
+    h(
+      'fieldset',
+      { class: 'checks' },
+      h('legend', {}, `Targets, top panel first (at most ${PANEL_MAX})`),
+      ...targets.map((t, i) => h('label', { class: 'check' }, boxes[i], t.name)),
+    ),
+    status,
+    img,
+  );
+  const draw = () => {
+    if (!details.open) return;
+    const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+    if (!navigator.onLine) {
+      img.hidden = true;
+      status.textContent = 'The graph needs a connection.';
+      return;
+    }
+    if (!chosen.length || chosen.length > PANEL_MAX) {
+      img.hidden = true;
+      status.textContent = `Choose 1 to ${PANEL_MAX} targets.`;
+      return;
+    }
+    // target_id is repeated, one per panel, in the order chosen
+    const src = app.api.url(`/clients/${client.id}/charts/panel.svg`, { from: period.from, to: period.to }) + chosen.map((id) => `&target_id=${encodeURIComponent(id)}`).join('');
+    status.textContent = 'Loading the graph…';
+    img.alt = `Multiple-baseline graph of ${chosen.length} targets, ${fmtDate(period.from)} to ${fmtDate(period.to)}.`;
+    img.onload = () => {
+      status.textContent = '';
+      img.hidden = false;
+    };
+    img.onerror = () => {
+      img.hidden = true;
+      status.textContent = 'The graph could not be loaded.';
+    };
+    img.src = src;
+  };
+  details.addEventListener('toggle', draw);
+  for (const b of boxes) b.addEventListener('change', draw);
+  return { el: details, refresh: draw, syncSettled: () => {} };
 }
 
 // --- one target ------------------------------------------------------------------------------
@@ -519,9 +575,11 @@ function summaryFigures(target, s) {
         {},
         h('th', { scope: 'row' }, p.label, p.kind && phaseKindLabel(p.kind) !== p.label ? h('small', {}, ` ${phaseKindLabel(p.kind)}`) : ''),
         h('td', { class: 'num' }, String(p.n)),
-        h('td', { class: 'num' }, fmtNum(p.mean, 1)),
+        // display strings come from the server's one formatting (bdc.reports.format), so a
+        // level reads as in the PDF; the numbers are the fallback of an older server
+        h('td', { class: 'num' }, p.display?.mean ?? fmtNum(p.mean, 1)),
         h('td', { class: 'num' }, fmtSlope(p.trend?.ols_per_session)),
-        h('td', { class: 'num' }, p.sd === null ? '–' : fmtNum(p.sd, 1), h('small', {}, ` ${fmtNum(p.min, 0)}–${fmtNum(p.max, 0)}`)),
+        h('td', { class: 'num' }, p.display?.sd ?? (p.sd === null ? '–' : fmtNum(p.sd, 1)), h('small', {}, ` ${p.display?.range ?? `${fmtNum(p.min, 0)}–${fmtNum(p.max, 0)}`}`)),
       ),
     );
     out.push(

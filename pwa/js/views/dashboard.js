@@ -74,7 +74,7 @@ export async function renderDashboard(app) {
       { class: 'panel' },
       h('h1', {}, app.user.role === 'bcba' ? 'Dashboard: my caseload' : 'Dashboard'),
       notice.el,
-      h('p', { class: 'hint' }, 'Clients are shown by code. Dates are UTC days, both included (at most a year). Tap a figure to see the data behind it.'),
+      h('p', { class: 'hint' }, 'Clients are shown by code. Dates are the clinic’s calendar days, both included (at most a year). Tap a figure to see the data behind it.'),
       form,
       error,
       status,

@@ -133,7 +133,10 @@ def test_phase_lines_and_no_path_across_them():
     ax = celeration_chart(_series()).axes[0]
     xs = [float(ln.get_xdata()[0]) for ln in lines(ax, "phase-line")]
     assert xs == [14.5]
-    assert [t.get_text() for t in texts(ax, "phase-label")] == ["Timings"]
+    assert [t.get_text() for t in texts(ax, "phase-label")] == [
+        "Baseline",
+        "Timings",
+    ]  # the baseline is labelled (issue 12)
     for path in lines(ax, "data-path"):
         d = list(path.get_xdata())
         assert not (min(d) < 14.5 < max(d))

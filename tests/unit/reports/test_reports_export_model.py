@@ -153,7 +153,7 @@ def test_model_validation():
         TargetSeries("t", None, "rate", "sideways")
     s = TargetSeries("t", None, "dtt", "increase", [SeriesPoint(1, 50.0)], [PhaseMark(1, "A")])
     assert isinstance(s.points, tuple) and s.is_percent and hash(s)
-    assert PhaseMark(1, "A", "baseline").solid and not PhaseMark(1, "A", "condition").solid
+    assert PhaseMark(1, "A", "condition").solid and not PhaseMark(1, "A", "note").solid
 
 
 def test_summaries_and_client_label():

@@ -119,7 +119,7 @@ def test_percent_measures_run_from_0_to_100():
     assert ax.get_ylim()[1] == 100
 
 
-def test_dashed_condition_lines_and_notes():
+def test_a_named_condition_is_a_solid_phase_change_and_notes_are_dashed():
     s = abab(
         phases=(
             PhaseMark(1, "Baseline", "baseline"),
@@ -130,11 +130,10 @@ def test_dashed_condition_lines_and_notes():
         notes=(PhaseMark(9, "Medication change", "note"),),
     )
     ax = main_axes(line_graph(s))
-    assert phase_xs(ax) == [5.5, 15.5]
-    assert phase_xs(ax, "condition-line") == [11.5]
-    cond = lines(ax, "condition-line")[0]
-    assert cond.get_linestyle() == "--"
-    assert lines(ax, "phase-line")[0].get_linestyle() == "-"
+    # "DRA + NCR" changes the condition: a solid line like any phase change (issue 12)
+    assert phase_xs(ax) == [5.5, 11.5, 15.5]
+    assert phase_xs(ax, "condition-line") == []
+    assert {ln.get_linestyle() for ln in lines(ax, "phase-line")} == {"-"}
     assert phase_xs(ax, "note-line") == [8.5]
     assert texts(ax, "note-label")[0].get_text().strip() == "Medication change"
     assert_no_path_crosses(ax)
