@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "SYNC_MAX_EVENTS": 5000,
+    # Where sessions take place, comma-separated (bdc/session_settings.py).
+    "SESSION_SETTINGS": "clinic,home,school,community,telehealth",
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "COOKIE_SECURE": False,
     "PWA_DIR": str(Path(__file__).resolve().parent.parent / "pwa"),

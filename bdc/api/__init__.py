@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from bdc.api import analysis, audit, auth, clients, incidents, quality, sessions, targets, users
+from bdc.api import (
+    analysis,
+    audit,
+    auth,
+    caregivers,
+    clients,
+    incidents,
+    quality,
+    sessions,
+    targets,
+    users,
+)
 from bdc.api import reports as reports_api
 
 BLUEPRINTS = (auth.blp, users.blp, clients.blp, targets.blp, sessions.blp, audit.blp)
 BLUEPRINTS += (analysis.blp,)
 BLUEPRINTS += (quality.blp, incidents.blp)
 BLUEPRINTS += (reports_api.blp,)
+BLUEPRINTS += (caregivers.blp,)
 
 
 def register(api) -> None:
