@@ -7,6 +7,10 @@ import { clientCardLinks } from './nav.js';
 
 const SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
 const SUPERVISORS = new Set(['therapist', 'bcba', 'director', 'admin']);
+// A caregiver records at home, as the only observer, the targets their BCBA marked
+// home-recordable: the server refuses anything else, so the sheet never offers it.
+const atHome = (app) => app.user.role === 'caregiver';
+const recordable = (app, targets) => (atHome(app) ? targets.filter((t) => t.home_recordable) : targets);
 const today = () => new Date().toISOString().slice(0, 10);
 
 export async function renderCaseload(app) {
@@ -48,7 +52,7 @@ export async function renderCaseload(app) {
         : 'No clients are assigned to you yet.';
     list.replaceChildren(
       ...caseload.clients.map((client) => {
-        const targets = caseload.targets[client.id] ?? [];
+        const targets = recordable(app, caseload.targets[client.id] ?? []);
         return h(
           'li',
           {},
@@ -83,7 +87,7 @@ export async function renderCaseload(app) {
 
 /** Is another observer recording this client right now? Then the default is to join them. */
 async function openPrimaryElsewhere(app, client) {
-  if (!navigator.onLine) return null;
+  if (!navigator.onLine || atHome(app)) return null;
   try {
     const sessions = await app.api.sessionsOf(client.id, today());
     return (
@@ -127,6 +131,16 @@ async function openStartSheet(app, client, targets) {
           setup.plans.length ? '' : h('p', { class: 'hint' }, 'This client has no plan with a checklist yet.'),
         );
       }, () => fidelityBox.replaceChildren(h('p', { class: 'hint' }, 'Plans could not be loaded (they are saved on first use online).')));
+    }
+
+    if (atHome(app)) {
+      setting.set('Home');
+      setting.el.hidden = true;
+      roleBox.hidden = true;
+      if (!targets.length) {
+        error.textContent = 'No target is marked for recording at home yet: ask your BCBA.';
+        startBtn.disabled = true;
+      }
     }
 
     startBtn.addEventListener('click', async () => {
