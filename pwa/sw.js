@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '7ca625f090';
+const VERSION = 'efb5927dff';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

@@ -73,3 +73,33 @@ def test_a_caregiver_records_the_home_target_offline(caseload, parent, new_conte
     home = bcba.ok("GET", f"/targets/{target_id}/data?setting=home")
     assert [p["value"] for p in home["points"]] == [4]
     assert bcba.ok("GET", f"/targets/{target_id}/data?setting=clinic")["points"] == []
+
+
+def test_the_start_sheet_offers_the_clinics_settings(app, caseload, new_context, monkeypatch):
+    """A clinic's own list reaches the tablet, so a session is never refused for its setting."""
+    monkeypatch.setitem(app.config, "SESSION_SETTINGS", "clinic,telehealth")
+    page = new_context().new_page()
+    sign_in(page, caseload.base, caseload.users["technician"]["username"])
+    page.wait_for_function(
+        """async () => {
+          const db = await new Promise((ok) => {
+            const r = indexedDB.open('bdc');
+            r.onsuccess = () => ok(r.result);
+          });
+          const row = await new Promise((ok) => {
+            const r = db.transaction('cache').objectStore('cache').get('session-settings');
+            r.onsuccess = () => ok(r.result);
+          });
+          db.close();
+          return row?.value?.length === 2;
+        }"""
+    )
+    page.get_by_role("button", name="Sam Rivera").click()
+    page.get_by_role("button", name="Telehealth").click()
+    assert page.get_by_role("button", name="School").count() == 0
+    page.get_by_role("button", name="Start session").click()
+    page.wait_for_url("**/#/session/*")
+    session_id = page.url.rsplit("/", 1)[1]
+    wait_until_synced(page)
+    session = caseload.api_as("bcba").ok("GET", f"/sessions/{session_id}")
+    assert session["setting"] == "telehealth"
