@@ -1,15 +1,14 @@
 """Where a session took place: a list the clinic manages (``BDC_SESSION_SETTINGS``).
 
-The list is configuration, not a table: it changes about once a deployment, every worker
-must agree on it, and an environment variable needs no admin screen. It is a comma-separated
-string (or a sequence when configured from Python); names are matched case-insensitively and
-stored in the list's spelling. An empty setting means "not stated" and is kept as "".
-Caregivers record at home, so a caregiver's session is always "home" (docs/caregivers.md).
+The list is configuration, not a table: it changes about once a deployment, every worker must
+agree on it, and an environment variable needs no admin screen. It is a comma-separated string
+(or a sequence when configured from Python), checked when the app starts (an empty list is a
+ConfigError). Names are matched case-insensitively and stored in the list's spelling; an empty
+setting means "not stated" and is kept as "". Caregivers record at home, so a caregiver's
+session is always "home" (docs/caregivers.md).
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from flask import current_app
 from marshmallow import ValidationError, fields
@@ -21,13 +20,8 @@ HOME = "home"
 
 
 def clinic_settings() -> tuple[str, ...]:
-    """The configured settings, in the clinic's order and spelling."""
-    raw: str | Sequence[str] = current_app.config["SESSION_SETTINGS"]
-    names = raw.split(",") if isinstance(raw, str) else raw
-    settings = tuple(dict.fromkeys(name.strip() for name in names if name.strip()))
-    if not settings:
-        raise ValueError("SESSION_SETTINGS must name at least one setting")
-    return settings
+    """The configured settings, in the clinic's order and spelling (parsed by bdc.config)."""
+    return current_app.config["SESSION_SETTINGS"]
 
 
 def canonical(value: str) -> str:

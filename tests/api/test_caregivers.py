@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from bdc.config import ConfigError, load_config
 from bdc.extensions import db
 from bdc.models import Assignment, AuditEntry, Event, Incident, Phase, Session
 from bdc.models.base import utcnow
@@ -352,7 +353,7 @@ def test_a_session_setting_comes_from_the_clinic_list(http, make, home):
 
 
 def test_a_clinic_configures_its_own_settings(app, http, make, home, monkeypatch):
-    monkeypatch.setitem(app.config, "SESSION_SETTINGS", "Clinic, Day program ,Home")
+    monkeypatch.setitem(app.config, "SESSION_SETTINGS", ("Clinic", "Day program", "Home"))
     headers = make.login(home["bcba"])
     answer = http.get("/api/v1/session-settings", headers=headers).get_json()
     assert answer == {"settings": ["Clinic", "Day program", "Home"]}
@@ -431,3 +432,26 @@ def test_the_migration_stores_old_free_text_settings_in_the_list_spelling(tmp_pa
         stored = dict(db.session.execute(text("SELECT id, setting FROM sessions")).all())
         assert stored == {"s0": "clinic", "s1": "home", "s2": "Grandma's house", "s3": ""}
         db.session.remove()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Clinic, Day program ,Home,,clinic", ("Clinic", "Day program", "Home", "clinic")),
+        (["home", "home", " school "], ("home", "school")),
+    ],
+)
+def test_the_settings_list_is_read_from_the_environment(tmp_path, monkeypatch, raw, expected):
+    if isinstance(raw, str):
+        monkeypatch.setenv("BDC_SESSION_SETTINGS", raw)
+        overrides = {}
+    else:
+        overrides = {"SESSION_SETTINGS": raw}
+    assert load_config(str(tmp_path), overrides)["SESSION_SETTINGS"] == expected
+
+
+@pytest.mark.parametrize("raw", [" , ", ""])
+def test_an_empty_settings_list_stops_the_app(tmp_path, monkeypatch, raw):
+    monkeypatch.setenv("BDC_SESSION_SETTINGS", raw)
+    with pytest.raises(ConfigError, match="BDC_SESSION_SETTINGS"):
+        load_config(str(tmp_path))

@@ -77,7 +77,7 @@ def test_a_caregiver_records_the_home_target_offline(caseload, parent, new_conte
 
 def test_the_start_sheet_offers_the_clinics_settings(app, caseload, new_context, monkeypatch):
     """A clinic's own list reaches the tablet, so a session is never refused for its setting."""
-    monkeypatch.setitem(app.config, "SESSION_SETTINGS", "clinic,telehealth")
+    monkeypatch.setitem(app.config, "SESSION_SETTINGS", ("clinic", "telehealth"))
     page = new_context().new_page()
     sign_in(page, caseload.base, caseload.users["technician"]["username"])
     page.wait_for_function(
