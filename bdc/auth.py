@@ -5,7 +5,12 @@ Rules (DESIGN.md, issue #3):
 - technicians and therapists see the clients assigned to them;
 - BCBAs see their caseload and may edit its targets, phases, plans and assignments;
 - directors and admins see every client (and may edit);
-- only admins manage user accounts; directors and admins read the audit trail.
+- only admins manage user accounts; directors and admins read the audit trail;
+- caregivers are linked to their own children (an assignment, made by a BCBA, director or
+  admin) and may call only the routes in ``CAREGIVER_ROUTES``: their child, its targets'
+  data, summaries and graphs, the progress report, and sync of home-recordable targets
+  (docs/caregivers.md). Every other route answers 404 when it names a client, target, plan,
+  session or incident, and 403 otherwise.
 
 Anything outside a caller's rights answers 404 so that existence never leaks; 403 is kept
 for a client the caller can see but an action the caller's role does not allow.
@@ -14,6 +19,7 @@ for a client the caller can see but an action the caller's role does not allow.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -31,6 +37,28 @@ COOKIE_NAME = "bdc_session"
 SEES_ALL = frozenset({"director", "admin"})
 EDITS_PROGRAMS = frozenset({"bcba", "director", "admin"})
 READS_AUDIT = frozenset({"director", "admin"})
+CAREGIVER = "caregiver"
+# The one list of what a caregiver may call: (method, rule with converters stripped).
+CAREGIVER_ROUTES = frozenset(
+    {
+        ("GET", "/api/v1/me"),
+        ("POST", "/api/v1/auth/logout"),
+        ("GET", "/api/v1/clients"),
+        ("GET", "/api/v1/clients/<client_id>"),
+        ("GET", "/api/v1/clients/<client_id>/targets"),
+        ("GET", "/api/v1/clients/<client_id>/report.pdf"),
+        ("GET", "/api/v1/targets/<target_id>"),
+        ("GET", "/api/v1/targets/<target_id>/phases"),
+        ("GET", "/api/v1/targets/<target_id>/data"),
+        ("GET", "/api/v1/targets/<target_id>/summary"),
+        ("GET", "/api/v1/targets/<target_id>/graph.png"),
+        ("GET", "/api/v1/targets/<target_id>/graph.svg"),
+        ("POST", "/api/v1/sync"),
+    }
+)
+# A route naming one of these is client-scoped: refusing it must not reveal that the row exists.
+SCOPED_PARAMS = frozenset({"client_id", "target_id", "plan_id", "session_id", "incident_id"})
+_CONVERTER = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 # Refreshing last_used_at on every request would turn every read into a write.
 _TOUCH_EVERY = timedelta(seconds=60)
 # A fixed hash to compare against when the username is unknown, so timing does not reveal it.
@@ -98,6 +126,27 @@ def authenticate() -> None:
         token.last_used_at = now
     g.user = token.user
     g.token = token
+    check_route_allowed(token.user)
+
+
+def route_key(method: str, rule: str) -> tuple[str, str]:
+    """``(method, rule)`` with URL converters stripped (``<uuid:client_id>`` -> ``<client_id>``)."""
+    return method, _CONVERTER.sub(r"<\1>", rule)
+
+
+def check_route_allowed(user: User) -> None:
+    """The one rule on which routes a role may call at all (today: caregivers' list).
+
+    Runs for every signed-in API request, before the view; the view's own checks (caseload,
+    role) still apply to the routes that pass.
+    """
+    if user.role != CAREGIVER or request.url_rule is None:
+        return
+    if route_key(request.method, request.url_rule.rule) in CAREGIVER_ROUTES:
+        return
+    if SCOPED_PARAMS & set(request.view_args or {}):
+        abort(404, message="Not found.")
+    abort(403, message="Your role does not allow this.")
 
 
 def current_user() -> User:
@@ -151,6 +200,33 @@ def target_or_404(user: User, target_id: str) -> Target:
     if target is None or not can_see_client(user, target.client_id):
         abort(404, message="No such target.")
     return target
+
+
+def may_record_target(user: User, target: Target) -> bool:
+    """Caregivers record only targets a BCBA marked home-recordable; staff record any target."""
+    return user.role != CAREGIVER or target.home_recordable
+
+
+def recording_problem(user: User, session: dict, targets: dict[str, Target]) -> str | None:
+    """Why ``user`` may not record this synced session (None: they may).
+
+    A caregiver records primary observation sessions of home-recordable targets only; the
+    caseload check (the client is theirs) is made by the caller through ``visible_client_ids``.
+    """
+    if user.role != CAREGIVER:
+        return None
+    if session["kind"] != "observation" or session["role"] != "primary":
+        return "caregivers record primary observation sessions only"
+    for target_id in session["target_ids"]:
+        target = targets.get(str(target_id))
+        if target is None or not may_record_target(user, target):
+            return f"target {target_id} is not marked home-recordable"
+    return None
+
+
+def may_report_incidents(user: User) -> bool:
+    """Critical incidents are staff reports; caregivers tell the BCBA instead."""
+    return user.role != CAREGIVER
 
 
 def require_edit(user: User) -> None:

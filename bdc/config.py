@@ -8,7 +8,7 @@ multi-host clinic deployment alike.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "SYNC_MAX_EVENTS": 5000,
+    # Where sessions take place, comma-separated (bdc/session_settings.py).
+    "SESSION_SETTINGS": "clinic,home,school,community,telehealth",
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "COOKIE_SECURE": False,
     # Documentation (docs/supervision.md): days before an unsigned note is listed as late, and
@@ -57,6 +59,15 @@ def _coerce(key: str, raw: str) -> Any:
     return raw
 
 
+def _names(raw: str | Sequence[str], key: str) -> tuple[str, ...]:
+    """A comma-separated list (or a sequence) as its distinct non-empty names, in order."""
+    names = raw.split(",") if isinstance(raw, str) else raw
+    distinct = tuple(dict.fromkeys(name.strip() for name in names if name.strip()))
+    if not distinct:
+        raise ConfigError(f"BDC_{key} must name at least one setting")
+    return distinct
+
+
 def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Merge defaults, ``BDC_*`` environment variables and ``overrides`` into Flask settings."""
     config = dict(DEFAULTS)
@@ -66,6 +77,7 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
             config[key] = _coerce(key, raw)
     config.update(overrides or {})
 
+    config["SESSION_SETTINGS"] = _names(config["SESSION_SETTINGS"], "SESSION_SETTINGS")
     if config["ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET:
         raise ConfigError("BDC_SECRET_KEY must be set to a long random value in production")
 

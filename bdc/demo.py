@@ -2,7 +2,8 @@
 
 Five fictional learners, staff logins for every role, targets covering all eleven measurement
 types, eight weeks of sessions with baseline and intervention phases, reliability (IOA)
-sessions by a second observer, behaviour intervention plans and weekly fidelity checks.
+sessions by a second observer, behaviour intervention plans and weekly fidelity checks; a
+parent (the ``caregiver`` role) linked to one learner records a home-recordable target at home.
 
 Everything goes through the real code paths: accounts, clients, targets, phases and plans
 through :mod:`bdc.services`, and every session and event through :func:`bdc.sync.ingest` as the
@@ -34,7 +35,7 @@ from sqlalchemy import select
 from bdc.demo_documentation import load_documentation
 from bdc.extensions import db
 from bdc.models import Client, Plan, Target, User
-from bdc.services import accounts, caseload, programs
+from bdc.services import accounts, caregivers, caseload, programs
 from bdc.sync import ingest
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoSummary", "load_demo"]
@@ -48,9 +49,13 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("therapist", "therapist", "Riley Therapist (demo)"),
     ("tech1", "technician", "Sam Technician, RBT (demo)"),
     ("tech2", "technician", "Jordan Technician, RBT (demo)"),
+    ("parent", "caregiver", "Morgan Parent (demo)"),
 )
 
 SEED = 2026
+# The learner whose parent records at home, and the target the BCBA marks home-recordable.
+HOME_CLIENT = "DEMO-02"
+HOME_TARGET = "Handwashing"
 WEEKS = 8
 DAYS = WEEKS * 7
 RELIABILITY_SHARE = 0.33  # of primary sessions; a few are lost to the therapist's timetable
@@ -113,7 +118,7 @@ class _ClientSpec:
     start_minute: int  # usual session start, minutes after 00:00 UTC
     minutes: tuple[int, int]  # session length range
     off_weekday: int  # the weekday (0 = Monday) usually without a session
-    settings: tuple[str, ...]
+    settings: tuple[str, ...]  # from BDC_SESSION_SETTINGS; a repeat weights the choice
     targets: tuple[_TargetSpec, ...]
     plan: _PlanSpec | None = None
 
@@ -155,7 +160,7 @@ CLIENTS: tuple[_ClientSpec, ...] = (
         start_minute=14 * 60,
         minutes=(25, 60),
         off_weekday=4,
-        settings=("Clinic - therapy room 2", "Clinic - therapy room 2", "Clinic - sensory room"),
+        settings=("clinic", "clinic", "clinic"),
         targets=(
             _TargetSpec(
                 name="Aggression",
@@ -241,7 +246,7 @@ CLIENTS: tuple[_ClientSpec, ...] = (
         start_minute=15 * 60 + 30,
         minutes=(20, 60),
         off_weekday=0,
-        settings=("Home - living room", "Home - kitchen"),
+        settings=("home", "home"),
         targets=(
             _TargetSpec(
                 name="Tantrums",
@@ -336,7 +341,7 @@ CLIENTS: tuple[_ClientSpec, ...] = (
         start_minute=14 * 60 + 30,
         minutes=(35, 60),
         off_weekday=2,
-        settings=("School - resource room", "School - classroom 4B"),
+        settings=("school", "school"),
         targets=(
             _TargetSpec(
                 name="Vocal stereotypy",
@@ -403,7 +408,7 @@ CLIENTS: tuple[_ClientSpec, ...] = (
         start_minute=16 * 60 + 15,
         minutes=(25, 60),
         off_weekday=4,
-        settings=("Clinic - therapy room 1", "Clinic - group room"),
+        settings=("clinic", "clinic"),
         targets=(
             _TargetSpec(
                 name="On-task behaviour",
@@ -466,7 +471,7 @@ CLIENTS: tuple[_ClientSpec, ...] = (
         start_minute=17 * 60,
         minutes=(20, 50),
         off_weekday=2,
-        settings=("Clinic - therapy room 3", "Community - playground"),
+        settings=("clinic", "community"),
         targets=(
             _TargetSpec(
                 name="Self-injury (hand to head)",
@@ -1204,10 +1209,47 @@ def load_demo(
             done += 1
             if progress:
                 progress(done + 1, total)
+    home_sessions, home_events = _caregiver_at_home(ctx)
+    sessions += home_sessions
+    events += home_events
     db.session.flush()
     load_documentation(today, first_day)
     targets = sum(len(t) for t in ctx.targets.values())
     return DemoSummary(clients=len(ctx.clients), targets=targets, sessions=sessions, events=events)
+
+
+def _caregiver_at_home(ctx: _Context) -> tuple[int, int]:
+    """The demo parent, linked to one learner by the BCBA, records the one target the BCBA
+    marked home-recordable on evenings of the last two weeks (after the clinic's sessions, so
+    the random stream of everything else is unchanged). Answers (sessions, events)."""
+    rng = ctx.rng
+    bcba, parent = ctx.users["bcba"], ctx.users["parent"]
+    client = ctx.clients[HOME_CLIENT]
+    caregivers.link(bcba, client, parent.id)
+    target, tspec = next((t, s) for t, s in ctx.targets[HOME_CLIENT] if s.name == HOME_TARGET)
+    programs.update_target(bcba, target, {"home_recordable": True})
+    gen = _Generator(rng)
+    batch = _Batch(parent)
+    for day in range(DAYS - 14, DAYS, 2):
+        started = datetime.combine(
+            ctx.first_day + timedelta(days=day), time(18, 30), tzinfo=UTC
+        ) + timedelta(minutes=rng.randint(0, 40), seconds=rng.randint(0, 59))
+        seconds = rng.randint(8, 12) * 60
+        events = _target_events(gen, tspec, target.id, day, seconds, _Layout())
+        for e in events:
+            e.id = _uuid(rng)
+        session = _session_dict(
+            ctx,
+            client,
+            started=started,
+            ended=started + timedelta(seconds=seconds),
+            setting="home",
+            device="phone-parent",
+            target_ids=[target.id],
+        )
+        _emit(batch, session, events, lambda offset, s=started: s + timedelta(seconds=offset))
+    _sync_like_a_tablet(rng, batch, "the parent's home sessions")
+    return len(batch.sessions), len(batch.events)
 
 
 def _sync_like_a_tablet(rng: random.Random, batch, where: str) -> None:

@@ -23,8 +23,14 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from bdc import audit
-from bdc.auth import EDITS_PROGRAMS, visible_client_ids
+from bdc import audit, session_settings
+from bdc.auth import (
+    EDITS_PROGRAMS,
+    may_record_target,
+    may_report_incidents,
+    recording_problem,
+    visible_client_ids,
+)
 from bdc.event_rules import check_event
 from bdc.extensions import db
 from bdc.measurement_params import SESSION_EVENT_KINDS
@@ -63,7 +69,7 @@ class SyncSessionSchema(Schema):
     kind = fields.Str(load_default="observation", validate=validate.OneOf(SESSION_KINDS))
     started_at = AwareDateTime(required=True)
     ended_at = AwareDateTime(allow_none=True, load_default=None)
-    setting = fields.Str(load_default="", validate=validate.Length(max=120))
+    setting = session_settings.SessionSettingField(load_default="")
     device_id = fields.Str(load_default="", validate=validate.Length(max=120))
     target_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=200))
     plan_id = fields.UUID(allow_none=True, load_default=None)
@@ -297,7 +303,7 @@ class _Batch:
                     kind=data["kind"],
                     started_at=data["started_at"],
                     ended_at=data["ended_at"],
-                    setting=data["setting"],
+                    setting=session_settings.for_session(self.user, data["setting"]),
                     device_id=data["device_id"],
                     target_ids=[str(t) for t in data["target_ids"]],
                     plan_id=str(data["plan_id"]) if data["plan_id"] else None,
@@ -325,7 +331,7 @@ class _Batch:
                 return "a fidelity session needs a plan_id of this client's plan"
             if not data["staff_id"] or str(data["staff_id"]) not in staff:
                 return "a fidelity session needs the staff_id of the person observed"
-        return None
+        return recording_problem(self.user, data, targets)
 
     def events_in(self, items: list) -> None:
         candidates = [item for item in items if isinstance(item, Mapping)]
@@ -347,7 +353,11 @@ class _Batch:
                 )
                 for s in self.sessions.values()
             },
-            targets={t.id: (t.client_id, t.measurement, t.params or {}) for t in targets.values()},
+            targets={
+                t.id: (t.client_id, t.measurement, t.params or {})
+                for t in targets.values()
+                if may_record_target(self.user, t)
+            },
             held=held,
             event_sessions=_held_event_sessions(
                 str(c["data"]["voids"]).lower()
@@ -422,6 +432,8 @@ class _Batch:
             incident_id = str(data["id"])
             if str(data["client_id"]) not in visible:
                 self.result.reject(item, "client is not on your caseload")
+            elif not may_report_incidents(self.user):
+                self.result.reject(item, "caregivers do not file incident reports")
             elif incident_id in held and held[incident_id].reported_by != self.user.id:
                 self.result.reject(item, "id already used by another incident")
             else:

@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '1a6fa745c7';
+const VERSION = 'd96ae0e533';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from bdc.api import analysis, audit, auth, clients, incidents, quality, sessions, targets, users
+from bdc.api import (
+    analysis,
+    audit,
+    auth,
+    caregivers,
+    clients,
+    incidents,
+    quality,
+    sessions,
+    targets,
+    users,
+)
 from bdc.api import notes as notes_api
 from bdc.api import reports as reports_api
 from bdc.api import supervision as supervision_api
@@ -13,6 +24,7 @@ BLUEPRINTS += (analysis.blp,)
 BLUEPRINTS += (quality.blp, incidents.blp)
 BLUEPRINTS += (reports_api.blp,)
 BLUEPRINTS += (notes_api.blp, supervision_api.blp, training_api.blp)
+BLUEPRINTS += (caregivers.blp,)
 
 
 def register(api) -> None:

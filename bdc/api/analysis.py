@@ -18,6 +18,7 @@ from bdc.api.schemas import StrictSchema
 from bdc.auth import client_or_404, target_or_404
 from bdc.services import fba, ioa, summaries
 from bdc.services.recordings import session_or_404
+from bdc.session_settings import SessionSettingField
 
 blp = protected_blueprint(
     "analysis", __name__, "Analysis: target data and summaries, IOA, FBA figures"
@@ -36,6 +37,12 @@ class DateRangeQuerySchema(StrictSchema):
     def _ordered(self, data, **kwargs):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise ValidationError("must not be before from", "to")
+
+
+class TargetDataQuerySchema(DateRangeQuerySchema):
+    setting = SessionSettingField(
+        metadata={"description": "Only sessions recorded in this setting (BDC_SESSION_SETTINGS)"}
+    )
 
 
 class IOAQuerySchema(StrictSchema):
@@ -355,7 +362,7 @@ class FBASchema(Schema):
 
 @blp.route("/targets/<target_id>/data")
 class TargetData(MethodView):
-    @blp.arguments(DateRangeQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(TargetDataQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, TargetDataSchema)
     def get(self, query, target_id):
         """One value per primary session, with its phase, observer, date and IOA partner.
@@ -364,18 +371,22 @@ class TargetData(MethodView):
         it has no point. ``details`` holds every other figure of the session.
         """
         target = target_or_404(g.user, target_id)
-        return summaries.target_data(target, query.get("date_from"), query.get("date_to"))
+        return summaries.target_data(
+            target, query.get("date_from"), query.get("date_to"), query.get("setting")
+        )
 
 
 @blp.route("/targets/<target_id>/summary")
 class TargetSummary(MethodView):
-    @blp.arguments(DateRangeQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(TargetDataQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, TargetSummarySchema)
     def get(self, query, target_id):
         """Per phase: level, trend and variability; effect sizes against the first baseline;
         mastery and aim-line status. Undefined figures are null with a reason in ``notes``."""
         target = target_or_404(g.user, target_id)
-        return summaries.target_summary(target, query.get("date_from"), query.get("date_to"))
+        return summaries.target_summary(
+            target, query.get("date_from"), query.get("date_to"), query.get("setting")
+        )
 
 
 @blp.route("/sessions/<session_id>/ioa")

@@ -77,6 +77,10 @@ class AssignmentAnswerSchema(Schema):
     role = fields.Function(lambda a: a.user.role)
 
 
+class SessionSettingsSchema(Schema):
+    settings = fields.List(fields.Str(), metadata={"description": "In the clinic's order"})
+
+
 # --- targets, phases, plans --------------------------------------------------------------------
 
 
@@ -118,6 +122,9 @@ class TargetSchema(StrictSchema):
     mastery = fields.Dict(allow_none=True, load_default=None)
     aim = fields.Nested(AimSchema, allow_none=True, load_default=None)
     active = fields.Bool(load_default=True)
+    home_recordable = fields.Bool(
+        load_default=False, metadata={"description": "A linked caregiver may record it at home"}
+    )
     protocol_id = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=120))
     protocol_version = fields.Int(allow_none=True, load_default=None)
     criterion_met_at = fields.Date(dump_only=True)
@@ -133,6 +140,7 @@ class TargetUpdateSchema(StrictSchema):
     mastery = fields.Dict(allow_none=True)
     aim = fields.Nested(AimSchema, allow_none=True)
     active = fields.Bool()
+    home_recordable = fields.Bool()
 
 
 class PlanSchema(StrictSchema):

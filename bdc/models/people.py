@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bdc.extensions import db
 from bdc.models.base import UTCDateTime, id_column, utcnow
 
-ROLES = ("technician", "therapist", "bcba", "director", "admin")
+ROLES = ("technician", "therapist", "bcba", "director", "admin", "caregiver")
 
 
 class User(db.Model):
@@ -66,7 +66,7 @@ class Client(db.Model):
 
 
 class Assignment(db.Model):
-    """A client on a staff member's caseload."""
+    """A client on a staff member's caseload, or a caregiver's link to their child."""
 
     __tablename__ = "assignments"
     __table_args__ = (UniqueConstraint("user_id", "client_id"),)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bdc.extensions import db
@@ -27,6 +37,8 @@ class Target(db.Model):
     mastery: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     aim: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A caregiver linked to the client may record this target at home (bdc.auth).
+    home_recordable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     protocol_id: Mapped[str | None] = mapped_column(String(120))
     protocol_version: Mapped[int | None] = mapped_column(Integer)
     criterion_met_at: Mapped[date | None] = mapped_column(Date)

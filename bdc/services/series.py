@@ -234,16 +234,18 @@ def load_client(
     target_ids: Iterable[str] | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    setting: str | None = None,
 ) -> ClientRecords:
     """Read a client's observation sessions and their events (two queries).
 
     ``target_ids`` limits the target events read (session-level events are always read);
-    None reads the events of every target.
+    None reads the events of every target. ``setting`` keeps only sessions recorded there.
     """
     session_filter = (
         Session.client_id == client_id,
         Session.kind == "observation",
         *within_days(Session.started_at, date_from, date_to),
+        *([Session.setting == setting] if setting else []),
     )
     sessions = [
         SessionRow(sid, client_id, observer, role, started, ended, frozenset(targets or ()))
@@ -580,6 +582,7 @@ def target_values(
     date_to: date | None = None,
     include_reliability: bool = False,
     details: bool = True,
+    setting: str | None = None,
 ) -> list[SessionValue]:
     """Values per session in time order (primary sessions unless asked otherwise).
 
@@ -588,6 +591,10 @@ def target_values(
     whose value is undefined (a DTT session with no trial: 0/0) is left out too.
     """
     recs = load_client(
-        target.client_id, target_ids=[target.id], date_from=date_from, date_to=date_to
+        target.client_id,
+        target_ids=[target.id],
+        date_from=date_from,
+        date_to=date_to,
+        setting=setting,
     )
     return values_from(target, recs, include_reliability=include_reliability, details=details)

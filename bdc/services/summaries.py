@@ -80,9 +80,16 @@ def _today() -> date:
 # data table
 
 
-def target_data(target: Target, date_from: date | None = None, date_to: date | None = None):
+def target_data(
+    target: Target,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    setting: str | None = None,
+):
     """One row per primary session: value, phase, observer, date, and its IOA partner."""
-    values = series.target_values(target, date_from=date_from, date_to=date_to, details=True)
+    values = series.target_values(
+        target, date_from=date_from, date_to=date_to, details=True, setting=setting
+    )
     audit.record(
         "read",
         "target_data",
@@ -128,9 +135,16 @@ def _header(target: Target, date_from: date | None, date_to: date | None) -> dic
 # summary
 
 
-def target_summary(target: Target, date_from: date | None = None, date_to: date | None = None):
-    """The summary of one target (see the module docstring)."""
-    values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
+def target_summary(
+    target: Target,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    setting: str | None = None,
+):
+    """The summary of one target (see the module docstring); ``setting``: sessions there only."""
+    values = series.target_values(
+        target, date_from=date_from, date_to=date_to, details=False, setting=setting
+    )
     audit.record(
         "read",
         "target_summary",

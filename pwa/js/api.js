@@ -79,3 +79,4 @@ export const incident = (id) => api(`/incidents/${id}`);
 export const signOffIncident = (id) => post(`/incidents/${id}/sign-off`);
 export const amendIncident = (id, changes) => post(`/incidents/${id}/amendments`, changes);
 export const dashboard = (params) => api(withQuery('/dashboard', params));
+export const sessionSettings = () => api('/session-settings');

@@ -138,8 +138,13 @@ def test_every_measurement_type_and_at_least_two_phases(demo):
 
 
 def test_eight_weeks_of_sessions_ending_before_today(demo):
+    staff = select(User.id).where(User.role != "caregiver")  # the parent's: test_caregiver_*
     primaries = db.session.scalars(
-        select(Session).where(Session.role == "primary", Session.kind == "observation")
+        select(Session).where(
+            Session.role == "primary",
+            Session.kind == "observation",
+            Session.observer_id.in_(staff),
+        )
     ).all()
     start = TODAY - timedelta(weeks=8)
     per_week = Counter((s.client_id, (s.started_at.date() - start).days // 7) for s in primaries)
@@ -326,3 +331,39 @@ def test_phases_show_improvement_in_the_therapeutic_direction(demo):
         improved = statistics.mean(after) - statistics.mean(before)
         assert improved < 0 if target.direction == "decrease" else improved > 0, target.name
     assert checked >= 5
+
+
+def test_caregiver_records_one_learners_home_target(app, demo):
+    """The demo parent: linked to one learner, a few home sessions of its home-recordable
+    target, and a sign-in that shows that learner's graph and nothing of any other."""
+    http = app.test_client(use_cookies=False)  # not the `http` fixture: it empties the tables
+    parent = db.session.scalar(select(User).where(User.role == "caregiver"))
+    linked = db.session.scalars(select(Assignment.client_id).where(Assignment.user_id == parent.id))
+    (client_id,) = linked.all()
+    sessions = db.session.scalars(select(Session).where(Session.observer_id == parent.id)).all()
+    assert 3 <= len(sessions) <= 10
+    assert {s.setting for s in sessions} == {"home"}
+    assert {s.client_id for s in sessions} == {client_id}
+    recorded = {t for s in sessions for t in s.target_ids}
+    targets = db.session.scalars(select(Target).where(Target.id.in_(recorded))).all()
+    assert targets and all(t.home_recordable for t in targets)
+    other = db.session.scalar(select(Client.id).where(Client.id != client_id))
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Event).where(Event.recorded_by == parent.id)
+        )
+        > 0
+    )
+    settings = {s for (s,) in db.session.execute(select(Session.setting).distinct())}
+    assert settings <= {"clinic", "home", "school", "community", "telehealth"}
+
+    login = http.post(
+        "/api/v1/auth/login", json={"username": parent.username, "password": DEMO_PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {login.get_json()['token']}"}
+    listed = http.get("/api/v1/clients", headers=headers).get_json()
+    assert [c["id"] for c in listed] == [client_id]
+    graph = http.get(f"/api/v1/targets/{targets[0].id}/graph.png", headers=headers)
+    assert graph.status_code == 200 and graph.content_type == "image/png"
+    assert http.get(f"/api/v1/clients/{other}", headers=headers).status_code == 404
+    assert http.get("/api/v1/dashboard", headers=headers).status_code == 403

@@ -19,6 +19,7 @@ SCOPED = re.compile(r"<(client_id|target_id|plan_id|session_id|incident_id|note_
 BODIES = {
     ("/api/v1/clients/<client_id>", "PATCH"): {"name": "Renamed"},
     ("/api/v1/clients/<client_id>/assignments", "POST"): {"user_id": "{staff_id}"},
+    ("/api/v1/clients/<client_id>/caregivers", "POST"): {"user_id": "{caregiver_id}"},
     ("/api/v1/clients/<client_id>/targets", "POST"): {"name": "x", "measurement": "frequency"},
     ("/api/v1/clients/<client_id>/plans", "POST"): {"function": "escape", "checklist": ["a"]},
     ("/api/v1/targets/<target_id>", "PATCH"): {"name": "y"},
@@ -87,6 +88,7 @@ def world(make):
         "session_id": session.id,
         "user_id": bcba.id,
         "staff_id": bcba.id,
+        "caregiver_id": make.user("caregiver").id,
         "incident_id": incident.id,
         "note_id": note.id,
         "contact_id": new_id(),  # supervision contacts are not client-scoped: only sign-in here
@@ -114,7 +116,7 @@ def test_the_matrix_covers_every_kind_of_route(app):
     assert {m for _, m in routes} >= {"GET", "POST", "PATCH", "PUT", "DELETE"}
 
 
-@pytest.mark.parametrize("role", ["technician", "therapist", "bcba"])
+@pytest.mark.parametrize("role", ["technician", "therapist", "bcba", "caregiver"])
 def test_off_caseload_is_404_on_every_client_scoped_route(app, http, make, world, role):
     outsider = make.user(role)
     make.client(outsider)  # they have a caseload, just not this client
@@ -160,7 +162,7 @@ def test_caseload_lists_only_assigned_clients(http, make):
     assert len(everyone) == 2
 
 
-@pytest.mark.parametrize("role", ["technician", "therapist", "bcba", "director"])
+@pytest.mark.parametrize("role", ["technician", "therapist", "bcba", "director", "caregiver"])
 def test_only_admins_manage_users(http, make, role):
     headers = make.login(make.user(role))
     assert http.get("/api/v1/users", headers=headers).status_code == 403
@@ -168,7 +170,7 @@ def test_only_admins_manage_users(http, make, role):
     assert http.post("/api/v1/users", json=new, headers=headers).status_code == 403
 
 
-@pytest.mark.parametrize("role", ["technician", "therapist", "bcba"])
+@pytest.mark.parametrize("role", ["technician", "therapist", "bcba", "caregiver"])
 def test_only_directors_and_admins_read_the_audit_trail(http, make, role):
     assert http.get("/api/v1/audit", headers=make.login(make.user(role))).status_code == 403
 

@@ -132,7 +132,7 @@ def test_offline_session_lands_on_the_server_exactly_once(caseload, new_context)
     session = api.ok("GET", f"/sessions/{session_id}")
     assert session["ended_at"] is not None
     assert session["role"] == "primary"
-    assert session["setting"] == "Clinic"
+    assert session["setting"] == "clinic"  # the chip "Clinic", in the clinic list's spelling
     assert len(api.ok("GET", f"/sessions/{session_id}/events")) == len(held), (
         "ending adds no events here"
     )

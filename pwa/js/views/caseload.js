@@ -5,8 +5,15 @@ import { ago, h, mount, openDialog, toast } from '../ui.js';
 import { chipGroup } from '../controls/chips.js';
 import { clientCardLinks } from './nav.js';
 
-const SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
+// The clinic's settings (GET /session-settings, BDC_SESSION_SETTINGS), kept for offline starts;
+// shown capitalised (the server matches any case). These until the first download.
+const FIRST_SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
+const label = (name) => name.charAt(0).toUpperCase() + name.slice(1);
 const SUPERVISORS = new Set(['therapist', 'bcba', 'director', 'admin']);
+// A caregiver records at home, as the only observer, the targets their BCBA marked
+// home-recordable: the server refuses anything else, so the sheet never offers it.
+const atHome = (app) => app.user.role === 'caregiver';
+const recordable = (app, targets) => (atHome(app) ? targets.filter((t) => t.home_recordable) : targets);
 const today = () => new Date().toISOString().slice(0, 10);
 
 export async function renderCaseload(app) {
@@ -48,7 +55,7 @@ export async function renderCaseload(app) {
         : 'No clients are assigned to you yet.';
     list.replaceChildren(
       ...caseload.clients.map((client) => {
-        const targets = caseload.targets[client.id] ?? [];
+        const targets = recordable(app, caseload.targets[client.id] ?? []);
         return h(
           'li',
           {},
@@ -68,6 +75,11 @@ export async function renderCaseload(app) {
     refreshBtn.disabled = true;
     try {
       draw(await app.store.refreshCaseload(app.api), false);
+      if (!atHome(app)) {
+        app.api.sessionSettings()
+          .then(({ settings }) => app.store.setCached('session-settings', settings.map(label)))
+          .catch(() => {}); // the last list (or the first) still serves
+      }
     } catch (err) {
       draw(await app.store.caseload(), true);
       if (err.status !== 0 && err.status !== 401) toast(`Could not load the caseload: ${err.message}`, { kind: 'error' });
@@ -83,7 +95,7 @@ export async function renderCaseload(app) {
 
 /** Is another observer recording this client right now? Then the default is to join them. */
 async function openPrimaryElsewhere(app, client) {
-  if (!navigator.onLine) return null;
+  if (!navigator.onLine || atHome(app)) return null;
   try {
     const sessions = await app.api.sessionsOf(client.id, today());
     return (
@@ -97,10 +109,11 @@ async function openPrimaryElsewhere(app, client) {
 }
 
 async function openStartSheet(app, client, targets) {
-  const lastSetting = (await app.store.local(`setting:${client.id}`)) ?? SETTINGS[0];
+  const settings = (await app.store.cached('session-settings')) ?? FIRST_SETTINGS;
+  const lastSetting = (await app.store.local(`setting:${client.id}`)) ?? settings[0];
   const canFidelity = SUPERVISORS.has(app.user.role);
   await openDialog(`Start with ${client.name}`, (close) => {
-    const setting = chipGroup('Setting', SETTINGS, { initial: SETTINGS.includes(lastSetting) ? lastSetting : SETTINGS[0] });
+    const setting = chipGroup('Setting', settings, { initial: settings.includes(lastSetting) ? lastSetting : settings[0] });
     const role = chipGroup('I am the', ['Primary observer', 'Second observer (IOA)'], { initial: 'Primary observer' });
     const kind = chipGroup('Record', ['Targets', 'Fidelity check'], { initial: 'Targets', onChange: (v) => { fidelityBox.hidden = v !== 'Fidelity check'; roleBox.hidden = !fidelityBox.hidden; } });
     const ioaNote = h('p', { class: 'hint', 'aria-live': 'polite' });
@@ -129,6 +142,16 @@ async function openStartSheet(app, client, targets) {
       }, () => fidelityBox.replaceChildren(h('p', { class: 'hint' }, 'Plans could not be loaded (they are saved on first use online).')));
     }
 
+    if (atHome(app)) {
+      setting.set('Home');
+      setting.el.hidden = true;
+      roleBox.hidden = true;
+      if (!targets.length) {
+        error.textContent = 'No target is marked for recording at home yet: ask your BCBA.';
+        startBtn.disabled = true;
+      }
+    }
+
     startBtn.addEventListener('click', async () => {
       startBtn.disabled = true;
       error.textContent = '';
@@ -136,7 +159,7 @@ async function openStartSheet(app, client, targets) {
         const isFidelity = kind.value === 'Fidelity check';
         const fields = {
           client_id: client.id,
-          setting: setting.value ?? SETTINGS[0],
+          setting: setting.value ?? settings[0],
           device_id: await app.store.deviceId(),
         };
         let snapshot;

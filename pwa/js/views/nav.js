@@ -53,7 +53,7 @@ export function clientCardLinks(app, client) {
   return h(
     'div',
     { class: 'card-links' },
-    h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, 'Incident report', who),
+    app.user?.role === 'caregiver' ? '' : h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, 'Incident report', who),
     PROGRAMMERS.has(app.user?.role)
       ? h('a', { class: 'btn small', href: `#/client/${client.id}` }, 'Client view', h('span', { class: 'visually-hidden' }, ` of ${client.name}`))
       : '',

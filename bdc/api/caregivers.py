@@ -1,0 +1,45 @@
+"""Caregivers linked to a client, and the clinic's list of session settings."""
+
+from __future__ import annotations
+
+from flask import g
+from flask.views import MethodView
+
+from bdc.api.base import protected_blueprint
+from bdc.api.schemas import AssignmentAnswerSchema, AssignmentSchema, SessionSettingsSchema
+from bdc.auth import check_id, client_or_404
+from bdc.services import caregivers
+
+blp = protected_blueprint("caregivers", __name__, "Caregivers and session settings")
+
+
+@blp.route("/clients/<client_id>/caregivers")
+class ClientCaregivers(MethodView):
+    @blp.response(200, AssignmentAnswerSchema(many=True))
+    def get(self, client_id):
+        """The caregivers linked to the client."""
+        return caregivers.list_caregivers(client_or_404(g.user, client_id))
+
+    @blp.arguments(AssignmentSchema)
+    @blp.response(201, AssignmentAnswerSchema)
+    def post(self, fields, client_id):
+        """Link a caregiver account to the client (BCBAs, directors and admins)."""
+        client = client_or_404(g.user, client_id)
+        return caregivers.link(g.user, client, str(fields["user_id"]))
+
+
+@blp.route("/clients/<client_id>/caregivers/<user_id>")
+class OneCaregiver(MethodView):
+    @blp.response(204)
+    def delete(self, client_id, user_id):
+        """Unlink a caregiver from the client."""
+        client = client_or_404(g.user, client_id)
+        caregivers.unlink(g.user, client, check_id(user_id, "user_id"))
+
+
+@blp.route("/session-settings")
+class SessionSettings(MethodView):
+    @blp.response(200, SessionSettingsSchema)
+    def get(self):
+        """The settings a session may be recorded in (``BDC_SESSION_SETTINGS``)."""
+        return caregivers.session_settings()

@@ -1,0 +1,54 @@
+"""Caregivers linked to their children: a link is an assignment whose user is a caregiver.
+
+Reusing the assignment keeps one caseload rule (``bdc.auth.visible_client_ids``) for staff
+and caregivers alike; what a caregiver may call on top of it is ``bdc.auth.CAREGIVER_ROUTES``.
+"""
+
+from __future__ import annotations
+
+from flask_smorest import abort
+from sqlalchemy import select
+
+from bdc import audit
+from bdc.auth import CAREGIVER, require_edit
+from bdc.extensions import db
+from bdc.models import Assignment, Client, User
+from bdc.services import caseload
+from bdc.session_settings import clinic_settings
+
+
+def list_caregivers(client: Client) -> list[Assignment]:
+    audit.record("read", "caregiver", client_id=client.id)
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .join(User, User.id == Assignment.user_id)
+            .where(Assignment.client_id == client.id, User.role == CAREGIVER)
+            .order_by(User.username)
+        )
+    )
+
+
+def link(user: User, client: Client, caregiver_id: str) -> Assignment:
+    """Link an active caregiver account to ``client`` (BCBAs, directors and admins)."""
+    require_edit(user)
+    caregiver = db.session.get(User, caregiver_id)
+    if caregiver is None or not caregiver.active or caregiver.role != CAREGIVER:
+        abort(
+            422,
+            message="No such active caregiver.",
+            fields={"user_id": ["Not an active caregiver account."]},
+        )
+    return caseload.assign(user, client, caregiver_id)
+
+
+def unlink(user: User, client: Client, caregiver_id: str) -> None:
+    require_edit(user)
+    caregiver = db.session.get(User, caregiver_id)
+    if caregiver is None or caregiver.role != CAREGIVER:
+        abort(404, message="That caregiver is not linked to this client.")
+    caseload.unassign(user, client, caregiver_id)
+
+
+def session_settings() -> dict:
+    return {"settings": list(clinic_settings())}
