@@ -10,7 +10,7 @@ Rules (DESIGN.md, issue #3):
   admin) and may call only the routes in ``CAREGIVER_ROUTES``: their child, its targets'
   data, summaries and graphs, the progress report, and sync of home-recordable targets
   (docs/caregivers.md). Every other route answers 404 when it names a client, target, plan,
-  session or incident, and 403 otherwise.
+  session, incident or note, and 403 otherwise.
 
 Anything outside a caller's rights answers 404 so that existence never leaks; 403 is kept
 for a client the caller can see but an action the caller's role does not allow.
@@ -57,7 +57,9 @@ CAREGIVER_ROUTES = frozenset(
     }
 )
 # A route naming one of these is client-scoped: refusing it must not reveal that the row exists.
-SCOPED_PARAMS = frozenset({"client_id", "target_id", "plan_id", "session_id", "incident_id"})
+SCOPED_PARAMS = frozenset(
+    {"client_id", "target_id", "plan_id", "session_id", "incident_id", "note_id"}
+)
 _CONVERTER = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 # Refreshing last_used_at on every request would turn every read into a write.
 _TOUCH_EVERY = timedelta(seconds=60)

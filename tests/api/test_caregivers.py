@@ -10,9 +10,9 @@ import pytest
 
 from bdc.config import ConfigError, load_config
 from bdc.extensions import db
-from bdc.models import Assignment, AuditEntry, Event, Incident, Phase, Session
-from bdc.models.base import utcnow
-from tests.api.test_permissions import BODIES, fill
+from bdc.models import Assignment, AuditEntry, Event, Incident, Phase, Session, SessionNote
+from bdc.models.base import new_id, utcnow
+from tests.api.test_permissions import BODIES, SCOPED, fill
 from tests.tablet import Tablet, iso
 
 # What a caregiver may call: written out here so a change to bdc.auth.CAREGIVER_ROUTES is a
@@ -32,7 +32,6 @@ ALLOWED = {
     ("GET", "/api/v1/targets/<target_id>/graph.svg"),
     ("POST", "/api/v1/sync"),
 }
-SCOPED = re.compile(r"<(client_id|target_id|plan_id|session_id|incident_id)>")
 UNSIGNED = ("/api/v1/auth/login", "/api/v1/openapi.json")
 
 
@@ -84,6 +83,8 @@ def home(make):
         client_id=client.id, reported_by=bcba.id, occurred_at=utcnow(), type="elopement"
     )
     db.session.add(incident)
+    note = SessionNote(session_id=session.id, client_id=client.id, author_id=bcba.id)
+    db.session.add(note)
     caregiver = make.user("caregiver")
     db.session.add(Assignment(user_id=caregiver.id, client_id=client.id))
     db.session.commit()
@@ -101,6 +102,8 @@ def home(make):
             "plan_id": plan.id,
             "session_id": session.id,
             "incident_id": incident.id,
+            "note_id": note.id,
+            "contact_id": new_id(),
             "user_id": bcba.id,
             "staff_id": bcba.id,
             "caregiver_id": caregiver.id,
