@@ -82,6 +82,8 @@ def _notes(rng: random.Random, users: dict[str, User], today: date, now: datetim
     amended = False
     for session in sessions:
         author = by_id[session.observer_id]
+        if author.role not in CREDENTIALS:
+            continue  # a caregiver's home recording owes no note
         if rng.random() < 0.04:
             continue  # a session nobody wrote a note for
         fields = {

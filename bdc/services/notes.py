@@ -33,7 +33,14 @@ from flask_smorest import abort
 from sqlalchemy import event, inspect, select
 
 from bdc import audit
-from bdc.auth import EDITS_PROGRAMS, SEES_ALL, can_see_client, check_id, visible_client_ids
+from bdc.auth import (
+    CAREGIVER,
+    EDITS_PROGRAMS,
+    SEES_ALL,
+    can_see_client,
+    check_id,
+    visible_client_ids,
+)
 from bdc.dates import within_days
 from bdc.extensions import db
 from bdc.models import Client, Session, SessionNote, Target, User
@@ -641,6 +648,8 @@ def pending(
             Session.ended_at <= cutoff,
             *within_days(Session.started_at, since, None),
             Session.id.not_in(noted),
+            # Caregivers' home recordings are data, not staff sessions that owe a note.
+            Session.observer_id.in_(select(User.id).where(User.role != CAREGIVER)),
             *([Session.observer_id == user.id] if own else []),
         )
     )

@@ -285,7 +285,7 @@ def test_an_amendment_keeps_the_original(http, world):
     assert http.post(url, json=body, headers=world["other_tech"]).status_code in (403, 409)
 
 
-def test_pending_lists_what_waits_longer_than_the_configured_days(http, world):
+def test_pending_lists_what_waits_longer_than_the_configured_days(http, make, world):
     # a second session three days ago with no note at all
     tablet = world["tablet"]
     missing = tablet.session(world["client"], at=world["started"] + timedelta(hours=2))
@@ -296,6 +296,16 @@ def test_pending_lists_what_waits_longer_than_the_configured_days(http, world):
             client_id=world["client"].id,
             observer_id=world["tech_user"].id,
             kind="fidelity",
+            started_at=world["started"],
+            ended_at=world["started"] + timedelta(minutes=10),
+        )
+    )
+    # a caregiver's home recording three days ago: data, not a staff session owing a note
+    db.session.add(
+        Session(
+            client_id=world["client"].id,
+            observer_id=make.user("caregiver").id,
+            setting="home",
             started_at=world["started"],
             ended_at=world["started"] + timedelta(minutes=10),
         )
