@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'fd46765f48';
+const VERSION = '6ad0dee8d6';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -29,6 +29,7 @@ const SHELL = [
   '/js/controls/task-analysis.js',
   '/js/cue.js',
   '/js/db.js',
+  '/js/i18n.js',
   '/js/live.js',
   '/js/outbox.js',
   '/js/recorder.js',
@@ -45,6 +46,7 @@ const SHELL = [
   '/js/views/fidelity.js',
   '/js/views/frame.js',
   '/js/views/incident.js',
+  '/js/views/language.js',
   '/js/views/nav.js',
   '/js/views/phase.js',
   '/js/views/protocols.js',
@@ -52,6 +54,9 @@ const SHELL = [
   '/js/views/signin.js',
   '/js/views/summary.js',
   '/js/views/sync-panel.js',
+  '/locales/en.json',
+  '/locales/es.json',
+  '/locales/languages.json',
   '/manifest.webmanifest',
 ];
 

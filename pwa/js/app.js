@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { Db } from './db.js';
+import { chooseLanguage, currentLanguage, loadLanguage, t, translatePage } from './i18n.js';
 import { Outbox } from './outbox.js';
 import { Recorder } from './recorder.js';
 import { Store } from './store.js';
@@ -79,6 +80,11 @@ class App {
     this.user = user;
     this.signedOut = false;
     this.reauthLater = false;
+    // The user's own language setting wins over the device's and the browser's.
+    if (user.language && user.language !== currentLanguage()) {
+      await loadLanguage(chooseLanguage(user.language));
+      translatePage();
+    }
     renderUser(this);
     renderSignInStrip(this);
     if (this.outbox?.owner === user.id && this.sync) {
@@ -115,10 +121,18 @@ class App {
     renderSignInStrip(this);
   }
 
+  /** Another language was chosen: redraw what is on screen in it. */
+  languageChanged() {
+    translatePage();
+    renderUser(this);
+    renderBadge(this);
+    this.route();
+  }
+
   /** Signed in again from the strip: the outbox drains. */
   async reauthenticated(user) {
     await this.signedIn(user);
-    toast('Signed in. Sending your data now.');
+    toast(t('signin.again_done'));
   }
 
   async signOut() {
@@ -126,16 +140,11 @@ class App {
     const active = await this.store.local('active');
     if (pending > 0 || active) {
       const parts = [];
-      if (active) parts.push('A session is still in progress: signing out ends it.');
-      if (pending > 0) {
-        parts.push(
-          `${pending} entr${pending === 1 ? 'y has' : 'ies have'} not reached the server yet. ` +
-            'They stay on this device and are sent the next time you sign in here.',
-        );
-      }
-      const ok = await confirmDialog('Sign out with unsent data?', parts.join(' '), {
-        ok: 'Sign out anyway',
-        cancel: 'Stay signed in',
+      if (active) parts.push(t('signout.in_session'));
+      if (pending > 0) parts.push(t('signout.pending', { n: pending }));
+      const ok = await confirmDialog(t('signout.title'), parts.join(' '), {
+        ok: t('signout.ok'),
+        cancel: t('signout.cancel'),
         danger: true,
       });
       if (!ok) return;
@@ -164,7 +173,7 @@ function renderUser(app) {
   if (!app.user) return slot.replaceChildren();
   slot.replaceChildren(
     h('span', { class: 'user-name' }, app.user.display_name || app.user.username),
-    h('button', { type: 'button', class: 'btn small', onclick: () => app.signOut() }, 'Sign out'),
+    h('button', { type: 'button', class: 'btn small', onclick: () => app.signOut() }, t('signout.button')),
   );
 }
 
@@ -178,7 +187,7 @@ function registerServiceWorker() {
       updating = true;
       worker.postMessage({ type: 'SKIP_WAITING' });
     };
-    announce('An update is available.');
+    announce(t('shell.update_ready'));
   };
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     // Only reload when the user asked for the update; everything is in IndexedDB anyway.
@@ -208,6 +217,9 @@ async function boot() {
   setInterval(() => renderBadge(app), 15000); // keeps "synced 2 min ago" current
 
   const cached = await app.store.user();
+  // Before sign-in: the language last chosen on this device, else the browser's.
+  await loadLanguage(chooseLanguage(cached?.language));
+  translatePage();
   if (cached) {
     await app.signedIn(cached);
     // Confirm the login is still good; offline, carry on with the cached user.

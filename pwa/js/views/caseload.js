@@ -1,11 +1,15 @@
 // My caseload: one card per client; a tap opens the start sheet with sensible defaults
 // (last setting used for this client, primary observer), so a session starts in two taps.
+import { fmtTime, t } from '../i18n.js';
 import { Recorder } from '../recorder.js';
 import { ago, h, mount, openDialog, toast } from '../ui.js';
 import { chipGroup } from '../controls/chips.js';
+import { languagePicker } from './language.js';
 import { clientCardLinks } from './nav.js';
 
+// Stored as these English words (the server's reports read them); shown in the user's language.
 const SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
+const settingChoices = () => SETTINGS.map((value) => ({ value, label: t(`setting.${value}`) }));
 const SUPERVISORS = new Set(['therapist', 'bcba', 'director', 'admin']);
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -13,16 +17,17 @@ export async function renderCaseload(app) {
   const list = h('ul', { class: 'clients' });
   const note = h('p', { class: 'hint', 'aria-live': 'polite' });
   const resume = h('div');
-  const refreshBtn = h('button', { type: 'button', class: 'btn small' }, 'Refresh');
+  const refreshBtn = h('button', { type: 'button', class: 'btn small' }, t('caseload.refresh'));
   mount(
     h(
       'section',
       { class: 'panel' },
-      h('div', { class: 'title-row' }, h('h1', {}, 'My caseload'), refreshBtn),
+      h('div', { class: 'title-row' }, h('h1', {}, t('caseload.title')), refreshBtn),
       resume,
       note,
       list,
     ),
+    h('section', { class: 'panel prefs' }, languagePicker(app)),
   );
 
   const activeId = await app.store.local('active');
@@ -30,22 +35,20 @@ export async function renderCaseload(app) {
   if (active) {
     const where = active.kind === 'fidelity' ? 'fidelity' : 'session';
     resume.replaceChildren(
-      h('a', { class: 'btn big primary resume', href: `#/${where}/${activeId}` }, `Resume session with ${active.client.name}`),
+      h('a', { class: 'btn big primary resume', href: `#/${where}/${activeId}` }, t('caseload.resume', { name: active.client.name })),
     );
   }
 
   const draw = (caseload, offline) => {
     if (!caseload) {
-      note.textContent = offline
-        ? 'No caseload saved on this device yet. Connect once to download it.'
-        : 'Loading…';
+      note.textContent = offline ? t('caseload.none_saved') : t('common.loading');
       return;
     }
     note.textContent = offline
-      ? `Offline: caseload saved ${ago(caseload.fetchedAt)}.`
+      ? t('caseload.offline', { ago: ago(caseload.fetchedAt) })
       : caseload.clients.length
         ? ''
-        : 'No clients are assigned to you yet.';
+        : t('caseload.empty');
     list.replaceChildren(
       ...caseload.clients.map((client) => {
         const targets = caseload.targets[client.id] ?? [];
@@ -56,7 +59,7 @@ export async function renderCaseload(app) {
             'button',
             { type: 'button', class: 'client', onclick: () => openStartSheet(app, client, targets) },
             h('span', { class: 'client-name' }, client.name),
-            h('span', { class: 'client-meta' }, `${client.code} · ${targets.length} target${targets.length === 1 ? '' : 's'}`),
+            h('span', { class: 'client-meta' }, h('span', { class: 'code' }, client.code), ` · ${t('caseload.targets', { n: targets.length })}`),
           ),
           clientCardLinks(app, client),
         );
@@ -70,7 +73,7 @@ export async function renderCaseload(app) {
       draw(await app.store.refreshCaseload(app.api), false);
     } catch (err) {
       draw(await app.store.caseload(), true);
-      if (err.status !== 0 && err.status !== 401) toast(`Could not load the caseload: ${err.message}`, { kind: 'error' });
+      if (err.status !== 0 && err.status !== 401) toast(t('caseload.load_failed', { reason: err.message }), { kind: 'error' });
     } finally {
       refreshBtn.disabled = false;
     }
@@ -99,41 +102,41 @@ async function openPrimaryElsewhere(app, client) {
 async function openStartSheet(app, client, targets) {
   const lastSetting = (await app.store.local(`setting:${client.id}`)) ?? SETTINGS[0];
   const canFidelity = SUPERVISORS.has(app.user.role);
-  await openDialog(`Start with ${client.name}`, (close) => {
-    const setting = chipGroup('Setting', SETTINGS, { initial: SETTINGS.includes(lastSetting) ? lastSetting : SETTINGS[0] });
-    const role = chipGroup('I am the', ['Primary observer', 'Second observer (IOA)'], { initial: 'Primary observer' });
-    const kind = chipGroup('Record', ['Targets', 'Fidelity check'], { initial: 'Targets', onChange: (v) => { fidelityBox.hidden = v !== 'Fidelity check'; roleBox.hidden = !fidelityBox.hidden; } });
+  await openDialog(t('start.title', { name: client.name }), (close) => {
+    const setting = chipGroup(t('start.setting'), settingChoices(), { initial: SETTINGS.includes(lastSetting) ? lastSetting : SETTINGS[0] });
+    const role = chipGroup(t('start.i_am'), [{ value: 'primary', label: t('role.primary_observer_cap') }, { value: 'reliability', label: t('role.reliability') }], { initial: 'primary' });
+    const kind = chipGroup(t('start.record'), [{ value: 'targets', label: t('start.targets') }, { value: 'fidelity', label: t('start.fidelity') }], { initial: 'targets', onChange: (v) => { fidelityBox.hidden = v !== 'fidelity'; roleBox.hidden = !fidelityBox.hidden; } });
     const ioaNote = h('p', { class: 'hint', 'aria-live': 'polite' });
     const roleBox = h('div', {}, role.el, ioaNote);
     const fidelityBox = h('div', { hidden: true });
     const error = h('p', { class: 'error', role: 'alert' });
-    const startBtn = h('button', { type: 'button', class: 'btn big primary', autofocus: true }, 'Start session');
+    const startBtn = h('button', { type: 'button', class: 'btn big primary', autofocus: true }, t('start.start'));
 
     openPrimaryElsewhere(app, client).then((other) => {
       if (!other) return;
-      role.set('Second observer (IOA)');
-      ioaNote.textContent = `A primary session started at ${new Date(other.started_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} is running: you join it as second observer.`;
+      role.set('reliability');
+      ioaNote.textContent = t('start.join_ioa', { time: fmtTime(new Date(other.started_at)) });
     });
 
     let fidelity = null;
     if (canFidelity) {
       app.store.fidelitySetup(app.api, client.id).then((setup) => {
         fidelity = setup;
-        const plan = h('select', { id: 'fid-plan' }, ...setup.plans.map((p) => h('option', { value: p.id }, `${p.title || 'Plan'} v${p.version}`)));
+        const plan = h('select', { id: 'fid-plan' }, ...setup.plans.map((p) => h('option', { value: p.id }, `${p.title || t('start.plan')} v${p.version}`)));
         const staff = h('select', { id: 'fid-staff' }, ...setup.staff.filter((s) => s.user_id !== app.user.id).map((s) => h('option', { value: s.user_id }, `${s.display_name || s.username} (${s.role})`)));
         fidelityBox.replaceChildren(
-          h('label', { for: 'fid-staff', class: 'field-label' }, 'Staff member observed'), staff,
-          h('label', { for: 'fid-plan', class: 'field-label' }, 'Plan'), plan,
-          setup.plans.length ? '' : h('p', { class: 'hint' }, 'This client has no plan with a checklist yet.'),
+          h('label', { for: 'fid-staff', class: 'field-label' }, t('start.staff')), staff,
+          h('label', { for: 'fid-plan', class: 'field-label' }, t('start.plan')), plan,
+          setup.plans.length ? '' : h('p', { class: 'hint' }, t('start.no_plan')),
         );
-      }, () => fidelityBox.replaceChildren(h('p', { class: 'hint' }, 'Plans could not be loaded (they are saved on first use online).')));
+      }, () => fidelityBox.replaceChildren(h('p', { class: 'hint' }, t('start.plans_failed'))));
     }
 
     startBtn.addEventListener('click', async () => {
       startBtn.disabled = true;
       error.textContent = '';
       try {
-        const isFidelity = kind.value === 'Fidelity check';
+        const isFidelity = kind.value === 'fidelity';
         const fields = {
           client_id: client.id,
           setting: setting.value ?? SETTINGS[0],
@@ -145,13 +148,13 @@ async function openStartSheet(app, client, targets) {
           const staffId = fidelityBox.querySelector('#fid-staff')?.value;
           const plan = fidelity?.plans.find((p) => p.id === planId);
           const staff = fidelity?.staff.find((s) => s.user_id === staffId);
-          if (!plan || !staff) throw new Error('Pick a staff member and a plan.');
+          if (!plan || !staff) throw new Error(t('start.pick_plan'));
           Object.assign(fields, { kind: 'fidelity', role: 'primary', plan_id: plan.id, staff_id: staff.user_id, target_ids: [] });
           snapshot = { kind: 'fidelity', client, plan, staff };
         } else {
           Object.assign(fields, {
             kind: 'observation',
-            role: role.value === 'Primary observer' ? 'primary' : 'reliability',
+            role: role.value === 'reliability' ? 'reliability' : 'primary',
             target_ids: targets.map((t) => t.id),
           });
           snapshot = { kind: 'observation', client, targets };
@@ -176,7 +179,7 @@ async function openStartSheet(app, client, targets) {
       roleBox,
       fidelityBox,
       error,
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, 'Cancel'), startBtn),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('common.cancel')), startBtn),
     ];
   });
 }
