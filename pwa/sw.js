@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '6ad0dee8d6';
+const VERSION = '76f013c977';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

@@ -248,6 +248,11 @@ export function sessionFrame(app, o) {
   // Readings come from timestamps, so the tick rate only sets how fresh the display is.
   const ticker = setInterval(tick, 250);
   const release = keepAwake();
+  // The sticky bar's height (it grows with the running strip) is the page's scroll padding:
+  // a control reached by Tab or scrolled to is never left under the bar.
+  const root = document.documentElement;
+  const barSize = new ResizeObserver(() => root.style.setProperty('--bar-h', `${bar.offsetHeight}px`));
+  barSize.observe(bar);
   drawPause();
   drawEntries();
   drawSync();
@@ -258,6 +263,8 @@ export function sessionFrame(app, o) {
     log,
     cleanup() {
       clearInterval(ticker);
+      barSize.disconnect();
+      root.style.removeProperty('--bar-h');
       release();
       unsubscribe();
       unEnded();

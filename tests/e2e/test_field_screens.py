@@ -1,0 +1,178 @@
+"""The technician's screens in the field (issue 14): running timers always in reach, words a
+technician reads (no internal names, no early rates), WCAG 2.2 AA by axe-core at phone, tablet
+and laptop widths, and the Spanish session screen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.pwa import PASSWORD, card, sign_in, start_session
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# Every violation, whatever its impact, of the WCAG 2.0-2.2 A/AA rules (colour contrast too).
+AXE_RUN = """async () => {
+  const { violations } = await axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    resultTypes: ['violations'],
+  });
+  return violations.map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')}`);
+}"""
+WIDTHS = [(360, 740), (768, 1024), (1280, 800)]
+LONG_TASK = {
+    "name": "Morning routine",
+    "measurement": "task_analysis",
+    "params": {
+        "steps": [
+            "Walk to bathroom",
+            "Turn on light",
+            "Pick up toothbrush",
+            "Put paste on brush",
+            "Brush top teeth",
+            "Brush bottom teeth",
+            "Rinse mouth",
+            "Put brush away",
+            "Turn off light",
+        ],
+        "prompt_levels": ["independent", "gestural", "model", "partial_physical", "full_physical"],
+    },
+}
+IN_VIEW = """(el) => {
+  const r = el.getBoundingClientRect();
+  return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && r.height > 0;
+}"""
+# Each control of the cards, reached from below as Tab (or a screen reader) reaches it: the
+# sticky session bar must not cover any part of it (WCAG 2.2 focus not obscured).
+COVERED_BY_BAR = """() => {
+  const covered = [];
+  const controls = [...document.querySelectorAll('.cards button, .cards input, .cards textarea')];
+  window.scrollTo(0, document.body.scrollHeight);
+  for (const el of controls.reverse()) {
+    if (!el.getClientRects().length || el.disabled) continue;
+    el.focus();
+    const bar = document.querySelector('.session-bar').getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    if (r.top < bar.bottom - 1) covered.push(`${el.textContent.trim().slice(0, 30)} (${Math.round(bar.bottom - r.top)} px)`);
+  }
+  return covered;
+}"""
+
+
+def shoot(page, name: str) -> None:
+    """Screenshots for looking at, when BDC_SCREENSHOTS names a folder."""
+    folder = os.environ.get("BDC_SCREENSHOTS")
+    if folder:
+        width = page.viewport_size["width"]
+        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+
+
+def axe(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_RUN)
+
+
+@pytest.fixture
+def long_task(caseload):
+    return caseload.api_as("bcba").ok(
+        "POST", f"/clients/{caseload.client['id']}/targets", LONG_TASK
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS, ids=[f"{w}px" for w, _ in WIDTHS])
+def test_running_timers_stay_in_reach_and_nothing_is_cryptic(
+    caseload, long_task, new_context, width, height
+):
+    page = new_context({"width": width, "height": height}).new_page()
+    sign_in(page, caseload.base, caseload.users["technician"]["username"])
+    start_session(page, "Sam Rivera")
+    card(page, "Out of seat").get_by_role("button", name="Start Out of seat").click()
+    card(page, "Follows instruction").get_by_role("button", name="Instruction given").click()
+    for _ in range(3):
+        card(page, "Hitting").locator(".tap-area").click()
+    strip = page.locator(".session-bar .running")
+    stop = strip.get_by_role("button", name="Out of seat")
+    stop.wait_for()
+    assert strip.get_by_role("button", name="Follows instruction").is_visible()
+    # Wherever the technician has scrolled to (the long task analysis at the bottom), the
+    # running bout's Stop is on screen.
+    card(page, "Morning routine").get_by_role("button", name="Step 9 Turn off light: Independent").scroll_into_view_if_needed()
+    assert stop.evaluate(IN_VIEW)
+    shoot(page, "session-running")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert stop.evaluate(IN_VIEW)
+    assert page.evaluate(COVERED_BY_BAR) == []
+    stop.click()
+    card(page, "Out of seat").get_by_role("button", name="Start Out of seat").wait_for()
+    assert strip.get_by_role("button", name="Out of seat").count() == 0
+
+    text = page.locator("main").inner_text()
+    assert "partial_physical" not in text and "full_physical" not in text
+    assert "PP = Partial physical" in text and "FP = Full physical" in text
+    # Three taps a few seconds in: the count, and no rate yet.
+    hitting = card(page, "Hitting")
+    assert hitting.locator(".tap-count").inner_text() == "3"
+    assert hitting.locator(".tap-rate").inner_text() == ""
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `npm ci`")
+@pytest.mark.parametrize(("width", "height"), WIDTHS, ids=[f"{w}px" for w, _ in WIDTHS])
+def test_no_accessibility_violations_on_the_technician_screens(
+    caseload, long_task, new_context, width, height
+):
+    page = new_context({"width": width, "height": height}).new_page()
+    found = {}
+    page.goto(caseload.base + "/")
+    page.get_by_label("Username").wait_for()
+    found["sign-in"] = axe(page)
+    shoot(page, "signin")
+    sign_in(page, caseload.base, caseload.users["technician"]["username"])
+    page.locator(".client").first.wait_for()
+    found["caseload"] = axe(page)
+    shoot(page, "caseload")
+    start_session(page, "Sam Rivera")
+    card(page, "Out of seat").get_by_role("button", name="Start Out of seat").click()
+    card(page, "On task").get_by_role("button", name="Start intervals").click()
+    card(page, "Receptive ID").get_by_role("button", name="Correct").click()
+    card(page, "Engagement").get_by_role("button", name="4").click()
+    page.locator(".session-bar .running li").nth(1).wait_for()
+    found["session"] = axe(page)
+    shoot(page, "session")
+    page.get_by_role("button", name="End session", exact=True).click()
+    page.get_by_role("button", name="Yes, end it").click()
+    page.get_by_role("heading", name="Session summary").wait_for()
+    found["summary"] = axe(page)
+    shoot(page, "summary")
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_session_screen_in_spanish(caseload, new_context):
+    page = new_context({"width": 768, "height": 1024}).new_page()
+    page.goto(caseload.base + "/")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_label("Usuario").wait_for()
+    page.get_by_label("Usuario").fill(caseload.users["technician"]["username"])
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("heading", name="Mis casos").wait_for()
+    page.get_by_role("button", name="Sam Rivera").click()
+    page.get_by_role("button", name="Empezar sesión").click()
+    page.locator(".cards").wait_for()
+    assert page.locator("html").get_attribute("lang") == "es"
+    card(page, "Out of seat").get_by_role("button", name="Empezar Out of seat").click()
+    page.locator(".session-bar .running").get_by_text("Parar").wait_for()
+    receptive = card(page, "Receptive ID")
+    assert receptive.get_by_role("group", name="Nivel de ayuda").is_visible()
+    receptive.get_by_role("button", name="Gestual (G)").click()
+    receptive.get_by_role("button", name="✓ Correcto").click()
+    receptive.get_by_text("1 de 10 ensayos").wait_for()
+    assert card(page, "On task").get_by_text("Intervalo parcial").is_visible()
+    for english in ["Start", "Pause", "Undo", "Prompt level", "Recent entries", "independent"]:
+        assert page.get_by_text(english, exact=True).count() == 0, english
+    shoot(page, "session-es")
+    # The choice was saved on the user: it follows them to another device.
+    me = caseload.api_as("technician").ok("GET", "/me")
+    assert me["language"] == "es"
