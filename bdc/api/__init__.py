@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bdc.api import analysis, audit, auth, clients, incidents, quality, sessions, targets, users
 from bdc.api import notes as notes_api
+from bdc.api import preferences as preferences_api
 from bdc.api import reports as reports_api
 from bdc.api import supervision as supervision_api
 from bdc.api import training as training_api
@@ -13,6 +14,7 @@ BLUEPRINTS += (analysis.blp,)
 BLUEPRINTS += (quality.blp, incidents.blp)
 BLUEPRINTS += (reports_api.blp,)
 BLUEPRINTS += (notes_api.blp, supervision_api.blp, training_api.blp)
+BLUEPRINTS += (preferences_api.blp,)
 
 
 def register(api) -> None:

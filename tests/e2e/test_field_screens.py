@@ -67,7 +67,7 @@ def shoot(page, name: str) -> None:
     folder = os.environ.get("BDC_SCREENSHOTS")
     if folder:
         width = page.viewport_size["width"]
-        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"))
 
 
 def axe(page) -> list[str]:

@@ -1,5 +1,5 @@
 // The language picker (sign-in screen and My caseload). The choice is kept on the device and,
-// once signed in, on the user (PATCH /me), so it follows the person to another tablet.
+// once signed in, on the user (PUT /me/language), so it follows the person to another tablet.
 import { currentLanguage, languages, loadLanguage, t } from '../i18n.js';
 import { h } from '../ui.js';
 
