@@ -20,7 +20,8 @@ AXE_RUN = """async () => {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     resultTypes: ['violations'],
   });
-  return violations.map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')}`);
+  const where = (v) => v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ');
+  return violations.map((v) => `${v.id}: ${where(v)}`);
 }"""
 WIDTHS = [(360, 740), (768, 1024), (1280, 800)]
 LONG_TASK = {
@@ -43,7 +44,8 @@ LONG_TASK = {
 }
 IN_VIEW = """(el) => {
   const r = el.getBoundingClientRect();
-  return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && r.height > 0;
+  return r.height > 0 && r.top >= 0 && r.left >= 0
+    && r.bottom <= innerHeight && r.right <= innerWidth;
 }"""
 # Each control of the cards, reached from below as Tab (or a screen reader) reaches it: the
 # sticky session bar must not cover any part of it (WCAG 2.2 focus not obscured).
@@ -56,7 +58,8 @@ COVERED_BY_BAR = """() => {
     el.focus();
     const bar = document.querySelector('.session-bar').getBoundingClientRect();
     const r = el.getBoundingClientRect();
-    if (r.top < bar.bottom - 1) covered.push(`${el.textContent.trim().slice(0, 30)} (${Math.round(bar.bottom - r.top)} px)`);
+    const name = el.textContent.trim().slice(0, 30);
+    if (r.top < bar.bottom - 1) covered.push(`${name} (${Math.round(bar.bottom - r.top)} px)`);
   }
   return covered;
 }"""
@@ -99,7 +102,8 @@ def test_running_timers_stay_in_reach_and_nothing_is_cryptic(
     assert strip.get_by_role("button", name="Follows instruction").is_visible()
     # Wherever the technician has scrolled to (the long task analysis at the bottom), the
     # running bout's Stop is on screen.
-    card(page, "Morning routine").get_by_role("button", name="Step 9 Turn off light: Independent").scroll_into_view_if_needed()
+    last_step = "Step 9 Turn off light: Independent"
+    card(page, "Morning routine").get_by_role("button", name=last_step).scroll_into_view_if_needed()
     assert stop.evaluate(IN_VIEW)
     shoot(page, "session-running")
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
