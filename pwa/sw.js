@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '76f013c977';
+const VERSION = '076063c09c';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -54,6 +54,7 @@ const SHELL = [
   '/js/views/signin.js',
   '/js/views/summary.js',
   '/js/views/sync-panel.js',
+  '/js/views/tour.js',
   '/locales/en.json',
   '/locales/es.json',
   '/locales/languages.json',

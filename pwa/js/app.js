@@ -49,6 +49,7 @@ class App {
     this.signedOut = false; // a 401 was seen: the strip asks to sign in again
     this.reauthLater = false; // the user tapped Later: the strip stays closed until signed in
     this.live = liveChannel(); // entries and ends written by other tabs of this app
+    this.pickedLanguage = null; // chosen on the sign-in screen, before anyone signed in
   }
 
   go(hash) {
@@ -80,8 +81,12 @@ class App {
     this.user = user;
     this.signedOut = false;
     this.reauthLater = false;
-    // The user's own language setting wins over the device's and the browser's.
-    if (user.language && user.language !== currentLanguage()) {
+    // The user's own language setting wins over the device's and the browser's; one picked on
+    // the sign-in screen becomes the user's setting.
+    if (this.pickedLanguage && this.pickedLanguage !== user.language) {
+      await this.keepLanguage(this.pickedLanguage);
+      this.pickedLanguage = null;
+    } else if (user.language && user.language !== currentLanguage()) {
       await loadLanguage(chooseLanguage(user.language));
       translatePage();
     }
@@ -119,6 +124,13 @@ class App {
     this.signedOut = true;
     this.sync?.signedOut();
     renderSignInStrip(this);
+  }
+
+  /** Keep the signed-in user's language, on the device and (when online) on the server. */
+  async keepLanguage(language) {
+    this.user = { ...this.user, language };
+    await this.store.setUser(this.user);
+    api.setLanguage(language).catch(() => {}); // offline: the device keeps the choice
   }
 
   /** Another language was chosen: redraw what is on screen in it. */

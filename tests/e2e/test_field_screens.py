@@ -140,8 +140,8 @@ def test_no_accessibility_violations_on_the_technician_screens(
     start_session(page, "Sam Rivera")
     card(page, "Out of seat").get_by_role("button", name="Start Out of seat").click()
     card(page, "On task").get_by_role("button", name="Start intervals").click()
-    card(page, "Receptive ID").get_by_role("button", name="Correct").click()
-    card(page, "Engagement").get_by_role("button", name="4").click()
+    card(page, "Receptive ID").get_by_role("button", name="✓ Correct").click()
+    card(page, "Engagement").get_by_role("button", name="4 good").click()
     page.locator(".session-bar .running li").nth(1).wait_for()
     found["session"] = axe(page)
     shoot(page, "session")
@@ -180,3 +180,34 @@ def test_the_session_screen_in_spanish(caseload, new_context):
     # The choice was saved on the user: it follows them to another device.
     me = caseload.api_as("technician").ok("GET", "/me")
     assert me["language"] == "es"
+
+
+def test_first_run_tour_and_the_shortcuts_help(caseload, new_context):
+    page = new_context({"width": 360, "height": 740}).new_page()
+    sign_in(page, caseload.base, caseload.users["technician"]["username"])
+    tour = page.locator(".tour")
+    assert tour.get_by_text("Getting started · 1 of 3").is_visible()
+    shoot(page, "tour")
+    page.get_by_role("button", name="Next").click()
+    tour.get_by_text("2 of 3").wait_for()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Start recording").click()
+    assert tour.count() == 0
+    page.reload()
+    page.get_by_role("heading", name="My caseload").wait_for()
+    assert page.locator(".tour").count() == 0  # once per person on a device
+    start_session(page, "Sam Rivera")
+    page.keyboard.press("?")
+    help_box = page.get_by_role("dialog", name="Keyboard shortcuts")
+    assert help_box.get_by_text("undo the last entry").is_visible()
+    shoot(page, "shortcuts")
+
+
+def test_the_tour_can_be_skipped(caseload, new_context):
+    page = new_context({"width": 1280, "height": 800}).new_page()
+    sign_in(page, caseload.base, caseload.users["technician"]["username"])
+    page.get_by_role("button", name="Skip the tour").click()
+    assert page.locator(".tour").count() == 0
+    page.reload()
+    page.get_by_role("heading", name="My caseload").wait_for()
+    assert page.locator(".tour").count() == 0

@@ -6,6 +6,7 @@ import { ago, h, mount, openDialog, toast } from '../ui.js';
 import { chipGroup } from '../controls/chips.js';
 import { languagePicker } from './language.js';
 import { clientCardLinks } from './nav.js';
+import { firstRunTour } from './tour.js';
 
 // Stored as these English words (the server's reports read them); shown in the user's language.
 const SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
@@ -19,6 +20,7 @@ export async function renderCaseload(app) {
   const resume = h('div');
   const refreshBtn = h('button', { type: 'button', class: 'btn small' }, t('caseload.refresh'));
   mount(
+    firstRunTour(app) ?? '',
     h(
       'section',
       { class: 'panel' },

@@ -11,11 +11,8 @@ export function languagePicker(app) {
   );
   select.addEventListener('change', async () => {
     await loadLanguage(select.value);
-    if (app.user) {
-      app.user = { ...app.user, language: select.value };
-      await app.store.setUser(app.user);
-      app.api.setLanguage(select.value).catch(() => {}); // offline: the device keeps the choice
-    }
+    if (app.user) await app.keepLanguage(select.value);
+    else app.pickedLanguage = select.value; // chosen on the sign-in screen: kept at sign-in
     app.languageChanged();
   });
   return h('div', { class: 'language' }, h('label', { for: 'language', class: 'field-label' }, t('language.label')), select);
