@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bdc.api import analysis, audit, auth, clients, incidents, quality, sessions, targets, users
+from bdc.api import datasheets as datasheets_api
 from bdc.api import notes as notes_api
 from bdc.api import preferences as preferences_api
 from bdc.api import reports as reports_api
@@ -14,7 +15,7 @@ BLUEPRINTS += (analysis.blp,)
 BLUEPRINTS += (quality.blp, incidents.blp)
 BLUEPRINTS += (reports_api.blp,)
 BLUEPRINTS += (notes_api.blp, supervision_api.blp, training_api.blp)
-BLUEPRINTS += (preferences_api.blp,)
+BLUEPRINTS += (preferences_api.blp, datasheets_api.blp)
 
 
 def register(api) -> None:

@@ -9,6 +9,4 @@ from bdc.api.schemas import StrictSchema
 
 class LanguageSchema(StrictSchema):
     # A language code as the PWA's catalogue files are named ("es", "pt"); None: no preference.
-    language = fields.Str(
-        required=True, allow_none=True, validate=validate.Regexp(r"^[a-z]{2,3}$")
-    )
+    language = fields.Str(required=True, allow_none=True, validate=validate.Regexp(r"^[a-z]{2,3}$"))
