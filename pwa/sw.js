@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '076063c09c';
+const VERSION = '09cb63ec3b';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -32,6 +32,7 @@ const SHELL = [
   '/js/i18n.js',
   '/js/live.js',
   '/js/outbox.js',
+  '/js/paper.js',
   '/js/recorder.js',
   '/js/store.js',
   '/js/sync.js',
@@ -48,6 +49,7 @@ const SHELL = [
   '/js/views/incident.js',
   '/js/views/language.js',
   '/js/views/nav.js',
+  '/js/views/paper.js',
   '/js/views/phase.js',
   '/js/views/protocols.js',
   '/js/views/session.js',

@@ -19,7 +19,7 @@ def active_targets(client: Client) -> list[Target]:
         db.session.scalars(
             select(Target)
             .where(Target.client_id == client.id, Target.active.is_(True))
-            .order_by(Target.created_at, Target.id)
+            .order_by(Target.name, Target.id)
         )
     )
 

@@ -20,12 +20,14 @@ import { renderClient, renderClients } from './views/client.js';
 import { renderDashboard, renderFidelityResults } from './views/dashboard.js';
 import { renderIncidentForm, renderIncidents } from './views/incident.js';
 import { renderNav } from './views/nav.js';
+import { renderPaper } from './views/paper.js';
 
 const ROUTES = [
   [/^#\/signin$/, renderSignIn],
   [/^#\/session\/([\w-]+)$/, (app, m) => renderSession(app, m[1])],
   [/^#\/fidelity\/([\w-]+)$/, (app, m) => renderFidelity(app, m[1])],
   [/^#\/summary\/([\w-]+)$/, (app, m) => renderSummary(app, m[1])],
+  [/^#\/paper\/([\w-]+)$/, (app, m) => renderPaper(app, m[1])],
   // BCBA, director and incident screens (views/client.js, dashboard.js, incident.js)
   [/^#\/clients$/, renderClients],
   [/^#\/client\/([\w-]+)\/incidents(?:\?.*)?$/, (app, m) => renderIncidents(app, m[1])],

@@ -81,6 +81,9 @@ export function t(key, vars = {}) {
   });
 }
 
+/** The English message for key (the paper data sheet is printed in English). */
+export const inEnglish = (key) => fallback[key];
+
 /** Whether the catalogue has a message for key (for optional labels such as prompt levels). */
 export const has = (key) => key in messages || key in fallback;
 

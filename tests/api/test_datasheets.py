@@ -38,7 +38,7 @@ def test_every_measurement_gets_its_layout_with_app_prompt_codes(http, make):
     for expected in [
         "client DEMO-01",
         "2026-11-26",
-        "1. Hitting",
+        "Hitting",
         "Total",
         "On task",
         "I PP FP",

@@ -211,3 +211,73 @@ def test_the_tour_can_be_skipped(caseload, new_context):
     page.reload()
     page.get_by_role("heading", name="My caseload").wait_for()
     assert page.locator(".tour").count() == 0
+
+
+def summary_results(page) -> dict[str, str]:
+    """Target -> result on the summary; a frequency's rate depends on the time observed, so
+    only its count is compared."""
+    page.get_by_role("heading", name="Session summary").wait_for()
+    rows = page.locator("table.summary tbody tr")
+    results = {}
+    for i in range(rows.count()):
+        name = rows.nth(i).locator("th").inner_text()
+        results[name] = rows.nth(i).locator("td").last.inner_text().split(" · ")[0]
+    return results
+
+
+def test_a_paper_sheet_transcribed_matches_the_same_data_tapped(caseload, new_context):
+    page = new_context({"width": 768, "height": 1024}).new_page()
+    sign_in(page, caseload.base, caseload.users["technician"]["username"])
+    page.get_by_role("button", name="Skip the tour").click()
+    start_session(page, "Sam Rivera")
+    for _ in range(3):
+        card(page, "Hitting").locator(".tap-area").click()
+    receptive = card(page, "Receptive ID")
+    receptive.get_by_role("button", name="✓ Correct").click()
+    receptive.get_by_role("button", name="Gestural (G)").click()
+    receptive.get_by_role("button", name="✓ Correct").click()
+    receptive.get_by_role("button", name="✗ Incorrect").click()
+    washing = card(page, "Hand washing")
+    washing.get_by_role("button", name="Step 1 Turn on water: Independent").click()
+    washing.get_by_role("button", name="Step 2 Wet hands: Gestural").click()
+    washing.get_by_role("button", name="Step 3 Soap: Incorrect").click()
+    washing.get_by_role("button", name="Step 4 Scrub: No response").click()
+    card(page, "Engagement").get_by_role("button", name="4 good").click()
+    card(page, "Receptive ID").get_by_text("3 of 10 trials").wait_for()
+    page.get_by_role("button", name="End session", exact=True).click()
+    page.get_by_role("button", name="Yes, end it").click()
+    tapped = summary_results(page)
+
+    page.get_by_role("link", name="Back to caseload").click()
+    page.get_by_role("link", name="Paper sheet for Sam Rivera").click()
+    page.get_by_role("heading", name="Paper data sheet · Sam Rivera").wait_for()
+    href = page.get_by_role("link", name="Print the data sheet (PDF)").get_attribute("href")
+    sheet = page.request.get(caseload.base + href)
+    assert sheet.ok and sheet.body()[:5] == b"%PDF-"
+    shoot(page, "paper")
+    page.get_by_label("Date").fill(
+        page.evaluate("new Date(Date.now() - 86400000).toLocaleDateString('en-CA')")
+    )
+    page.get_by_label("Hitting").fill("3")
+    page.get_by_label("Receptive ID").fill("I+ q+ -")
+    page.get_by_label("Hand washing").fill("I G - NR")
+    page.get_by_label("Engagement").fill("4")
+    page.keyboard.press("Enter")
+    # A code the target does not have is refused, and the field says which.
+    assert "“Q” is not a prompt code here" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Receptive ID").get_attribute("aria-invalid") == "true"
+    page.get_by_label("Receptive ID").fill("I+ G+ -")
+    page.keyboard.press("Enter")
+    transcribed = summary_results(page)
+    assert page.get_by_text("Transcribed from a paper data sheet").first.is_visible()
+    shoot(page, "summary-paper")
+    for name in ["Hitting", "Receptive ID", "Hand washing", "Engagement"]:
+        assert transcribed[name] == tapped[name], name
+    assert tapped["Receptive ID"].startswith("3 trials")
+    page.wait_for_function(
+        "(s => s && s.pending === 0 && s.rejected === 0)(window.bdc?.sync?.status())",
+        timeout=30000,
+    )
+    sessions = caseload.api_as("bcba").ok("GET", f"/sessions?client_id={caseload.client['id']}")
+    sessions = sessions.get("items", sessions) if isinstance(sessions, dict) else sessions
+    assert sum(s["device_id"].startswith("paper:") for s in sessions) == 1

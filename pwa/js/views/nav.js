@@ -55,6 +55,7 @@ export function clientCardLinks(app, client) {
     'div',
     { class: 'card-links' },
     h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, t('caseload.incident'), who),
+    h('a', { class: 'btn small', href: `#/paper/${client.id}` }, t('caseload.paper'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.for', { name: client.name })}`)),
     PROGRAMMERS.has(app.user?.role)
       ? h('a', { class: 'btn small', href: `#/client/${client.id}` }, t('caseload.client_view'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.of', { name: client.name })}`))
       : '',

@@ -6,6 +6,7 @@ import { Recorder } from '../recorder.js';
 import { fidelityScore, liveEvents, summarize } from '../tally.js';
 import { formatClock, formatSeconds } from '../timers.js';
 import { h, mount } from '../ui.js';
+import { fromPaper } from './paper.js';
 
 /** The figure a BCBA reads first for each measurement. */
 function headline(target, s) {
@@ -122,7 +123,7 @@ export async function renderSummary(app, id) {
       { class: 'panel' },
       h('h1', {}, t('summary.title')),
       h('p', { class: 'lead' }, `${client?.name ?? t('summary.client')} · ${labelOf('setting', recorder.session.setting)} · ${recorder.session.role === 'reliability' ? t('role.reliability') : t('role.primary_observer')} · ${t('summary.observed', { time: formatClock(ctx.activeMs) })}`),
-      recorder.session.source === 'paper' ? h('p', { class: 'tag-paper' }, t('paper.marked')) : '',
+      fromPaper(recorder.session) ? h('p', { class: 'tag-paper' }, t('paper.marked')) : '',
       syncLine,
       fidelity
         ? h('p', { class: 'big-figure' }, t('summary.fidelity', { pct: fmtPct(fidelity.percent) }), h('small', {}, ` ${t('summary.fidelity_steps', { n: fidelity.yes, scored: fidelity.scored })}`))
