@@ -184,7 +184,7 @@ def _draw(sheet: _Sheet, t: SheetTarget) -> None:
             sheet.text(listed[:150], size=7.5, color=style.GRAY, y=sheet.y + 0.02)
         sheet.y += ROW
     elif m in ("dtt", "task_analysis"):
-        prompts = " ".join(
+        prompts = "   ".join(
             prompt_code(level) for level in (p.get("prompt_levels") or DEFAULT_PROMPTS)
         )
         if m == "dtt":

@@ -30,7 +30,7 @@ export function setText(el, text) {
 export function mount(...children) {
   const main = document.getElementById('view');
   main.replaceChildren(...children);
-  const heading = main.querySelector('h1, h2');
+  const heading = main.querySelector('h1') ?? main.querySelector('h2');
   if (heading) {
     heading.tabIndex = -1;
     heading.focus({ preventScroll: true });

@@ -41,7 +41,7 @@ def test_every_measurement_gets_its_layout_with_app_prompt_codes(http, make):
         "Hitting",
         "Total",
         "On task",
-        "I PP FP",
+        "I   PP   FP",
         "+   −   NR",
         "1. wet hands",
         "Antecedent",

@@ -1,7 +1,7 @@
 // The recording screen: one card per active target of the client, each with the control
 // for its measurement. Every entry reaches the outbox before its card changes.
 import { CONTROLS, measurementLabel } from '../controls/index.js';
-import { t } from '../i18n.js';
+import { labelOf, t } from '../i18n.js';
 import { Recorder } from '../recorder.js';
 import { liveEvents, summarize } from '../tally.js';
 import { h, mount, toast } from '../ui.js';
@@ -99,7 +99,7 @@ export async function renderSession(app, id) {
   const frame = sessionFrame(app, {
     recorder,
     title: client.name,
-    subtitle: `${client.code} · ${recorder.session.setting} · ${role}`,
+    subtitle: `${client.code} · ${labelOf('setting', recorder.session.setting)} · ${role}`,
     names: new Map(targets.map((t) => [t.id, t.name])),
     noteTargets: targets,
     onEnd: () => finish(app, recorder),
