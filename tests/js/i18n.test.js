@@ -44,7 +44,7 @@ test('every key the screens look up is in the catalogue', () => {
     const source = readFileSync(file, 'utf8');
     for (const m of source.matchAll(/\bt\('([a-z_]+\.[a-z_.]+)'/g)) used.add(m[1]);
     // keys kept in tables (shortcuts, navigation) and looked up later
-    for (const m of source.matchAll(/'((?:keys|nav|result_abbr)\.[a-z_]+)'/g)) used.add(m[1]);
+    for (const m of source.matchAll(/'((?:keys|nav|result_abbr|fidelity)\.[a-z_]+)'/g)) used.add(m[1]);
   }
   assert.ok(used.size > 150, `found ${used.size} keys`);
   assert.deepEqual([...used].filter((k) => !(k in english)), []);
