@@ -201,7 +201,7 @@ function registerServiceWorker() {
       updating = true;
       worker.postMessage({ type: 'SKIP_WAITING' });
     };
-    announce(t('shell.update_ready'));
+    announce(t('shell.update_announce'));
   };
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     // Only reload when the user asked for the update; everything is in IndexedDB anyway.
