@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'd96ae0e533';
+const VERSION = '09a4b1c088';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -29,8 +29,10 @@ const SHELL = [
   '/js/controls/task-analysis.js',
   '/js/cue.js',
   '/js/db.js',
+  '/js/i18n.js',
   '/js/live.js',
   '/js/outbox.js',
+  '/js/paper.js',
   '/js/recorder.js',
   '/js/store.js',
   '/js/sync.js',
@@ -45,13 +47,19 @@ const SHELL = [
   '/js/views/fidelity.js',
   '/js/views/frame.js',
   '/js/views/incident.js',
+  '/js/views/language.js',
   '/js/views/nav.js',
+  '/js/views/paper.js',
   '/js/views/phase.js',
   '/js/views/protocols.js',
   '/js/views/session.js',
   '/js/views/signin.js',
   '/js/views/summary.js',
   '/js/views/sync-panel.js',
+  '/js/views/tour.js',
+  '/locales/en.json',
+  '/locales/es.json',
+  '/locales/languages.json',
   '/manifest.webmanifest',
 ];
 

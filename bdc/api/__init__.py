@@ -14,7 +14,9 @@ from bdc.api import (
     targets,
     users,
 )
+from bdc.api import datasheets as datasheets_api
 from bdc.api import notes as notes_api
+from bdc.api import preferences as preferences_api
 from bdc.api import reports as reports_api
 from bdc.api import supervision as supervision_api
 from bdc.api import training as training_api
@@ -25,6 +27,7 @@ BLUEPRINTS += (quality.blp, incidents.blp)
 BLUEPRINTS += (reports_api.blp,)
 BLUEPRINTS += (notes_api.blp, supervision_api.blp, training_api.blp)
 BLUEPRINTS += (caregivers.blp,)
+BLUEPRINTS += (preferences_api.blp, datasheets_api.blp)
 
 
 def register(api) -> None:

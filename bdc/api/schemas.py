@@ -33,6 +33,7 @@ class UserSchema(StrictSchema):
     role = fields.Str(required=True, validate=validate.OneOf(ROLES))
     active = fields.Bool()
     password = fields.Str(required=True, load_only=True, validate=validate.Length(min=10, max=200))
+    language = fields.Str(dump_only=True, allow_none=True)
 
 
 class UserUpdateSchema(StrictSchema):

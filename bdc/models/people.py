@@ -23,6 +23,8 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The app's language for this person ("es"); None: the device's or browser's language.
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuthToken(db.Model):

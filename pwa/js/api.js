@@ -46,6 +46,7 @@ export const signIn = (username, password) =>
   api('/auth/login', { method: 'POST', body: { username, password } });
 export const signOut = () => api('/auth/logout', { method: 'POST' });
 export const me = () => api('/me');
+export const setLanguage = (language) => api('/me/language', { method: 'PUT', body: { language } });
 export const clients = () => api('/clients');
 export const targets = (clientId) => api(`/clients/${clientId}/targets`);
 export const plans = (clientId) => api(`/clients/${clientId}/plans`);

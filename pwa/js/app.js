@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { Db } from './db.js';
+import { chooseLanguage, currentLanguage, loadLanguage, t, translatePage } from './i18n.js';
 import { Outbox } from './outbox.js';
 import { Recorder } from './recorder.js';
 import { Store } from './store.js';
@@ -19,12 +20,14 @@ import { renderClient, renderClients } from './views/client.js';
 import { renderDashboard, renderFidelityResults } from './views/dashboard.js';
 import { renderIncidentForm, renderIncidents } from './views/incident.js';
 import { renderNav } from './views/nav.js';
+import { renderPaper } from './views/paper.js';
 
 const ROUTES = [
   [/^#\/signin$/, renderSignIn],
   [/^#\/session\/([\w-]+)$/, (app, m) => renderSession(app, m[1])],
   [/^#\/fidelity\/([\w-]+)$/, (app, m) => renderFidelity(app, m[1])],
   [/^#\/summary\/([\w-]+)$/, (app, m) => renderSummary(app, m[1])],
+  [/^#\/paper\/([\w-]+)$/, (app, m) => renderPaper(app, m[1])],
   // BCBA, director and incident screens (views/client.js, dashboard.js, incident.js)
   [/^#\/clients$/, renderClients],
   [/^#\/client\/([\w-]+)\/incidents(?:\?.*)?$/, (app, m) => renderIncidents(app, m[1])],
@@ -48,6 +51,7 @@ class App {
     this.signedOut = false; // a 401 was seen: the strip asks to sign in again
     this.reauthLater = false; // the user tapped Later: the strip stays closed until signed in
     this.live = liveChannel(); // entries and ends written by other tabs of this app
+    this.pickedLanguage = null; // chosen on the sign-in screen, before anyone signed in
   }
 
   go(hash) {
@@ -79,6 +83,15 @@ class App {
     this.user = user;
     this.signedOut = false;
     this.reauthLater = false;
+    // The user's own language setting wins over the device's and the browser's; one picked on
+    // the sign-in screen becomes the user's setting.
+    if (this.pickedLanguage && this.pickedLanguage !== user.language) {
+      await this.keepLanguage(this.pickedLanguage);
+      this.pickedLanguage = null;
+    } else if (user.language && user.language !== currentLanguage()) {
+      await loadLanguage(chooseLanguage(user.language));
+      translatePage();
+    }
     renderUser(this);
     renderSignInStrip(this);
     if (this.outbox?.owner === user.id && this.sync) {
@@ -115,10 +128,25 @@ class App {
     renderSignInStrip(this);
   }
 
+  /** Keep the signed-in user's language, on the device and (when online) on the server. */
+  async keepLanguage(language) {
+    this.user = { ...this.user, language };
+    await this.store.setUser(this.user);
+    api.setLanguage(language).catch(() => {}); // offline: the device keeps the choice
+  }
+
+  /** Another language was chosen: redraw what is on screen in it. */
+  languageChanged() {
+    translatePage();
+    renderUser(this);
+    renderBadge(this);
+    this.route();
+  }
+
   /** Signed in again from the strip: the outbox drains. */
   async reauthenticated(user) {
     await this.signedIn(user);
-    toast('Signed in. Sending your data now.');
+    toast(t('signin.again_done'));
   }
 
   async signOut() {
@@ -126,16 +154,11 @@ class App {
     const active = await this.store.local('active');
     if (pending > 0 || active) {
       const parts = [];
-      if (active) parts.push('A session is still in progress: signing out ends it.');
-      if (pending > 0) {
-        parts.push(
-          `${pending} entr${pending === 1 ? 'y has' : 'ies have'} not reached the server yet. ` +
-            'They stay on this device and are sent the next time you sign in here.',
-        );
-      }
-      const ok = await confirmDialog('Sign out with unsent data?', parts.join(' '), {
-        ok: 'Sign out anyway',
-        cancel: 'Stay signed in',
+      if (active) parts.push(t('signout.in_session'));
+      if (pending > 0) parts.push(t('signout.pending', { n: pending }));
+      const ok = await confirmDialog(t('signout.title'), parts.join(' '), {
+        ok: t('signout.ok'),
+        cancel: t('signout.cancel'),
         danger: true,
       });
       if (!ok) return;
@@ -164,7 +187,7 @@ function renderUser(app) {
   if (!app.user) return slot.replaceChildren();
   slot.replaceChildren(
     h('span', { class: 'user-name' }, app.user.display_name || app.user.username),
-    h('button', { type: 'button', class: 'btn small', onclick: () => app.signOut() }, 'Sign out'),
+    h('button', { type: 'button', class: 'btn small', onclick: () => app.signOut() }, t('signout.button')),
   );
 }
 
@@ -178,7 +201,7 @@ function registerServiceWorker() {
       updating = true;
       worker.postMessage({ type: 'SKIP_WAITING' });
     };
-    announce('An update is available.');
+    announce(t('shell.update_announce'));
   };
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     // Only reload when the user asked for the update; everything is in IndexedDB anyway.
@@ -208,6 +231,9 @@ async function boot() {
   setInterval(() => renderBadge(app), 15000); // keeps "synced 2 min ago" current
 
   const cached = await app.store.user();
+  // Before sign-in: the language last chosen on this device, else the browser's.
+  await loadLanguage(chooseLanguage(cached?.language));
+  translatePage();
   if (cached) {
     await app.signedIn(cached);
     // Confirm the login is still good; offline, carry on with the cached user.

@@ -37,6 +37,18 @@ export function ratePerMinute(count, ms) {
   return ms > 0 ? count / (ms / 60000) : null;
 }
 
+/**
+ * A rate is shown on a frequency card only after this much observation time: a few taps in
+ * the first minute give "45.5 per min", which reads as a finding and is noise. The summary
+ * shows the rate whatever the time, beside the time observed (docs/pwa.md).
+ */
+export const RATE_SHOWN_AFTER_MS = 5 * 60000;
+
+/** The rate for a live card: null until RATE_SHOWN_AFTER_MS of observation have passed. */
+export function liveRate(count, ms) {
+  return ms >= RATE_SHOWN_AFTER_MS ? ratePerMinute(count, ms) : null;
+}
+
 /** "4:05", "1:02:03". */
 export function formatClock(ms) {
   const total = Math.max(0, Math.floor(ms / 1000));

@@ -1,4 +1,7 @@
 // Small DOM helpers shared by the screens: element building, announcements, dialogs.
+import { fmtTime, t } from './i18n.js';
+
+export { fmtPct } from './i18n.js';
 
 /**
  * h('button', {class: 'big', onclick: fn, 'aria-label': 'Add'}, 'text', child)
@@ -27,7 +30,7 @@ export function setText(el, text) {
 export function mount(...children) {
   const main = document.getElementById('view');
   main.replaceChildren(...children);
-  const heading = main.querySelector('h1, h2');
+  const heading = main.querySelector('h1') ?? main.querySelector('h2');
   if (heading) {
     heading.tabIndex = -1;
     heading.focus({ preventScroll: true });
@@ -85,7 +88,7 @@ export function openDialog(title, build, { className = '' } = {}) {
 }
 
 /** Ask yes/no. */
-export function confirmDialog(title, message, { ok = 'OK', cancel = 'Cancel', danger = false } = {}) {
+export function confirmDialog(title, message, { ok = t('common.ok'), cancel = t('common.cancel'), danger = false } = {}) {
   return openDialog(title, (close) => [
     h('p', {}, message),
     h(
@@ -100,10 +103,8 @@ export function confirmDialog(title, message, { ok = 'OK', cancel = 'Cancel', da
 /** "3 min ago", "just now": for the last successful sync. */
 export function ago(ms, now = Date.now()) {
   const s = Math.round((now - ms) / 1000);
-  if (s < 10) return 'just now';
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (s < 10) return t('ago.now');
+  if (s < 60) return t('ago.seconds', { n: s });
+  if (s < 3600) return t('ago.minutes', { n: Math.floor(s / 60) });
+  return fmtTime(ms);
 }
-
-export const fmtPct = (x) => (x === null || x === undefined ? '–' : `${Math.round(x)}%`);

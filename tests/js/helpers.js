@@ -1,4 +1,5 @@
 // Shared test helpers: a fresh fake IndexedDB per test and a manual clock.
+import './english.js';
 import 'fake-indexeddb/auto';
 import { Db } from '../../pwa/js/db.js';
 import { Outbox } from '../../pwa/js/outbox.js';

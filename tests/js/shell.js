@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PWA = fileURLToPath(new URL('../../pwa/', import.meta.url));
-const SHELL_EXT = /\.(js|css|png|webmanifest|html)$/;
+const SHELL_EXT = /\.(js|css|png|webmanifest|html|json)$/;
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {

@@ -1,5 +1,6 @@
 // Duration: start/stop, several bouts at once, and a press-and-hold mode for short bouts
 // (the bout lasts as long as the finger stays down).
+import { t } from '../i18n.js';
 import { h, setText } from '../ui.js';
 import { formatClock } from '../timers.js';
 
@@ -7,7 +8,7 @@ export function durationControl(ctx) {
   let hold = false;
   let shownKey = null;
   const main = h('button', { type: 'button', class: 'btn big toggle' });
-  const another = h('button', { type: 'button', class: 'btn' }, 'Start another bout');
+  const another = h('button', { type: 'button', class: 'btn' }, t('duration.another'));
   const holdBox = h('input', { type: 'checkbox', class: 'switch' });
   const running = h('ul', { class: 'bouts' });
   const totals = h('p', { class: 'figures' });
@@ -15,7 +16,7 @@ export function durationControl(ctx) {
     'div',
     { class: 'ctl-duration' },
     main,
-    h('div', { class: 'row' }, h('label', { class: 'check' }, holdBox, ' Press and hold'), another),
+    h('div', { class: 'row' }, h('label', { class: 'check' }, holdBox, ` ${t('duration.hold')}`), another),
     running,
     totals,
   );
@@ -61,7 +62,7 @@ export function durationControl(ctx) {
       main.classList.toggle('on', bouts.length > 0);
       main.classList.toggle('hold', hold);
       main.setAttribute('aria-pressed', String(bouts.length > 0));
-      main.textContent = hold ? 'Hold while it happens' : bouts.length > 1 ? 'Stop bout 1' : bouts.length ? 'Stop' : 'Start';
+      main.textContent = hold ? t('duration.holding') : bouts.length > 1 ? t('duration.stop_bout', { n: 1 }) : bouts.length ? t('duration.stop') : t('duration.start');
       main.setAttribute('aria-label', `${main.textContent} ${ctx.target.name}`);
       another.hidden = hold || bouts.length === 0;
       api.tick(ctx.now());
@@ -81,16 +82,25 @@ export function durationControl(ctx) {
               h('span', { class: 'bout-time' }),
               // One running bout is stopped by the main button; several each get a Stop.
               s.open.length > 1
-                ? h('button', { type: 'button', class: 'btn small', onclick: () => ctx.serial(() => stop(o.episode)) }, `Stop bout ${i + 1}`)
+                ? h('button', { type: 'button', class: 'btn small', onclick: () => ctx.serial(() => stop(o.episode)) }, t('duration.stop_bout', { n: i + 1 }))
                 : '',
             ),
           ),
         );
       }
       s.open.forEach((o, i) => {
-        setText(running.children[i].querySelector('.bout-time'), `Bout ${i + 1} running ${formatClock(now - o.startMs)}`);
+        setText(running.children[i].querySelector('.bout-time'), t('duration.running', { n: i + 1, time: formatClock(now - o.startMs) }));
       });
-      setText(totals, `${formatClock(s.totalMs)} total · ${s.episodes} bout${s.episodes === 1 ? '' : 's'}`);
+      setText(totals, t('duration.totals', { time: formatClock(s.totalMs), n: s.episodes }));
+    },
+    running(now) {
+      const bouts = open();
+      return bouts.map((o, i) => ({
+        key: o.episode,
+        reading: bouts.length > 1 ? t('duration.bout_reading', { n: i + 1, time: formatClock(now - o.startMs) }) : formatClock(now - o.startMs),
+        action: t('duration.stop'),
+        stop: () => ctx.serial(() => stop(o.episode)),
+      }));
     },
   };
   return api;

@@ -1,5 +1,8 @@
-// Frequency and rate: one large tap area with the running count; the rate is shown against
-// the session timer (observation time less pauses).
+// Frequency and rate: one large tap area with the running count. The rate per minute of
+// observation time (less pauses) joins it once enough of the session has passed to mean
+// something (RATE_SHOWN_AFTER_MS in timers.js).
+import { fmtNumber, t } from '../i18n.js';
+import { liveRate } from '../timers.js';
 import { h, setText } from '../ui.js';
 
 export function frequencyControl(ctx) {
@@ -10,7 +13,7 @@ export function frequencyControl(ctx) {
     { type: 'button', class: 'tap-area', onclick: () => ctx.record('count') },
     h('span', { class: 'visually-hidden' }, `${ctx.target.name}: `),
     count,
-    h('span', { class: 'tap-hint' }, 'tap +1'),
+    h('span', { class: 'tap-hint' }, t('frequency.tap')),
   );
   const el = h('div', { class: 'ctl-frequency' }, button, rate);
 
@@ -21,8 +24,9 @@ export function frequencyControl(ctx) {
       count.textContent = String(ctx.summary().count);
     },
     tick() {
-      const { ratePerMin } = ctx.summary();
-      setText(rate, ratePerMin === null ? '' : `${ratePerMin.toFixed(1)} per min`);
+      const { count: n } = ctx.summary();
+      const perMin = liveRate(n, ctx.observedMs());
+      setText(rate, perMin === null ? '' : t('frequency.rate', { rate: fmtNumber(perMin, 1) }));
     },
   };
 }

@@ -1,4 +1,5 @@
-// The control for each measurement type.
+// The control for each measurement type, and the measurements' names.
+import { labelOf } from '../i18n.js';
 import { abcControl } from './abc.js';
 import { dttControl } from './dtt.js';
 import { durationControl } from './duration.js';
@@ -22,16 +23,8 @@ export const CONTROLS = {
   rating: ratingControl,
 };
 
-export const MEASUREMENT_LABELS = {
-  frequency: 'Frequency',
-  rate: 'Rate',
-  duration: 'Duration',
-  latency: 'Latency',
-  partial_interval: 'Partial interval',
-  whole_interval: 'Whole interval',
-  momentary_time_sampling: 'Momentary time sampling',
-  abc: 'ABC',
-  dtt: 'Discrete trials',
-  task_analysis: 'Task analysis',
-  rating: 'Rating',
-};
+/** A measurement's name in the chosen language ("Partial interval", "Intervalo parcial"). */
+export const measurementLabel = (measurement) => labelOf('measurement', measurement);
+
+/** measurement -> label, read at use so it follows the chosen language. */
+export const MEASUREMENT_LABELS = new Proxy({}, { get: (_, measurement) => (typeof measurement === 'string' ? measurementLabel(measurement) : undefined) });

@@ -2,14 +2,10 @@
 // timed from its start timestamp, a cue (flash, beep, vibration) at each boundary, and
 // +/-/skip scoring of one interval at a time. Re-scoring voids the earlier score.
 import { cue, unlockAudio } from '../cue.js';
+import { fmtPct, t } from '../i18n.js';
 import { h, setText } from '../ui.js';
 import { formatClock, intervalCount, intervalPosition } from '../timers.js';
 
-const HELP = {
-  partial_interval: 'Score + if it happened at any time in the interval.',
-  whole_interval: 'Score + only if it lasted the whole interval.',
-  momentary_time_sampling: 'At the cue, score + if it is happening right now.',
-};
 
 export function intervalControl(ctx) {
   const { target } = ctx;
@@ -21,20 +17,20 @@ export function intervalControl(ctx) {
   let selected = null;
   let lastIndex = null;
 
-  const startBtn = h('button', { type: 'button', class: 'btn big primary' }, 'Start intervals');
-  const stopBtn = h('button', { type: 'button', class: 'btn small' }, 'Stop run');
+  const startBtn = h('button', { type: 'button', class: 'btn big primary' }, t('interval.start'));
+  const stopBtn = h('button', { type: 'button', class: 'btn small' }, t('interval.stop'));
   const status = h('p', { class: 'interval-status', 'aria-live': 'polite' });
   const bar = h('div', { class: 'progress', 'aria-hidden': 'true' }, h('span'));
-  const yes = h('button', { type: 'button', class: 'btn big yes' }, '+ Yes');
-  const no = h('button', { type: 'button', class: 'btn big no' }, '− No');
-  const skip = h('button', { type: 'button', class: 'btn big' }, 'Skip');
-  const grid = h('div', { class: 'interval-grid', role: 'group', 'aria-label': 'Intervals' });
+  const yes = h('button', { type: 'button', class: 'btn big yes' }, `+ ${t('interval.yes')}`);
+  const no = h('button', { type: 'button', class: 'btn big no' }, `− ${t('interval.no')}`);
+  const skip = h('button', { type: 'button', class: 'btn big' }, t('interval.skip'));
+  const grid = h('div', { class: 'interval-grid', role: 'group', 'aria-label': t('interval.grid') });
   const figures = h('p', { class: 'figures' });
   const scoring = h('div', { class: 'trio' }, yes, no, skip);
   const el = h(
     'div',
     { class: 'ctl-interval' },
-    h('p', { class: 'hint' }, `${count} × ${seconds} s. ${HELP[target.measurement]}`),
+    h('p', { class: 'hint' }, `${count} × ${seconds} s. ${t(`interval.help.${target.measurement}`)}`),
     startBtn,
     h('div', { class: 'row' }, status, stopBtn),
     bar,
@@ -70,19 +66,21 @@ export function intervalControl(ctx) {
   no.addEventListener('click', () => score(false));
   skip.addEventListener('click', () => score(null));
 
-  startBtn.addEventListener('click', () => {
+  const start = () => {
     unlockAudio();
     runStart = ctx.now();
     lastIndex = 0;
     selected = null;
     ctx.setLocal({ runStart });
     api.refresh();
-  });
-  stopBtn.addEventListener('click', () => {
+  };
+  const stopRun = () => {
     runStart = null;
     ctx.setLocal({ runStart: null });
     api.refresh();
-  });
+  };
+  startBtn.addEventListener('click', start);
+  stopBtn.addEventListener('click', stopRun);
 
   // Cells are built once and updated in place, so a boundary never replaces one mid-tap.
   const cells = Array.from({ length: count }, (_, i) =>
@@ -103,18 +101,18 @@ export function intervalControl(ctx) {
     const marks = scores();
     cells.forEach((cell, i) => {
       const v = marks.get(i);
-      const mark = v === true ? '+' : v === false ? '−' : v === null ? 'skipped' : '';
+      const mark = v === true ? '+' : v === false ? '−' : v === null ? t('interval.skipped') : '';
       cell.className = `cell${i === pos?.index && !pos.done ? ' now' : ''}${i === active ? ' sel' : ''}${v === undefined ? '' : ' scored'}`;
       cell.disabled = !(pos !== null && (i < pos.index || (canScoreRunning && i === pos.index)));
-      cell.setAttribute('aria-label', `Interval ${i + 1}${mark ? `, scored ${mark}` : ''}`);
+      cell.setAttribute('aria-label', mark ? t('interval.cell_scored', { n: i + 1, mark }) : t('interval.cell', { n: i + 1 }));
       cell.setAttribute('aria-pressed', String(i === active));
-      cell.replaceChildren(h('small', {}, String(i + 1)), mark === 'skipped' ? '○' : mark);
+      cell.replaceChildren(h('small', {}, String(i + 1)), v === null ? '○' : mark);
     });
   }
 
   const api = {
     el,
-    primary: () => (runStart === null ? startBtn.click() : score(true)),
+    primary: () => (runStart === null ? start() : score(true)),
     keys: { '+': () => score(true), '=': () => score(true), '-': () => score(false), 0: () => score(null) },
     restore(local) {
       runStart = local?.runStart ?? null;
@@ -137,8 +135,8 @@ export function intervalControl(ctx) {
         if (pos.index !== lastIndex) changed = true;
         lastIndex = pos.index;
         setText(status, pos.done
-          ? 'Run complete'
-          : `Interval ${pos.index + 1} of ${count} · ${formatClock(pos.msToBoundary + 999)} left`);
+          ? t('interval.complete')
+          : t('interval.status', { n: pos.index + 1, count, left: formatClock(pos.msToBoundary + 999) }));
         bar.firstChild.style.width = `${pos.done ? 100 : (100 * pos.msIntoInterval) / pos.lengthMs}%`;
       } else {
         setText(status, '');
@@ -146,14 +144,21 @@ export function intervalControl(ctx) {
       if (changed) {
         const active = current(now);
         for (const b of [yes, no, skip]) b.disabled = active === null;
-        scoring.dataset.target = active === null ? '' : `Interval ${active + 1}`;
-        yes.textContent = active === null ? '+ Yes' : `+ Yes (#${active + 1})`;
+        scoring.dataset.target = active === null ? '' : t('interval.cell', { n: active + 1 });
+        yes.textContent = active === null ? `+ ${t('interval.yes')}` : `+ ${t('interval.yes')} (#${active + 1})`;
         renderGrid(now);
         const s = ctx.summary();
+        const skipped = s.skipped ? ` · ${t('interval.n_skipped', { n: s.skipped })}` : '';
         figures.textContent = s.observed
-          ? `${s.occurred} of ${s.observed} scored + (${Math.round(s.percent)}%)${s.skipped ? ` · ${s.skipped} skipped` : ''}`
-          : `No intervals scored yet${s.skipped ? ` · ${s.skipped} skipped` : ''}`;
+          ? `${t('interval.figures', { n: s.occurred, observed: s.observed, pct: fmtPct(s.percent) })}${skipped}`
+          : `${t('interval.none_yet')}${skipped}`;
       }
+    },
+    // A run still going shows in the session bar with its Stop run.
+    running(now) {
+      if (runStart === null || position(now).done) return [];
+      const pos = position(now);
+      return [{ key: String(runStart), reading: t('interval.short_status', { n: pos.index + 1, count, left: formatClock(pos.msToBoundary + 999) }), action: t('interval.stop'), stop: stopRun }];
     },
   };
   return api;

@@ -1,4 +1,5 @@
 // Rating scale: one button per point of the target's scale, with its label when given.
+import { fmtNumber, t } from '../i18n.js';
 import { h } from '../ui.js';
 
 export function ratingControl(ctx) {
@@ -16,14 +17,14 @@ export function ratingControl(ctx) {
     }, h('strong', {}, String(value)), p.labels?.[i] ? h('small', {}, p.labels[i]) : ''),
   );
   const figures = h('p', { class: 'figures', 'aria-live': 'polite' });
-  const el = h('div', { class: 'ctl-rating' }, h('div', { class: 'rating-row', role: 'group', 'aria-label': 'Rating' }, ...buttons), figures);
+  const el = h('div', { class: 'ctl-rating' }, h('div', { class: 'rating-row', role: 'group', 'aria-label': t('measurement.rating') }, ...buttons), figures);
 
   return {
     el,
     refresh() {
       const s = ctx.summary();
       buttons.forEach((b, i) => b.setAttribute('aria-pressed', String(values[i] === s.last)));
-      figures.textContent = s.n ? `${s.n} rating${s.n === 1 ? '' : 's'} · last ${s.last} · mean ${s.mean.toFixed(1)}` : 'None recorded yet';
+      figures.textContent = s.n ? t('rating.figures', { n: s.n, last: s.last, mean: fmtNumber(s.mean, 1) }) : t('figures.none_yet');
     },
   };
 }

@@ -1,14 +1,23 @@
 // My caseload: one card per client; a tap opens the start sheet with sensible defaults
 // (last setting used for this client, primary observer), so a session starts in two taps.
+import { fmtTime, t } from '../i18n.js';
 import { Recorder } from '../recorder.js';
 import { ago, h, mount, openDialog, toast } from '../ui.js';
 import { chipGroup } from '../controls/chips.js';
+import { languagePicker } from './language.js';
 import { clientCardLinks } from './nav.js';
+import { firstRunTour } from './tour.js';
 
 // The clinic's settings (GET /session-settings, BDC_SESSION_SETTINGS), kept for offline starts;
-// shown capitalised (the server matches any case). These until the first download.
+// sent capitalised (the server matches any case) and shown in the user's language where the
+// catalogue knows the name. These until the first download.
 const FIRST_SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
 const label = (name) => name.charAt(0).toUpperCase() + name.slice(1);
+const settingChoices = (settings) => settings.map((value) => {
+  const key = `setting.${value}`;
+  const shown = t(key);
+  return { value, label: shown === key ? value : shown };
+});
 const SUPERVISORS = new Set(['therapist', 'bcba', 'director', 'admin']);
 // A caregiver records at home, as the only observer, the targets their BCBA marked
 // home-recordable: the server refuses anything else, so the sheet never offers it.
@@ -20,16 +29,18 @@ export async function renderCaseload(app) {
   const list = h('ul', { class: 'clients' });
   const note = h('p', { class: 'hint', 'aria-live': 'polite' });
   const resume = h('div');
-  const refreshBtn = h('button', { type: 'button', class: 'btn small' }, 'Refresh');
+  const refreshBtn = h('button', { type: 'button', class: 'btn small' }, t('caseload.refresh'));
   mount(
+    firstRunTour(app) ?? '',
     h(
       'section',
       { class: 'panel' },
-      h('div', { class: 'title-row' }, h('h1', {}, 'My caseload'), refreshBtn),
+      h('div', { class: 'title-row' }, h('h1', {}, t('caseload.title')), refreshBtn),
       resume,
       note,
       list,
     ),
+    h('section', { class: 'panel prefs' }, languagePicker(app)),
   );
 
   const activeId = await app.store.local('active');
@@ -37,22 +48,20 @@ export async function renderCaseload(app) {
   if (active) {
     const where = active.kind === 'fidelity' ? 'fidelity' : 'session';
     resume.replaceChildren(
-      h('a', { class: 'btn big primary resume', href: `#/${where}/${activeId}` }, `Resume session with ${active.client.name}`),
+      h('a', { class: 'btn big primary resume', href: `#/${where}/${activeId}` }, t('caseload.resume', { name: active.client.name })),
     );
   }
 
   const draw = (caseload, offline) => {
     if (!caseload) {
-      note.textContent = offline
-        ? 'No caseload saved on this device yet. Connect once to download it.'
-        : 'Loading…';
+      note.textContent = offline ? t('caseload.none_saved') : t('common.loading');
       return;
     }
     note.textContent = offline
-      ? `Offline: caseload saved ${ago(caseload.fetchedAt)}.`
+      ? t('caseload.offline', { ago: ago(caseload.fetchedAt) })
       : caseload.clients.length
         ? ''
-        : 'No clients are assigned to you yet.';
+        : t('caseload.empty');
     list.replaceChildren(
       ...caseload.clients.map((client) => {
         const targets = recordable(app, caseload.targets[client.id] ?? []);
@@ -63,7 +72,7 @@ export async function renderCaseload(app) {
             'button',
             { type: 'button', class: 'client', onclick: () => openStartSheet(app, client, targets) },
             h('span', { class: 'client-name' }, client.name),
-            h('span', { class: 'client-meta' }, `${client.code} · ${targets.length} target${targets.length === 1 ? '' : 's'}`),
+            h('span', { class: 'client-meta' }, h('span', { class: 'code' }, client.code), ` · ${t('caseload.targets', { n: targets.length })}`),
           ),
           clientCardLinks(app, client),
         );
@@ -82,7 +91,7 @@ export async function renderCaseload(app) {
       }
     } catch (err) {
       draw(await app.store.caseload(), true);
-      if (err.status !== 0 && err.status !== 401) toast(`Could not load the caseload: ${err.message}`, { kind: 'error' });
+      if (err.status !== 0 && err.status !== 401) toast(t('caseload.load_failed', { reason: err.message }), { kind: 'error' });
     } finally {
       refreshBtn.disabled = false;
     }
@@ -112,34 +121,34 @@ async function openStartSheet(app, client, targets) {
   const settings = (await app.store.cached('session-settings')) ?? FIRST_SETTINGS;
   const lastSetting = (await app.store.local(`setting:${client.id}`)) ?? settings[0];
   const canFidelity = SUPERVISORS.has(app.user.role);
-  await openDialog(`Start with ${client.name}`, (close) => {
-    const setting = chipGroup('Setting', settings, { initial: settings.includes(lastSetting) ? lastSetting : settings[0] });
-    const role = chipGroup('I am the', ['Primary observer', 'Second observer (IOA)'], { initial: 'Primary observer' });
-    const kind = chipGroup('Record', ['Targets', 'Fidelity check'], { initial: 'Targets', onChange: (v) => { fidelityBox.hidden = v !== 'Fidelity check'; roleBox.hidden = !fidelityBox.hidden; } });
+  await openDialog(t('start.title', { name: client.name }), (close) => {
+    const setting = chipGroup(t('start.setting'), settingChoices(settings), { initial: settings.includes(lastSetting) ? lastSetting : settings[0] });
+    const role = chipGroup(t('start.i_am'), [{ value: 'primary', label: t('role.primary_observer_cap') }, { value: 'reliability', label: t('role.reliability') }], { initial: 'primary' });
+    const kind = chipGroup(t('start.record'), [{ value: 'targets', label: t('start.targets') }, { value: 'fidelity', label: t('start.fidelity') }], { initial: 'targets', onChange: (v) => { fidelityBox.hidden = v !== 'fidelity'; roleBox.hidden = !fidelityBox.hidden; } });
     const ioaNote = h('p', { class: 'hint', 'aria-live': 'polite' });
     const roleBox = h('div', {}, role.el, ioaNote);
     const fidelityBox = h('div', { hidden: true });
     const error = h('p', { class: 'error', role: 'alert' });
-    const startBtn = h('button', { type: 'button', class: 'btn big primary', autofocus: true }, 'Start session');
+    const startBtn = h('button', { type: 'button', class: 'btn big primary', autofocus: true }, t('start.start'));
 
     openPrimaryElsewhere(app, client).then((other) => {
       if (!other) return;
-      role.set('Second observer (IOA)');
-      ioaNote.textContent = `A primary session started at ${new Date(other.started_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} is running: you join it as second observer.`;
+      role.set('reliability');
+      ioaNote.textContent = t('start.join_ioa', { time: fmtTime(new Date(other.started_at)) });
     });
 
     let fidelity = null;
     if (canFidelity) {
       app.store.fidelitySetup(app.api, client.id).then((setup) => {
         fidelity = setup;
-        const plan = h('select', { id: 'fid-plan' }, ...setup.plans.map((p) => h('option', { value: p.id }, `${p.title || 'Plan'} v${p.version}`)));
+        const plan = h('select', { id: 'fid-plan' }, ...setup.plans.map((p) => h('option', { value: p.id }, `${p.title || t('start.plan')} v${p.version}`)));
         const staff = h('select', { id: 'fid-staff' }, ...setup.staff.filter((s) => s.user_id !== app.user.id).map((s) => h('option', { value: s.user_id }, `${s.display_name || s.username} (${s.role})`)));
         fidelityBox.replaceChildren(
-          h('label', { for: 'fid-staff', class: 'field-label' }, 'Staff member observed'), staff,
-          h('label', { for: 'fid-plan', class: 'field-label' }, 'Plan'), plan,
-          setup.plans.length ? '' : h('p', { class: 'hint' }, 'This client has no plan with a checklist yet.'),
+          h('label', { for: 'fid-staff', class: 'field-label' }, t('start.staff')), staff,
+          h('label', { for: 'fid-plan', class: 'field-label' }, t('start.plan')), plan,
+          setup.plans.length ? '' : h('p', { class: 'hint' }, t('start.no_plan')),
         );
-      }, () => fidelityBox.replaceChildren(h('p', { class: 'hint' }, 'Plans could not be loaded (they are saved on first use online).')));
+      }, () => fidelityBox.replaceChildren(h('p', { class: 'hint' }, t('start.plans_failed'))));
     }
 
     if (atHome(app)) {
@@ -147,7 +156,7 @@ async function openStartSheet(app, client, targets) {
       setting.el.hidden = true;
       roleBox.hidden = true;
       if (!targets.length) {
-        error.textContent = 'No target is marked for recording at home yet: ask your BCBA.';
+        error.textContent = t('start.no_home_targets');
         startBtn.disabled = true;
       }
     }
@@ -156,7 +165,7 @@ async function openStartSheet(app, client, targets) {
       startBtn.disabled = true;
       error.textContent = '';
       try {
-        const isFidelity = kind.value === 'Fidelity check';
+        const isFidelity = kind.value === 'fidelity';
         const fields = {
           client_id: client.id,
           setting: setting.value ?? settings[0],
@@ -168,13 +177,13 @@ async function openStartSheet(app, client, targets) {
           const staffId = fidelityBox.querySelector('#fid-staff')?.value;
           const plan = fidelity?.plans.find((p) => p.id === planId);
           const staff = fidelity?.staff.find((s) => s.user_id === staffId);
-          if (!plan || !staff) throw new Error('Pick a staff member and a plan.');
+          if (!plan || !staff) throw new Error(t('start.pick_plan'));
           Object.assign(fields, { kind: 'fidelity', role: 'primary', plan_id: plan.id, staff_id: staff.user_id, target_ids: [] });
           snapshot = { kind: 'fidelity', client, plan, staff };
         } else {
           Object.assign(fields, {
             kind: 'observation',
-            role: role.value === 'Primary observer' ? 'primary' : 'reliability',
+            role: role.value === 'reliability' ? 'reliability' : 'primary',
             target_ids: targets.map((t) => t.id),
           });
           snapshot = { kind: 'observation', client, targets };
@@ -199,7 +208,7 @@ async function openStartSheet(app, client, targets) {
       roleBox,
       fidelityBox,
       error,
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, 'Cancel'), startBtn),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('common.cancel')), startBtn),
     ];
   });
 }

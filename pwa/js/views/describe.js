@@ -1,34 +1,35 @@
 // One line of text for an event, for the recent-entries list and the sync panel.
+import { promptLabel } from '../controls/prompts.js';
+import { fmtDateTime, t } from '../i18n.js';
 import { formatSeconds } from '../timers.js';
 
-const RESULT = { correct: '✓ correct', incorrect: '✗ incorrect', no_response: 'no response' };
+const result = (r) => ({ correct: `✓ ${t('result.correct')}`, incorrect: `✗ ${t('result.incorrect')}` })[r] ?? t('result.no_response');
+const yesNo = (v) => (v === true ? t('event.yes') : v === false ? t('event.no') : t('event.na'));
 
 export function describeEvent(e) {
   const d = e.data ?? {};
   switch (e.kind) {
     case 'count': return '+1';
-    case 'duration_start': return 'bout started';
-    case 'duration_stop': return 'bout stopped';
-    case 'latency': return `latency ${formatSeconds(d.seconds)}`;
-    case 'interval': return `interval ${d.index + 1}: ${d.scored === true ? '+' : d.scored === false ? '−' : 'skipped'}`;
+    case 'duration_start': return t('event.bout_started');
+    case 'duration_stop': return t('event.bout_stopped');
+    case 'latency': return t('event.latency', { time: formatSeconds(d.seconds) });
+    case 'interval': return t('event.interval', { n: d.index + 1, mark: d.scored === true ? '+' : d.scored === false ? '−' : t('interval.skipped') });
     case 'abc': return `${d.antecedent} → ${d.behavior} → ${d.consequence}`;
-    case 'trial': return `${RESULT[d.result]} (${d.prompt})`;
-    case 'step': return `step ${d.step + 1}: ${d.result === 'correct' ? d.prompt : RESULT[d.result]}`;
-    case 'rating': return `rating ${d.value}`;
-    case 'note': return `note: “${d.text}”`;
-    case 'fidelity': return `step ${d.step + 1}, opportunity ${d.opportunity + 1}: ${d.value === true ? 'yes' : d.value === false ? 'no' : 'n/a'}`;
-    case 'pause': return 'paused';
-    case 'resume': return 'resumed';
-    case 'void': return 'undo';
+    case 'trial': return `${result(d.result)} (${promptLabel(d.prompt)})`;
+    case 'step': return t('event.step', { n: d.step + 1, what: d.result === 'correct' ? promptLabel(d.prompt) : result(d.result) });
+    case 'rating': return t('event.rating', { value: d.value });
+    case 'note': return t('event.note', { text: d.text });
+    case 'fidelity': return t('event.fidelity', { n: d.step + 1, opportunity: d.opportunity + 1, value: yesNo(d.value) });
+    case 'pause': return t('event.paused');
+    case 'resume': return t('event.resumed');
+    case 'void': return t('event.undo');
     default: return e.kind;
   }
 }
 
 export function describeRecord(r) {
-  if (r.type === 'session') return `Session started ${new Date(r.body.started_at).toLocaleString()}`;
-  if (r.type === 'phase') return `Phase change: ${r.body.label} from ${r.body.start_date}`;
-  if (r.type === 'incident') {
-    return `Incident report (${r.body.type}) · ${new Date(r.body.occurred_at).toLocaleString()}`;
-  }
-  return `${describeEvent(r.body)} · ${new Date(r.body.t).toLocaleString()}`;
+  if (r.type === 'session') return t('record.session', { when: fmtDateTime(new Date(r.body.started_at)) });
+  if (r.type === 'phase') return t('record.phase', { label: r.body.label, date: r.body.start_date });
+  if (r.type === 'incident') return t('record.incident', { type: r.body.type, when: fmtDateTime(new Date(r.body.occurred_at)) });
+  return `${describeEvent(r.body)} · ${fmtDateTime(new Date(r.body.t))}`;
 }

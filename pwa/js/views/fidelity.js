@@ -1,15 +1,16 @@
 // A fidelity check: a supervisor scores each step of a plan's checklist yes / no / not
 // applicable for each opportunity. It is a session of kind 'fidelity' with events of kind
 // 'fidelity' and syncs like any other session.
+import { fmtPct, t } from '../i18n.js';
 import { fidelityScore, liveEvents } from '../tally.js';
-import { fmtPct, h, mount } from '../ui.js';
+import { h, mount } from '../ui.js';
 import { sessionFrame } from './frame.js';
 import { finish, loadSession } from './session.js';
 
 const ANSWERS = [
-  { value: true, label: 'Yes', cls: 'yes', key: 'y' },
-  { value: false, label: 'No', cls: 'no', key: 'n' },
-  { value: null, label: 'N/A', cls: '', key: 'a' },
+  { value: true, label: 'fidelity.yes', cls: 'yes', key: 'y' },
+  { value: false, label: 'fidelity.no', cls: 'no', key: 'n' },
+  { value: null, label: 'fidelity.na', cls: '', key: 'a' },
 ];
 
 export async function renderFidelity(app, id) {
@@ -22,8 +23,8 @@ export async function renderFidelity(app, id) {
   let focusStep = 0;
 
   const oppLabel = h('strong', { 'aria-live': 'polite' });
-  const prev = h('button', { type: 'button', class: 'btn' }, '‹ Previous');
-  const next = h('button', { type: 'button', class: 'btn primary' }, 'Next ›');
+  const prev = h('button', { type: 'button', class: 'btn' }, `‹ ${t('fidelity.previous')}`);
+  const next = h('button', { type: 'button', class: 'btn primary' }, `${t('fidelity.next')} ›`);
   const score = h('p', { class: 'fid-score', 'aria-live': 'polite' });
   const live = () => liveEvents(recorder.events);
   const answerOf = (step) =>
@@ -45,13 +46,13 @@ export async function renderFidelity(app, id) {
         class: `btn ${a.cls}`,
         'aria-pressed': 'false',
         onclick: () => answer(step, a.value),
-      }, h('span', { class: 'visually-hidden' }, `Step ${step + 1}: `), a.label),
+      }, h('span', { class: 'visually-hidden' }, `${t('ta.step_n', { n: step + 1 })}: `), t(a.label)),
     );
     return { buttons, el: h('li', { class: 'fid-step' }, h('span', { class: 'step-name' }, `${step + 1}. ${text}`), h('div', { class: 'trio' }, ...buttons)) };
   });
 
   const draw = () => {
-    oppLabel.textContent = `Opportunity ${opportunity + 1}`;
+    oppLabel.textContent = t('fidelity.opportunity', { n: opportunity + 1 });
     prev.disabled = opportunity === 0;
     rows.forEach((row, step) => {
       const v = answerOf(step)?.data.value;
@@ -59,7 +60,8 @@ export async function renderFidelity(app, id) {
     });
     const s = fidelityScore(live());
     const met = s.percent !== null && s.percent >= (plan.criterion ?? 90);
-    score.textContent = `${fmtPct(s.percent)} implemented as written (${s.yes}/${s.scored}) · criterion ${plan.criterion ?? 90}%${s.percent === null ? '' : met ? ' met' : ' not met'}`;
+    const verdict = s.percent === null ? '' : ` ${t(met ? 'fidelity.met' : 'fidelity.not_met')}`;
+    score.textContent = `${t('fidelity.score', { pct: fmtPct(s.percent), yes: s.yes, scored: s.scored, criterion: fmtPct(plan.criterion ?? 90) })}${verdict}`;
   };
   const move = (by) => {
     opportunity = Math.max(0, opportunity + by);
@@ -73,8 +75,8 @@ export async function renderFidelity(app, id) {
   const frame = sessionFrame(app, {
     recorder,
     title: client.name,
-    subtitle: `Fidelity: ${staff.display_name || staff.username} · ${plan.title || 'Plan'} v${plan.version}`,
-    names: new Map([[null, 'Fidelity']]),
+    subtitle: `${t('nav.fidelity')}: ${staff.display_name || staff.username} · ${plan.title || t('start.plan')} v${plan.version}`,
+    names: new Map([[null, t('nav.fidelity')]]),
     onEnd: async () => {
       await app.store.setControl(id, 'fidelity', undefined);
       await finish(app, recorder);
@@ -90,7 +92,7 @@ export async function renderFidelity(app, id) {
   });
 
   mount(
-    h('h1', { class: 'visually-hidden' }, `Fidelity check with ${client.name}`),
+    h('h1', { class: 'visually-hidden' }, t('fidelity.heading', { name: client.name })),
     frame.bar,
     h(
       'section',

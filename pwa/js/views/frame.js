@@ -1,23 +1,24 @@
 // What the target-recording and fidelity screens share: the sticky bar with the session
-// clock, pause, undo, note and end; the recent-entries list; the wake lock; the ticker
-// and the keyboard shortcuts.
+// clock, pause, undo, note and end, and the running strip (every running timer with its Stop,
+// so no timer needs scrolling to); the recent-entries list; the wake lock; the ticker and
+// the keyboard shortcuts.
 import { describeSync } from '../sync.js';
 import { formatClock } from '../timers.js';
 import { lastUndoable, voidedIds } from '../tally.js';
+import { fmtTime, t } from '../i18n.js';
 import { confirmDialog, h, openDialog, setText, toast } from '../ui.js';
 import { describeEvent } from './describe.js';
 
 const SHOWN = 12;
-const TIME = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 const SHORTCUTS = [
-  ['1 – 9', 'main button of target 1 – 9 (count, start/stop, next step)'],
-  ['c / i / n', 'DTT card in focus: correct / incorrect / no response'],
-  ['+ / − / 0', 'interval card in focus: yes / no / skip'],
-  ['u or Ctrl+Z', 'undo the last entry'],
-  ['p', 'pause or resume'],
-  ['m', 'add a note'],
-  ['?', 'this list'],
+  ['1 – 9', 'keys.targets'],
+  ['c / i / n', 'keys.dtt'],
+  ['+ / − / 0', 'keys.interval'],
+  ['u / Ctrl+Z', 'keys.undo'],
+  ['p', 'keys.pause'],
+  ['m', 'keys.note'],
+  ['?', 'keys.help'],
 ];
 
 /** Keep the screen on while recording, where the browser allows it. */
@@ -42,11 +43,42 @@ function keepAwake() {
   };
 }
 
-function showShortcuts() {
-  return openDialog('Keyboard shortcuts', (close) => [
-    h('dl', { class: 'facts' }, ...SHORTCUTS.flatMap(([k, v]) => [h('dt', {}, h('kbd', {}, k)), h('dd', {}, v)])),
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => close() }, 'Close')),
+export function showShortcuts() {
+  return openDialog(t('keys.title'), (close) => [
+    h('dl', { class: 'facts' }, ...SHORTCUTS.flatMap(([k, v]) => [h('dt', {}, h('kbd', {}, k)), h('dd', {}, t(v))])),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn primary', onclick: () => close() }, t('common.close'))),
   ]);
+}
+
+/**
+ * The running strip: one button per running timer (duration bout, latency wait, interval
+ * run), each with its live reading and the action that stops it. Buttons are rebuilt only
+ * when a timer starts or stops, so one is never replaced under a finger.
+ */
+function runningStrip() {
+  const el = h('ul', { class: 'running', 'aria-label': t('running.label'), hidden: true });
+  let shownKey = '';
+  let buttons = [];
+  return {
+    el,
+    /** @param {Array<{key: string, label: string, reading: string, action: string, stop: () => void}>} items */
+    draw(items) {
+      const key = items.map((i) => i.key).join('|');
+      if (key !== shownKey) {
+        shownKey = key;
+        buttons = items.map((item) =>
+          h('button', { type: 'button', class: 'btn run-btn', onclick: () => item.stop() },
+            h('span', { class: 'live-dot', 'aria-hidden': 'true' }),
+            h('span', { class: 'run-what' }, item.label),
+            h('span', { class: 'run-time' }),
+            h('span', { class: 'run-action' }, item.action)),
+        );
+        el.replaceChildren(...buttons.map((b) => h('li', {}, b)));
+        el.hidden = items.length === 0;
+      }
+      items.forEach((item, i) => setText(buttons[i].querySelector('.run-time'), item.reading));
+    },
+  };
 }
 
 /**
@@ -59,16 +91,18 @@ function showShortcuts() {
  * @param {(now: number) => void} o.onTick
  * @param {(event: object) => void} o.onEvent after each committed entry
  * @param {(e: KeyboardEvent) => boolean} o.onKey screen-specific keys; true when handled
+ * @param {(now: number) => Array<object>} [o.running] the running timers, for the strip
  * @param {Array<{id: string, name: string}>} [o.noteTargets]
  */
 export function sessionFrame(app, o) {
   const rec = o.recorder;
-  const clock = h('span', { class: 'clock', role: 'timer', 'aria-label': 'Session time' }, '0:00');
+  const clock = h('span', { class: 'clock', role: 'timer', 'aria-label': t('bar.clock') }, '0:00');
   const pauseBtn = h('button', { type: 'button', class: 'btn bar-btn' });
-  const undoBtn = h('button', { type: 'button', class: 'btn bar-btn', 'aria-keyshortcuts': 'u' }, h('span', { class: 'ico', 'aria-hidden': 'true' }, '↶'), 'Undo');
-  const noteBtn = h('button', { type: 'button', class: 'btn bar-btn', 'aria-keyshortcuts': 'm' }, 'Note');
-  const endBtn = h('button', { type: 'button', class: 'btn bar-btn danger', 'aria-label': 'End session' }, 'End');
-  const helpBtn = h('button', { type: 'button', class: 'btn bar-btn help', 'aria-keyshortcuts': '?' }, '?', h('span', { class: 'visually-hidden' }, ' Keyboard shortcuts'));
+  const undoBtn = h('button', { type: 'button', class: 'btn bar-btn', 'aria-keyshortcuts': 'u' }, h('span', { class: 'ico', 'aria-hidden': 'true' }, '↶'), t('bar.undo'));
+  const noteBtn = h('button', { type: 'button', class: 'btn bar-btn', 'aria-keyshortcuts': 'm' }, t('bar.note'));
+  const endBtn = h('button', { type: 'button', class: 'btn bar-btn danger', 'aria-label': t('bar.end_session') }, t('bar.end'));
+  const helpBtn = h('button', { type: 'button', class: 'btn bar-btn help', 'aria-keyshortcuts': '?' }, '?', h('span', { class: 'visually-hidden' }, ` ${t('keys.title')}`));
+  const running = runningStrip();
   const entries = h('ol', { class: 'entries' });
   // The header's sync badge scrolls away during a session; this line keeps the count in view.
   const syncLine = h('span', { class: 'sync-mini' });
@@ -85,11 +119,12 @@ export function sessionFrame(app, o) {
     h('div', { class: 'who' }, h('strong', {}, o.title), h('span', {}, o.subtitle), syncLine),
     clock,
     h('div', { class: 'bar-actions' }, pauseBtn, undoBtn, noteBtn, endBtn, helpBtn),
+    running.el,
   );
-  const log = h('section', { class: 'panel entries-panel', 'aria-label': 'Recent entries' }, h('h2', {}, 'Recent entries'), entries);
+  const log = h('section', { class: 'panel entries-panel', 'aria-label': t('entries.title') }, h('h2', {}, t('entries.title')), entries);
 
   const drawPause = () => {
-    pauseBtn.replaceChildren(h('span', { class: 'ico', 'aria-hidden': 'true' }, rec.paused ? '▶' : '❚❚'), rec.paused ? 'Resume' : 'Pause');
+    pauseBtn.replaceChildren(h('span', { class: 'ico', 'aria-hidden': 'true' }, rec.paused ? '▶' : '❚❚'), rec.paused ? t('bar.resume') : t('bar.pause'));
     pauseBtn.classList.toggle('on', rec.paused);
     bar.classList.toggle('paused', rec.paused);
   };
@@ -98,9 +133,9 @@ export function sessionFrame(app, o) {
     h(
       'li',
       { class: voided ? 'voided' : '', dataset: { id: e.id } },
-      h('time', {}, TIME.format(e.ms)),
-      h('span', {}, `${o.names.get(e.target_id) ?? 'Session'}: ${describeEvent(e)}`),
-      voided ? h('span', { class: 'tag' }, 'undone') : '',
+      h('time', {}, fmtTime(e.ms, { seconds: true })),
+      h('span', {}, `${o.names.get(e.target_id) ?? t('entries.session')}: ${describeEvent(e)}`),
+      voided ? h('span', { class: 'tag' }, t('entries.undone')) : '',
     );
   const drawUndo = () => {
     undoBtn.disabled = !lastUndoable(rec.events);
@@ -124,23 +159,23 @@ export function sessionFrame(app, o) {
 
   const undo = async () => {
     const undone = await rec.undo();
-    toast(undone ? `Undone: ${o.names.get(undone.target_id) ?? 'Session'} ${describeEvent(undone)}` : 'Nothing to undo');
+    toast(undone ? t('entries.undone_toast', { what: `${o.names.get(undone.target_id) ?? t('entries.session')} ${describeEvent(undone)}` }) : t('entries.nothing_to_undo'));
   };
   const togglePause = async () => {
     await (rec.paused ? rec.resume() : rec.pause());
     drawPause();
   };
   const addNote = () =>
-    openDialog('Note', (close) => {
+    openDialog(t('note.title'), (close) => {
       const text = h('textarea', { id: 'note-text', rows: 4, maxlength: 4000, required: true });
-      const about = h('select', { id: 'note-about' }, h('option', { value: '' }, 'The whole session'), ...(o.noteTargets ?? []).map((t) => h('option', { value: t.id }, t.name)));
+      const about = h('select', { id: 'note-about' }, h('option', { value: '' }, t('note.whole_session')), ...(o.noteTargets ?? []).map((x) => h('option', { value: x.id }, x.name)));
       requestAnimationFrame(() => text.focus());
       return [
-        h('label', { for: 'note-text', class: 'field-label' }, 'What happened'),
+        h('label', { for: 'note-text', class: 'field-label' }, t('note.what')),
         text,
-        o.noteTargets?.length ? [h('label', { for: 'note-about', class: 'field-label' }, 'About'), about] : '',
+        o.noteTargets?.length ? [h('label', { for: 'note-about', class: 'field-label' }, t('note.about')), about] : '',
         h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'btn', onclick: () => close() }, 'Cancel'),
+          h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('common.cancel')),
           h('button', {
             type: 'button',
             class: 'btn primary',
@@ -149,11 +184,11 @@ export function sessionFrame(app, o) {
               await rec.record(about.value || null, 'note', { text: text.value.trim() });
               close();
             },
-          }, 'Save note')),
+          }, t('note.save'))),
       ];
     });
   const end = async () => {
-    const ok = await confirmDialog('End session?', 'The session clock stops and the summary is shown. Running bouts are stopped.', { ok: 'Yes, end it' });
+    const ok = await confirmDialog(t('end.title'), t('end.message'), { ok: t('end.ok'), cancel: t('common.cancel') });
     if (ok) await o.onEnd();
   };
   pauseBtn.addEventListener('click', togglePause);
@@ -166,11 +201,12 @@ export function sessionFrame(app, o) {
   const unsubscribe = rec.subscribe((event) => {
     addEntry(event);
     o.onEvent?.(event);
+    if (o.running) running.draw(o.running(rec.now()));
     app.sync?.poke();
   });
   // Ended in another tab (or found ended when this tab tried to write): show the summary.
   const unEnded = rec.onEndedElsewhere(() => {
-    toast('This session was ended in another tab.');
+    toast(t('end.elsewhere'));
     app.go(`#/summary/${rec.id}`);
   });
   // The session clock's latest reading is kept, so after a reload with the wall clock stepped
@@ -207,10 +243,16 @@ export function sessionFrame(app, o) {
     }
     setText(clock, formatClock(rec.activeMs(now)));
     o.onTick?.(now);
+    if (o.running) running.draw(o.running(now));
   };
   // Readings come from timestamps, so the tick rate only sets how fresh the display is.
   const ticker = setInterval(tick, 250);
   const release = keepAwake();
+  // The sticky bar's height (it grows with the running strip) is the page's scroll padding:
+  // a control reached by Tab or scrolled to is never left under the bar.
+  const root = document.documentElement;
+  const barSize = new ResizeObserver(() => root.style.setProperty('--bar-h', `${bar.offsetHeight}px`));
+  barSize.observe(bar);
   drawPause();
   drawEntries();
   drawSync();
@@ -221,6 +263,8 @@ export function sessionFrame(app, o) {
     log,
     cleanup() {
       clearInterval(ticker);
+      barSize.disconnect();
+      root.style.removeProperty('--bar-h');
       release();
       unsubscribe();
       unEnded();

@@ -1,14 +1,15 @@
 // The role-aware navigation under the app bar (#nav-slot in index.html): technicians see their
 // caseload only (so no bar); therapists add fidelity results; BCBAs, directors and admins add
 // client views and the dashboard. Hidden while a session is being recorded.
+import { currentLanguage, t } from '../i18n.js';
 import { h } from '../ui.js';
 import { PROGRAMMERS, SUPERVISORS, outboxItems } from './bcba-common.js';
 
 const LINKS = [
-  { href: '#/', label: 'Caseload', show: () => true, current: (hash) => /^#?\/?$/.test(hash) || hash.startsWith('#/incident/') || hash.startsWith('#/summary/') },
-  { href: '#/fidelity-results', label: 'Fidelity', show: (role) => SUPERVISORS.has(role), current: (hash) => hash.startsWith('#/fidelity-results') },
-  { href: '#/clients', label: 'Clients', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/client') },
-  { href: '#/dashboard', label: 'Dashboard', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/dashboard') },
+  { href: '#/', label: 'nav.caseload', show: () => true, current: (hash) => /^#?\/?$/.test(hash) || hash.startsWith('#/incident/') || hash.startsWith('#/summary/') },
+  { href: '#/fidelity-results', label: 'nav.fidelity', show: (role) => SUPERVISORS.has(role), current: (hash) => hash.startsWith('#/fidelity-results') },
+  { href: '#/clients', label: 'nav.clients', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/client') },
+  { href: '#/dashboard', label: 'nav.dashboard', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/dashboard') },
 ];
 
 let wired = false;
@@ -34,14 +35,14 @@ export function renderNav(app) {
   const recording = /^#\/(session|fidelity)\/[\w-]+$/.test(hash);
   nav.hidden = links.length < 2 || recording;
   if (nav.hidden) return nav.replaceChildren();
-  const key = `${app.user.role}|${hash}`;
+  const key = `${app.user.role}|${hash}|${currentLanguage()}`;
   if (nav.dataset.key === key) return undefined;
   nav.dataset.key = key;
   nav.replaceChildren(
     h(
       'ul',
       {},
-      ...links.map((l) => h('li', {}, h('a', { href: l.href, 'aria-current': l.current(hash) ? 'page' : null }, l.label))),
+      ...links.map((l) => h('li', {}, h('a', { href: l.href, 'aria-current': l.current(hash) ? 'page' : null }, t(l.label)))),
     ),
   );
   return undefined;
@@ -49,13 +50,16 @@ export function renderNav(app) {
 
 /** Links under a client's card on My caseload: file an incident report; open the client view. */
 export function clientCardLinks(app, client) {
-  const who = h('span', { class: 'visually-hidden' }, ` for ${client.name}`);
+  const who = () => h('span', { class: 'visually-hidden' }, ` ${t('caseload.for', { name: client.name })}`);
+  const caregiver = app.user?.role === 'caregiver';
   return h(
     'div',
     { class: 'card-links' },
-    app.user?.role === 'caregiver' ? '' : h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, 'Incident report', who),
+    // A caregiver records at home on the phone: no incident reports, no paper sheets.
+    caregiver ? '' : h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, t('caseload.incident'), who()),
+    caregiver ? '' : h('a', { class: 'btn small', href: `#/paper/${client.id}` }, t('caseload.paper'), who()),
     PROGRAMMERS.has(app.user?.role)
-      ? h('a', { class: 'btn small', href: `#/client/${client.id}` }, 'Client view', h('span', { class: 'visually-hidden' }, ` of ${client.name}`))
+      ? h('a', { class: 'btn small', href: `#/client/${client.id}` }, t('caseload.client_view'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.of', { name: client.name })}`))
       : '',
   );
 }

@@ -1,6 +1,7 @@
 // The recording screen: one card per active target of the client, each with the control
 // for its measurement. Every entry reaches the outbox before its card changes.
-import { CONTROLS, MEASUREMENT_LABELS } from '../controls/index.js';
+import { CONTROLS, measurementLabel } from '../controls/index.js';
+import { labelOf, t } from '../i18n.js';
 import { Recorder } from '../recorder.js';
 import { liveEvents, summarize } from '../tally.js';
 import { h, mount, toast } from '../ui.js';
@@ -12,7 +13,7 @@ export async function loadSession(app, id) {
   const recorder = await Recorder.load(app.outbox, id, { live: app.live, floorMs });
   const snapshot = await app.store.local(`sess:${id}`);
   if (!recorder) {
-    toast('That session is no longer on this device.');
+    toast(t('session.gone'));
     app.go('#/');
     return null;
   }
@@ -40,9 +41,10 @@ function buildCard(app, recorder, target, number) {
     target,
     card,
     now: () => recorder.now(),
+    observedMs: () => recorder.activeMs(),
     record: (kind, data) =>
       recorder.record(target.id, kind, data).catch((err) => {
-        toast(`Not saved: ${err.message}. Tap again.`, { kind: 'error' });
+        toast(t('session.not_saved', { reason: err.message }), { kind: 'error' });
         throw err;
       }),
     voidEvent: (event) => recorder.record(target.id, 'void', { voids: event.id }),
@@ -57,12 +59,12 @@ function buildCard(app, recorder, target, number) {
     setLocal: (value) => app.store.setControl(recorder.id, target.id, value),
   };
   const make = CONTROLS[target.measurement];
-  const control = make ? make(ctx) : { el: h('p', { class: 'hint' }, `Unsupported measurement: ${target.measurement}`), refresh() {} };
-  const definition = h('p', { class: 'definition', hidden: true, id: `def-${target.id}` }, target.definition || 'No definition given.');
+  const control = make ? make(ctx) : { el: h('p', { class: 'hint' }, t('session.unsupported', { measurement: target.measurement })), refresh() {} };
+  const definition = h('p', { class: 'definition', hidden: true, id: `def-${target.id}` }, target.definition || t('session.no_definition'));
   const infoBtn = h('button', {
     type: 'button',
     class: 'btn small info',
-    'aria-label': `Definition of ${target.name}`,
+    'aria-label': t('session.definition_of', { name: target.name }),
     'aria-expanded': 'false',
     'aria-controls': `def-${target.id}`,
     onclick: () => {
@@ -74,8 +76,8 @@ function buildCard(app, recorder, target, number) {
     h(
       'header',
       {},
-      number <= 9 ? h('kbd', { class: 'key', title: `Shortcut: ${number}` }, String(number)) : h('span'),
-      h('div', { class: 'card-title' }, h('h2', { id: `t-${target.id}` }, target.name), h('span', { class: 'kind' }, MEASUREMENT_LABELS[target.measurement] ?? target.measurement)),
+      number <= 9 ? h('kbd', { class: 'key', title: t('session.shortcut', { key: number }) }, String(number)) : h('span'),
+      h('div', { class: 'card-title' }, h('h2', { id: `t-${target.id}` }, target.name), h('span', { class: 'kind' }, measurementLabel(target.measurement))),
       infoBtn,
     ),
     definition,
@@ -92,12 +94,12 @@ export async function renderSession(app, id) {
   const cards = targets.map((t, i) => buildCard(app, recorder, t, i + 1));
   await Promise.all(cards.map(async (c) => c.control.restore?.(await app.store.control(recorder.id, c.target.id))));
   const byId = new Map(cards.map((c) => [c.target.id, c]));
-  const role = recorder.session.role === 'reliability' ? 'Second observer (IOA)' : 'Primary';
+  const role = recorder.session.role === 'reliability' ? t('role.reliability') : t('role.primary');
 
   const frame = sessionFrame(app, {
     recorder,
     title: client.name,
-    subtitle: `${client.code} · ${recorder.session.setting} · ${role}`,
+    subtitle: `${client.code} · ${labelOf('setting', recorder.session.setting)} · ${role}`,
     names: new Map(targets.map((t) => [t.id, t.name])),
     noteTargets: targets,
     onEnd: () => finish(app, recorder),
@@ -109,6 +111,7 @@ export async function renderSession(app, id) {
     onTick: (now) => {
       for (const c of cards) c.control.tick?.(now);
     },
+    running: (now) => cards.flatMap((c) => (c.control.running?.(now) ?? []).map((r) => ({ ...r, key: `${c.target.id}:${r.key}`, label: c.target.name }))),
     onKey: (e) => {
       const n = Number(e.key);
       if (Number.isInteger(n) && n >= 1 && n <= cards.length && !e.ctrlKey) {
@@ -125,11 +128,11 @@ export async function renderSession(app, id) {
   });
 
   mount(
-    h('h1', { class: 'visually-hidden' }, `Session with ${client.name}`),
+    h('h1', { class: 'visually-hidden' }, t('session.heading', { name: client.name })),
     frame.bar,
     targets.length
       ? h('div', { class: 'cards' }, ...cards.map((c) => c.card))
-      : h('p', { class: 'panel hint' }, 'This client has no active targets. Use Note to record what happened.'),
+      : h('p', { class: 'panel hint' }, t('session.no_targets')),
     frame.log,
   );
   for (const c of cards) c.control.refresh();

@@ -2,13 +2,15 @@
 // login expires (mid-session too). The strip is part of the page, never a dialog: it does not
 // cover or catch taps meant for the recording controls, and "Later" keeps it closed until the
 // next sign-in (the badge keeps saying "Signed out · N waiting" and offers it again).
+import { t } from '../i18n.js';
 import { h, mount } from '../ui.js';
+import { languagePicker } from './language.js';
 
 function describeError(err) {
-  if (err.status === 0) return 'No connection. Signing in needs the network; recording does not.';
-  if (err.status === 401) return 'Wrong username or password.';
-  if (err.status === 429) return 'Too many attempts. Wait a few minutes and try again.';
-  return err.message || 'Sign-in failed.';
+  if (err.status === 0) return t('signin.offline');
+  if (err.status === 401) return t('signin.wrong');
+  if (err.status === 429) return t('signin.too_many');
+  return err.message || t('signin.failed');
 }
 
 /** A sign-in form; resolves onSuccess(user) after a good sign-in. */
@@ -16,13 +18,13 @@ function signInForm(app, { username = '', fixedUser = false, onSuccess }) {
   const error = h('p', { class: 'error', role: 'alert' });
   const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true, value: username, readOnly: fixedUser, autocapitalize: 'none', spellcheck: false });
   const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const submit = h('button', { type: 'submit', class: 'btn big primary' }, 'Sign in');
+  const submit = h('button', { type: 'submit', class: 'btn big primary' }, t('signin.submit'));
   const form = h(
     'form',
     { class: 'signin', novalidate: true },
-    h('label', { for: 'username' }, 'Username'),
+    h('label', { for: 'username' }, t('signin.username')),
     user,
-    h('label', { for: 'password' }, 'Password'),
+    h('label', { for: 'password' }, t('signin.password')),
     pass,
     error,
     submit,
@@ -31,11 +33,11 @@ function signInForm(app, { username = '', fixedUser = false, onSuccess }) {
     e.preventDefault();
     error.textContent = '';
     if (!user.value.trim() || !pass.value) {
-      error.textContent = 'Enter your username and password.';
+      error.textContent = t('signin.enter_both');
       return;
     }
     submit.disabled = true;
-    submit.textContent = 'Signing in…';
+    submit.textContent = t('signin.signing_in');
     try {
       const answer = await app.api.signIn(user.value.trim(), pass.value);
       pass.value = '';
@@ -45,7 +47,7 @@ function signInForm(app, { username = '', fixedUser = false, onSuccess }) {
       pass.select();
     } finally {
       submit.disabled = false;
-      submit.textContent = 'Sign in';
+      submit.textContent = t('signin.submit');
     }
   });
   return { form, focus: () => (fixedUser || user.value ? pass : user).focus() };
@@ -63,9 +65,10 @@ export function renderSignIn(app) {
     h(
       'section',
       { class: 'panel narrow' },
-      h('h1', {}, 'Sign in'),
-      h('p', { class: 'hint' }, 'Record sessions with or without Wi-Fi. Your data is sent when there is a connection.'),
+      h('h1', {}, t('signin.title')),
+      h('p', { class: 'hint' }, t('signin.intro')),
       form,
+      languagePicker(app),
     ),
   );
   focus();
@@ -90,7 +93,7 @@ export function renderSignInStrip(app, { form = false } = {}) {
   if (!strip.firstChild) strip.append(buildStrip(app));
   const waiting = app.sync?.status().pending ?? 0;
   const count = strip.querySelector('.strip-count');
-  const words = `${waiting} entr${waiting === 1 ? 'y waits' : 'ies wait'} on this device`;
+  const words = t('strip.waiting', { n: waiting });
   if (count.textContent !== words) count.textContent = words;
   if (form) strip.querySelector('.strip-open').click();
 }
@@ -104,7 +107,7 @@ function buildStrip(app) {
       app.reauthLater = true;
       renderSignInStrip(app);
     },
-  }, 'Later');
+  }, t('strip.later'));
   const open = h('button', {
     type: 'button',
     class: 'btn small primary strip-open',
@@ -119,9 +122,9 @@ function buildStrip(app) {
       open.hidden = true;
       focus();
     },
-  }, 'Sign in');
+  }, t('signin.submit'));
   body.append(
-    h('p', {}, h('strong', {}, 'Signed out. '), h('span', { class: 'strip-count' }), h('span', { class: 'strip-more' }, '; keep recording, they are sent once you sign in again'), '.'),
+    h('p', {}, h('strong', {}, `${t('strip.signed_out')} `), h('span', { class: 'strip-count' }), h('span', { class: 'strip-more' }, t('strip.more')), '.'),
   );
   return h('div', { class: 'strip-inner' }, body, h('div', { class: 'strip-actions' }, open, later));
 }

@@ -1,40 +1,42 @@
 // The end-of-session summary: each target's figures, the session's sync state, and IOA
 // once both observers' sessions have reached the server.
-import { MEASUREMENT_LABELS } from '../controls/index.js';
+import { measurementLabel } from '../controls/index.js';
+import { fmtNumber, fmtPct, labelOf, t } from '../i18n.js';
 import { Recorder } from '../recorder.js';
 import { fidelityScore, liveEvents, summarize } from '../tally.js';
 import { formatClock, formatSeconds } from '../timers.js';
-import { fmtPct, h, mount } from '../ui.js';
+import { h, mount } from '../ui.js';
+import { fromPaper } from './paper.js';
 
 /** The figure a BCBA reads first for each measurement. */
 function headline(target, s) {
   switch (target.measurement) {
     case 'frequency':
     case 'rate':
-      return `${s.count} · ${s.ratePerMin === null ? '–' : s.ratePerMin.toFixed(2)} per min`;
+      return t('summary.count', { n: s.count, rate: s.ratePerMin === null ? '–' : fmtNumber(s.ratePerMin, 2) });
     case 'duration':
-      return `${formatClock(s.totalMs)} in ${s.episodes} bout${s.episodes === 1 ? '' : 's'} · ${fmtPct(s.percentOfSession)} of session`;
+      return t('summary.duration', { time: formatClock(s.totalMs), n: s.episodes, pct: fmtPct(s.percentOfSession) });
     case 'latency':
-      return s.n ? `mean ${formatSeconds(s.meanSeconds)} over ${s.n}` : 'none recorded';
+      return s.n ? t('summary.mean_over', { mean: formatSeconds(s.meanSeconds), n: s.n }) : t('summary.none');
     case 'partial_interval':
     case 'whole_interval':
     case 'momentary_time_sampling':
-      return `${fmtPct(s.percent)} of ${s.observed} interval${s.observed === 1 ? '' : 's'}${s.skipped ? ` (${s.skipped} skipped)` : ''}`;
+      return `${t('summary.intervals', { pct: fmtPct(s.percent), n: s.observed })}${s.skipped ? ` (${t('interval.n_skipped', { n: s.skipped })})` : ''}`;
     case 'abc':
-      return `${s.n} record${s.n === 1 ? '' : 's'}`;
+      return t('summary.records', { n: s.n });
     case 'dtt':
-      return `${s.trials} trials · ${fmtPct(s.percentCorrect)} correct · ${fmtPct(s.percentIndependent)} independent`;
+      return `${t('dtt.trials', { n: s.trials })} · ${t('figures.correct', { pct: fmtPct(s.percentCorrect) })} · ${t('figures.independent', { pct: fmtPct(s.percentIndependent) })}`;
     case 'task_analysis':
-      return `${s.recorded}/${s.total} steps · ${fmtPct(s.percentIndependent)} independent`;
+      return `${t('summary.steps', { n: s.recorded, total: s.total })} · ${t('figures.independent', { pct: fmtPct(s.percentIndependent) })}`;
     case 'rating':
-      return s.n ? `mean ${s.mean.toFixed(1)} over ${s.n}` : 'none recorded';
+      return s.n ? t('summary.mean_over', { mean: fmtNumber(s.mean, 1), n: s.n }) : t('summary.none');
     default:
       return '';
   }
 }
 
 const fmtMeasure = (m) =>
-  m.value === null ? `${m.label}: –` : m.unit === 'percent' ? `${m.label}: ${m.value.toFixed(1)}%` : `${m.label}: ${m.value.toFixed(2)}`;
+  m.value === null ? `${m.label}: –` : m.unit === 'percent' ? `${m.label}: ${fmtNumber(m.value, 1)}%` : `${m.label}: ${fmtNumber(m.value, 2)}`;
 
 /** GET /sessions/<id>/ioa, target by target: the headline measure, then the others. */
 function ioaList(answer, names) {
@@ -58,22 +60,22 @@ function ioaList(answer, names) {
         );
       }),
     ),
-    blank.length ? h('p', { class: 'hint' }, `Not enough data for IOA: ${blank.map(name).join(', ')}.`) : '',
+    blank.length ? h('p', { class: 'hint' }, t('ioa.not_enough', { names: blank.map(name).join(', ') })) : '',
   ];
 }
 
 async function loadIoa(app, sessionId, names, slot) {
-  slot.replaceChildren(h('p', { class: 'hint' }, 'Checking IOA…'));
+  slot.replaceChildren(h('p', { class: 'hint' }, t('ioa.checking')));
   let answer = null;
   try {
     answer = await app.api.ioa(sessionId);
   } catch {
     answer = null;
   }
-  const retry = h('button', { type: 'button', class: 'btn small', onclick: () => loadIoa(app, sessionId, names, slot) }, 'Check again');
+  const retry = h('button', { type: 'button', class: 'btn small', onclick: () => loadIoa(app, sessionId, names, slot) }, t('ioa.check_again'));
   const paired = answer?.paired && answer.targets?.length;
   slot.replaceChildren(
-    ...(paired ? ioaList(answer, names) : [h('p', { class: 'hint' }, 'IOA will appear once both observers have synced.')]),
+    ...(paired ? ioaList(answer, names) : [h('p', { class: 'hint' }, t('ioa.waiting'))]),
     retry,
   );
 }
@@ -81,7 +83,7 @@ async function loadIoa(app, sessionId, names, slot) {
 export async function renderSummary(app, id) {
   const recorder = await Recorder.load(app.outbox, id);
   if (!recorder) {
-    mount(h('section', { class: 'panel' }, h('h1', {}, 'Session summary'), h('p', {}, 'This session has been sent and is no longer kept on this device.'), h('a', { class: 'btn big primary', href: '#/' }, 'Back to caseload')));
+    mount(h('section', { class: 'panel' }, h('h1', {}, t('summary.title')), h('p', {}, t('summary.gone')), h('a', { class: 'btn big primary', href: '#/' }, t('summary.back'))));
     return undefined;
   }
   const caseload = await app.store.caseload();
@@ -98,19 +100,19 @@ export async function renderSummary(app, id) {
     const waiting = records.filter((r) => r.state === 'pending').length;
     const refused = records.filter((r) => r.state === 'rejected').length;
     syncLine.textContent = refused
-      ? `${refused} entr${refused === 1 ? 'y' : 'ies'} refused by the server: open Sync for details.`
+      ? t('summary.refused', { n: refused })
       : waiting
-        ? `${waiting} entr${waiting === 1 ? 'y' : 'ies'} waiting to be sent. They are safe on this device.`
-        : 'Everything in this session has reached the server.';
+        ? t('summary.waiting', { n: waiting })
+        : t('summary.all_sent');
     return waiting;
   };
   const onSync = () => drawSync();
   document.addEventListener('bdc:sync', onSync);
 
-  const rows = targets.map((t) => {
-    const mine = live.filter((e) => e.target_id === t.id);
-    const result = mine.length ? headline(t, summarize(t, mine, ctx)) : 'not recorded';
-    return h('tr', { class: mine.length ? '' : 'empty' }, h('th', { scope: 'row' }, t.name), h('td', {}, MEASUREMENT_LABELS[t.measurement]), h('td', {}, result));
+  const rows = targets.map((target) => {
+    const mine = live.filter((e) => e.target_id === target.id);
+    const result = mine.length ? headline(target, summarize(target, mine, ctx)) : t('summary.not_recorded');
+    return h('tr', { class: mine.length ? '' : 'empty' }, h('th', { scope: 'row' }, target.name), h('td', {}, measurementLabel(target.measurement)), h('td', {}, result));
   });
   const fidelity = recorder.session.kind === 'fidelity' ? fidelityScore(live) : null;
   const notes = live.filter((e) => e.kind === 'note');
@@ -119,17 +121,18 @@ export async function renderSummary(app, id) {
     h(
       'section',
       { class: 'panel' },
-      h('h1', {}, 'Session summary'),
-      h('p', { class: 'lead' }, `${client?.name ?? 'Client'} · ${recorder.session.setting} · ${recorder.session.role === 'reliability' ? 'second observer' : 'primary observer'} · ${formatClock(ctx.activeMs)} observed`),
+      h('h1', {}, t('summary.title')),
+      h('p', { class: 'lead' }, `${client?.name ?? t('summary.client')} · ${labelOf('setting', recorder.session.setting)} · ${recorder.session.role === 'reliability' ? t('role.reliability') : t('role.primary_observer')} · ${t('summary.observed', { time: formatClock(ctx.activeMs) })}`),
+      fromPaper(recorder.session) ? h('p', { class: 'tag-paper' }, t('paper.marked')) : '',
       syncLine,
       fidelity
-        ? h('p', { class: 'big-figure' }, `Fidelity ${fmtPct(fidelity.percent)}`, h('small', {}, ` ${fidelity.yes} of ${fidelity.scored} steps done as written`))
+        ? h('p', { class: 'big-figure' }, t('summary.fidelity', { pct: fmtPct(fidelity.percent) }), h('small', {}, ` ${t('summary.fidelity_steps', { n: fidelity.yes, scored: fidelity.scored })}`))
         : rows.length
-          ? h('table', { class: 'summary' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Target'), h('th', { scope: 'col' }, 'Measure'), h('th', { scope: 'col' }, 'Result'))), h('tbody', {}, ...rows))
+          ? h('table', { class: 'summary' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('summary.target')), h('th', { scope: 'col' }, t('summary.measure')), h('th', { scope: 'col' }, t('summary.result')))), h('tbody', {}, ...rows))
           : '',
-      notes.length ? h('section', {}, h('h2', {}, 'Notes'), h('ul', {}, ...notes.map((n) => h('li', {}, n.data.text)))) : '',
-      fidelity ? '' : h('section', {}, h('h2', {}, 'Inter-observer agreement'), ioaSlot),
-      h('a', { class: 'btn big primary back', href: '#/' }, 'Back to caseload'),
+      notes.length ? h('section', {}, h('h2', {}, t('summary.notes')), h('ul', {}, ...notes.map((n) => h('li', {}, n.data.text)))) : '',
+      fidelity ? '' : h('section', {}, h('h2', {}, t('ioa.title')), ioaSlot),
+      h('a', { class: 'btn big primary back', href: '#/' }, t('summary.back')),
     ),
   );
   await drawSync();
