@@ -42,6 +42,7 @@ CAREGIVER = "caregiver"
 CAREGIVER_ROUTES = frozenset(
     {
         ("GET", "/api/v1/me"),
+        ("PUT", "/api/v1/me/language"),  # families read the app in their language
         ("POST", "/api/v1/auth/logout"),
         ("GET", "/api/v1/clients"),
         ("GET", "/api/v1/clients/<client_id>"),

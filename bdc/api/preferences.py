@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from bdc.api.base import protected_blueprint
 from bdc.api.preferences_schemas import LanguageSchema
 from bdc.api.schemas import UserSchema
-from bdc.auth import authenticate
 from bdc.services import preferences
 
-blp = Blueprint(
-    "preferences", __name__, url_prefix="/api/v1", description="The user's own preferences"
-)
+blp = protected_blueprint("preferences", __name__, "The user's own preferences")
 
 
 @blp.route("/me/language")
@@ -22,5 +19,4 @@ class MyLanguage(MethodView):
     @blp.response(200, UserSchema)
     def put(self, body):
         """Set the language the app shows the signed-in user (null: the device's own)."""
-        authenticate()
         return preferences.set_language(g.user, body["language"])
