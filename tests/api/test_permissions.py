@@ -17,7 +17,6 @@ from bdc.models.base import new_id, utcnow
 SCOPED = re.compile(r"<(client_id|target_id|plan_id|session_id|incident_id|note_id)>")
 
 BODIES = {
-    ("/api/v1/me/language", "PUT"): {"language": "es"},
     ("/api/v1/clients/<client_id>", "PATCH"): {"name": "Renamed"},
     ("/api/v1/clients/<client_id>/assignments", "POST"): {"user_id": "{staff_id}"},
     ("/api/v1/clients/<client_id>/caregivers", "POST"): {"user_id": "{caregiver_id}"},
