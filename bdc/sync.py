@@ -74,9 +74,7 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 # The same words whether the thing does not exist or is not on the caller's caseload.
 NO_CLIENT = "This client is not on your caseload. Ask the client's BCBA to check the caseload."
-NO_SESSION = (
-    "This session is not on your caseload. Ask the client's BCBA to check the caseload."
-)
+NO_SESSION = "This session is not on your caseload. Ask the client's BCBA to check the caseload."
 NO_TARGET = "This target is not one of the client's targets on your caseload."
 SESSION_NOT_HERE = (
     "Its session has not reached the server yet; it will be sent again with its session."
