@@ -194,7 +194,7 @@ def _each(items: Iterable, check: Callable[[Any], Any]) -> list[tuple[Any, Any]]
             out.append((item, check(item)))
         except SQLAlchemyError:
             raise
-        except Exception as error:  # noqa: BLE001 - one bad item never sinks the batch
+        except Exception as error:  # one bad item never sinks the batch
             out.append((item, _refusal(error)))
     return out
 
@@ -424,8 +424,9 @@ class _EventScope:
             ended = _clock(session.ended_at) if session.ended_at else "has not ended"
             raise Refusal(
                 OUTSIDE_SESSION,
-                f"Recorded at {_clock(t)}, outside its session (started {_clock(session.started_at)}"
-                f", ended {ended}); not counted. Check the device's clock.",
+                f"Recorded at {_clock(t)}, outside its session (started "
+                f"{_clock(session.started_at)}, ended {ended}); not counted. "
+                "Check the device's clock.",
             )
         return row
 
@@ -589,7 +590,7 @@ class _Batch:
                 row = scope.row(item)
             except SQLAlchemyError:
                 raise
-            except Exception as error:  # noqa: BLE001 - one bad item never sinks the batch
+            except Exception as error:  # one bad item never sinks the batch
                 answers.append((item, _refusal(error)))
                 continue
             if row is not None:
