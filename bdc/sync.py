@@ -239,7 +239,14 @@ def _differences(stored: Mapping, sent: Mapping, names: Iterable[str]) -> list[s
     return [name for name in names if stored[name] != sent[name]]
 
 
+# Where a held row belongs: when these differ, the field names would tell the caller that the
+# id is held elsewhere, so the refusal says only that the id is taken.
+_OWNERS = frozenset({"client_id", "observer_id", "reported_by", "session_id", "target_id"})
+
+
 def _conflict(what: str, names: list[str]) -> Refusal:
+    if _OWNERS.intersection(names):
+        return Refusal(CONFLICT, f"This id is already used for another {what}; it was not stored.")
     return Refusal(
         CONFLICT,
         f"This id is already held for a {what} with different {', '.join(names)}; "
@@ -413,7 +420,7 @@ class _EventScope:
         if stored is not None:
             differ = _differences(stored, row, EVENT_CONTENT)
             if differ:
-                raise _conflict("different entry", differ)
+                raise _conflict("entry", differ)
             return None  # held as sent (a replay, or a repeat within this batch)
         if kind == "void" and self.event_sessions.get(data["voids"], session_id) != session_id:
             # A void may arrive before the event it cancels (measures apply voids by id), but
@@ -618,7 +625,7 @@ class _Batch:
         for row in rows:
             differ = _differences(stored[row["id"]], row, EVENT_CONTENT)
             if differ:
-                refused[row["id"]] = _conflict("different entry", differ)
+                refused[row["id"]] = _conflict("entry", differ)
         return [(item, refused.get(outcome, outcome)) for item, outcome in answers]
 
     # --- phases and incidents ------------------------------------------------------------

@@ -424,6 +424,13 @@ def test_refusals_read_the_same_whether_or_not_an_id_exists_elsewhere(http, make
     assert one_refusal(events=[new_event(theirs, target)]) == one_refusal(
         events=[new_event(new_session(client), target)]
     )
+    # An incident id held for someone else's client: taken, and nothing about where.
+    incident = {"id": str(uuid.uuid4()), "occurred_at": iso(START), "type": "injury"}
+    post(http, make.login(other), incidents=[{**incident, "client_id": elsewhere.id}])
+    assert one_refusal(incidents=[{**incident, "client_id": client.id}]) == (
+        "conflict",
+        "This id is already used for another incident; it was not stored.",
+    )
     # A target: another client's vs none.
     mine = new_session(client)
     post(http, headers, sessions=[mine])
