@@ -51,7 +51,7 @@ from bdc.models import (
 )
 from bdc.models.base import utcnow
 from bdc.models.bulk import insert_many, insert_one
-from bdc.services import mastery
+from bdc.services import incidents, mastery
 from bdc.text import storable_text
 
 EVENT_FIELDS = frozenset({"id", "session_id", "target_id", "kind", "t", "data"})
@@ -326,18 +326,7 @@ SESSION_FIXED = (
 SESSION_COLUMNS = ("observer_id", *SESSION_FIXED, "ended_at")
 EVENT_CONTENT = ("session_id", "target_id", "kind", "t", "data")
 PHASE_CONTENT = ("target_id", "kind", "label", "start_date")
-INCIDENT_CONTENT = (
-    "client_id",
-    "reported_by",
-    "occurred_at",
-    "duration_minutes",
-    "type",
-    "antecedents",
-    "deescalation",
-    "injuries",
-    "notified",
-    "description",
-)
+INCIDENT_CONTENT = ("client_id", "reported_by", *incidents.CONTENT_FIELDS)
 
 
 @dataclass

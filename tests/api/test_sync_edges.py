@@ -7,7 +7,7 @@ Every reproduction from the issue is here; each failed on the code before the fi
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,27 +15,7 @@ from sqlalchemy import func, select
 from bdc import sync
 from bdc.extensions import db
 from bdc.models import Assignment, Event, Incident, Phase, Session
-
-START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def new_session(client, **fields) -> dict:
-    return {"id": str(uuid.uuid4()), "client_id": client.id, "started_at": iso(START), **fields}
-
-
-def new_event(session, target, kind="count", data=None, seconds=0.0) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "session_id": session["id"],
-        "target_id": target.id if target is not None else None,
-        "kind": kind,
-        "t": iso(START + timedelta(seconds=seconds)),
-        "data": data if data is not None else {},
-    }
+from tests.api.test_sync import START, iso, new_event, new_session
 
 
 def count(model) -> int:
