@@ -265,9 +265,14 @@ def _visible(user: User, client_ids: Iterable[str]) -> set[str]:
     )
 
 
+def _id_set(values: Iterable[Any]) -> set[str]:
+    """The values that could be stored ids (lowercased), for a lookup; junk is dropped."""
+    return {v.lower() for v in values if isinstance(v, str) and len(v) <= 36}
+
+
 def _chunked_rows(table: Table, ids: Iterable[str], names: Iterable[str]) -> dict[str, dict]:
     """id -> {name: value} of the rows held with these ids."""
-    ids = [i for i in set(ids) if isinstance(i, str) and len(i) <= 36]
+    ids = list(_id_set(ids))
     columns = [table.c.id, *(table.c[name] for name in names)]
     found: dict[str, dict] = {}
     for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
@@ -278,7 +283,7 @@ def _chunked_rows(table: Table, ids: Iterable[str], names: Iterable[str]) -> dic
 
 
 def _by_id(model, ids: Iterable[str]) -> dict[str, Any]:
-    ids = [i for i in set(ids) if isinstance(i, str) and len(i) <= 36]
+    ids = list(_id_set(ids))
     found: dict[str, Any] = {}
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
@@ -550,9 +555,8 @@ class _Batch:
 
     def events_in(self, items: list) -> None:
         candidates = [item for item in items if isinstance(item, Mapping)]
-        ids = {str(c.get("id")).lower() for c in candidates}
-        held = _chunked_rows(Event.__table__, ids, EVENT_CONTENT)
-        wanted = {str(c.get("session_id")).lower() for c in candidates} - set(self.sessions)
+        held = _chunked_rows(Event.__table__, (c.get("id") for c in candidates), EVENT_CONTENT)
+        wanted = _id_set(c.get("session_id") for c in candidates) - set(self.sessions)
         for session in _by_id(Session, wanted).values():
             if session.observer_id == self.user.id:
                 plan = db.session.get(Plan, session.plan_id) if session.kind == "fidelity" else None
@@ -562,9 +566,9 @@ class _Batch:
                     session.ended_at,
                     len(plan.checklist) if plan is not None else None,
                 )
-        targets = _by_id(Target, (str(c["target_id"]) for c in candidates if c.get("target_id")))
+        targets = _by_id(Target, (c.get("target_id") for c in candidates))
         voided = (
-            str(c["data"]["voids"]).lower()
+            c["data"].get("voids")
             for c in candidates
             if c.get("kind") == "void" and isinstance(c.get("data"), Mapping)
         )

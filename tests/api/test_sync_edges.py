@@ -41,6 +41,14 @@ def refusals(answer) -> dict[str, tuple[str, bool]]:
 
 # --- one bad item never fails or blocks the batch ------------------------------------------
 
+
+def nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 JUNK_EVENTS = {
     "kind is a list": {"kind": ["count"]},
     "kind is an object": {"kind": {"a": 1}},
@@ -53,6 +61,12 @@ JUNK_EVENTS = {
     "data is a list": {"data": [1, 2]},
     "data nested deep": {"data": {"x": [[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]}},
     "kind a megabyte long": {"kind": "k" * 1_000_000},
+    "id nested 400 deep": {"id": nested(400)},
+    "session_id nested 400 deep": {"session_id": nested(400)},
+    "kind nested 400 deep": {"kind": nested(400)},
+    "void naming nothing": {"kind": "void", "target_id": None, "data": {}},
+    "void naming a list": {"kind": "void", "target_id": None, "data": {"voids": [1]}},
+    "void naming junk": {"kind": "void", "target_id": None, "data": {"voids": "x" * 100}},
 }
 
 
