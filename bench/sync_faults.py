@@ -85,6 +85,9 @@ def main() -> None:
                 rng = random.Random(args.seed * 1_000_003 + run)
                 steps = random_steps(rng, len(devices), rng.randint(5, args.steps))
                 total.add(World(app, devices, seed=rng.randrange(2**32)).run(steps))
+                if total.runs % 1000 == 0:
+                    elapsed = time.perf_counter() - started
+                    print(f"  {total.runs:,} runs in {elapsed:,.0f} s", file=sys.stderr, flush=True)
         elapsed = time.perf_counter() - started
     print(f"database     {'PostgreSQL' if url.startswith('postgresql') else 'SQLite file'}")
     print(f"runs         {total.runs:>10,}   ({elapsed:,.0f} s, {total.requests:,} requests)")
