@@ -342,12 +342,14 @@ class _HeldSession:
     started_at: datetime
     ended_at: datetime | None
     checklist_length: int | None  # fidelity sessions only
+    # The times its events may carry: the session widened by the tolerance, an open session
+    # taken to last at most MAX_SESSION. Worked out once: every event of a batch is checked.
+    earliest: datetime = field(init=False)
+    latest: datetime = field(init=False)
 
-    def window(self) -> tuple[datetime, datetime]:
-        """The times its events may carry: the session, widened by the tolerance; an open
-        session is taken to last at most MAX_SESSION."""
+    def __post_init__(self) -> None:
         end = self.ended_at if self.ended_at is not None else self.started_at + MAX_SESSION
-        return self.started_at - TOLERANCE, end + TOLERANCE
+        self.earliest, self.latest = self.started_at - TOLERANCE, end + TOLERANCE
 
 
 @dataclass
@@ -420,8 +422,7 @@ class _EventScope:
             # A void may arrive before the event it cancels (measures apply voids by id), but
             # it can never cancel an event of another session.
             raise ValueError("data.voids names an event of another session")
-        low, high = session.window()
-        if not low <= t <= high:
+        if not session.earliest <= t <= session.latest:
             ended = _clock(session.ended_at) if session.ended_at else "has not ended"
             raise Refusal(
                 OUTSIDE_SESSION,
