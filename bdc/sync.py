@@ -302,6 +302,8 @@ def _parse_time(value: Any) -> datetime:
         raise ValueError("t must be an ISO 8601 timestamp") from None
     if moment.tzinfo is None:
         raise ValueError("t needs a UTC offset, e.g. 2026-11-22T14:03:00Z")
+    if moment.tzinfo is UTC and EARLIEST <= moment < LATEST:  # "...Z": nothing to convert
+        return moment
     return _device_time(moment, "t")
 
 
@@ -555,10 +557,18 @@ class _Batch:
     # --- events --------------------------------------------------------------------------
 
     def events_in(self, items: list) -> None:
-        candidates = [item for item in items if isinstance(item, Mapping)]
-        held = _chunked_rows(Event.__table__, (c.get("id") for c in candidates), EVENT_CONTENT)
-        wanted = _id_set(c.get("session_id") for c in candidates) - set(self.sessions)
-        for session in _by_id(Session, wanted).values():
+        # One pass over the batch for every id it names; the lookups drop junk ids.
+        ids, session_ids, target_ids, voided = [], [], [], []
+        for item in items:
+            if isinstance(item, Mapping):
+                ids.append(item.get("id"))
+                session_ids.append(item.get("session_id"))
+                target_ids.append(item.get("target_id"))
+                data = item.get("data")
+                if item.get("kind") == "void" and isinstance(data, Mapping):
+                    voided.append(data.get("voids"))
+        held = _chunked_rows(Event.__table__, ids, EVENT_CONTENT)
+        for session in _by_id(Session, _id_set(session_ids) - set(self.sessions)).values():
             if session.observer_id == self.user.id:
                 plan = db.session.get(Plan, session.plan_id) if session.kind == "fidelity" else None
                 self.sessions[session.id] = _HeldSession(
@@ -567,12 +577,7 @@ class _Batch:
                     session.ended_at,
                     len(plan.checklist) if plan is not None else None,
                 )
-        targets = _by_id(Target, (c.get("target_id") for c in candidates))
-        voided = (
-            c["data"].get("voids")
-            for c in candidates
-            if c.get("kind") == "void" and isinstance(c.get("data"), Mapping)
-        )
+        targets = _by_id(Target, target_ids)
         # Plain tuples, read once: ORM attribute access per event is measurably slow.
         scope = _EventScope(
             sessions=self.sessions,
@@ -585,20 +590,22 @@ class _Batch:
             },
         )
         rows: list[dict] = []
-        answers: list[tuple[Any, Any]] = []
+        accepted, result = self.result.accepted, self.result
         for item in items:
             try:
                 row = scope.row(item)
             except SQLAlchemyError:
                 raise
             except Exception as error:  # one bad item never sinks the batch
-                answers.append((item, _refusal(error)))
+                result.reject(item, _refusal(error))
                 continue
-            if row is not None:
-                rows.append(row)
-                scope.taken[row["id"]] = row
-                scope.event_sessions[row["id"]] = row["session_id"]
-            answers.append((item, row["id"] if row else str(item["id"]).lower()))
+            if row is None:
+                accepted.append(item["id"].lower())  # held as sent
+                continue
+            rows.append(row)
+            scope.taken[row["id"]] = row
+            scope.event_sessions[row["id"]] = row["session_id"]
+            accepted.append(row["id"])
         if rows:
             inserted = insert_many(
                 db.session,
@@ -607,20 +614,18 @@ class _Batch:
                 shared={"received_at": self.now, "recorded_by": self.user.id},
             )
             if inserted != len(rows):
-                answers = self._concurrent_events(answers, rows)
+                self._concurrent_events(rows)
         self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
-        self._answer(answers)
 
-    def _concurrent_events(self, answers: list, rows: list[dict]) -> list:
+    def _concurrent_events(self, rows: list[dict]) -> None:
         """Some rows were stored by a concurrent request after this one looked: the held copy
         stays, and a row that differs from it is a conflict instead of accepted."""
         stored = _chunked_rows(Event.__table__, (row["id"] for row in rows), EVENT_CONTENT)
-        refused = {}
         for row in rows:
             differ = _differences(stored[row["id"]], row, EVENT_CONTENT)
             if differ:
-                refused[row["id"]] = _conflict("entry", differ)
-        return [(item, refused.get(outcome, outcome)) for item, outcome in answers]
+                self.result.accepted = [i for i in self.result.accepted if i != row["id"]]
+                self.result.reject(row, _conflict("entry", differ))
 
     # --- phases and incidents ------------------------------------------------------------
 
