@@ -302,3 +302,48 @@ def _caseload_reports(user, start, end, folder: Path, pseudonymous, provider, pa
     )
     if result.skipped:
         click.echo(f"No sessions in the period, no report: {', '.join(result.skipped)}.")
+
+
+@main.command("backup")
+@click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(destination: Path | None) -> None:
+    """Copy the whole database to a new file while bdc keeps serving.
+
+    SQLite: an online backup, checked for integrity. PostgreSQL: pg_dump (custom format).
+    Default file: instance/backups/bdc-<UTC time>.db (or .dump).
+    """
+    from bdc import backup
+
+    url = current_app.config["DATABASE_URL"]
+    if destination is None:
+        destination = Path(current_app.instance_path) / "backups" / backup.default_name(url)
+    try:
+        written = backup.backup(url, destination)
+    except backup.BackupError as error:
+        _fail(str(error))
+    click.echo(f"Backed up {_safe_url()} to {written} ({written.stat().st_size:,} bytes).")
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace everything in the database with a backup made by `bdc backup`.
+
+    Stop `bdc serve` first. What was stored after the backup is gone from the server; tablets
+    re-send only what is still waiting in their outboxes.
+    """
+    from bdc import backup
+    from bdc.extensions import db
+
+    if not yes:
+        click.confirm(f"Replace everything in {_safe_url()} with {source}?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection keeps a view of the old data
+    try:
+        backup.restore(current_app.config["DATABASE_URL"], source)
+    except backup.BackupError as error:
+        _fail(str(error))
+    click.echo(f"Restored {_safe_url()} from {source}.")

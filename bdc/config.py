@@ -21,12 +21,20 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's default scrypt cost (n=2**15, r=8, p=1)
     "TOKEN_IDLE_MINUTES": 30,
     "TOKEN_ABSOLUTE_HOURS": 12,
-    "LOGIN_MAX_FAILURES_PER_USER": 5,
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    # Sign-in throttling is per (username, address) pair, so nobody can lock out someone else:
+    # after this many failures in the window, each further try waits twice as long as the last.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_BACKOFF_SECONDS": 30,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    # How many reverse proxies (e.g. the TLS proxy in docs/deploy.md) sit in front of bdc and
+    # append to X-Forwarded-For; 0 ignores the header, so a client cannot choose its address.
+    "TRUSTED_PROXIES": 0,
     "SYNC_MAX_EVENTS": 5000,
     # Where sessions take place, comma-separated (bdc/session_settings.py).
     "SESSION_SETTINGS": "clinic,home,school,community,telehealth",
+    # How long a request waits for a lock another request holds before answering 503 with
+    # Retry-After (SQLite's busy timeout; PostgreSQL's lock_timeout).
+    "DATABASE_BUSY_SECONDS": 30,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "COOKIE_SECURE": False,
     # Documentation (docs/supervision.md): days before an unsigned note is listed as late, and
@@ -92,9 +100,19 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     url = config["DATABASE_URL"] or f"sqlite:///{Path(instance_path) / 'bdc.db'}"
     config["DATABASE_URL"] = url
     config["SQLALCHEMY_DATABASE_URI"] = url
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = (
-        {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_pre_ping": True}
-    )
+    busy = config["DATABASE_BUSY_SECONDS"]
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        # SQL parameters hold notes and names (PHI): never put them in an error's message.
+        "hide_parameters": True,
+        **(
+            {"connect_args": {"timeout": busy}}
+            if url.startswith("sqlite")
+            else {
+                "pool_pre_ping": True,
+                "connect_args": {"options": f"-c lock_timeout={int(busy * 1000)}"},
+            }
+        ),
+    }
     config.update(
         API_TITLE="bdc",
         API_VERSION="v1",

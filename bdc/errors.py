@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+)
 
 log = logging.getLogger("bdc")
 
@@ -21,7 +27,22 @@ CODES = {
     422: "unprocessable",
     429: "too_many_requests",
     500: "internal_error",
+    503: "unavailable",
 }
+
+# How long a client should wait when the database is busy (a lock held longer than the wait).
+BUSY_RETRY_SECONDS = 5
+# PostgreSQL: lock_not_available, serialization_failure, deadlock_detected.
+_BUSY_PGCODES = frozenset({"55P03", "40001", "40P01"})
+
+
+def database_busy(error: BaseException) -> bool:
+    """A database error that passes if the client tries again shortly."""
+    if not isinstance(error, OperationalError):
+        return False
+    if getattr(error.orig, "sqlstate", None) in _BUSY_PGCODES:
+        return True
+    return "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
 
 
 def _flatten_fields(messages) -> dict:
@@ -69,6 +90,18 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error):
+        if isinstance(error, RecursionError) and "decoding" in str(error):
+            # JSON nested thousands deep: the parser gives up before any view runs.
+            deep = BadRequest("The JSON body is nested too deeply to read.")
+            return error_body(deep) if wants_json() else deep
+        if database_busy(error):
+            from bdc.extensions import db
+
+            db.session.rollback()
+            log.warning("database busy on %s %s", request.method, request.url_rule or "?")
+            busy = ServiceUnavailable("The server is busy; nothing was saved. Try again shortly.")
+            busy.retry_after = BUSY_RETRY_SECONDS
+            return error_body(busy) if wants_json() else busy
         # The traceback goes to the log; request bodies (which may hold PHI) never do.
         log.exception("unhandled error on %s %s", request.method, request.url_rule or "?")
         from bdc.extensions import db

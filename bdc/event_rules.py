@@ -13,17 +13,26 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bdc.measurement_params import DEFAULT_PROMPT_LEVELS, EVENT_KINDS_BY_MEASUREMENT
+from bdc.text import text_problem
 
 TRIAL_RESULTS = frozenset({"correct", "incorrect", "no_response"})
 MAX_LABEL = 200
 MAX_NOTE = 2000
 MAX_SECONDS = 24 * 3600
+MAX_INDEX = 1_000_000  # no interval, step or opportunity count comes near; stops 10**400 junk
+
+
+def _shown(value: Any) -> str:
+    """A sent value quoted in a reason, cut short: junk may be megabytes long."""
+    text = repr(value) if isinstance(value, str) else type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _keys(data: Mapping, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
     unknown = set(data) - set(required) - set(optional)
     if unknown:
-        raise ValueError(f"data has unknown field(s): {', '.join(sorted(unknown))}")
+        names = sorted(_shown(name) for name in unknown)
+        raise ValueError(f"data has unknown field(s): {', '.join(names[:5])}")
     missing = [k for k in required if k not in data]
     if missing:
         raise ValueError(f"data is missing: {', '.join(missing)}")
@@ -37,16 +46,22 @@ def _uuid(value: Any, name: str) -> str:
 
 
 def _index(value: Any, name: str, upper: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"data.{name} must be a whole number ≥ 0")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_INDEX:
+        raise ValueError(f"data.{name} must be a whole number from 0 to {MAX_INDEX - 1}")
     if upper is not None and value >= upper:
         raise ValueError(f"data.{name} must be below {upper}")
     return value
 
 
 def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"data.{name} must be a number")
+    try:
+        finite = math.isfinite(value)  # an int beyond float range (JSON 1e400 written out)
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise ValueError(f"data.{name} must be a finite number")
     return value
 
 
@@ -55,6 +70,9 @@ def _text(value: Any, name: str, limit: int = MAX_LABEL, *, choices=None) -> str
         raise ValueError(f"data.{name} must be non-empty text")
     if len(value) > limit:
         raise ValueError(f"data.{name} is longer than {limit} characters")
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(f"data.{name} {problem}")
     if choices and value not in choices:
         raise ValueError(f"data.{name} {value!r} is not one of the target's {name} options")
     return value
@@ -175,9 +193,9 @@ def check_event(kind: str, data: Any, *, measurement: str | None, params: Mappin
 
     ``measurement`` is None for session-level events. Raises ``ValueError`` with the reason.
     """
-    checker = CHECKERS.get(kind)
+    checker = CHECKERS.get(kind) if isinstance(kind, str) else None
     if checker is None:
-        raise ValueError(f"unknown event kind {kind!r}")
+        raise ValueError(f"unknown event kind {_shown(kind)}")
     if measurement is not None and kind not in EVENT_KINDS_BY_MEASUREMENT[measurement]:
         raise ValueError(f"a {measurement} target does not take {kind!r} events")
     if not isinstance(data, Mapping):

@@ -35,11 +35,12 @@ api = JsonErrorApi()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL for concurrent readers, foreign keys on, full fsync: an acknowledged tap is on disk."""
+    """WAL for concurrent readers, foreign keys on, full fsync: an acknowledged tap is on disk.
+
+    The busy timeout is sqlite3's ``timeout`` (BDC_DATABASE_BUSY_SECONDS), set at connect."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()

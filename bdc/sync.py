@@ -1,12 +1,18 @@
 """Idempotent ingestion of sessions, events, phases and incidents recorded offline.
 
-The contract (DESIGN.md "Offline sync", docs/api.md):
+The contract (DESIGN.md "Offline sync", docs/api.md "Offline sync"):
 
-- an id the server already holds is acknowledged and not stored again, so a batch can be
-  re-sent any number of times;
-- a bad item is rejected with its id and a reason while the rest of the batch lands;
+- every item is checked and stored or refused on its own: whatever is wrong with one item
+  (whatever exception checking it raises) never fails or blocks the items around it;
+- a refusal carries a ``code`` and ``retry``: only ``pending`` (a dependency not here yet) is
+  worth sending again; every other code needs a person;
+- an id the server already holds with the same content is acknowledged and not stored again,
+  so a batch can be re-sent any number of times; with different content it is a ``conflict``;
+- "not held yet" is decided by the database (insert-or-ignore on the primary key), so two
+  requests carrying the same new item at once store it once;
+- sessions first, then phases, events and incidents; a re-sent session may add its end;
 - ``recorded_by`` comes from the token and ``received_at`` from the server clock;
-- the batch is one transaction, committed by the request: a failure anywhere leaves nothing.
+- the batch is one transaction, committed by the request: a database failure leaves nothing.
 
 Events are validated by plain functions (:mod:`bdc.event_rules`) and inserted with one
 ``executemany``: this path takes thousands of events a request.
@@ -15,13 +21,14 @@ Events are validated by plain functions (:mod:`bdc.event_rules`) and inserted wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from bdc import audit, session_settings
 from bdc.auth import (
@@ -33,7 +40,7 @@ from bdc.auth import (
 )
 from bdc.event_rules import check_event
 from bdc.extensions import db
-from bdc.measurement_params import SESSION_EVENT_KINDS
+from bdc.measurement_params import SESSION_EVENT_KINDS, SESSION_WINDOW_TOLERANCE_SECONDS
 from bdc.models import (
     INCIDENT_TYPES,
     PHASE_KINDS,
@@ -49,14 +56,57 @@ from bdc.models import (
     User,
 )
 from bdc.models.base import utcnow
-from bdc.models.bulk import insert_many
-from bdc.services import mastery
+from bdc.models.bulk import insert_many, insert_one
+from bdc.services import incidents, mastery
+from bdc.text import storable_text
 
 EVENT_FIELDS = frozenset({"id", "session_id", "target_id", "kind", "t", "data"})
+
+# Refusal codes (docs/api.md "Offline sync"). Only PENDING is retried by the device.
+INVALID = "invalid"
+CONFLICT = "conflict"
+NOT_FOUND = "not_found"
+OUTSIDE_SESSION = "outside_session"
+FORBIDDEN = "forbidden"
+PENDING = "pending"
+
+# The longest a session may last: an end later than this after the start is refused, and so
+# is an event this far after the start of a session that has not ended yet.
+MAX_SESSION = timedelta(hours=24)
+TOLERANCE = timedelta(seconds=SESSION_WINDOW_TOLERANCE_SECONDS)
+# Device times outside these years are a broken clock or junk, never a recording.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+# The same words whether the thing does not exist or is not on the caller's caseload.
+NO_CLIENT = "This client is not on your caseload. Ask the client's BCBA to check the caseload."
+NO_SESSION = "This session is not on your caseload. Ask the client's BCBA to check the caseload."
+NO_TARGET = "This target is not one of the client's targets on your caseload."
+SESSION_NOT_HERE = (
+    "Its session has not reached the server yet; it will be sent again with its session."
+)
+UNREADABLE = (
+    "This entry holds a value the server cannot read (a number, date or text out of range); "
+    "it was not stored."
+)
+
+_SHARED_ID_FIELDS = ("client_id", "target_id", "plan_id", "staff_id")
+
+
+class Refusal(Exception):
+    """Why one item is not stored: a code from the list above and words a BCBA can act on."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
 
 
 class AwareDateTime(fields.AwareDateTime):
     default_error_messages = {"invalid_awareness": "Give a UTC offset, e.g. 2026-11-22T14:03:00Z."}
+
+
+def _text(limit: int) -> list:
+    return [validate.Length(max=limit), storable_text]
 
 
 class SyncSessionSchema(Schema):
@@ -70,7 +120,7 @@ class SyncSessionSchema(Schema):
     started_at = AwareDateTime(required=True)
     ended_at = AwareDateTime(allow_none=True, load_default=None)
     setting = session_settings.SessionSettingField(load_default="")
-    device_id = fields.Str(load_default="", validate=validate.Length(max=120))
+    device_id = fields.Str(load_default="", validate=_text(120))
     target_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=200))
     plan_id = fields.UUID(allow_none=True, load_default=None)
     staff_id = fields.UUID(allow_none=True, load_default=None)
@@ -83,7 +133,7 @@ class SyncPhaseSchema(Schema):
     id = fields.UUID(required=True)
     target_id = fields.UUID(required=True)
     kind = fields.Str(required=True, validate=validate.OneOf(PHASE_KINDS))
-    label = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    label = fields.Str(required=True, validate=[validate.Length(min=1, max=120), storable_text])
     start_date = fields.Date(required=True)
 
 
@@ -98,21 +148,61 @@ class SyncIncidentSchema(Schema):
         allow_none=True, load_default=None, validate=validate.Range(0, 24 * 60)
     )
     type = fields.Str(required=True, validate=validate.OneOf(INCIDENT_TYPES))
-    antecedents = fields.Str(load_default="", validate=validate.Length(max=4000))
-    deescalation = fields.List(fields.Str(validate=validate.Length(max=400)), load_default=list)
-    injuries = fields.Str(load_default="", validate=validate.Length(max=4000))
-    notified = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list)
-    description = fields.Str(load_default="", validate=validate.Length(max=8000))
+    antecedents = fields.Str(load_default="", validate=_text(4000))
+    deescalation = fields.List(fields.Str(validate=_text(400)), load_default=list)
+    injuries = fields.Str(load_default="", validate=_text(4000))
+    notified = fields.List(fields.Str(validate=_text(200)), load_default=list)
+    description = fields.Str(load_default="", validate=_text(8000))
 
 
 @dataclass
 class SyncResult:
     accepted: list[str] = field(default_factory=list)
-    rejected: list[dict[str, str]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
 
-    def reject(self, item: Any, reason: str) -> None:
-        item_id = item.get("id") if isinstance(item, Mapping) else None
-        self.rejected.append({"id": str(item_id) if item_id is not None else "", "reason": reason})
+    def reject(self, item: Any, refusal: Refusal) -> None:
+        self.rejected.append(
+            {
+                "id": _sent_id(item),
+                "reason": refusal.reason,
+                "code": refusal.code,
+                "retry": refusal.code == PENDING,
+            }
+        )
+
+
+def _sent_id(item: Any) -> str:
+    """The id as the device sent it, so it can find the entry; "" when there is no usable one."""
+    item_id = item.get("id") if isinstance(item, Mapping) else None
+    return item_id if isinstance(item_id, str) and len(item_id) <= 64 else ""
+
+
+def _refusal(error: Exception) -> Refusal:
+    """Any exception raised while checking one item, as that item's refusal."""
+    if isinstance(error, Refusal):
+        return error
+    if isinstance(error, ValidationError):
+        return Refusal(INVALID, _reason(error))
+    if type(error) is ValueError:  # the checkers' own messages; subclasses may be anything
+        return Refusal(INVALID, str(error))
+    return Refusal(INVALID, UNREADABLE)
+
+
+def _each(items: Iterable, check: Callable[[Any], Any]) -> list[tuple[Any, Any]]:
+    """``check`` applied to every item alone: (item, result or Refusal).
+
+    Database errors are not an item's fault and leave the transaction unusable: they end the
+    request (rolled back, the device retries). Anything else refuses this item only.
+    """
+    out = []
+    for item in items:
+        try:
+            out.append((item, check(item)))
+        except SQLAlchemyError:
+            raise
+        except Exception as error:  # one bad item never sinks the batch
+            out.append((item, _refusal(error)))
+    return out
 
 
 def _reason(error: ValidationError) -> str:
@@ -121,17 +211,53 @@ def _reason(error: ValidationError) -> str:
     for key, value in messages.items():
         text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
         parts.append(f"{key}: {text}")
-    return ", ".join(parts)
+    return ", ".join(parts)[:500]
 
 
-def _load(schema: Schema, item: Any) -> dict | str:
-    """The loaded item, or the reason it was refused."""
+def _load(schema: Schema, item: Any) -> dict:
     if not isinstance(item, Mapping):
-        return "must be an object"
+        raise Refusal(INVALID, "must be an object")
+    data = schema.load(item)
+    for name, value in data.items():
+        if name == "id" or name in _SHARED_ID_FIELDS:
+            data[name] = str(value) if value is not None else None
+        elif isinstance(value, datetime):
+            data[name] = _device_time(value, name)
+    return data
+
+
+def _device_time(moment: datetime, name: str) -> datetime:
+    """A device time in UTC, refused when it cannot be a recording."""
     try:
-        return schema.load(item)
-    except ValidationError as error:
-        return _reason(error)
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+05:00 has no UTC equivalent
+        raise ValueError(f"{name} is out of range") from None
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError(f"{name} must be between the years 2000 and 2099")
+    return moment
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _differences(stored: Mapping, sent: Mapping, names: Iterable[str]) -> list[str]:
+    return [name for name in names if stored[name] != sent[name]]
+
+
+# Where a held row belongs: when these differ, the field names would tell the caller that the
+# id is held elsewhere, so the refusal says only that the id is taken.
+_OWNERS = frozenset({"client_id", "observer_id", "reported_by", "session_id", "target_id"})
+
+
+def _conflict(what: str, names: list[str]) -> Refusal:
+    if _OWNERS.intersection(names):
+        return Refusal(CONFLICT, f"This id is already used for another {what}; it was not stored.")
+    return Refusal(
+        CONFLICT,
+        f"This id is already held for a {what} with different {', '.join(names)}; "
+        "it was not stored. Check the device's copy against the stored one.",
+    )
 
 
 def _visible(user: User, client_ids: Iterable[str]) -> set[str]:
@@ -145,10 +271,27 @@ def _visible(user: User, client_ids: Iterable[str]) -> set[str]:
     )
 
 
-def _by_id(model, ids: Iterable[str]) -> dict[str, Any]:
-    ids = list(set(ids))
-    found: dict[str, Any] = {}
+def _id_set(values: Iterable[Any]) -> set[str]:
+    """The values that could be stored ids (lowercased), for a lookup; junk is dropped."""
+    return {v.lower() for v in values if isinstance(v, str) and len(v) <= 36}
+
+
+def _chunked_rows(table: Table, ids: Iterable[str], names: Iterable[str]) -> dict[str, dict]:
+    """id -> {name: value} of the rows held with these ids."""
+    ids = list(_id_set(ids))
+    columns = [table.c.id, *(table.c[name] for name in names)]
+    found: dict[str, dict] = {}
     for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+        chunk = ids[start : start + 900]
+        for row in db.session.execute(select(*columns).where(table.c.id.in_(chunk))):
+            found[row.id] = row._asdict()
+    return found
+
+
+def _by_id(model, ids: Iterable[str]) -> dict[str, Any]:
+    ids = list(_id_set(ids))
+    found: dict[str, Any] = {}
+    for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
         found.update(
             {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(chunk)))}
@@ -156,19 +299,8 @@ def _by_id(model, ids: Iterable[str]) -> dict[str, Any]:
     return found
 
 
-def _held_event_sessions(ids: Iterable[str]) -> dict[str, str]:
-    """Event id -> session id, for the given ids the server already holds."""
-    ids = list(set(ids))
-    held: dict[str, str] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        rows = db.session.execute(select(Event.id, Event.session_id).where(Event.id.in_(chunk)))
-        held.update((event_id, session_id) for event_id, session_id in rows)
-    return held
-
-
 def _parse_time(value: Any) -> datetime:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 40:
         raise ValueError("t must be an ISO 8601 timestamp")
     try:
         moment = datetime.fromisoformat(value)
@@ -176,7 +308,9 @@ def _parse_time(value: Any) -> datetime:
         raise ValueError("t must be an ISO 8601 timestamp") from None
     if moment.tzinfo is None:
         raise ValueError("t needs a UTC offset, e.g. 2026-11-22T14:03:00Z")
-    return moment.astimezone(UTC)
+    if moment.tzinfo is UTC and EARLIEST <= moment < LATEST:  # "...Z": nothing to convert
+        return moment
+    return _device_time(moment, "t")
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -191,62 +325,94 @@ def _canonical_uuid(value: Any, name: str) -> str:
     raise ValueError(f"{name} must be a UUID")
 
 
+SESSION_FIXED = (
+    "client_id",
+    "role",
+    "kind",
+    "started_at",
+    "setting",
+    "device_id",
+    "target_ids",
+    "plan_id",
+    "staff_id",
+)
+SESSION_COLUMNS = ("observer_id", *SESSION_FIXED, "ended_at")
+EVENT_CONTENT = ("session_id", "target_id", "kind", "t", "data")
+PHASE_CONTENT = ("target_id", "kind", "label", "start_date")
+INCIDENT_CONTENT = ("client_id", "reported_by", *incidents.CONTENT_FIELDS)
+
+
+@dataclass
+class _HeldSession:
+    """What checking events needs of a session held for the caller, as plain values."""
+
+    client_id: str
+    started_at: datetime
+    ended_at: datetime | None
+    checklist_length: int | None  # fidelity sessions only
+    # The times its events may carry: the session widened by the tolerance, an open session
+    # taken to last at most MAX_SESSION. Worked out once: every event of a batch is checked.
+    earliest: datetime = field(init=False)
+    latest: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        end = self.ended_at if self.ended_at is not None else self.started_at + MAX_SESSION
+        self.earliest, self.latest = self.started_at - TOLERANCE, end + TOLERANCE
+
+
 @dataclass
 class _EventScope:
     """What checking one batch's events needs, as plain values.
 
-    sessions: id -> (client id, written by the caller?, fidelity checklist length or None);
-    targets: id -> (client id, measurement, params); held: event id -> session id of events
-    already stored; event_sessions: the same for events this batch has accepted so far and
-    for events named by voids.
+    sessions: id -> the caller's held session; refused: session id -> why this batch refused
+    it; targets: id -> (client id, measurement, params); held: event id -> stored content;
+    event_sessions: event id -> session id, for held events named by voids and for events this
+    batch has taken so far; taken: event id -> the row this batch took for it.
     """
 
-    sessions: dict[str, tuple[str, bool, int | None]]
+    sessions: dict[str, _HeldSession]
+    refused: dict[str, Refusal]
     targets: dict[str, tuple[str, str, Mapping]]
-    held: dict[str, str]
+    held: dict[str, dict]
     event_sessions: dict[str, str]
+    taken: dict[str, dict] = field(default_factory=dict)
 
-    def row(self, item: Mapping) -> dict | None:
-        """The row to insert, None for an event already held, ValueError for a bad one."""
+    def row(self, item: Any) -> dict | None:
+        """The row to insert, or None for an event already held as sent; raises Refusal or
+        ValueError for an event that cannot be stored."""
+        if not isinstance(item, Mapping):
+            raise Refusal(INVALID, "must be an object")
         unknown = item.keys() - EVENT_FIELDS
         if unknown:
-            raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
+            names = sorted(str(name)[:40] for name in unknown)
+            raise ValueError(f"unknown field(s): {', '.join(names[:5])}")
         event_id = _canonical_uuid(item.get("id"), "id")
         session_id = _canonical_uuid(item.get("session_id"), "session_id")
         session = self.sessions.get(session_id)
         if session is None:
-            raise ValueError("unknown session; send the session with its events")
-        client_id, own, checklist_length = session
-        if not own:
-            raise ValueError("session belongs to another observer")
-        held_in = self.held.get(event_id)
-        if held_in is not None:
-            if held_in != session_id:
-                raise ValueError("id already used by another event")
-            return None
-        if event_id in self.event_sessions:  # repeated within this batch
-            return None
+            refused = self.refused.get(session_id)
+            if refused is not None:
+                raise Refusal(refused.code, f"Its session was not stored: {refused.reason}")
+            raise Refusal(PENDING, SESSION_NOT_HERE)
         kind = item.get("kind")
         t = _parse_time(item.get("t"))
         target_id = item.get("target_id")
         if target_id is not None:
             target_id = _canonical_uuid(target_id, "target_id")
             target = self.targets.get(target_id)
-            if target is None or target[0] != client_id:
-                raise ValueError("target does not belong to this session's client")
+            if target is None or target[0] != session.client_id:
+                raise Refusal(NOT_FOUND, NO_TARGET)
             data = check_event(kind, item.get("data", {}), measurement=target[1], params=target[2])
         else:
             if kind not in SESSION_EVENT_KINDS:
-                raise ValueError(f"{kind!r} events need a target_id")
+                raise ValueError(f"{str(kind)[:40]!r} events need a target_id")
             params: dict = {}
             if kind == "fidelity":
-                if checklist_length is None:
+                if session.checklist_length is None:
                     raise ValueError("fidelity events belong in a fidelity session")
-                params = {"checklist_length": checklist_length}
+                params = {"checklist_length": session.checklist_length}
             data = check_event(kind, item.get("data", {}), measurement=None, params=params)
-        if kind == "void" and self.event_sessions.get(data["voids"]) != session_id:
-            raise ValueError("void must name an earlier event of the same session")
-        return {
+        row = {
             "id": event_id,
             "session_id": session_id,
             "target_id": target_id,
@@ -254,6 +420,25 @@ class _EventScope:
             "t": t,
             "data": data,
         }
+        stored = self.held.get(event_id) or self.taken.get(event_id)
+        if stored is not None:
+            differ = _differences(stored, row, EVENT_CONTENT)
+            if differ:
+                raise _conflict("entry", differ)
+            return None  # held as sent (a replay, or a repeat within this batch)
+        if kind == "void" and self.event_sessions.get(data["voids"], session_id) != session_id:
+            # A void may arrive before the event it cancels (measures apply voids by id), but
+            # it can never cancel an event of another session.
+            raise ValueError("data.voids names an event of another session")
+        if not session.earliest <= t <= session.latest:
+            ended = _clock(session.ended_at) if session.ended_at else "has not ended"
+            raise Refusal(
+                OUTSIDE_SESSION,
+                f"Recorded at {_clock(t)}, outside its session (started "
+                f"{_clock(session.started_at)}, ended {ended}); not counted. "
+                "Check the device's clock.",
+            )
+        return row
 
 
 class _Batch:
@@ -263,185 +448,267 @@ class _Batch:
         self.user = user
         self.now = received_at or utcnow()
         self.result = SyncResult()
-        self.sessions: dict[str, Session] = {}
+        self.sessions: dict[str, _HeldSession] = {}
+        self.refused_sessions: dict[str, Refusal] = {}
         self.clients_touched: set[str] = set()
         self.touched_targets: set[str] = set()  # targets with new events: mastery re-checked
 
-    def sessions_in(self, items: list) -> None:
-        loaded = [(item, _load(SyncSessionSchema(), item)) for item in items]
-        good = [(item, data) for item, data in loaded if isinstance(data, dict)]
-        for item, data in loaded:
-            if isinstance(data, str):
-                self.result.reject(item, data)
-        visible = _visible(self.user, (str(d["client_id"]) for _, d in good))
-        existing = _by_id(Session, (str(d["id"]) for _, d in good))
-        target_ids = {str(t) for _, d in good for t in d["target_ids"]}
-        targets = _by_id(Target, target_ids)
-        plans = _by_id(Plan, (str(d["plan_id"]) for _, d in good if d["plan_id"]))
-        staff = _by_id(User, (str(d["staff_id"]) for _, d in good if d["staff_id"]))
-        for item, data in good:
-            reason = self._session_problem(data, visible, targets, plans, staff)
-            if reason:
-                self.result.reject(item, reason)
-                continue
-            session_id = str(data["id"])
-            session = existing.get(session_id)
-            if session is not None:
-                if session.observer_id != self.user.id or session.client_id != str(
-                    data["client_id"]
-                ):
-                    self.result.reject(item, "id already used by another session")
-                    continue
-                if data["ended_at"] is not None and session.ended_at is None:
-                    session.ended_at = data["ended_at"]  # a session recorded offline ends later
+    def _answer(self, checked: list[tuple[Any, Any]]) -> None:
+        for item, outcome in checked:
+            if isinstance(outcome, Refusal):
+                self.result.reject(item, outcome)
             else:
-                session = Session(
-                    id=session_id,
-                    client_id=str(data["client_id"]),
-                    observer_id=self.user.id,
-                    role=data["role"],
-                    kind=data["kind"],
-                    started_at=data["started_at"],
-                    ended_at=data["ended_at"],
-                    setting=session_settings.for_session(self.user, data["setting"]),
-                    device_id=data["device_id"],
-                    target_ids=[str(t) for t in data["target_ids"]],
-                    plan_id=str(data["plan_id"]) if data["plan_id"] else None,
-                    staff_id=str(data["staff_id"]) if data["staff_id"] else None,
-                    received_at=self.now,
-                )
-                db.session.add(session)
-            self.sessions[session_id] = session
-            self.clients_touched.add(session.client_id)
-            self.result.accepted.append(session_id)
+                self.result.accepted.append(outcome)
 
-    def _session_problem(self, data, visible, targets, plans, staff) -> str | None:
-        client_id = str(data["client_id"])
-        if client_id not in visible:
-            return "client is not on your caseload"
-        if data["ended_at"] is not None and data["ended_at"] < data["started_at"]:
-            return "ended_at is before started_at"
-        for target_id in data["target_ids"]:
-            target = targets.get(str(target_id))
+    # --- sessions ------------------------------------------------------------------------
+
+    def sessions_in(self, items: list) -> None:
+        loaded = _each(items, lambda item: _load(SyncSessionSchema(), item))
+        good = [data for _, data in loaded if isinstance(data, dict)]
+        self.visible = _visible(self.user, (d["client_id"] for d in good))
+        self.held_sessions = _chunked_rows(
+            Session.__table__, (d["id"] for d in good), SESSION_COLUMNS
+        )
+        self.targets = _by_id(Target, (str(t) for d in good for t in d["target_ids"]))
+        self.plans = _by_id(Plan, (d["plan_id"] for d in good if d["plan_id"]))
+        self.staff = _by_id(User, (d["staff_id"] for d in good if d["staff_id"]))
+        for item, outcome in loaded:
+            if isinstance(outcome, dict):
+                outcome = _each([outcome], self._session)[0][1]
+            if isinstance(outcome, Refusal):
+                session_id = item.get("id") if isinstance(item, Mapping) else None
+                if isinstance(session_id, str):
+                    self.refused_sessions.setdefault(session_id.lower(), outcome)
+                self.result.reject(item, outcome)
+            else:
+                self.result.accepted.append(outcome)
+
+    def _session(self, data: dict) -> str:
+        """Store one session or its end; answer its id."""
+        if data["ended_at"] is not None:
+            if data["ended_at"] < data["started_at"]:
+                raise ValueError("ended_at is before started_at")
+            if data["ended_at"] - data["started_at"] > MAX_SESSION:
+                raise ValueError("a session lasts at most 24 hours; check ended_at")
+        row = {
+            **data,
+            "observer_id": self.user.id,
+            "target_ids": [str(t) for t in data["target_ids"]],
+            "setting": session_settings.for_session(self.user, data["setting"]),
+        }
+        stored = self.held_sessions.get(row["id"])
+        if stored is None:
+            self._session_problem(row)
+            if insert_one(db.session, Session.__table__, {**row, "received_at": self.now}):
+                stored = row
+            else:  # stored by a concurrent request since this one looked
+                stored = _chunked_rows(Session.__table__, [row["id"]], SESSION_COLUMNS)[row["id"]]
+        stored = self._resent_session(stored, row)
+        self.held_sessions[row["id"]] = stored
+        self.sessions[row["id"]] = _HeldSession(
+            stored["client_id"],
+            stored["started_at"],
+            stored["ended_at"],
+            len(self.plans[stored["plan_id"]].checklist) if stored["kind"] == "fidelity" else None,
+        )
+        self.refused_sessions.pop(row["id"], None)
+        self.clients_touched.add(stored["client_id"])
+        return row["id"]
+
+    def _resent_session(self, stored: dict, row: dict) -> dict:
+        """A session held already, checked against what is stored (not against the payload
+        alone); answers the stored values after adding its end, if this is how it ends.
+
+        Once held for the caller, a session keeps taking its end and its events even if its
+        client has since left the caller's caseload (docs/decisions.md).
+        """
+        if stored["observer_id"] != self.user.id:
+            raise Refusal(NOT_FOUND, NO_SESSION)
+        differ = _differences(stored, row, SESSION_FIXED)
+        if differ:
+            raise _conflict("session", differ)
+        end, held_end = row["ended_at"], stored["ended_at"]
+        if end is None or end == held_end:  # an older copy, or the same end again
+            return stored
+        if held_end is not None:
+            raise Refusal(
+                CONFLICT,
+                f"This session already ended at {_clock(held_end)}; a different end "
+                f"({_clock(end)}) cannot replace it.",
+            )
+        ended = db.session.execute(
+            update(Session.__table__)
+            .where(Session.__table__.c.id == row["id"], Session.__table__.c.ended_at.is_(None))
+            .values(ended_at=end)
+        )
+        if ended.rowcount != 1:  # ended by a concurrent request: compare with that end
+            held = _chunked_rows(Session.__table__, [row["id"]], SESSION_COLUMNS)[row["id"]]
+            return self._resent_session(held, row)
+        return {**stored, "ended_at": end}
+
+    def _session_problem(self, row: dict) -> None:
+        client_id = row["client_id"]
+        if client_id not in self.visible:
+            raise Refusal(NOT_FOUND, NO_CLIENT)
+        for target_id in row["target_ids"]:
+            target = self.targets.get(target_id)
             if target is None or target.client_id != client_id:
-                return f"target {target_id} does not belong to this client"
-        if data["kind"] == "fidelity":
-            plan = plans.get(str(data["plan_id"])) if data["plan_id"] else None
+                raise Refusal(NOT_FOUND, NO_TARGET)
+        if row["kind"] == "fidelity":
+            plan = self.plans.get(row["plan_id"]) if row["plan_id"] else None
             if plan is None or plan.client_id != client_id:
-                return "a fidelity session needs a plan_id of this client's plan"
-            if not data["staff_id"] or str(data["staff_id"]) not in staff:
-                return "a fidelity session needs the staff_id of the person observed"
-        return recording_problem(self.user, data, targets)
+                raise ValueError("a fidelity session needs a plan_id of this client's plan")
+            if not row["staff_id"] or row["staff_id"] not in self.staff:
+                raise ValueError("a fidelity session needs the staff_id of the person observed")
+        problem = recording_problem(self.user, row, self.targets)
+        if problem:
+            raise Refusal(FORBIDDEN, problem)
+
+    # --- events --------------------------------------------------------------------------
 
     def events_in(self, items: list) -> None:
-        candidates = [item for item in items if isinstance(item, Mapping)]
+        # One pass over the batch for every id it names; the lookups drop junk ids.
+        ids, session_ids, target_ids, voided = [], [], [], []
         for item in items:
-            if not isinstance(item, Mapping):
-                self.result.reject(item, "must be an object")
-        held = _held_event_sessions(str(c.get("id")).lower() for c in candidates)
-        session_ids = {str(c.get("session_id")) for c in candidates} - set(self.sessions)
-        self.sessions.update(_by_id(Session, session_ids))
-        targets = _by_id(Target, (str(c["target_id"]) for c in candidates if c.get("target_id")))
-        plans = _by_id(Plan, {s.plan_id for s in self.sessions.values() if s.plan_id})
+            if isinstance(item, Mapping):
+                ids.append(item.get("id"))
+                session_ids.append(item.get("session_id"))
+                target_ids.append(item.get("target_id"))
+                data = item.get("data")
+                if item.get("kind") == "void" and isinstance(data, Mapping):
+                    voided.append(data.get("voids"))
+        held = _chunked_rows(Event.__table__, ids, EVENT_CONTENT)
+        for session in _by_id(Session, _id_set(session_ids) - set(self.sessions)).values():
+            if session.observer_id == self.user.id:
+                plan = db.session.get(Plan, session.plan_id) if session.kind == "fidelity" else None
+                self.sessions[session.id] = _HeldSession(
+                    session.client_id,
+                    session.started_at,
+                    session.ended_at,
+                    len(plan.checklist) if plan is not None else None,
+                )
+        targets = _by_id(Target, target_ids)
         # Plain tuples, read once: ORM attribute access per event is measurably slow.
         scope = _EventScope(
-            sessions={
-                s.id: (
-                    s.client_id,
-                    s.observer_id == self.user.id,
-                    len(plans[s.plan_id].checklist) if s.kind == "fidelity" else None,
-                )
-                for s in self.sessions.values()
-            },
+            sessions=self.sessions,
+            refused=self.refused_sessions,
             targets={
                 t.id: (t.client_id, t.measurement, t.params or {})
                 for t in targets.values()
                 if may_record_target(self.user, t)
             },
             held=held,
-            event_sessions=_held_event_sessions(
-                str(c["data"]["voids"]).lower()
-                for c in candidates
-                if c.get("kind") == "void"
-                and isinstance(c.get("data"), Mapping)
-                and "voids" in c["data"]
-            ),
+            event_sessions={
+                event_id: row["session_id"]
+                for event_id, row in _chunked_rows(Event.__table__, voided, ("session_id",)).items()
+            },
         )
         rows: list[dict] = []
-        for item in candidates:
+        accepted, result = self.result.accepted, self.result
+        for item in items:
             try:
                 row = scope.row(item)
-            except ValueError as problem:
-                self.result.reject(item, str(problem))
+            except SQLAlchemyError:
+                raise
+            except Exception as error:  # one bad item never sinks the batch
+                result.reject(item, _refusal(error))
                 continue
-            if row is not None:
-                rows.append(row)
-                scope.event_sessions[row["id"]] = row["session_id"]
-            self.result.accepted.append(row["id"] if row else str(item["id"]).lower())
-        self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
+            if row is None:
+                accepted.append(item["id"].lower())  # held as sent
+                continue
+            rows.append(row)
+            scope.taken[row["id"]] = row
+            scope.event_sessions[row["id"]] = row["session_id"]
+            accepted.append(row["id"])
         if rows:
-            db.session.flush()  # sessions first: events reference them
-            insert_many(
+            inserted = insert_many(
                 db.session,
                 Event.__table__,
                 rows,
                 shared={"received_at": self.now, "recorded_by": self.user.id},
             )
+            if inserted != len(rows):
+                self._concurrent_events(rows)
+        self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
+
+    def _concurrent_events(self, rows: list[dict]) -> None:
+        """Some rows were stored by a concurrent request after this one looked: the held copy
+        stays, and a row that differs from it is a conflict instead of accepted."""
+        stored = _chunked_rows(Event.__table__, (row["id"] for row in rows), EVENT_CONTENT)
+        for row in rows:
+            differ = _differences(stored[row["id"]], row, EVENT_CONTENT)
+            if differ:
+                self.result.accepted = [i for i in self.result.accepted if i != row["id"]]
+                self.result.reject(row, _conflict("entry", differ))
+
+    # --- phases and incidents ------------------------------------------------------------
 
     def phases_in(self, items: list) -> None:
-        loaded = [(item, _load(SyncPhaseSchema(), item)) for item in items]
-        good = [(item, d) for item, d in loaded if isinstance(d, dict)]
-        for item, data in loaded:
-            if isinstance(data, str):
-                self.result.reject(item, data)
-        targets = _by_id(Target, (str(d["target_id"]) for _, d in good))
+        loaded = _each(items, lambda item: _load(SyncPhaseSchema(), item))
+        good = [d for _, d in loaded if isinstance(d, dict)]
+        targets = _by_id(Target, (d["target_id"] for d in good))
         visible = _visible(self.user, (t.client_id for t in targets.values()))
-        held = _by_id(Phase, (str(d["id"]) for _, d in good))
-        for item, data in good:
-            phase_id, target = str(data["id"]), targets.get(str(data["target_id"]))
+        held = _chunked_rows(Phase.__table__, (d["id"] for d in good), PHASE_CONTENT)
+
+        def phase(data: dict) -> str:
+            target = targets.get(data["target_id"])
             if target is None or target.client_id not in visible:
-                self.result.reject(item, "target is not on your caseload")
-            elif self.user.role not in EDITS_PROGRAMS:
-                self.result.reject(item, "only BCBAs, directors and admins change phases")
-            elif phase_id in held and held[phase_id].target_id != target.id:
-                self.result.reject(item, "id already used by another phase")
-            else:
-                if phase_id not in held:
-                    db.session.add(
-                        Phase(
-                            id=phase_id,
-                            target_id=target.id,
-                            kind=data["kind"],
-                            label=data["label"],
-                            start_date=data["start_date"],
-                            created_by=self.user.id,
-                        )
-                    )
-                self.clients_touched.add(target.client_id)
-                self.result.accepted.append(phase_id)
+                raise Refusal(NOT_FOUND, NO_TARGET)
+            if self.user.role not in EDITS_PROGRAMS:
+                raise Refusal(FORBIDDEN, "Only BCBAs, directors and admins change phases.")
+            self._store_once(Phase.__table__, data, held, PHASE_CONTENT, "phase", created_by=True)
+            self.clients_touched.add(target.client_id)
+            return data["id"]
+
+        self._answer(self._then(loaded, phase))
 
     def incidents_in(self, items: list) -> None:
-        loaded = [(item, _load(SyncIncidentSchema(), item)) for item in items]
-        good = [(item, d) for item, d in loaded if isinstance(d, dict)]
-        for item, data in loaded:
-            if isinstance(data, str):
-                self.result.reject(item, data)
-        visible = _visible(self.user, (str(d["client_id"]) for _, d in good))
-        held = _by_id(Incident, (str(d["id"]) for _, d in good))
-        for item, data in good:
-            incident_id = str(data["id"])
-            if str(data["client_id"]) not in visible:
-                self.result.reject(item, "client is not on your caseload")
-            elif not may_report_incidents(self.user):
-                self.result.reject(item, "caregivers do not file incident reports")
-            elif incident_id in held and held[incident_id].reported_by != self.user.id:
-                self.result.reject(item, "id already used by another incident")
-            else:
-                if incident_id not in held:
-                    data = {**data, "id": incident_id, "client_id": str(data["client_id"])}
-                    db.session.add(Incident(reported_by=self.user.id, **data))
-                self.clients_touched.add(str(data["client_id"]))
-                self.result.accepted.append(incident_id)
+        loaded = _each(items, lambda item: _load(SyncIncidentSchema(), item))
+        good = [d for _, d in loaded if isinstance(d, dict)]
+        visible = _visible(self.user, (d["client_id"] for d in good))
+        held = _chunked_rows(Incident.__table__, (d["id"] for d in good), INCIDENT_CONTENT)
+
+        def incident(data: dict) -> str:
+            if data["client_id"] not in visible:
+                raise Refusal(NOT_FOUND, NO_CLIENT)
+            if not may_report_incidents(self.user):
+                raise Refusal(FORBIDDEN, "Caregivers do not file incident reports; tell the BCBA.")
+            row = {**data, "reported_by": self.user.id}
+            self._store_once(Incident.__table__, row, held, INCIDENT_CONTENT, "incident")
+            self.clients_touched.add(data["client_id"])
+            return data["id"]
+
+        self._answer(self._then(loaded, incident))
+
+    @staticmethod
+    def _then(loaded: list[tuple[Any, Any]], check: Callable[[dict], str]) -> list:
+        """The second step of each loaded item, each on its own; refusals pass through."""
+        return [
+            (item, outcome if isinstance(outcome, Refusal) else _each([outcome], check)[0][1])
+            for item, outcome in loaded
+        ]
+
+    def _store_once(
+        self,
+        table: Table,
+        row: dict,
+        held: dict[str, dict],
+        content: tuple[str, ...],
+        what: str,
+        *,
+        created_by: bool = False,
+    ) -> None:
+        """Insert ``row`` unless its id is held; a held row must have the same ``content``."""
+        stored = held.get(row["id"])
+        if stored is None:
+            full = {**row, "created_by": self.user.id} if created_by else row
+            if insert_one(db.session, table, full):
+                held[row["id"]] = row
+                return
+            stored = _chunked_rows(table, [row["id"]], content)[row["id"]]
+        differ = _differences(stored, row, content)
+        if differ:
+            raise _conflict(what, differ)
 
 
 def ingest(

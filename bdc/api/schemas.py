@@ -231,8 +231,17 @@ class SyncSchema(StrictSchema):
 
 
 class RejectedSchema(Schema):
-    id = fields.Str()
-    reason = fields.Str()
+    id = fields.Str(metadata={"description": "The item's id as sent ('' when it had none)"})
+    reason = fields.Str(metadata={"description": "Why, in words a BCBA can act on"})
+    code = fields.Str(
+        metadata={
+            "description": "invalid, conflict, not_found, outside_session, forbidden or pending",
+            "enum": ["invalid", "conflict", "not_found", "outside_session", "forbidden", "pending"],
+        }
+    )
+    retry = fields.Bool(
+        metadata={"description": "true only for pending: send it again later, unchanged"}
+    )
 
 
 class SyncAnswerSchema(Schema):

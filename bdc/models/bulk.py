@@ -1,10 +1,17 @@
-"""Insert many rows of one table with a single driver-level ``executemany``.
+"""Insert rows that may already be there, leaving the held row as it is (insert-or-ignore).
 
-SQLAlchemy's generic executemany applies every column's bind processor through several
-layers per row; sync inserts thousands of events a request, and that overhead outweighed the
-insert itself. Here the statement is compiled once per dialect, each column's bind processor
-is looked up once, and values that are the same for every row (the server's arrival time) are
-processed once. The processors are SQLAlchemy's own, so stored values are identical to the ORM's.
+Sync stores what the server has not seen by id. Two devices (or two retries of one device)
+can send the same new id at the same moment, so "not held yet" is decided by the database's
+primary key, not by an earlier SELECT: ``INSERT ... ON CONFLICT (id) DO NOTHING`` through
+SQLAlchemy's SQLite and PostgreSQL dialects. The answer is how many rows were inserted, so the
+caller can compare the rows it did not insert with what is held.
+
+:func:`insert_many` is sync's hot path. SQLAlchemy's generic executemany applies every column's
+bind processor through several layers per row; sync inserts thousands of events a request, and
+that overhead outweighed the insert itself. Here the statement is compiled once per dialect,
+each column's bind processor is looked up once, and values that are the same for every row (the
+server's arrival time) are processed once. The processors are SQLAlchemy's own, so stored values
+are identical to the ORM's.
 """
 
 from __future__ import annotations
@@ -12,8 +19,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+_DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_ignoring(table: Table, dialect_name: str):
+    """``INSERT INTO table ... ON CONFLICT (primary key) DO NOTHING`` for this dialect."""
+    make = _DIALECT_INSERTS.get(dialect_name)
+    if make is None:
+        raise RuntimeError(f"bdc supports SQLite and PostgreSQL, not {dialect_name}")
+    return make(table).on_conflict_do_nothing(index_elements=list(table.primary_key.columns))
+
+
+def insert_one(session: Session, table: Table, row: Mapping[str, Any]) -> bool:
+    """Insert ``row`` unless its primary key is held; answer whether it was inserted."""
+    statement = insert_ignoring(table, session.get_bind().dialect.name).values(**row)
+    return session.execute(statement).rowcount == 1
 
 
 def insert_many(
@@ -22,15 +46,16 @@ def insert_many(
     rows: Sequence[Mapping[str, Any]],
     *,
     shared: Mapping[str, Any] | None = None,
-) -> None:
-    """Insert ``rows`` (dicts of column values) plus ``shared`` values common to every row."""
+) -> int:
+    """Insert ``rows`` (dicts of column values) plus ``shared`` values common to every row,
+    skipping any whose primary key is held; answer how many were inserted."""
     if not rows:
-        return
+        return 0
     shared = dict(shared or {})
     connection = session.connection()
     dialect = connection.dialect
     names = [*rows[0].keys(), *shared.keys()]
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    compiled = insert_ignoring(table, dialect.name).compile(dialect=dialect, column_keys=names)
     processors = {name: table.c[name].type._cached_bind_processor(dialect) for name in names}
     shared_values = {
         name: processors[name](value) if processors[name] else value
@@ -47,4 +72,4 @@ def insert_many(
         for row in rows
     ]
     params = tuples if compiled.positional else [dict(zip(keys, t, strict=True)) for t in tuples]
-    connection.exec_driver_sql(compiled.string, params)
+    return connection.exec_driver_sql(compiled.string, params).rowcount

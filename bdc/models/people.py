@@ -50,7 +50,7 @@ class LoginFailure(db.Model):
     __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
 
     id: Mapped[str] = id_column()
-    key: Mapped[str] = mapped_column(String(200))  # "user:<name>" or "addr:<ip>"
+    key: Mapped[str] = mapped_column(String(200))  # "pair:<sha256 of username and address>"
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

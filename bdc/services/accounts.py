@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import math
+from datetime import UTC, timedelta
 
 from flask import current_app
 from flask_smorest import abort
@@ -17,40 +19,56 @@ from bdc.models.base import utcnow
 BAD_LOGIN = "Wrong username or password."
 
 
-def _failures_since(key: str, since) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.key == key, LoginFailure.at >= since)
-    )
+def _pair_key(username: str, address: str | None) -> str:
+    """The throttle's key: one username from one address (hashed: any length, no names kept)."""
+    pair = f"{username.strip().lower()}\n{address or '?'}".encode()
+    return f"pair:{hashlib.sha256(pair).hexdigest()}"
+
+
+def _locked_for(key: str, now) -> int:
+    """Seconds before ``key`` may try again (0: now).
+
+    Up to LOGIN_MAX_FAILURES failures in the window cost nothing; each one after that doubles
+    the wait after the latest failure (30 s, 60 s, 120 s, ... up to the window).
+    """
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    count, latest = db.session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.key == key, LoginFailure.at >= now - window
+        )
+    ).one()
+    beyond = count - config["LOGIN_MAX_FAILURES"]
+    if beyond < 0:
+        return 0
+    wait = min(timedelta(seconds=config["LOGIN_BACKOFF_SECONDS"] * 2**beyond), window)
+    latest = latest.replace(tzinfo=UTC) if latest.tzinfo is None else latest
+    return max(0, math.ceil((latest + wait - now).total_seconds()))
 
 
 def login(username: str, password: str, address: str | None) -> tuple[str, AuthToken]:
-    """Check the password, throttling repeated failures per account and per address.
+    """Check the password, throttling repeated failures of one username from one address.
 
-    The message is the same whether or not the username exists. Failures are committed even
-    though the request fails, since a throttle that forgets its failures throttles nothing.
+    Keyed on the pair, so wrong passwords typed for someone else's username, or from someone
+    else's address (a clinic's tablets share one), never lock that person out. The message is
+    the same whether or not the username exists. Failures are committed even though the
+    request fails, since a throttle that forgets its failures throttles nothing.
     """
-    config = current_app.config
     now = utcnow()
-    window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    user_key = f"user:{username.strip().lower()}"
-    addr_key = f"addr:{address or '?'}"
-    if (
-        _failures_since(user_key, now - window) >= config["LOGIN_MAX_FAILURES_PER_USER"]
-        or _failures_since(addr_key, now - window) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
+    key = _pair_key(username, address)
+    wait = _locked_for(key, now)
+    if wait:
         abort(
             429,
             message="Too many failed sign-ins. Try again in a few minutes.",
-            headers={"Retry-After": str(int(window.total_seconds()))},
+            headers={"Retry-After": str(wait)},
         )
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if not verify_password(user, password):
-        db.session.add_all([LoginFailure(key=user_key, at=now), LoginFailure(key=addr_key, at=now)])
+        db.session.add(LoginFailure(key=key, at=now))
         db.session.commit()
         abort(401, message=BAD_LOGIN)
-    db.session.execute(LoginFailure.__table__.delete().where(LoginFailure.key == user_key))
+    db.session.execute(LoginFailure.__table__.delete().where(LoginFailure.key == key))
     raw, token = issue_token(user)
     audit.record("login", "user", resource_id=user.id, user_id=user.id)
     return raw, token

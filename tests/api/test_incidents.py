@@ -103,10 +103,12 @@ def test_a_signed_off_report_is_amended_never_edited(http, world):
         )
         assert answer.status_code == 405
 
-    # Re-sending the report with other content is acknowledged and changes nothing.
+    # Re-sending the report with other content is refused as a conflict and changes nothing.
     changed = {**world["report"], "injuries": "Scratch on left forearm."}
     answer = http.post("/api/v1/sync", json={"incidents": [changed]}, headers=world["tech"])
-    assert answer.get_json()["accepted"] == [incident_id]
+    assert [(r["id"], r["code"]) for r in answer.get_json()["rejected"]] == [
+        (incident_id, "conflict")
+    ]
 
     # The reporter amends it: a new revision with the change, everything else carried over.
     amendment = http.post(

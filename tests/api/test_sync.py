@@ -74,7 +74,12 @@ def test_one_bad_event_is_rejected_alone(http, setup):
         "/api/v1/sync", json={"sessions": [session], "events": [*good, bad]}, headers=headers
     ).get_json()
     assert answer["rejected"] == [
-        {"id": bad["id"], "reason": "a frequency target does not take 'trial' events"}
+        {
+            "id": bad["id"],
+            "reason": "a frequency target does not take 'trial' events",
+            "code": "invalid",
+            "retry": False,
+        }
     ]
     assert set(answer["accepted"]) == {session["id"], *(e["id"] for e in good)}
     assert counts() == (1, 3)
@@ -89,10 +94,10 @@ def test_one_bad_event_is_rejected_alone(http, setup):
         (lambda e: e.update(kind="teleport"), "unknown event kind"),
         (lambda e: e.update(extra=1), "unknown field"),
         (lambda e: e.update(data={"surprise": True}), "unknown field"),
-        (lambda e: e.update(session_id=str(uuid.uuid4())), "unknown session"),
-        (lambda e: e.update(target_id=str(uuid.uuid4())), "does not belong"),
+        (lambda e: e.update(session_id=str(uuid.uuid4())), "has not reached the server"),
+        (lambda e: e.update(target_id=str(uuid.uuid4())), "not one of the client's targets"),
         (lambda e: e.update(target_id=None), "need a target_id"),
-        (lambda e: e.update(kind="void", data={"voids": str(uuid.uuid4())}), "earlier event"),
+        (lambda e: e.update(t="2025-11-02T15:00:00Z"), "outside its session"),
     ],
 )
 def test_bad_events_get_a_reason(http, setup, mutate, reason_part):
@@ -162,7 +167,9 @@ def test_client_off_caseload_is_rejected(http, make, setup):
     stranger = make.client()
     session = new_session(stranger)
     answer = http.post("/api/v1/sync", json={"sessions": [session]}, headers=headers).get_json()
-    assert answer["rejected"] == [{"id": session["id"], "reason": "client is not on your caseload"}]
+    assert answer["rejected"] == [
+        {"id": session["id"], "reason": sync.NO_CLIENT, "code": "not_found", "retry": False}
+    ]
     assert counts() == (0, 0)
 
 
@@ -175,6 +182,7 @@ def test_events_of_a_rejected_session_are_rejected(http, make, setup):
         "/api/v1/sync", json={"sessions": [session], "events": [event]}, headers=headers
     ).get_json()
     assert {r["id"] for r in answer["rejected"]} == {session["id"], event["id"]}
+    assert {r["code"] for r in answer["rejected"]} == {"not_found"}
 
 
 def test_someone_elses_session_cannot_be_written_into(http, make, setup):
@@ -191,7 +199,9 @@ def test_someone_elses_session_cannot_be_written_into(http, make, setup):
     answer = http.post(
         "/api/v1/sync", json={"events": [intruder]}, headers=make.login(colleague)
     ).get_json()
-    assert answer["rejected"][0]["reason"] == "session belongs to another observer"
+    # The same words and code as a session the server has never seen: nothing is revealed.
+    assert answer["rejected"][0]["reason"] == sync.SESSION_NOT_HERE
+    assert answer["rejected"][0]["code"] == "pending"
 
 
 def test_recorded_by_comes_from_the_token_not_the_body(http, setup):
@@ -304,7 +314,8 @@ def test_phases_and_incidents_sync_offline(http, make):
     as_tech = http.post(
         "/api/v1/sync", json={"phases": [other_phase]}, headers=make.login(tech)
     ).get_json()
-    assert "only BCBAs" in as_tech["rejected"][0]["reason"]
+    assert "Only BCBAs" in as_tech["rejected"][0]["reason"]
+    assert as_tech["rejected"][0]["code"] == "forbidden"
 
 
 def test_sync_body_must_be_the_documented_envelope(http, setup):
@@ -315,4 +326,6 @@ def test_sync_body_must_be_the_documented_envelope(http, setup):
     answer = http.post("/api/v1/sync", json={"events": "lots"}, headers=headers)
     assert answer.status_code == 422
     answer = http.post("/api/v1/sync", json={"events": [42]}, headers=headers).get_json()
-    assert answer["rejected"] == [{"id": "", "reason": "must be an object"}]
+    assert answer["rejected"] == [
+        {"id": "", "reason": "must be an object", "code": "invalid", "retry": False}
+    ]
