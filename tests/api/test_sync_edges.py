@@ -209,7 +209,7 @@ def test_a_session_ends_once(http, tech):
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("setting", "clinic room 2"),
+        ("setting", "school"),
         ("role", "reliability"),
         ("device_id", "another tablet"),
         ("target_ids", []),
