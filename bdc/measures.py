@@ -14,6 +14,12 @@ Conventions (see also docs/analysis.md):
   :func:`measure_session` returns ``None`` when ``tracked`` is False and there are no events.
   Measures that are a mean or a percentage of something (latency, interval percentages,
   DTT, task analysis, rating) are ``None`` when there is nothing to average: 0/0 is not 0.
+- **Session window.** Every measure counts the same events: those whose time lies inside
+  ``[started - tol, ended + tol]`` (``[started - tol, ...)`` while the session is open), with
+  ``tol`` = :data:`bdc.measurement_params.SESSION_WINDOW_TOLERANCE_SECONDS`. An event outside
+  it is left out as if it had not been recorded (sync refuses such events; this keeps every
+  measure of one session in agreement on data stored before that). Voids apply whatever their
+  time: a correction is made by reference, not by clock.
 - **Observed time.** Session time from ``started`` to ``ended`` minus the time between each
   ``pause`` and the following ``resume`` (a pause never resumed lasts until ``ended``).
   Rates and "% of session" use observed time. An open session (``ended`` None) has no
@@ -41,7 +47,7 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -50,10 +56,15 @@ from bdc.analysis.fidelity import (
     fidelity_all_or_nothing_by_trial,
     fidelity_individual_component,
 )
-from bdc.measurement_params import INTERVAL_MEASUREMENTS, MEASUREMENTS
+from bdc.measurement_params import (
+    INTERVAL_MEASUREMENTS,
+    MEASUREMENTS,
+    SESSION_WINDOW_TOLERANCE_SECONDS,
+)
 
 __all__ = [
     "MEASUREMENTS",
+    "MEASURES_VERSION",
     "UNITS",
     "EventRecord",
     "SessionMeasure",
@@ -85,6 +96,13 @@ UNITS: Mapping[str, str] = MappingProxyType(
 """The y-axis label of each measurement's session value."""
 
 FIDELITY_UNIT = "% of steps correct"
+
+MEASURES_VERSION = 2
+"""The version of the conventions below. Stored session values carry the version they were
+computed with; raise it whenever a change here changes any value, unit, n or detail, so
+``bdc recompute-values`` knows what is stale. 2: the one session window for every measure."""
+
+_WINDOW = timedelta(seconds=SESSION_WINDOW_TOLERANCE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -546,7 +564,8 @@ def measure_session(
     events : sequence of EventRecord
         The target's events in the session, any order (may include ``void`` and ``note``).
     started, ended : datetime
-        Session start and end (``ended`` None while the session is open).
+        Session start and end (``ended`` None while the session is open). Events outside
+        ``[started - tol, ended + tol]`` are left out (the session window, module docstring).
     tracked : bool, optional
         Whether the target was part of the session (in the session's ``target_ids``).
     session_events : sequence of EventRecord, optional
@@ -575,8 +594,17 @@ def measure_session(
             if not isinstance(e, EventRecord):
                 raise ValueError(f"{name}[{i}]: must be an EventRecord, got {type(e).__name__}")
     kept_ids = {e.id for e in apply_voids(evs + sevs)}
-    target_events = [e for e in evs if e.id in kept_ids and e.kind not in ("void", "note")]
-    session_kept = [e for e in sevs if e.id in kept_ids]
+    lo = started - _WINDOW
+    hi = None if ended is None else ended + _WINDOW
+    target_events = [
+        e
+        for e in evs
+        if e.id in kept_ids
+        and e.kind not in ("void", "note")
+        and lo <= e.t
+        and (hi is None or e.t <= hi)
+    ]
+    session_kept = [e for e in sevs if e.id in kept_ids and lo <= e.t and (hi is None or e.t <= hi)]
     if not tracked and not target_events:
         return None
     params = params if isinstance(params, Mapping) else {}
