@@ -44,7 +44,7 @@ from bdc.models import (
 )
 from bdc.models.base import utcnow
 from bdc.models.bulk import insert_many
-from bdc.services import mastery
+from bdc.services import mastery, session_values
 
 EVENT_FIELDS = frozenset({"id", "session_id", "target_id", "kind", "t", "data"})
 
@@ -260,6 +260,7 @@ class _Batch:
         self.sessions: dict[str, Session] = {}
         self.clients_touched: set[str] = set()
         self.touched_targets: set[str] = set()  # targets with new events: mastery re-checked
+        self.touched_values = session_values.Touched()  # stored values to recompute
 
     def sessions_in(self, items: list) -> None:
         loaded = [(item, _load(SyncSessionSchema(), item)) for item in items]
@@ -288,6 +289,7 @@ class _Batch:
                     continue
                 if data["ended_at"] is not None and session.ended_at is None:
                     session.ended_at = data["ended_at"]  # a session recorded offline ends later
+                    self.touched_values.session(session_id)
             else:
                 session = Session(
                     id=session_id,
@@ -305,6 +307,7 @@ class _Batch:
                     received_at=self.now,
                 )
                 db.session.add(session)
+                self.touched_values.session(session_id)
             self.sessions[session_id] = session
             self.clients_touched.add(session.client_id)
             self.result.accepted.append(session_id)
@@ -369,6 +372,7 @@ class _Batch:
                 scope.event_sessions[row["id"]] = row["session_id"]
             self.result.accepted.append(row["id"] if row else str(item["id"]).lower())
         self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
+        self.touched_values.events(rows)
         if rows:
             db.session.flush()  # sessions first: events reference them
             insert_many(
@@ -445,6 +449,7 @@ def ingest(
     work.phases_in(batch.get("phases") or [])
     work.events_in(batch.get("events") or [])
     work.incidents_in(batch.get("incidents") or [])
+    session_values.refresh(work.touched_values)  # before mastery, which reads them
     mastery.evaluate_targets(work.touched_targets)
     audit.record_many(
         "sync",

@@ -10,6 +10,7 @@ from bdc.models.recording import (
     Event,
     Incident,
     Session,
+    SessionValue,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Phase",
     "Plan",
     "Session",
+    "SessionValue",
     "Target",
     "User",
 ]

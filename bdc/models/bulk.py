@@ -12,22 +12,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session
 
 
 def insert_many(
-    session: Session,
+    session: Session | Connection,
     table: Table,
     rows: Sequence[Mapping[str, Any]],
     *,
     shared: Mapping[str, Any] | None = None,
 ) -> None:
-    """Insert ``rows`` (dicts of column values) plus ``shared`` values common to every row."""
+    """Insert ``rows`` (dicts of column values) plus ``shared`` values common to every row,
+    through an ORM session's connection or a connection."""
     if not rows:
         return
     shared = dict(shared or {})
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     dialect = connection.dialect
     names = [*rows[0].keys(), *shared.keys()]
     compiled = insert(table).compile(dialect=dialect, column_keys=names)
