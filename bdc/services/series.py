@@ -141,6 +141,11 @@ def phase_on(phases: Sequence[Phase], day: date) -> Phase | None:
 # raw events (IOA, FBA, event charts)
 
 
+def _decoded(raw: Any) -> Mapping[str, Any]:
+    """A JSON column as the driver gives it: JSON text (SQLite) or decoded (PostgreSQL)."""
+    return json.loads(raw) if isinstance(raw, str | bytes) else raw
+
+
 def _session_filter(client_id: str, date_from: date | None, date_to: date | None):
     return (
         Session.client_id == client_id,
@@ -150,20 +155,32 @@ def _session_filter(client_id: str, date_from: date | None, date_to: date | None
 
 
 def _sessions(client_id: str, date_from: date | None, date_to: date | None) -> list[SessionRow]:
-    return [
-        SessionRow(sid, client_id, observer, role, started, ended, frozenset(targets or ()))
-        for sid, observer, role, started, ended, targets in db.session.execute(
-            select(
-                Session.id,
-                Session.observer_id,
-                Session.role,
-                Session.started_at,
-                Session.ended_at,
-                Session.target_ids,
-            )
-            .where(*_session_filter(client_id, date_from, date_to))
-            .order_by(Session.started_at, Session.id)
+    query = (
+        select(
+            Session.id,
+            Session.observer_id,
+            Session.role,
+            type_coerce(Session.started_at, String),
+            type_coerce(Session.ended_at, String),
+            type_coerce(Session.target_ids, Text),
         )
+        .where(*_session_filter(client_id, date_from, date_to))
+        .order_by(Session.started_at, Session.id)
+    )
+    result = db.session.connection().execute(query)
+    rows = result.cursor.fetchall()  # the DBAPI rows, converted here (as in load_client)
+    result.close()
+    return [
+        SessionRow(
+            sid,
+            client_id,
+            observer,
+            role,
+            as_utc(started),
+            None if ended is None else as_utc(ended),
+            frozenset(_decoded(targets) or ()),
+        )
+        for sid, observer, role, started, ended, targets in rows
     ]
 
 
@@ -243,33 +260,45 @@ def _partners(sessions: Sequence[SessionRow]) -> dict[str, list[str]]:
 # values
 
 
-# (value, n, details) of one target in one session, by session id
-_Measured = dict[str, tuple[float, int, Mapping[str, Any]]]
+# One target's stored rows by session id: (session id, target id, value, n[, details]), with
+# details as the driver gives them (JSON text on SQLite).
+_Stored = Mapping[str, Sequence[Any]]
 
 
 def _series(
     target: Target,
     sessions: Sequence[SessionRow],
-    measured: _Measured,
+    stored: _Stored,
     partners: Mapping[str, list[str]],
-    has_row: Iterable[str],
+    *,
     include_reliability: bool,
+    details: bool,
 ) -> list[SessionValue]:
-    """The target's values per session, with phase and IOA partner attached."""
+    """The target's values per session, with phase and IOA partner attached.
+
+    A session has a stored row when it tracked the target or recorded for it; the row's value
+    is None when the measure has none (left out). A partner with a row "has IOA".
+    """
     unit = UNITS[target.measurement]
     # Plain tuples: ORM attribute access per session is measurably slow. Sessions come in time
     # order, so the phase in force only moves forward (the rule of phase_on).
     phases = [(p.start_date, p.id, p.kind, p.label) for p in target.phases]
     current: tuple[Any, ...] = (None, None, None, None)
     upcoming = 0
-    recorded = set(has_row)
     values = []
     for session in sessions:
-        found = measured.get(session.id)
-        if found is None or (session.role != "primary" and not include_reliability):
+        found = stored.get(session.id)
+        if found is None or found[2] is None:
             continue
-        value, n, extra = found
-        partner = next((p for p in partners.get(session.id, ()) if p in recorded), None)
+        if session.role != "primary" and not include_reliability:
+            continue
+        value, n = found[2], found[3]
+        extra = _decoded(found[4]) if details else {}
+        partner = None
+        for other in partners.get(session.id, ()):
+            if other in stored:
+                partner = other
+                break
         day = session.started_at.date()
         while upcoming < len(phases) and phases[upcoming][0] <= day:
             current = phases[upcoming]
@@ -303,8 +332,7 @@ def values_from(
 ) -> list[SessionValue]:
     """The target's values per session measured from raw records read by :func:`load_client`
     (FBA, which has them in hand), with the same function that fills ``session_values``."""
-    measured: _Measured = {}
-    has_row = []
+    stored: dict[str, tuple] = {}
     for session in recs.sessions:
         rows = recs.by_target.get((session.id, target.id), _NOTHING)
         row = measure_row(
@@ -316,13 +344,15 @@ def values_from(
             records_of(recs.session_level.get(session.id, _NOTHING), recs),
             has_events=bool(rows),
         )
-        if row is None:
-            continue
-        has_row.append(session.id)
-        if row["value"] is not None:
-            measured[session.id] = (row["value"], row["n"], row["details"] if details else {})
+        if row is not None:
+            stored[session.id] = (session.id, target.id, row["value"], row["n"], row["details"])
     return _series(
-        target, recs.sessions, measured, _partners(recs.sessions), has_row, include_reliability
+        target,
+        recs.sessions,
+        stored,
+        _partners(recs.sessions),
+        include_reliability=include_reliability,
+        details=details,
     )
 
 
@@ -349,27 +379,31 @@ def client_values(
         columns = [StoredValue.session_id, StoredValue.target_id, StoredValue.value, StoredValue.n]
         if details:
             columns.append(StoredValue.details)
-        query = (
-            select(*columns)
-            .join(Session, Session.id == StoredValue.session_id)
-            .where(*_session_filter(client_id, date_from, date_to))
-        )
         if len(group) < 50:
-            query = query.where(StoredValue.target_id.in_(sorted({t.id for t in group})))
-        measured: defaultdict[str, _Measured] = defaultdict(dict)
-        has_row: defaultdict[str, list[str]] = defaultdict(list)
-        for row in db.session.execute(query):
-            has_row[row[1]].append(row[0])
-            if row[2] is not None:
-                measured[row[1]][row[0]] = (row[2], row[3], row[4] if details else {})
+            wanted: Any = sorted({t.id for t in group})
+        else:  # every target of the client, more or less: no long list of ids
+            wanted = select(Target.id).where(Target.client_id == client_id)
+        query = select(*columns).where(StoredValue.target_id.in_(wanted))
+        if date_from is not None or date_to is not None:
+            query = query.join(Session, Session.id == StoredValue.session_id).where(
+                *within_days(Session.started_at, date_from, date_to)
+            )
+        result = db.session.connection().execute(query)
+        # The DBAPI rows: no column needs a result processor but details (JSON, decoded in
+        # _series); a SQLAlchemy Row per value would cost more than the read.
+        rows = result.cursor.fetchall()
+        result.close()
+        stored: defaultdict[str, dict[str, Sequence[Any]]] = defaultdict(dict)
+        for row in rows:
+            stored[row[1]][row[0]] = row
         for target in group:
             out[target.id] = _series(
                 target,
                 sessions,
-                measured[target.id],
+                stored[target.id],
                 partners,
-                has_row[target.id],
-                include_reliability,
+                include_reliability=include_reliability,
+                details=details,
             )
     return out
 
