@@ -48,6 +48,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -193,10 +194,22 @@ def apply_voids(events: Iterable[EventRecord]) -> list[EventRecord]:
     (an undo of an undo) cancels nothing. A void naming an unknown id is ignored.
     """
     items = list(events)
+    _check_records("events", items)
+    return _without_voided(items)
+
+
+def _check_records(name: str, items: Sequence[Any]) -> None:
+    if all(type(e) is EventRecord for e in items):  # the common case, checked in one pass
+        return
     for i, e in enumerate(items):
         if not isinstance(e, EventRecord):
-            raise ValueError(f"events[{i}]: must be an EventRecord")
-    voids = sorted((e for e in items if e.kind == "void"), key=lambda e: (e.t, e.id), reverse=True)
+            raise ValueError(f"{name}[{i}]: must be an EventRecord, got {type(e).__name__}")
+
+
+def _without_voided(items: list[EventRecord]) -> list[EventRecord]:
+    voids = sorted((e for e in items if e.kind == "void"), key=_TIME_ORDER, reverse=True)
+    if not voids:
+        return items
     cancelled: set[str] = set()
     for v in voids:
         if v.id in cancelled:
@@ -216,9 +229,7 @@ def pause_intervals(
     never resumed lasts until ``ended`` (and is left open, so omitted, while ``ended`` is
     None).
     """
-    marks = sorted(
-        (e for e in session_events if e.kind in ("pause", "resume")), key=lambda e: (e.t, e.id)
-    )
+    marks = sorted((e for e in session_events if e.kind in ("pause", "resume")), key=_TIME_ORDER)
     out: list[tuple[datetime, datetime]] = []
     paused_at: datetime | None = None
     for e in marks:
@@ -261,6 +272,17 @@ def observed_minutes(
     return ((ended - started).total_seconds() - paused) / 60.0
 
 
+def _inside(
+    events: list[EventRecord], started: datetime, ended: datetime | None
+) -> list[EventRecord]:
+    """The events inside the session window (module docstring)."""
+    lo = started - _WINDOW
+    if ended is None:
+        return [e for e in events if lo <= e.t]
+    hi = ended + _WINDOW
+    return [e for e in events if lo <= e.t <= hi]
+
+
 def _check_times(started: Any, ended: Any) -> None:
     if not isinstance(started, datetime):
         raise ValueError(f"started: must be a datetime, got {started!r}")
@@ -296,8 +318,11 @@ def _number(value: Any, where: str, *, minimum: float | None = None) -> float:
     return float(value)
 
 
+_TIME_ORDER = attrgetter("t", "id")
+
+
 def _by_time(events: Iterable[EventRecord]) -> list[EventRecord]:
-    return sorted(events, key=lambda e: (e.t, e.id))
+    return sorted(events, key=_TIME_ORDER)
 
 
 def _percent(part: float, whole: float) -> float | None:
@@ -329,7 +354,7 @@ def _count_measure(
     irts = [
         (b.t - a.t).total_seconds()
         for a, b in itertools.pairwise(taps)
-        if _overlap_seconds(a.t, b.t, pauses) == 0
+        if not pauses or _overlap_seconds(a.t, b.t, pauses) == 0
     ]
     rate = n / obs_min if obs_min else None
     details = {
@@ -589,22 +614,18 @@ def measure_session(
     _check_times(started, ended)
     evs = list(events)
     sevs = list(session_events)
-    for name, group in (("events", evs), ("session_events", sevs)):
-        for i, e in enumerate(group):
-            if not isinstance(e, EventRecord):
-                raise ValueError(f"{name}[{i}]: must be an EventRecord, got {type(e).__name__}")
-    kept_ids = {e.id for e in apply_voids(evs + sevs)}
-    lo = started - _WINDOW
-    hi = None if ended is None else ended + _WINDOW
-    target_events = [
-        e
-        for e in evs
-        if e.id in kept_ids
-        and e.kind not in ("void", "note")
-        and lo <= e.t
-        and (hi is None or e.t <= hi)
-    ]
-    session_kept = [e for e in sevs if e.id in kept_ids and lo <= e.t and (hi is None or e.t <= hi)]
+    _check_records("events", evs)
+    _check_records("session_events", sevs)
+    everything = evs + sevs
+    kept = _without_voided(everything)
+    if kept is not everything:  # some voids: keep what they left
+        kept_ids = {e.id for e in kept}
+        evs = [e for e in evs if e.id in kept_ids]
+        sevs = [e for e in sevs if e.id in kept_ids]
+    target_events = _inside(
+        [e for e in evs if e.kind != "void" and e.kind != "note"], started, ended
+    )
+    session_kept = _inside([e for e in sevs if e.kind != "void"], started, ended)
     if not tracked and not target_events:
         return None
     params = params if isinstance(params, Mapping) else {}

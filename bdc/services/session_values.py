@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, or_, select, tuple_
+from sqlalchemy import Connection, String, Text, delete, func, or_, select, tuple_, type_coerce
 
 from bdc.extensions import db
 from bdc.measures import MEASURES_VERSION, EventRecord, measure_session, unit_for
@@ -77,20 +77,34 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _mapping(raw: Any) -> Mapping[str, Any]:
+class _Decoded(dict):
+    """JSON text -> decoded mapping, each distinct text decoded once (most events carry the
+    same few payloads, ``{}`` above all; the objects are shared and never mutated)."""
+
+    def __missing__(self, raw):
+        value = json.loads(raw)
+        value = value if isinstance(value, Mapping) else {}
+        self[raw] = value
+        return value
+
+
+def _mapping(raw: Any, decoded: _Decoded) -> Mapping[str, Any]:
     if isinstance(raw, str | bytes):
-        raw = json.loads(raw)
+        return decoded[raw]
     return raw if isinstance(raw, Mapping) else {}
 
 
 def event_records(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
     """Stored events as (session id, target id, id, kind, t, data) rows -> EventRecords.
 
-    ``t`` and ``data`` may come as the driver gives them (ISO text and JSON text on SQLite) or
-    already converted.
+    ``t`` and ``data`` may come as the driver gives them (ISO text and JSON text on SQLite, a
+    naive UTC datetime and a decoded object on PostgreSQL) or already converted.
     """
+    decoded = _Decoded()
     return [
-        EventRecord(id=r[2], kind=r[3], t=as_utc(r[4]), data=_mapping(r[5]), target_id=r[1])
+        EventRecord(
+            id=r[2], kind=r[3], t=as_utc(r[4]), data=_mapping(r[5], decoded), target_id=r[1]
+        )
         for r in rows
     ]
 
@@ -186,15 +200,24 @@ def _compute(connection: Connection, scope: Mapping[str, set[str] | None]) -> li
     }
     if not sessions:
         return []
+    # Plain columns, converted by event_records: result processing per event costs more than
+    # the read (as in bdc.services.series.load_client).
     query = select(
-        Event.session_id, Event.target_id, Event.id, Event.kind, Event.t, Event.data
+        Event.session_id,
+        Event.target_id,
+        Event.id,
+        Event.kind,
+        type_coerce(Event.t, String),
+        type_coerce(Event.data, Text),
     ).where(Event.session_id.in_(list(sessions)))
     if all(scope[sid] is not None for sid in sessions):
         wanted = sorted(set().union(*(scope[sid] for sid in sessions)))
         query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
     by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
-    for row in connection.execute(query):
+    result = connection.execute(query)
+    for row in result.cursor.fetchall():
         by_pair[row[0], row[1]].append(row)
+    result.close()
     needed: dict[str, set[str]] = {}
     for sid, session in sessions.items():
         only = scope[sid]
