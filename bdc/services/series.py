@@ -53,7 +53,7 @@ class SessionValue(NamedTuple):
     """One session's value of one target (immutable).
 
     ``details`` holds every other figure of :class:`bdc.measures.SessionMeasure` (IRTs,
-    percent by prompt...) when asked for, and is empty on the value-only path. A named tuple
+    percent by prompt...) when asked for (``details=True``), and is empty otherwise. A named tuple
     rather than a frozen dataclass: a summary of a year of data builds hundreds of thousands
     of them, and a frozen dataclass costs ten times as much to create.
     """
