@@ -154,7 +154,7 @@ def start_server(args, database_url: str, log: Path) -> tuple[subprocess.Popen, 
         "bdc:create_app()",
     ]
     server = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT
+        command, env=env, cwd=args.code, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -334,6 +334,13 @@ def main() -> None:
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="per worker (gthread)")
     parser.add_argument("--database-url", help="default: a new SQLite file")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        help="the bdc checkout the server runs (default: this one; another one's migrations"
+        " must be a subset of this one's), for before/after figures in the same conditions",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)

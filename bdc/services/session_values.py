@@ -187,16 +187,24 @@ class Touched:
         return out
 
 
-def _compute(connection: Connection, scope: Mapping[str, set[str] | None]) -> list[dict]:
+def _compute(
+    connection: Connection, scope: Mapping[str, set[str] | None], *, lock: bool = True
+) -> list[dict]:
     """The rows of the given sessions (restricted to the given targets where not None)."""
     ids = sorted(scope)
+    # On PostgreSQL, lock the sessions (FOR NO KEY UPDATE, which the events' foreign keys do
+    # not conflict with): two concurrent syncs of one session then measure one after the
+    # other, the second seeing the first's events. SQLite has one writer at a time anyway.
+    query = (
+        select(Session.id, Session.started_at, Session.ended_at, Session.target_ids)
+        .where(Session.id.in_(ids), Session.kind == "observation")
+        .order_by(Session.id)
+    )
+    if lock:
+        query = query.with_for_update(key_share=True)
     sessions = {
         sid: _Session(sid, started, ended, frozenset(targets or ()))
-        for sid, started, ended, targets in connection.execute(
-            select(Session.id, Session.started_at, Session.ended_at, Session.target_ids).where(
-                Session.id.in_(ids), Session.kind == "observation"
-            )
-        )
+        for sid, started, ended, targets in connection.execute(query)
     }
     if not sessions:
         return []
@@ -340,7 +348,8 @@ def check(
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
         fresh = {
-            (r["session_id"], r["target_id"]): r for r in _compute(connection, dict.fromkeys(part))
+            (r["session_id"], r["target_id"]): r
+            for r in _compute(connection, dict.fromkeys(part), lock=False)
         }
         stored = {
             (r.session_id, r.target_id): r._mapping
