@@ -32,7 +32,14 @@ from bdc.extensions import db
 from bdc.measures import UNITS, EventRecord
 from bdc.models import Event, Phase, Session, Target
 from bdc.models import SessionValue as StoredValue
-from bdc.services.session_values import as_utc, event_records, measure_row, plain
+from bdc.services.session_values import (
+    EVENT_COLUMNS,
+    Decoded,
+    as_utc,
+    event_records,
+    measure_row,
+    plain,
+)
 
 __all__ = [
     "ClientRecords",
@@ -93,22 +100,8 @@ class SessionRow:
 # An event as read: (session id, target id, id, kind, t, data) with ``t`` and ``data`` as the
 # driver gives them: ISO text and JSON text on SQLite, a naive UTC datetime and a decoded
 # object on PostgreSQL.
-# An event as read: (session id, target id, id, kind, t, data) with ``t`` and ``data`` as the
-# driver gives them: ISO text and JSON text on SQLite, a naive UTC datetime and a decoded
-# object on PostgreSQL.
 RawEvent = tuple[str, str | None, str, str, Any, Any]
 _NOTHING: tuple[RawEvent, ...] = ()
-
-
-class _Decoded(dict):
-    """JSON text -> decoded object, decoding each distinct text once (objects are shared and
-    never mutated)."""
-
-    def __missing__(self, raw):
-        value = json.loads(raw) if isinstance(raw, str | bytes) else raw
-        value = value if isinstance(value, Mapping) else {}
-        self[raw] = value
-        return value
 
 
 @dataclass
@@ -118,7 +111,7 @@ class ClientRecords:
     sessions: list[SessionRow]
     by_target: dict[tuple[str, str], list[RawEvent]]  # (session id, target id) -> events
     session_level: dict[str, list[RawEvent]]  # session id -> pause/resume/void/note events
-    _decoded: _Decoded = field(default_factory=_Decoded)
+    _decoded: Decoded = field(default_factory=Decoded)
 
     def data(self, raw: Any) -> Mapping[str, Any]:
         """An event's data, decoded."""
@@ -200,16 +193,8 @@ def load_client(
     records = ClientRecords(sessions=sessions, by_target={}, session_level={})
     if not sessions:
         return records
-    # Plain columns (no result processing): t and data are converted only where needed.
     query = (
-        select(
-            Event.session_id,
-            Event.target_id,
-            Event.id,
-            Event.kind,
-            type_coerce(Event.t, String),
-            type_coerce(Event.data, Text),
-        )
+        select(*EVENT_COLUMNS)
         .join(Session, Session.id == Event.session_id)
         .where(*_session_filter(client_id, date_from, date_to))
     )

@@ -44,6 +44,8 @@ from bdc.models import Event, Session, SessionValue, Target
 from bdc.models.bulk import insert_many
 
 __all__ = [
+    "EVENT_COLUMNS",
+    "Decoded",
     "Touched",
     "as_utc",
     "check",
@@ -77,7 +79,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-class _Decoded(dict):
+class Decoded(dict):
     """JSON text -> decoded mapping, each distinct text decoded once (most events carry the
     same few payloads, ``{}`` above all; the objects are shared and never mutated)."""
 
@@ -88,10 +90,23 @@ class _Decoded(dict):
         return value
 
 
-def _mapping(raw: Any, decoded: _Decoded) -> Mapping[str, Any]:
+def _mapping(raw: Any, decoded: Decoded) -> Mapping[str, Any]:
     if isinstance(raw, str | bytes):
         return decoded[raw]
     return raw if isinstance(raw, Mapping) else {}
+
+
+# An event as read for measuring: (session id, target id, id, kind, t, data), plain columns
+# without result processing (t as ISO text and data as JSON text on SQLite), converted by
+# event_records: processing each event's columns costs more than the read.
+EVENT_COLUMNS = (
+    Event.session_id,
+    Event.target_id,
+    Event.id,
+    Event.kind,
+    type_coerce(Event.t, String),
+    type_coerce(Event.data, Text),
+)
 
 
 def event_records(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
@@ -100,7 +115,7 @@ def event_records(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
     ``t`` and ``data`` may come as the driver gives them (ISO text and JSON text on SQLite, a
     naive UTC datetime and a decoded object on PostgreSQL) or already converted.
     """
-    decoded = _Decoded()
+    decoded = Decoded()
     return [
         EventRecord(
             id=r[2], kind=r[3], t=as_utc(r[4]), data=_mapping(r[5], decoded), target_id=r[1]
@@ -208,16 +223,7 @@ def _compute(
     }
     if not sessions:
         return []
-    # Plain columns, converted by event_records: result processing per event costs more than
-    # the read (as in bdc.services.series.load_client).
-    query = select(
-        Event.session_id,
-        Event.target_id,
-        Event.id,
-        Event.kind,
-        type_coerce(Event.t, String),
-        type_coerce(Event.data, Text),
-    ).where(Event.session_id.in_(list(sessions)))
+    query = select(*EVENT_COLUMNS).where(Event.session_id.in_(list(sessions)))
     if all(scope[sid] is not None for sid in sessions):
         wanted = sorted(set().union(*(scope[sid] for sid in sessions)))
         query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
