@@ -25,6 +25,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "SYNC_MAX_EVENTS": 5000,
+    # Connections a worker process keeps open to PostgreSQL, and how many more it may open
+    # at a peak (SQLAlchemy's QueuePool); see docs/performance.md, "Serving under load".
+    "DB_POOL_SIZE": 5,
+    "DB_MAX_OVERFLOW": 5,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "COOKIE_SECURE": False,
     "PWA_DIR": str(Path(__file__).resolve().parent.parent / "pwa"),
@@ -65,7 +69,13 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     config["DATABASE_URL"] = url
     config["SQLALCHEMY_DATABASE_URI"] = url
     config["SQLALCHEMY_ENGINE_OPTIONS"] = (
-        {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+        {"connect_args": {"timeout": 30}}
+        if url.startswith("sqlite")
+        else {
+            "pool_pre_ping": True,
+            "pool_size": config["DB_POOL_SIZE"],
+            "max_overflow": config["DB_MAX_OVERFLOW"],
+        }
     )
     config.update(
         API_TITLE="bdc",

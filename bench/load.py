@@ -286,7 +286,7 @@ class Tablet:
 
 def run_tablet(tablet: Tablet, stats: Stats, args, start_at: float, stop_at: float) -> None:
     next_at = start_at
-    while next_at < stop_at:
+    while next_at < stop_at and time.monotonic() < stop_at:  # bounded: no sync after the end
         time.sleep(max(0.0, next_at - time.monotonic()))
         tablet.sync(stats, args.timeout)
         next_at += args.interval

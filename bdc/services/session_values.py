@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, Text, delete, func, or_, select, tuple_, type_coerce
+from sqlalchemy import Connection, String, Text, delete, func, or_, select, type_coerce
 
 from bdc.extensions import db
 from bdc.measures import MEASURES_VERSION, EventRecord, measure_session, unit_for
@@ -265,18 +265,25 @@ def _compute(
     return rows
 
 
-def _write(connection: Connection, scope: Mapping[str, set[str] | None], rows: list[dict]) -> None:
-    """Replace the rows of ``scope`` by ``rows`` (a delete and one bulk insert)."""
-    whole = [sid for sid, only in scope.items() if only is None]
-    pairs = [(sid, tid) for sid, only in scope.items() if only is not None for tid in only]
-    table = SessionValue.__table__
-    if whole:
-        connection.execute(delete(table).where(table.c.session_id.in_(whole)))
-    if pairs:
-        connection.execute(
-            delete(table).where(tuple_(table.c.session_id, table.c.target_id).in_(pairs))
-        )
-    insert_many(connection, table, rows)
+_UPDATED = ("value", "unit", "n", "details", "measures_version")
+
+
+def _upsert(connection: Connection, rows: list[dict]) -> None:
+    """Insert ``rows``, replacing the stored row of the same (session, target): one
+    statement. A pair's row never has to go (a session's tracked targets and its events are
+    never removed), so sync needs no delete."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(SessionValue.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=["session_id", "target_id"],
+        set_={name: statement.excluded[name] for name in _UPDATED},
+    )
+    connection.execute(statement, rows)
 
 
 def _chunks(scope: Mapping[str, set[str] | None]):
@@ -293,7 +300,7 @@ def refresh(touched: Touched, connection: Connection | None = None) -> int:
     written = 0
     for part in _chunks(touched.scope()):
         rows = _compute(connection, part)
-        _write(connection, part, rows)
+        _upsert(connection, rows)
         written += len(rows)
     return written
 
@@ -323,7 +330,10 @@ def rebuild(connection: Connection, *, progress: Callable[[int, int], None] | No
     for start in range(0, len(ids), CHUNK):
         part = dict.fromkeys(ids[start : start + CHUNK])
         rows = _compute(connection, part)
-        _write(connection, part, rows)
+        # a rebuild also clears rows that should not be there (whatever put them there)
+        table = SessionValue.__table__
+        connection.execute(delete(table).where(table.c.session_id.in_(list(part))))
+        insert_many(connection, table, rows)
         written += len(rows)
         if progress is not None:
             progress(min(start + CHUNK, len(ids)), len(ids))
