@@ -257,3 +257,29 @@ def test_the_migration_backfills_an_existing_database(tmp_path):
         assert session_values.check(db.session.connection())[1] == []
         assert db.session.get(Target, target) is not None
         engine.dispose()
+
+
+def test_a_session_ending_before_it_starts_shows_no_negative_rate(http, make, team):
+    """Issue 10: such a session (stored before sync checked re-sent ends) made the summary's
+    old fast path show a negative rate and the data table a 500. measures.py refuses it, so
+    its stored value is empty with the reason, and every page still answers."""
+    client, headers, tab = team
+    target = make.target(client, "rate")
+    good = tab.session(client, at=START, targets=[target])
+    tab.counts(good, target, [5, 10])
+    bad = tab.session(client, at=START + timedelta(days=1), targets=[target])
+    tab.counts(bad, target, [5, 10])
+    tab.send()
+    db.session.execute(
+        update(Session)
+        .where(Session.id == bad["id"])
+        .values(ended_at=START + timedelta(days=1) - timedelta(minutes=30))
+    )
+    session_values.refresh(session_values.Touched(sessions={bad["id"]}))
+    db.session.commit()
+    assert "ended" in stored(bad["id"], target.id).details["problem"]
+    summary = http.get(f"/api/v1/targets/{target.id}/summary", headers=headers)
+    data = http.get(f"/api/v1/targets/{target.id}/data", headers=headers)
+    assert summary.status_code == data.status_code == 200
+    assert [p["session_id"] for p in data.get_json()["points"]] == [good["id"]]
+    assert summary.get_json()["phases"][0]["min"] > 0
