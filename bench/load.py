@@ -182,6 +182,7 @@ class Stats:
     statuses: Counter = field(default_factory=Counter)
     locked: int = 0
     events_sent: int = 0
+    events_attempted: int = 0
     events_refused: int = 0
     reasons: Counter = field(default_factory=Counter)
 
@@ -275,6 +276,8 @@ class Tablet:
             self.first = False
         if stats is not None:
             stats.add("sync", seconds, status, data)
+            with stats.lock:
+                stats.events_attempted += n
             if status == 200:
                 refused = json.loads(data).get("rejected", ())
                 with stats.lock:
@@ -449,8 +452,9 @@ def report(args, rng, world, port, database_url, log) -> None:
         f"p99 {ms(percentile(read, 99))}"
     )
     print(
-        f"events: sent {stats.events_sent} (in syncs answered 200, {stats.events_refused} "
-        f"refused), stored {stored}"
+        f"events: sent {stats.events_sent} in syncs answered 200 ({stats.events_refused} "
+        f"refused), {stats.events_attempted} in all syncs (a timed-out sync may still be "
+        f"stored: the tablet re-sends it), stored {stored}"
     )
     for reason, n in stats.reasons.most_common(3):
         print(f"  refused {n}: {reason}")
