@@ -46,11 +46,11 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from bdc.analysis.fidelity import (
     fidelity_all_or_nothing_by_component,
@@ -106,9 +106,11 @@ computed with; raise it whenever a change here changes any value, unit, n or det
 _WINDOW = timedelta(seconds=SESSION_WINDOW_TOLERANCE_SECONDS)
 
 
-@dataclass(frozen=True)
-class EventRecord:
+class EventRecord(NamedTuple):
     """One recorded event, as stored (see docs/api.md "Event kinds and their data").
+
+    Immutable. A named tuple rather than a frozen dataclass: sync re-measures a session from
+    all its events, and a named tuple is four times cheaper to create.
 
     Attributes
     ----------
@@ -126,7 +128,7 @@ class EventRecord:
     id: str
     kind: str
     t: datetime
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = MappingProxyType({})
     target_id: str | None = None
 
 

@@ -117,9 +117,7 @@ def event_records(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
     """
     decoded = Decoded()
     return [
-        EventRecord(
-            id=r[2], kind=r[3], t=as_utc(r[4]), data=_mapping(r[5], decoded), target_id=r[1]
-        )
+        EventRecord(r[2], r[3], as_utc(r[4]), _mapping(r[5], decoded), r[1])  # positional: faster
         for r in rows
     ]
 
