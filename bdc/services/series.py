@@ -255,6 +255,7 @@ def _series(
     sessions: Sequence[SessionRow],
     stored: _Stored,
     partners: Mapping[str, list[str]],
+    position: Mapping[str, int],
     *,
     include_reliability: bool,
     details: bool,
@@ -271,9 +272,12 @@ def _series(
     current: tuple[Any, ...] = (None, None, None, None)
     upcoming = 0
     values = []
-    for session in sessions:
-        found = stored.get(session.id)
-        if found is None or found[2] is None:
+    # Only the sessions with a row, in time order (``position``: session id -> index in
+    # ``sessions``): a target has rows in a fraction of its client's sessions.
+    for index in sorted(position[sid] for sid in stored if sid in position):
+        session = sessions[index]
+        found = stored[session.id]
+        if found[2] is None:
             continue
         if session.role != "primary" and not include_reliability:
             continue
@@ -336,6 +340,7 @@ def values_from(
         recs.sessions,
         stored,
         _partners(recs.sessions),
+        {s.id: i for i, s in enumerate(recs.sessions)},
         include_reliability=include_reliability,
         details=details,
     )
@@ -361,6 +366,7 @@ def client_values(
     for client_id, group in by_client.items():
         sessions = _sessions(client_id, date_from, date_to)
         partners = _partners(sessions)
+        position = {s.id: i for i, s in enumerate(sessions)}
         columns = [StoredValue.session_id, StoredValue.target_id, StoredValue.value, StoredValue.n]
         if details:
             columns.append(StoredValue.details)
@@ -387,6 +393,7 @@ def client_values(
                 sessions,
                 stored[target.id],
                 partners,
+                position,
                 include_reliability=include_reliability,
                 details=details,
             )
