@@ -1,4 +1,5 @@
-"""The ``bdc`` command: init-db, demo, create-user, serve, and Flask-Migrate's ``db``."""
+"""The ``bdc`` command: init-db, demo, create-user, serve, recompute-values, check-values,
+report, protocols, and Flask-Migrate's ``db``."""
 
 from __future__ import annotations
 
@@ -87,6 +88,55 @@ def demo(if_empty: bool) -> None:
         f"{summary.sessions} sessions, {summary.events} events."
     )
     _print_logins()
+
+
+@main.command("recompute-values")
+@with_appcontext
+def recompute_values() -> None:
+    """Rebuild every stored session value from the raw events (after a change of bdc.measures)."""
+    from bdc.extensions import db
+    from bdc.services import session_values
+
+    with click.progressbar(length=1, label="Recomputing session values") as bar:
+
+        def advanced(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        written = session_values.rebuild(db.session.connection(), progress=advanced)
+    db.session.commit()
+    click.echo(f"Stored {written} session values.")
+
+
+@main.command("check-values")
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    default=500,
+    show_default=True,
+    help="Sessions to recompute, chosen at random.",
+)
+@click.option("--all", "every", is_flag=True, help="Check every session.")
+@click.option("--seed", type=int, help="Seed of the random sample (to repeat a check).")
+@with_appcontext
+def check_values(sample: int, every: bool, seed: int | None) -> None:
+    """Recompute session values from the raw events and compare with the stored ones.
+
+    Exits with status 1 when any stored value differs (run recompute-values to repair).
+    """
+    from bdc.extensions import db
+    from bdc.services import session_values
+
+    checked, problems = session_values.check(
+        db.session.connection(), sample=None if every else sample, seed=seed
+    )
+    db.session.rollback()
+    for line in problems[:50]:
+        click.echo(line)
+    if problems:
+        more = " (first 50 shown)" if len(problems) > 50 else ""
+        _fail(f"{len(problems)} differences in {checked} sessions{more}; run bdc recompute-values.")
+    click.echo(f"Checked {checked} sessions: stored values match the events.")
 
 
 def _print_logins() -> None:

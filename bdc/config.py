@@ -35,6 +35,10 @@ DEFAULTS: dict[str, Any] = {
     # How long a request waits for a lock another request holds before answering 503 with
     # Retry-After (SQLite's busy timeout; PostgreSQL's lock_timeout).
     "DATABASE_BUSY_SECONDS": 30,
+    # Connections a worker process keeps open to PostgreSQL, and how many more it may open
+    # at a peak (SQLAlchemy's QueuePool); see docs/performance.md, "Serving under load".
+    "DB_POOL_SIZE": 5,
+    "DB_MAX_OVERFLOW": 5,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "COOKIE_SECURE": False,
     # Documentation (docs/supervision.md): days before an unsigned note is listed as late, and
@@ -109,6 +113,8 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
             if url.startswith("sqlite")
             else {
                 "pool_pre_ping": True,
+                "pool_size": config["DB_POOL_SIZE"],
+                "max_overflow": config["DB_MAX_OVERFLOW"],
                 "connect_args": {"options": f"-c lock_timeout={int(busy * 1000)}"},
             }
         ),

@@ -14,6 +14,12 @@ Conventions (see also docs/analysis.md):
   :func:`measure_session` returns ``None`` when ``tracked`` is False and there are no events.
   Measures that are a mean or a percentage of something (latency, interval percentages,
   DTT, task analysis, rating) are ``None`` when there is nothing to average: 0/0 is not 0.
+- **Session window.** Every measure counts the same events: those whose time lies inside
+  ``[started - tol, ended + tol]`` (``[started - tol, ...)`` while the session is open), with
+  ``tol`` = :data:`bdc.measurement_params.SESSION_WINDOW_TOLERANCE_SECONDS`. An event outside
+  it is left out as if it had not been recorded (sync refuses such events; this keeps every
+  measure of one session in agreement on data stored before that). Voids apply whatever their
+  time: a correction is made by reference, not by clock.
 - **Observed time.** Session time from ``started`` to ``ended`` minus the time between each
   ``pause`` and the following ``resume`` (a pause never resumed lasts until ``ended``).
   Rates and "% of session" use observed time. An open session (``ended`` None) has no
@@ -40,20 +46,26 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from operator import attrgetter
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from bdc.analysis.fidelity import (
     fidelity_all_or_nothing_by_component,
     fidelity_all_or_nothing_by_trial,
     fidelity_individual_component,
 )
-from bdc.measurement_params import INTERVAL_MEASUREMENTS, MEASUREMENTS
+from bdc.measurement_params import (
+    INTERVAL_MEASUREMENTS,
+    MEASUREMENTS,
+    SESSION_WINDOW_TOLERANCE_SECONDS,
+)
 
 __all__ = [
     "MEASUREMENTS",
+    "MEASURES_VERSION",
     "UNITS",
     "EventRecord",
     "SessionMeasure",
@@ -86,10 +98,19 @@ UNITS: Mapping[str, str] = MappingProxyType(
 
 FIDELITY_UNIT = "% of steps correct"
 
+MEASURES_VERSION = 2
+"""The version of the conventions below. Stored session values carry the version they were
+computed with; raise it whenever a change here changes any value, unit, n or detail, so
+``bdc recompute-values`` knows what is stale. 2: the one session window for every measure."""
 
-@dataclass(frozen=True)
-class EventRecord:
+_WINDOW = timedelta(seconds=SESSION_WINDOW_TOLERANCE_SECONDS)
+
+
+class EventRecord(NamedTuple):
     """One recorded event, as stored (see docs/api.md "Event kinds and their data").
+
+    Immutable. A named tuple rather than a frozen dataclass: sync re-measures a session from
+    all its events, and a named tuple is four times cheaper to create.
 
     Attributes
     ----------
@@ -107,7 +128,7 @@ class EventRecord:
     id: str
     kind: str
     t: datetime
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = MappingProxyType({})
     target_id: str | None = None
 
 
@@ -175,10 +196,22 @@ def apply_voids(events: Iterable[EventRecord]) -> list[EventRecord]:
     (an undo of an undo) cancels nothing. A void naming an unknown id is ignored.
     """
     items = list(events)
+    _check_records("events", items)
+    return _without_voided(items)
+
+
+def _check_records(name: str, items: Sequence[Any]) -> None:
+    if all(type(e) is EventRecord for e in items):  # the common case, checked in one pass
+        return
     for i, e in enumerate(items):
         if not isinstance(e, EventRecord):
-            raise ValueError(f"events[{i}]: must be an EventRecord")
-    voids = sorted((e for e in items if e.kind == "void"), key=lambda e: (e.t, e.id), reverse=True)
+            raise ValueError(f"{name}[{i}]: must be an EventRecord, got {type(e).__name__}")
+
+
+def _without_voided(items: list[EventRecord]) -> list[EventRecord]:
+    voids = sorted((e for e in items if e.kind == "void"), key=_TIME_ORDER, reverse=True)
+    if not voids:
+        return items
     cancelled: set[str] = set()
     for v in voids:
         if v.id in cancelled:
@@ -198,9 +231,7 @@ def pause_intervals(
     never resumed lasts until ``ended`` (and is left open, so omitted, while ``ended`` is
     None).
     """
-    marks = sorted(
-        (e for e in session_events if e.kind in ("pause", "resume")), key=lambda e: (e.t, e.id)
-    )
+    marks = sorted((e for e in session_events if e.kind in ("pause", "resume")), key=_TIME_ORDER)
     out: list[tuple[datetime, datetime]] = []
     paused_at: datetime | None = None
     for e in marks:
@@ -243,6 +274,17 @@ def observed_minutes(
     return ((ended - started).total_seconds() - paused) / 60.0
 
 
+def _inside(
+    events: list[EventRecord], started: datetime, ended: datetime | None
+) -> list[EventRecord]:
+    """The events inside the session window (module docstring)."""
+    lo = started - _WINDOW
+    if ended is None:
+        return [e for e in events if lo <= e.t]
+    hi = ended + _WINDOW
+    return [e for e in events if lo <= e.t <= hi]
+
+
 def _check_times(started: Any, ended: Any) -> None:
     if not isinstance(started, datetime):
         raise ValueError(f"started: must be a datetime, got {started!r}")
@@ -278,8 +320,11 @@ def _number(value: Any, where: str, *, minimum: float | None = None) -> float:
     return float(value)
 
 
+_TIME_ORDER = attrgetter("t", "id")
+
+
 def _by_time(events: Iterable[EventRecord]) -> list[EventRecord]:
-    return sorted(events, key=lambda e: (e.t, e.id))
+    return sorted(events, key=_TIME_ORDER)
 
 
 def _percent(part: float, whole: float) -> float | None:
@@ -311,7 +356,7 @@ def _count_measure(
     irts = [
         (b.t - a.t).total_seconds()
         for a, b in itertools.pairwise(taps)
-        if _overlap_seconds(a.t, b.t, pauses) == 0
+        if not pauses or _overlap_seconds(a.t, b.t, pauses) == 0
     ]
     rate = n / obs_min if obs_min else None
     details = {
@@ -546,7 +591,8 @@ def measure_session(
     events : sequence of EventRecord
         The target's events in the session, any order (may include ``void`` and ``note``).
     started, ended : datetime
-        Session start and end (``ended`` None while the session is open).
+        Session start and end (``ended`` None while the session is open). Events outside
+        ``[started - tol, ended + tol]`` are left out (the session window, module docstring).
     tracked : bool, optional
         Whether the target was part of the session (in the session's ``target_ids``).
     session_events : sequence of EventRecord, optional
@@ -570,13 +616,18 @@ def measure_session(
     _check_times(started, ended)
     evs = list(events)
     sevs = list(session_events)
-    for name, group in (("events", evs), ("session_events", sevs)):
-        for i, e in enumerate(group):
-            if not isinstance(e, EventRecord):
-                raise ValueError(f"{name}[{i}]: must be an EventRecord, got {type(e).__name__}")
-    kept_ids = {e.id for e in apply_voids(evs + sevs)}
-    target_events = [e for e in evs if e.id in kept_ids and e.kind not in ("void", "note")]
-    session_kept = [e for e in sevs if e.id in kept_ids]
+    _check_records("events", evs)
+    _check_records("session_events", sevs)
+    everything = evs + sevs
+    kept = _without_voided(everything)
+    if kept is not everything:  # some voids: keep what they left
+        kept_ids = {e.id for e in kept}
+        evs = [e for e in evs if e.id in kept_ids]
+        sevs = [e for e in sevs if e.id in kept_ids]
+    target_events = _inside(
+        [e for e in evs if e.kind != "void" and e.kind != "note"], started, ended
+    )
+    session_kept = _inside([e for e in sevs if e.kind != "void"], started, ended)
     if not tracked and not target_events:
         return None
     params = params if isinstance(params, Mapping) else {}

@@ -57,7 +57,7 @@ from bdc.models import (
 )
 from bdc.models.base import utcnow
 from bdc.models.bulk import insert_many, insert_one
-from bdc.services import incidents, mastery
+from bdc.services import incidents, mastery, session_values
 from bdc.text import storable_text
 
 EVENT_FIELDS = frozenset({"id", "session_id", "target_id", "kind", "t", "data"})
@@ -452,6 +452,7 @@ class _Batch:
         self.refused_sessions: dict[str, Refusal] = {}
         self.clients_touched: set[str] = set()
         self.touched_targets: set[str] = set()  # targets with new events: mastery re-checked
+        self.touched_values = session_values.Touched()  # stored values to recompute
 
     def _answer(self, checked: list[tuple[Any, Any]]) -> None:
         for item, outcome in checked:
@@ -501,6 +502,7 @@ class _Batch:
             self._session_problem(row)
             if insert_one(db.session, Session.__table__, {**row, "received_at": self.now}):
                 stored = row
+                self.touched_values.session(row["id"])
             else:  # stored by a concurrent request since this one looked
                 stored = _chunked_rows(Session.__table__, [row["id"]], SESSION_COLUMNS)[row["id"]]
         stored = self._resent_session(stored, row)
@@ -544,6 +546,7 @@ class _Batch:
         if ended.rowcount != 1:  # ended by a concurrent request: compare with that end
             held = _chunked_rows(Session.__table__, [row["id"]], SESSION_COLUMNS)[row["id"]]
             return self._resent_session(held, row)
+        self.touched_values.session(row["id"])  # its end changes rates and open episodes
         return {**stored, "ended_at": end}
 
     def _session_problem(self, row: dict) -> None:
@@ -630,6 +633,7 @@ class _Batch:
             if inserted != len(rows):
                 self._concurrent_events(rows)
         self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
+        self.touched_values.events(rows)
 
     def _concurrent_events(self, rows: list[dict]) -> None:
         """Some rows were stored by a concurrent request after this one looked: the held copy
@@ -724,6 +728,7 @@ def ingest(
     work.phases_in(batch.get("phases") or [])
     work.events_in(batch.get("events") or [])
     work.incidents_in(batch.get("incidents") or [])
+    session_values.refresh(work.touched_values)  # before mastery, which reads them
     mastery.evaluate_targets(work.touched_targets)
     audit.record_many(
         "sync",

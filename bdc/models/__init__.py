@@ -18,6 +18,7 @@ from bdc.models.recording import (
     Event,
     Incident,
     Session,
+    SessionValue,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Plan",
     "Session",
     "SessionNote",
+    "SessionValue",
     "SupervisionContact",
     "Target",
     "TrainingRecord",

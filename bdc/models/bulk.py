@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -41,18 +41,19 @@ def insert_one(session: Session, table: Table, row: Mapping[str, Any]) -> bool:
 
 
 def insert_many(
-    session: Session,
+    session: Session | Connection,
     table: Table,
     rows: Sequence[Mapping[str, Any]],
     *,
     shared: Mapping[str, Any] | None = None,
 ) -> int:
     """Insert ``rows`` (dicts of column values) plus ``shared`` values common to every row,
-    skipping any whose primary key is held; answer how many were inserted."""
+    through an ORM session's connection or a connection, skipping any whose primary key is
+    held; answer how many were inserted."""
     if not rows:
         return 0
     shared = dict(shared or {})
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     dialect = connection.dialect
     names = [*rows[0].keys(), *shared.keys()]
     compiled = insert_ignoring(table, dialect.name).compile(dialect=dialect, column_keys=names)

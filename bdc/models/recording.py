@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bdc.extensions import db
@@ -72,3 +72,26 @@ class Incident(db.Model):
     signed_off_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SessionValue(db.Model):
+    """One target's value in one session, as :func:`bdc.measures.measure_session` gives it.
+
+    Derived data, written by :mod:`bdc.services.session_values` in the same transaction as
+    whatever changed its inputs (new events, a void, the session's times, the target's
+    measurement parameters). A row exists for every observation session that tracked the
+    target or holds events for it; ``value`` is None when the measure has no value (nothing
+    to average, an untracked target whose events were all voided, or events that cannot be
+    measured: ``details["problem"]`` says why).
+    """
+
+    __tablename__ = "session_values"
+    __table_args__ = (Index("ix_session_values_target_session", "target_id", "session_id"),)
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    target_id: Mapped[str] = mapped_column(ForeignKey("targets.id"), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    n: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    measures_version: Mapped[int] = mapped_column(Integer)

@@ -11,6 +11,7 @@ from bdc.extensions import db
 from bdc.measurement_params import ParamsError, validate_mastery, validate_params
 from bdc.models import Client, Phase, Plan, Target, User
 from bdc.models.base import new_id
+from bdc.services import session_values
 
 
 def list_targets(client: Client, *, include_inactive: bool = False) -> list[Target]:
@@ -62,8 +63,11 @@ def update_target(user: User, target: Target, changes: dict) -> Target:
             target.mastery
         )  # re-check the stored criterion against the new direction
     changes = _apply_measurement_rules(target.measurement, direction, changes)
+    params_changed = "params" in changes and changes["params"] != target.params
     for key, value in changes.items():
         setattr(target, key, value)
+    if params_changed:  # they shape stored details (planned intervals, prompt levels, steps)
+        session_values.refresh_target(target.id)
     audit.record(
         "update",
         "target",

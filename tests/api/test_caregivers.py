@@ -12,6 +12,7 @@ from bdc.config import ConfigError, load_config
 from bdc.extensions import db
 from bdc.models import Assignment, AuditEntry, Event, Incident, Phase, Session, SessionNote
 from bdc.models.base import new_id, utcnow
+from bdc.services import session_values
 from tests.api.test_permissions import BODIES, SCOPED, fill
 from tests.tablet import Tablet, iso
 
@@ -86,6 +87,8 @@ def home(make):
         client_id=client.id, reported_by=bcba.id, occurred_at=utcnow(), type="elopement"
     )
     db.session.add(incident)
+    db.session.flush()
+    session_values.refresh(session_values.Touched(sessions={session.id}))  # as sync stores them
     note = SessionNote(session_id=session.id, client_id=client.id, author_id=bcba.id)
     db.session.add(note)
     caregiver = make.user("caregiver")

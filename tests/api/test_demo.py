@@ -20,7 +20,18 @@ from bdc.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from bdc.event_rules import check_event
 from bdc.extensions import db
 from bdc.measurement_params import INTERVAL_MEASUREMENTS, MEASUREMENTS
-from bdc.models import Assignment, Client, Event, Phase, Plan, Session, Target, User
+from bdc.models import (
+    Assignment,
+    Client,
+    Event,
+    Phase,
+    Plan,
+    Session,
+    SessionValue,
+    Target,
+    User,
+)
+from bdc.services import session_values
 
 TODAY = date(2026, 11, 23)  # a Monday: the eight weeks are 2026-09-28 .. 2026-11-22
 
@@ -367,3 +378,13 @@ def test_caregiver_records_one_learners_home_target(app, demo):
     assert graph.status_code == 200 and graph.content_type == "image/png"
     assert http.get(f"/api/v1/clients/{other}", headers=headers).status_code == 404
     assert http.get("/api/v1/dashboard", headers=headers).status_code == 403
+
+
+def test_stored_session_values_match_the_events(demo):
+    """Every value the demo's syncs stored equals a fresh measurement of its raw events."""
+    checked, problems = session_values.check(db.session.connection())
+    assert checked == _count(Session) - db.session.scalar(
+        select(func.count()).select_from(Session).where(Session.kind != "observation")
+    )
+    assert problems == []
+    assert _count(SessionValue) > checked  # several targets a session

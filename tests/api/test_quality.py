@@ -17,6 +17,7 @@ from bdc.extensions import db
 from bdc.models import Event, Incident, Phase, Session, Target
 from bdc.models.base import utcnow
 from bdc.protocols import load_library
+from bdc.services import session_values
 
 TODAY = utcnow().date()
 FROM = TODAY - timedelta(days=35 + TODAY.weekday())  # a Monday five to six weeks ago
@@ -140,6 +141,7 @@ class Builder:
         )
         db.session.add(session)
         db.session.flush()
+        session_values.refresh(session_values.Touched(sessions={session.id}))
         return session
 
     def events(self, session, target, kind, datas, *, delay=10) -> None:
@@ -156,7 +158,7 @@ class Builder:
                     recorded_by=session.observer_id,
                 )
             )
-        db.session.flush()
+        session_values.refresh(session_values.Touched(sessions={session.id}))
 
     def counts(self, session, target, n, *, delay=10) -> None:
         self.events(session, target, "count", [{}] * n, delay=delay)

@@ -18,7 +18,7 @@ from bdc.cli import main
 from bdc.extensions import db
 from bdc.models import AuditEntry, Event, Phase, Session
 from bdc.reports import report_page_count
-from bdc.services import progress_report
+from bdc.services import progress_report, session_values
 
 START = datetime(2026, 4, 6, 14, 0, tzinfo=UTC)  # a Monday
 FROM, TO = "2026-04-06", "2026-04-19"
@@ -47,6 +47,8 @@ def record(client, observer, target, counts, *, first_day=0) -> None:
                     recorded_by=observer.id,
                 )
             )
+        # stored as sync stores them: with the session's values
+        session_values.refresh(session_values.Touched(sessions={session.id}))
     db.session.commit()
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bdc.measurement_params import SESSION_WINDOW_TOLERANCE_SECONDS
 from bdc.measures import (
     MEASUREMENTS,
     EventRecord,
@@ -349,3 +350,60 @@ def test_results_serialise_to_json():
     m = measure_session("dtt", params, events, started=T0, ended=END)
     payload = json.loads(json.dumps(dataclasses.asdict(m)))
     assert payload["details"]["percent_by_prompt"] == {"independent": 0.0, "gestural": 100.0}
+
+
+class TestSessionWindow:
+    """Every measure counts the events inside [started - tol, ended + tol] (issue 10)."""
+
+    TOL_MIN = SESSION_WINDOW_TOLERANCE_SECONDS / 60
+
+    def test_frequency_and_duration_of_one_session_agree(self):
+        # One count and one episode in the session; the same again a year later (a second tab
+        # left recording). Duration trimmed the late episode to the session; frequency used to
+        # count the late tap: 2 responses against 1 episode's worth of time.
+        year = 365 * 24 * 60
+        events = [
+            ev("count", 1),
+            ev("count", year),
+            ev("duration_start", 2, {"episode": 1}),
+            ev("duration_stop", 3, {"episode": 1}),
+            ev("duration_start", year, {"episode": 2}),
+            ev("duration_stop", year + 1, {"episode": 2}),
+        ]
+        freq = measure_session("frequency", {}, events, started=T0, ended=END)
+        dur = measure_session("duration", {}, events, started=T0, ended=END)
+        assert freq.value == 1.0
+        assert dur.value == 60.0 and dur.n == 1
+
+    def test_the_tolerance_is_inside_and_one_second_beyond_is_not(self):
+        tol = self.TOL_MIN
+        early = ev("count", -tol)
+        late = ev("count", 10 + tol)
+        beyond = [ev("count", -tol - 1 / 60), ev("count", 10 + tol + 1 / 60)]
+        m = measure_session("frequency", {}, [early, late, *beyond], started=T0, ended=END)
+        assert m.value == 2.0
+
+    def test_every_kind_is_windowed(self):
+        far = 24 * 60
+        cases = {
+            "latency": ev("latency", far, {"seconds": 5}),
+            "dtt": ev("trial", far, {"result": "correct", "prompt": "independent"}),
+            "rating": ev("rating", far, {"value": 3}),
+            "abc": ev("abc", far, {"behavior": "hit"}),
+            "partial_interval": ev("interval", far, {"index": 0, "scored": True}),
+            "task_analysis": ev("step", far, {"step": 0, "result": "correct"}),
+        }
+        for measurement, outside in cases.items():
+            m = measure_session(measurement, {}, [outside], started=T0, ended=END)
+            assert m.n == 0, measurement
+
+    def test_open_session_has_no_upper_bound(self):
+        m = measure_session("frequency", {}, [ev("count", 500)], started=T0, ended=None)
+        assert m.value == 1.0
+
+    def test_a_pause_outside_the_window_does_not_shorten_observed_time(self):
+        pause = sev("pause", -100)
+        m = measure_session(
+            "rate", {}, [ev("count", 1)], started=T0, ended=END, session_events=[pause]
+        )
+        assert m.details["observed_minutes"] == 10.0

@@ -1,0 +1,389 @@
+"""Stored session values: each target's value in each session, written when its inputs change.
+
+:func:`bdc.measures.measure_session` is the only definition of a session's value; this module
+runs it over the stored events and keeps the result in ``session_values``
+(:class:`bdc.models.SessionValue`), so summaries, graphs, reports, exports, mastery and the
+dashboard read one row per session instead of re-measuring every raw event.
+
+When. Whatever changes a value's inputs recomputes it in the same transaction:
+
+- sync (:func:`bdc.sync.ingest`): a new target event recomputes its (session, target) pair; a
+  new session, a changed end time, a pause, resume, session-level event or any void
+  recomputes every target of that session (a void may cancel a pause, which changes every
+  rate of the session);
+- a change of a target's measurement parameters (:func:`bdc.services.programs.update_target`)
+  recomputes every session of that target;
+- ``bdc recompute-values`` rebuilds every row (after a change of :data:`MEASURES_VERSION`),
+  and the migration that created the table backfilled it the same way.
+
+``bdc check-values`` (:func:`check`) recomputes a sample from the raw events and compares.
+
+Which rows. One per observation session and target that the session tracked or that has
+events for the target (any kind, voided or not); ``value`` None when the measure has no value
+(the session is then left out of graphs). Events that cannot be measured (a payload that
+breaks docs/api.md, stored before sync checked it) give ``value`` None with the reason in
+``details["problem"]``, instead of failing every page that shows the client.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, String, Text, delete, func, or_, select, type_coerce
+
+from bdc.extensions import db
+from bdc.measures import MEASURES_VERSION, EventRecord, measure_session, unit_for
+from bdc.models import Event, Session, SessionValue, Target
+from bdc.models.bulk import insert_many
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "Decoded",
+    "Touched",
+    "as_utc",
+    "check",
+    "count_rows",
+    "event_records",
+    "measure_row",
+    "plain",
+    "rebuild",
+    "refresh",
+    "refresh_target",
+]
+
+CHUNK = 400  # sessions per query: stays under SQLite's bound-parameter limit with their targets
+
+
+def as_utc(raw: Any) -> datetime:
+    """A stored timestamp (ISO text from SQLite, naive or aware datetime) as aware UTC."""
+    if isinstance(raw, str):
+        raw = datetime.fromisoformat(raw)
+    if raw.tzinfo is None:
+        return raw.replace(tzinfo=UTC)
+    return raw.astimezone(UTC)
+
+
+def plain(value: Any) -> Any:
+    """Mappings (including read-only MappingProxyType) as dicts, for JSON."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+class Decoded(dict):
+    """JSON text -> decoded mapping, each distinct text decoded once (most events carry the
+    same few payloads, ``{}`` above all; the objects are shared and never mutated)."""
+
+    def __missing__(self, raw):
+        value = json.loads(raw)
+        value = value if isinstance(value, Mapping) else {}
+        self[raw] = value
+        return value
+
+
+def _mapping(raw: Any, decoded: Decoded) -> Mapping[str, Any]:
+    if isinstance(raw, str | bytes):
+        return decoded[raw]
+    return raw if isinstance(raw, Mapping) else {}
+
+
+# An event as read for measuring: (session id, target id, id, kind, t, data), plain columns
+# without result processing (t as ISO text and data as JSON text on SQLite), converted by
+# event_records: processing each event's columns costs more than the read.
+EVENT_COLUMNS = (
+    Event.session_id,
+    Event.target_id,
+    Event.id,
+    Event.kind,
+    type_coerce(Event.t, String),
+    type_coerce(Event.data, Text),
+)
+
+
+def event_records(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
+    """Stored events as (session id, target id, id, kind, t, data) rows -> EventRecords.
+
+    ``t`` and ``data`` may come as the driver gives them (ISO text and JSON text on SQLite, a
+    naive UTC datetime and a decoded object on PostgreSQL) or already converted.
+    """
+    decoded = Decoded()
+    return [
+        EventRecord(r[2], r[3], as_utc(r[4]), _mapping(r[5], decoded), r[1])  # positional: faster
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Session:
+    id: str
+    started_at: datetime
+    ended_at: datetime | None
+    target_ids: frozenset[str]
+
+
+def measure_row(
+    target_id: str,
+    measurement: str,
+    params: Mapping[str, Any] | None,
+    session: Any,
+    target_events: Sequence[EventRecord],
+    session_events: Sequence[EventRecord],
+    *,
+    has_events: bool,
+) -> dict[str, Any] | None:
+    """The stored row of one target in one session; None when there is no row (the session
+    neither tracked the target nor holds an event for it).
+
+    ``session`` needs ``id``, ``started_at``, ``ended_at`` and ``target_ids``.
+    """
+    tracked = target_id in session.target_ids
+    if not tracked and not has_events:
+        return None
+    value, n, details = None, 0, {}
+    try:
+        measure = measure_session(
+            measurement,
+            params or {},
+            target_events,
+            started=session.started_at,
+            ended=session.ended_at,
+            tracked=tracked,
+            session_events=session_events,
+        )
+    except ValueError as problem:
+        details = {"problem": str(problem)}
+    else:
+        if measure is not None:
+            value, n, details = measure.value, measure.n, plain(measure.details)
+    return {
+        "session_id": session.id,
+        "target_id": target_id,
+        "value": value,
+        "unit": unit_for(measurement),
+        "n": n,
+        "details": details,
+        "measures_version": MEASURES_VERSION,
+    }
+
+
+@dataclass
+class Touched:
+    """What a change touched: whole sessions, or single (session, target) pairs."""
+
+    sessions: set[str] = field(default_factory=set)
+    pairs: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def session(self, session_id: str) -> None:
+        self.sessions.add(session_id)
+
+    def events(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        """New events (dicts with session_id, target_id, kind) just stored."""
+        for row in rows:
+            if row["target_id"] is None or row["kind"] == "void":
+                self.sessions.add(row["session_id"])
+            else:
+                self.pairs[row["session_id"]].add(row["target_id"])
+
+    def scope(self) -> dict[str, set[str] | None]:
+        """Session id -> the targets to recompute (None: all of them)."""
+        out: dict[str, set[str] | None] = {sid: set(ts) for sid, ts in self.pairs.items()}
+        out.update(dict.fromkeys(self.sessions))
+        return out
+
+
+def _compute(
+    connection: Connection, scope: Mapping[str, set[str] | None], *, lock: bool = True
+) -> list[dict]:
+    """The rows of the given sessions (restricted to the given targets where not None)."""
+    ids = sorted(scope)
+    # On PostgreSQL, lock the sessions (FOR NO KEY UPDATE, which the events' foreign keys do
+    # not conflict with): two concurrent syncs of one session then measure one after the
+    # other, the second seeing the first's events. SQLite has one writer at a time anyway.
+    query = (
+        select(Session.id, Session.started_at, Session.ended_at, Session.target_ids)
+        .where(Session.id.in_(ids), Session.kind == "observation")
+        .order_by(Session.id)
+    )
+    if lock:
+        query = query.with_for_update(key_share=True)
+    sessions = {
+        sid: _Session(sid, started, ended, frozenset(targets or ()))
+        for sid, started, ended, targets in connection.execute(query)
+    }
+    if not sessions:
+        return []
+    query = select(*EVENT_COLUMNS).where(Event.session_id.in_(list(sessions)))
+    if all(scope[sid] is not None for sid in sessions):
+        wanted = sorted(set().union(*(scope[sid] for sid in sessions)))
+        query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
+    by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
+    result = connection.execute(query)
+    for row in result.cursor.fetchall():
+        by_pair[row[0], row[1]].append(row)
+    result.close()
+    needed: dict[str, set[str]] = {}
+    for sid, session in sessions.items():
+        only = scope[sid]
+        if only is None:
+            only = set(session.target_ids) | {t for s, t in by_pair if s == sid and t is not None}
+        needed[sid] = only
+    target_ids = sorted(set().union(*needed.values()))
+    targets = {
+        tid: (measurement, params)
+        for tid, measurement, params in connection.execute(
+            select(Target.id, Target.measurement, Target.params).where(Target.id.in_(target_ids))
+        )
+    }
+    rows = []
+    for sid, session in sessions.items():
+        session_events = event_records(by_pair.get((sid, None), ()))
+        for tid in sorted(needed[sid]):
+            if tid not in targets:
+                continue
+            raw = by_pair.get((sid, tid), ())
+            row = measure_row(
+                tid,
+                *targets[tid],
+                session,
+                event_records(raw),
+                session_events,
+                has_events=bool(raw),
+            )
+            if row is not None:
+                rows.append(row)
+    return rows
+
+
+_UPDATED = ("value", "unit", "n", "details", "measures_version")
+
+
+def _upsert(connection: Connection, rows: list[dict]) -> None:
+    """Insert ``rows``, replacing the stored row of the same (session, target): one
+    statement. A pair's row never has to go (a session's tracked targets and its events are
+    never removed), so sync needs no delete."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(SessionValue.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=["session_id", "target_id"],
+        set_={name: statement.excluded[name] for name in _UPDATED},
+    )
+    connection.execute(statement, rows)
+
+
+def _chunks(scope: Mapping[str, set[str] | None]):
+    ids = sorted(scope)
+    for start in range(0, len(ids), CHUNK):
+        yield {sid: scope[sid] for sid in ids[start : start + CHUNK]}
+
+
+def refresh(touched: Touched, connection: Connection | None = None) -> int:
+    """Recompute and store the values ``touched`` names; answer the number of rows written."""
+    if connection is None:
+        db.session.flush()  # sessions and end times changed through the ORM
+        connection = db.session.connection()
+    written = 0
+    for part in _chunks(touched.scope()):
+        rows = _compute(connection, part)
+        _upsert(connection, rows)
+        written += len(rows)
+    return written
+
+
+def refresh_target(target_id: str) -> int:
+    """Recompute every stored value of one target (its measurement parameters changed)."""
+    db.session.flush()
+    connection = db.session.connection()
+    session_ids = connection.scalars(
+        select(SessionValue.session_id).where(SessionValue.target_id == target_id)
+    ).all()
+    touched = Touched()
+    for sid in session_ids:
+        touched.pairs[sid].add(target_id)
+    return refresh(touched, connection)
+
+
+def rebuild(connection: Connection, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute every stored value from the raw events, in batches of sessions.
+
+    ``progress(done, total)`` is called after each batch. Answers the number of rows written.
+    """
+    ids = connection.scalars(
+        select(Session.id).where(Session.kind == "observation").order_by(Session.id)
+    ).all()
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        part = dict.fromkeys(ids[start : start + CHUNK])
+        rows = _compute(connection, part)
+        # a rebuild also clears rows that should not be there (whatever put them there)
+        table = SessionValue.__table__
+        connection.execute(delete(table).where(table.c.session_id.in_(list(part))))
+        insert_many(connection, table, rows)
+        written += len(rows)
+        if progress is not None:
+            progress(min(start + CHUNK, len(ids)), len(ids))
+    return written
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return a == b
+
+
+def check(
+    connection: Connection, *, sample: int | None = None, seed: int | None = None
+) -> tuple[int, list[str]]:
+    """Recompute ``sample`` random sessions (all when None) from the raw events and compare
+    with what is stored. Answers (sessions checked, one line per difference)."""
+    ids = connection.scalars(
+        select(Session.id).where(Session.kind == "observation").order_by(Session.id)
+    ).all()
+    if sample is not None and sample < len(ids):
+        ids = sorted(random.Random(seed).sample(ids, sample))
+    table = SessionValue.__table__
+    columns = ("value", "unit", "n", "details", "measures_version")
+    problems: list[str] = []
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        fresh = {
+            (r["session_id"], r["target_id"]): r
+            for r in _compute(connection, dict.fromkeys(part), lock=False)
+        }
+        stored = {
+            (r.session_id, r.target_id): r._mapping
+            for r in connection.execute(select(table).where(table.c.session_id.in_(part)))
+        }
+        for key in sorted(fresh.keys() | stored.keys()):
+            have, want = stored.get(key), fresh.get(key)
+            if have is None or want is None:
+                state = "missing" if have is None else "not expected"
+                problems.append(f"session {key[0]} target {key[1]}: stored row {state}")
+                continue
+            for name in columns:
+                if not _same(have[name], want[name]):
+                    problems.append(
+                        f"session {key[0]} target {key[1]}: {name} stored {have[name]!r}, "
+                        f"recomputed {want[name]!r}"
+                    )
+    return len(ids), problems
+
+
+def count_rows(connection: Connection) -> int:
+    """Stored rows (for the command's summary)."""
+    return connection.scalar(select(func.count()).select_from(SessionValue.__table__)) or 0

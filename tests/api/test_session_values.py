@@ -1,0 +1,285 @@
+"""Stored session values (``session_values``): written with the sync that changed their events,
+recomputed on voids, late ends and parameter changes, and never different from a fresh
+measurement of the raw events (``bdc check-values``)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+from sqlalchemy import create_engine, select, update
+
+from bdc import create_app
+from bdc.cli import main
+from bdc.extensions import db
+from bdc.measures import MEASURES_VERSION
+from bdc.models import Event, Session, SessionValue, Target
+from bdc.services import session_values
+from tests.api.test_analysis_api import MEASUREMENT_EVENTS
+from tests.tablet import Tablet, iso
+
+START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def team(make, http):
+    bcba = make.user("bcba")
+    client = make.client(bcba)
+    headers = make.login(bcba)
+    return client, headers, Tablet(http, headers)
+
+
+def stored(session_id: str, target_id: str) -> SessionValue | None:
+    db.session.expire_all()
+    return db.session.get(SessionValue, (session_id, target_id))
+
+
+def mismatches() -> list[str]:
+    checked, problems = session_values.check(db.session.connection())
+    assert checked > 0
+    return problems
+
+
+def test_values_are_stored_with_the_sync_and_follow_voids_ends_and_params(http, make, team):
+    client, headers, tab = team
+    count = make.target(client, "frequency")
+    intervals = make.target(client, "partial_interval")
+    s = tab.session(client, at=START, targets=[count, intervals], open=True)
+    taps = tab.counts(s, count, [5, 10, 15])
+    tab.event(s, intervals, "interval", {"index": 0, "scored": True}, 10)
+    tab.send()
+    row = stored(s["id"], count.id)
+    assert (row.value, row.n, row.unit, row.measures_version) == (3.0, 3, "Responses", 2)
+    assert row.details["observed_minutes"] is None  # still open
+    assert stored(s["id"], intervals.id).details["intervals_planned"] == 30.0
+
+    tab.void(s, taps[0], 20)  # an undo arrives
+    tab.send()
+    assert stored(s["id"], count.id).value == 2.0
+    tab.batch["sessions"].append({**s, "ended_at": iso(START + timedelta(minutes=10))})  # ends
+    tab.send()
+    row = stored(s["id"], count.id)
+    assert (row.value, row.details["observed_minutes"]) == (2.0, 10.0)
+
+    answer = http.patch(
+        f"/api/v1/targets/{intervals.id}",
+        json={"params": {"interval_seconds": 20, "observation_minutes": 5}},
+        headers=headers,
+    )
+    assert answer.status_code == 200, answer.get_json()
+    assert stored(s["id"], intervals.id).details["intervals_planned"] == 15.0
+    assert mismatches() == []
+
+
+def test_a_session_that_tracked_nothing_for_a_target_has_no_row(make, team):
+    client, _, tab = team
+    tracked, untracked = make.target(client), make.target(client, name="other")
+    s = tab.session(client, at=START, targets=[tracked])
+    tab.send()
+    assert stored(s["id"], tracked.id).value == 0.0  # tracked, no response: 0
+    assert stored(s["id"], untracked.id) is None  # not tracked: no value at all
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_randomized_sync_sequences_never_leave_a_stale_value(http, make, team, seed):
+    """Random interleavings of new sessions, events of every measurement, voids (of target and
+    session events), pauses, late ends, re-sent batches and parameter changes; after every sync
+    the stored values equal a fresh measurement of the raw events."""
+    client, headers, tab = team
+    r = random.Random(seed)
+    kinds = [*MEASUREMENT_EVENTS, "duration"]
+    targets = [make.target(client, m, name=m) for m in r.sample(kinds, 5)]
+    sessions, events = [], []
+    for step in range(14):
+        action = r.random()
+        if not sessions or action < 0.2:
+            s = tab.session(
+                client,
+                at=START + timedelta(days=len(sessions)),
+                targets=r.sample(targets, r.randint(0, 3)),
+                open=r.random() < 0.5,
+            )
+            sessions.append(s)
+        s = r.choice(sessions)
+        for _ in range(r.randint(0, 6)):
+            target = r.choice(targets)
+            seconds = r.uniform(0, 600)
+            if target.measurement == "duration":
+                episode = {"episode": str(uuid.uuid4())}
+                events.append((s, tab.event(s, target, "duration_start", episode, seconds)))
+                tab.event(s, target, "duration_stop", episode, seconds + r.uniform(1, 60))
+            else:
+                kind, data = MEASUREMENT_EVENTS[target.measurement](r)
+                events.append((s, tab.event(s, target, kind, data, seconds)))
+        if r.random() < 0.3:
+            tab.event(s, None, "pause", seconds=r.uniform(0, 300))
+            tab.event(s, None, "resume", seconds=r.uniform(300, 500))
+        mine = [e for owner, e in events if owner is s]
+        if mine and r.random() < 0.5:
+            victim = r.choice(mine)
+            target = r.choice([None, next(t for t in targets if t.id == victim["target_id"])])
+            tab.void(s, victim, 700, target=target)
+        if s["ended_at"] is None and r.random() < 0.4:  # a late end, in a sync of its own
+            tab.send()
+            s["ended_at"] = iso(START + timedelta(days=sessions.index(s), minutes=15))
+            tab.batch["sessions"].append(dict(s))
+        if r.random() < 0.2:  # a re-sent batch changes nothing
+            tab.batch["events"] += [e for _, e in events[-3:]]
+        tab.send()
+        if r.random() < 0.25:
+            target = r.choice([t for t in targets if t.measurement == "dtt"] or targets)
+            params = {
+                "dtt": {"prompt_levels": r.sample(["independent", "gestural", "model"], 2)},
+            }.get(target.measurement)
+            if params is not None:
+                params["prompt_levels"].insert(0, "independent")
+                params["prompt_levels"] = list(dict.fromkeys(params["prompt_levels"]))
+                answer = http.patch(
+                    f"/api/v1/targets/{target.id}", json={"params": params}, headers=headers
+                )
+                assert answer.status_code == 200, answer.get_json()
+        assert mismatches() == [], f"after step {step}"
+    assert db.session.scalar(select(db.func.count()).select_from(SessionValue)) > 0
+
+
+def run_cli(app, *args):
+    return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))
+
+
+def test_check_values_finds_a_stale_value_and_recompute_values_repairs_it(app, make, team):
+    client, _, tab = team
+    target = make.target(client)
+    s = tab.session(client, at=START, targets=[target])
+    tab.counts(s, target, [1, 2])
+    tab.send()
+    ok = run_cli(app, "check-values", "--all")
+    assert ok.exit_code == 0, ok.output
+    assert "Checked 1 sessions" in ok.output
+    db.session.execute(
+        update(SessionValue).where(SessionValue.session_id == s["id"]).values(value=7.0)
+    )
+    db.session.commit()
+    bad = run_cli(app, "check-values", "--all")
+    assert bad.exit_code == 1
+    assert "value stored 7.0, recomputed 2.0" in bad.output
+    fixed = run_cli(app, "recompute-values")
+    assert fixed.exit_code == 0, fixed.output
+    assert "Stored 1 session values." in fixed.output
+    assert run_cli(app, "check-values", "--sample", "5", "--seed", "1").exit_code == 0
+    assert stored(s["id"], target.id).value == 2.0
+
+
+def test_events_that_cannot_be_measured_give_no_value_and_say_why(make, team):
+    client, _, tab = team
+    target = make.target(client, "latency")
+    s = tab.session(client, at=START, targets=[target])
+    tab.send()
+    session = db.session.get(Session, s["id"])
+    # stored before sync checked payloads: a latency without seconds
+    db.session.add(
+        Event(
+            session_id=session.id,
+            target_id=target.id,
+            kind="latency",
+            t=START,
+            data={},
+            recorded_by=session.observer_id,
+        )
+    )
+    session_values.refresh(session_values.Touched(sessions={session.id}))
+    row = stored(session.id, target.id)
+    assert row.value is None and "data.seconds" in row.details["problem"]
+
+
+def test_the_migration_backfills_an_existing_database(tmp_path):
+    """A database at the revision before session_values, with data, gets its values on upgrade
+    (always a SQLite file of its own: the shared test database must stay at the head)."""
+    from flask_migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = create_app({"DATABASE_URL": url, "ENV": "testing", "SECRET_KEY": "x", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="0004_user_language")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            user, client, target, session = (str(uuid.uuid4()) for _ in range(4))
+            now = START.isoformat()
+            conn.exec_driver_sql(
+                "INSERT INTO users (id, username, display_name, password_hash, role, active,"
+                " created_at) VALUES (?, 'u', '', 'x', 'bcba', 1, ?)",
+                (user, now),
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO clients (id, code, name, active, created_at)"
+                " VALUES (?, 'C', 'N', 1, ?)",
+                (client, now),
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO targets (id, client_id, name, definition, measurement, params,"
+                " direction, active, created_at) VALUES (?, ?, 'T', '', 'rate', '{}',"
+                " 'increase', 1, ?)",
+                (target, client, now),
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO sessions (id, client_id, observer_id, role, kind, started_at,"
+                " ended_at, setting, device_id, target_ids, received_at)"
+                " VALUES (?, ?, ?, 'primary', 'observation', ?, ?, '', '', ?, ?)",
+                (
+                    session,
+                    client,
+                    user,
+                    now,
+                    (START + timedelta(minutes=10)).isoformat(),
+                    f'["{target}"]',
+                    now,
+                ),
+            )
+            for i in range(5):
+                conn.exec_driver_sql(
+                    "INSERT INTO events (id, session_id, target_id, kind, t, data, received_at,"
+                    " recorded_by) VALUES (?, ?, ?, 'count', ?, '{}', ?, ?)",
+                    (
+                        str(uuid.uuid4()),
+                        session,
+                        target,
+                        (START + timedelta(minutes=i)).isoformat(),
+                        now,
+                        user,
+                    ),
+                )
+        upgrade()
+        row = db.session.get(SessionValue, (session, target))
+        assert (row.value, row.n, row.measures_version) == (0.5, 5, MEASURES_VERSION)
+        assert session_values.check(db.session.connection())[1] == []
+        assert db.session.get(Target, target) is not None
+        engine.dispose()
+
+
+def test_a_session_ending_before_it_starts_shows_no_negative_rate(http, make, team):
+    """Issue 10: such a session (stored before sync checked re-sent ends) made the summary's
+    old fast path show a negative rate and the data table a 500. measures.py refuses it, so
+    its stored value is empty with the reason, and every page still answers."""
+    client, headers, tab = team
+    target = make.target(client, "rate")
+    good = tab.session(client, at=START, targets=[target])
+    tab.counts(good, target, [5, 10])
+    bad = tab.session(client, at=START + timedelta(days=1), targets=[target])
+    tab.counts(bad, target, [5, 10])
+    tab.send()
+    db.session.execute(
+        update(Session)
+        .where(Session.id == bad["id"])
+        .values(ended_at=START + timedelta(days=1) - timedelta(minutes=30))
+    )
+    session_values.refresh(session_values.Touched(sessions={bad["id"]}))
+    db.session.commit()
+    assert "ended" in stored(bad["id"], target.id).details["problem"]
+    summary = http.get(f"/api/v1/targets/{target.id}/summary", headers=headers)
+    data = http.get(f"/api/v1/targets/{target.id}/data", headers=headers)
+    assert summary.status_code == data.status_code == 200
+    assert [p["session_id"] for p in data.get_json()["points"]] == [good["id"]]
+    assert summary.get_json()["phases"][0]["min"] > 0
