@@ -35,9 +35,14 @@ def insert_ignoring(table: Table, dialect_name: str):
 
 
 def insert_one(session: Session, table: Table, row: Mapping[str, Any]) -> bool:
-    """Insert ``row`` unless its primary key is held; answer whether it was inserted."""
+    """Insert ``row`` unless its primary key is held; answer whether it was inserted.
+
+    Told by RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT DO
+    NOTHING executed through SQLAlchemy, which would read as "held" on PostgreSQL.
+    """
+    key = list(table.primary_key.columns)
     statement = insert_ignoring(table, session.get_bind().dialect.name).values(**row)
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement.returning(*key)).first() is not None
 
 
 def insert_many(
