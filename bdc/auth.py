@@ -88,9 +88,9 @@ def token_is_live(token: AuthToken, now: datetime) -> bool:
 def authenticate() -> None:
     """Resolve the caller from the bearer token or cookie into ``g.user`` (401 otherwise)."""
     raw = _raw_token_from_request()
-    token = None
-    if raw:
-        token = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(raw)))
+    if not raw:
+        abort(401, message="Sign in to continue.")
+    token = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(raw)))
     now = utcnow()
     if token is None or not token_is_live(token, now):
         abort(401, message="Please sign in again.")

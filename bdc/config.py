@@ -26,7 +26,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "SYNC_MAX_EVENTS": 5000,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-    "COOKIE_SECURE": False,
+    "COOKIE_SECURE": False,  # always True when ENV is production
+    # Production serves over TLS: gunicorn's own (a certificate and its key), or a proxy in
+    # front that terminates TLS (say so with BEHIND_TLS_PROXY). docs/security.md.
+    "TLS_CERT": None,
+    "TLS_KEY": None,
+    "BEHIND_TLS_PROXY": False,
     "PWA_DIR": str(Path(__file__).resolve().parent.parent / "pwa"),
 }
 
@@ -49,6 +54,22 @@ def _coerce(key: str, raw: str) -> Any:
     return raw
 
 
+def _check_production(config: dict[str, Any]) -> None:
+    """Refuse a production configuration that would leak sessions or tokens."""
+    if config["SECRET_KEY"] == DEFAULT_SECRET:
+        raise ConfigError(
+            "BDC_ENV=production needs a secret: set BDC_SECRET_KEY to a long random value "
+            '(python3 -c "import secrets; print(secrets.token_hex(32))").'
+        )
+    has_certificate = bool(config["TLS_CERT"]) and bool(config["TLS_KEY"])
+    if not has_certificate and not config["BEHIND_TLS_PROXY"]:
+        raise ConfigError(
+            "BDC_ENV=production needs TLS: set BDC_TLS_CERT and BDC_TLS_KEY (certificate and key "
+            "files), or BDC_BEHIND_TLS_PROXY=1 when a proxy in front terminates TLS."
+        )
+    config["COOKIE_SECURE"] = True
+
+
 def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Merge defaults, ``BDC_*`` environment variables and ``overrides`` into Flask settings."""
     config = dict(DEFAULTS)
@@ -58,8 +79,8 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
             config[key] = _coerce(key, raw)
     config.update(overrides or {})
 
-    if config["ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET:
-        raise ConfigError("BDC_SECRET_KEY must be set to a long random value in production")
+    if config["ENV"] == "production":
+        _check_production(config)
 
     url = config["DATABASE_URL"] or f"sqlite:///{Path(instance_path) / 'bdc.db'}"
     config["DATABASE_URL"] = url

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from marshmallow import Schema
+from marshmallow import fields as ma_fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger("bdc")
@@ -22,6 +24,22 @@ CODES = {
     429: "too_many_requests",
     500: "internal_error",
 }
+
+
+class ErrorDetailSchema(Schema):
+    code = ma_fields.Str(required=True, metadata={"description": "bad_request, not_found, ..."})
+    message = ma_fields.Str(required=True, metadata={"description": "One sentence for a person"})
+    fields = ma_fields.Dict(
+        keys=ma_fields.Str(),
+        required=True,
+        metadata={"description": "Messages per field (a list of strings or nested objects)"},
+    )
+
+
+class ErrorSchema(Schema):
+    """What :func:`error_body` answers, documented as every operation's error response."""
+
+    error = ma_fields.Nested(ErrorDetailSchema, required=True)
 
 
 def _flatten_fields(messages) -> dict:
@@ -48,6 +66,10 @@ def error_body(error: HTTPException):
     body = {"error": {"code": CODES.get(status, "error"), "message": message, "fields": fields}}
     response = jsonify(body)
     response.status_code = status
+    # werkzeug's own headers (Allow on a 405, WWW-Authenticate, ...), but not its content type.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     if getattr(error, "retry_after", None):

@@ -18,5 +18,4 @@ def static_file(path: str = "index.html"):
     response = send_from_directory(current_app.config["PWA_DIR"], path, max_age=0)
     if path in NO_CACHE:
         response.headers["Cache-Control"] = "no-cache"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -350,7 +350,7 @@ class FBASchema(Schema):
 # --- routes --------------------------------------------------------------------------------------
 
 
-@blp.route("/targets/<target_id>/data")
+@blp.route("/targets/<uuid:target_id>/data")
 class TargetData(MethodView):
     @blp.arguments(DateRangeQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, TargetDataSchema)
@@ -364,7 +364,7 @@ class TargetData(MethodView):
         return summaries.target_data(target, query.get("date_from"), query.get("date_to"))
 
 
-@blp.route("/targets/<target_id>/summary")
+@blp.route("/targets/<uuid:target_id>/summary")
 class TargetSummary(MethodView):
     @blp.arguments(DateRangeQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, TargetSummarySchema)
@@ -375,7 +375,7 @@ class TargetSummary(MethodView):
         return summaries.target_summary(target, query.get("date_from"), query.get("date_to"))
 
 
-@blp.route("/sessions/<session_id>/ioa")
+@blp.route("/sessions/<uuid:session_id>/ioa")
 class SessionIOA(MethodView):
     @blp.arguments(IOAQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, SessionIOASchema)
@@ -389,7 +389,7 @@ class SessionIOA(MethodView):
         return ioa.session_ioa(session, bin_seconds=query["bin_seconds"])
 
 
-@blp.route("/clients/<client_id>/fba")
+@blp.route("/clients/<uuid:client_id>/fba")
 class ClientFBA(MethodView):
     @blp.arguments(FBAQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, FBASchema)

@@ -162,7 +162,7 @@ def _target_graph(query: dict, target_id: str, fmt: str) -> Response:
     return _file(content, CONTENT_TYPES[fmt], name)
 
 
-@blp.route("/targets/<target_id>/graph.png")
+@blp.route("/targets/<uuid:target_id>/graph.png")
 class TargetGraphPng(MethodView):
     @blp.arguments(GraphQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=CONTENT_TYPES["png"])
@@ -176,7 +176,7 @@ class TargetGraphPng(MethodView):
         return _target_graph(query, target_id, "png")
 
 
-@blp.route("/targets/<target_id>/graph.svg")
+@blp.route("/targets/<uuid:target_id>/graph.svg")
 class TargetGraphSvg(MethodView):
     @blp.arguments(GraphQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=CONTENT_TYPES["svg"])
@@ -229,7 +229,7 @@ def _chart_view(kind: str, fmt: str):
             )
         },
     )
-    blp.route(f"/clients/<client_id>/charts/{kind}.{fmt}")(view)
+    blp.route(f"/clients/<uuid:client_id>/charts/{kind}.{fmt}")(view)
 
 
 for _kind in (*graphs.FBA_KINDS, *graphs.QUALITY_KINDS):
@@ -237,7 +237,7 @@ for _kind in (*graphs.FBA_KINDS, *graphs.QUALITY_KINDS):
         _chart_view(_kind, _fmt)
 
 
-@blp.route("/clients/<client_id>/report.pdf")
+@blp.route("/clients/<uuid:client_id>/report.pdf")
 class ClientReport(MethodView):
     @blp.arguments(ReportQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=CONTENT_TYPES["pdf"])
@@ -265,7 +265,7 @@ class ClientReport(MethodView):
         return _file(pdf, CONTENT_TYPES["pdf"], name)
 
 
-@blp.route("/clients/<client_id>/export.csv")
+@blp.route("/clients/<uuid:client_id>/export.csv")
 class ClientExportCsv(MethodView):
     @blp.arguments(CsvQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type="text/csv")
@@ -284,7 +284,7 @@ class ClientExportCsv(MethodView):
         return _file(result.content, result.content_type, result.filename)
 
 
-@blp.route("/clients/<client_id>/export.xlsx")
+@blp.route("/clients/<uuid:client_id>/export.xlsx")
 class ClientExportXlsx(MethodView):
     @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=XLSX)

@@ -2,17 +2,62 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from bdc.measurement_params import MEASUREMENTS
 from bdc.models import PHASE_KINDS, ROLES
+from bdc.text import text_problem
 
 DIRECTIONS = ("increase", "decrease")
 
 
+def unstorable_text(value):
+    """Where in ``value`` (any JSON) is text no database stores as sent: messages by key/index."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        return [problem] if problem else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    found = {}
+    for key, item in items:
+        problem = unstorable_text(key) if isinstance(key, str) else None
+        inner = unstorable_text(item)
+        if problem or inner:
+            found[key] = inner or problem
+    return found or None
+
+
 class StrictSchema(Schema):
+    """Every request schema: unknown fields refused, and text (at any depth, in any field,
+    params and other JSON objects included) refused when it holds NUL or an unpaired surrogate,
+    the same on SQLite and PostgreSQL (bdc/text.py). Fields that pass items through to
+    bdc.sync (:class:`ItemList`) are left to it, so one bad item never sinks a batch."""
+
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _storable_text(self, data, **kwargs):
+        if isinstance(data, dict):
+            checked = {
+                key: value
+                for key, value in data.items()
+                if not isinstance(self._field_for(key), ItemList)
+            }
+            problems = unstorable_text(checked)
+            if problems:
+                raise ValidationError(problems)
+        return data
+
+    def _field_for(self, key):
+        for field in self.fields.values():
+            if (field.data_key or field.name) == key:
+                return field
+        return None
 
 
 # --- auth and users -------------------------------------------------------------------------
@@ -120,8 +165,8 @@ class TargetSchema(StrictSchema):
     active = fields.Bool(load_default=True)
     protocol_id = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=120))
     protocol_version = fields.Int(allow_none=True, load_default=None)
-    criterion_met_at = fields.Date(dump_only=True)
-    criterion_reviewed_at = fields.AwareDateTime(dump_only=True)
+    criterion_met_at = fields.Date(dump_only=True, allow_none=True)
+    criterion_reviewed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     phases = fields.List(fields.Nested(PhaseSchema), dump_only=True)
 
 
