@@ -46,7 +46,9 @@ HSTS = "max-age=31536000; includeSubDomains"
 def _security_headers(response):
     for name, value in EVERY_RESPONSE.items():
         response.headers.setdefault(name, value)
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") and "no-store" not in response.headers.get(
+        "Cache-Control", ""
+    ):
         # API answers carry PHI: never kept by a browser, a proxy or a shared cache.
         response.headers["Cache-Control"] = "no-store"
     if current_app.config["ENV"] == "production":
