@@ -23,11 +23,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from bdc.extensions import api, db, migrate
     from bdc.hardening import harden
     from bdc.session_scope import commit_at_request_end
-    from bdc.web import web
+    from bdc.web import PwaPathConverter, web
 
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config.update(load_config(app.instance_path, config))
     app.url_map.converters["uuid"] = IdConverter
+    app.url_map.converters["pwa_path"] = PwaPathConverter
     mimetypes.add_type("text/javascript", ".js")
     mimetypes.add_type("application/manifest+json", ".webmanifest")
 

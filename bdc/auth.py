@@ -28,6 +28,9 @@ from bdc.models import Assignment, AuthToken, Client, Target, User
 from bdc.models.base import utcnow
 
 COOKIE_NAME = "bdc_session"
+# Over TLS the cookie is bound to this exact host and path (RFC 6265bis "__Host-" prefix):
+# no subdomain can set or overwrite it.
+SECURE_COOKIE_NAME = "__Host-bdc_session"
 SEES_ALL = frozenset({"director", "admin"})
 EDITS_PROGRAMS = frozenset({"bcba", "director", "admin"})
 READS_AUDIT = frozenset({"director", "admin"})
@@ -72,7 +75,12 @@ def _raw_token_from_request() -> str | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
-    return request.cookies.get(COOKIE_NAME)
+    return request.cookies.get(cookie_name())
+
+
+def cookie_name() -> str:
+    """The session cookie's name: ``__Host-`` prefixed whenever it is Secure."""
+    return SECURE_COOKIE_NAME if current_app.config["COOKIE_SECURE"] else COOKIE_NAME
 
 
 def token_is_live(token: AuthToken, now: datetime) -> bool:

@@ -57,21 +57,20 @@ def _security_headers(response):
 
 
 def _limit_request_body():
-    """Refuse a body over MAX_CONTENT_LENGTH before any of it is read.
+    """Refuse a body of MAX_CONTENT_LENGTH or more before the rest of it is read.
 
-    A declared length is checked at once. A chunked body has none, so it is read here, up to
-    the limit and no further (werkzeug's limited stream raises 413 on the first byte past it),
-    and views then find it cached.
+    A declared length is checked at once. A chunked body has none, so it is read here up to
+    the limit and no further (werkzeug stops there), and views then find it cached; a body
+    that reaches the limit is refused rather than silently cut short.
     """
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None:
-        if request.content_length > limit:
-            raise RequestEntityTooLarge(f"A request body may hold at most {limit} bytes.")
-    elif "chunked" in request.headers.get("Transfer-Encoding", "").lower():
-        try:
-            request.get_data(cache=True)
-        except RequestEntityTooLarge:
-            raise RequestEntityTooLarge(f"A request body may hold at most {limit} bytes.") from None
+    too_large = RequestEntityTooLarge(f"A request body must be smaller than {limit} bytes.")
+    declared = request.content_length
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if declared is not None and declared >= limit:
+        raise too_large
+    if declared is None and chunked and len(request.get_data(cache=True)) >= limit:
+        raise too_large
 
 
 def harden(app: Flask) -> None:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bdc import create_app  # noqa: E402
-from tests.contract import run_schemathesis, seed_world  # noqa: E402
+from tests.contract import CONTRACT_CONFIG, run_schemathesis, seed_world  # noqa: E402
 from tests.e2e.pwa import LiveServer  # noqa: E402
 
 PASSWORD = "contract-password-1"
@@ -35,6 +35,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--verbose", action="store_true", help="print schemathesis' output")
+    parser.add_argument("--log", help="write schemathesis' output to LOG-<role>.txt as it runs")
     arguments = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -44,7 +45,7 @@ def main() -> int:
                 "DATABASE_URL": f"sqlite:///{folder}/contract.db",
                 "SECRET_KEY": "contract-bench",
                 "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-                "TOKEN_IDLE_MINUTES": 600,
+                **CONTRACT_CONFIG,
             }
         )
         app.instance_path = folder
@@ -64,6 +65,7 @@ def main() -> int:
                     max_examples=arguments.examples,
                     seed=arguments.seed,
                     workers=arguments.workers,
+                    log_path=f"{arguments.log}-{role}.txt" if arguments.log else None,
                 )
                 runs.append(run)
                 print(run.summary(), flush=True)

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HOOKS = Path(__file__).with_name("contract_hooks.py")
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+# Generated sign-ins fail by the hundred from one address; the throttle (tested in
+# tests/api/test_auth.py) would then refuse the role's own sign-in.
+CONTRACT_CONFIG = {"LOGIN_MAX_FAILURES_PER_ADDRESS": 10**9, "TOKEN_IDLE_MINUTES": 600}
 # From the summary schemathesis prints: "Tested: 60", "323 generated, 85 found 103 unique failures".
 _GENERATED = re.compile(r"(\d+) generated")
 _OPERATIONS = re.compile(r"API Operations:\s+Selected: \d+/\d+\s+Tested: (\d+)")
@@ -50,6 +54,7 @@ def run_schemathesis(
     max_examples: int,
     seed: int = 1,
     workers: int = 1,
+    log_path: str | Path | None = None,
 ) -> ContractRun:
     """Run every check of schemathesis against ``base_url`` as ``username`` (a ``role``)."""
     st = Path(sys.executable).with_name("st")
@@ -66,6 +71,8 @@ def run_schemathesis(
     with tempfile.TemporaryDirectory() as folder:
         command = [
             str(st),
+            "--config-file",
+            str(CONFIG),
             "run",
             f"{base_url}/api/v1/openapi.json",
             "--checks",
@@ -86,13 +93,16 @@ def run_schemathesis(
             "--report-dir",
             folder,
         ]
-        done = subprocess.run(
-            command, capture_output=True, text=True, env=environment, timeout=3600, check=False
-        )
-    output = done.stdout + done.stderr
+        # Written to a file as it runs, so a long run can be followed (tail -f).
+        log = Path(log_path) if log_path else Path(folder) / "schemathesis.log"
+        with log.open("w") as sink:
+            exit_code = subprocess.run(
+                command, stdout=sink, stderr=subprocess.STDOUT, env=environment, check=False
+            ).returncode
+        output = log.read_text()
     return ContractRun(
         role=role,
-        exit_code=done.returncode,
+        exit_code=exit_code,
         operations=_number(_OPERATIONS, output),
         cases=_number(_GENERATED, output),
         failures=_number(_FAILURES, output),

@@ -7,7 +7,7 @@ from functools import wraps
 
 from flask import request
 from flask_smorest import Blueprint, abort
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import UUIDConverter
 
@@ -32,6 +32,46 @@ class IdConverter(UUIDConverter):
         return str(value)
 
 
+def json_type_problems(schema, data) -> dict:
+    """Field messages for JSON values of the wrong JSON type, by the schema's declared types.
+
+    marshmallow coerces (``0`` is false, ``"2"`` is 2, ``2.5e-42`` is the integer 0); a JSON
+    body must carry the type the OpenAPI document declares. Query strings are text and keep
+    marshmallow's coercion.
+    """
+    if not isinstance(data, dict):
+        return {}
+    found = {}
+    for field in schema.fields.values():
+        key = field.data_key or field.name
+        if not field.dump_only and key in data:
+            problem = _json_type_problem(field, data[key])
+            if problem:
+                found[key] = problem
+    return found
+
+
+def _json_type_problem(field, value):
+    if value is None:
+        return None
+    if isinstance(field, fields.Boolean) and not isinstance(value, bool):
+        return ["Not a valid boolean."]
+    if isinstance(field, fields.Number) and (
+        isinstance(value, bool) or not isinstance(value, (int, float))
+    ):
+        return ["Not a valid number."]
+    if isinstance(field, fields.Integer) and not isinstance(value, int):
+        return ["Not a valid integer."]
+    if isinstance(field, fields.Nested) and not field.many:
+        return json_type_problems(field.schema, value) or None
+    if isinstance(field, fields.List) and isinstance(value, list):
+        inner = {
+            i: p for i, item in enumerate(value) if (p := _json_type_problem(field.inner, item))
+        }
+        return inner or None
+    return None
+
+
 class JsonBodyParser(FlaskParser):
     """A route that reads a JSON body refuses any other content type (415) and no body (400).
 
@@ -44,7 +84,17 @@ class JsonBodyParser(FlaskParser):
             abort(415, message="Send the body as JSON, with Content-Type: application/json.")
         if not req.get_data(cache=True):
             abort(400, message="This request needs a JSON body.")
-        return super()._raw_load_json(req)
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            abort(400, message="The JSON body is nested too deeply.")
+
+    def load_json(self, req, schema):
+        data = super().load_json(req, schema)
+        problems = json_type_problems(schema, data)
+        if problems:
+            raise ValidationError(problems)
+        return data
 
 
 class ApiBlueprint(Blueprint):

@@ -11,8 +11,14 @@ from bdc.text import text_problem
 DIRECTIONS = ("increase", "decrease")
 
 
-def unstorable_text(value):
-    """Where in ``value`` (any JSON) is text no database stores as sent: messages by key/index."""
+# Deeper than any real target parameters, mastery rule or plan; a bound for the walk below.
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"must not be nested more than {MAX_JSON_DEPTH} levels deep"
+
+
+def unstorable_text(value, depth: int = 0):
+    """Where in ``value`` (any JSON) is text no database stores as sent, or nesting too deep to
+    walk: messages by key or index."""
     if isinstance(value, str):
         problem = text_problem(value)
         return [problem] if problem else None
@@ -22,10 +28,12 @@ def unstorable_text(value):
         items = enumerate(value)
     else:
         return None
+    if depth > MAX_JSON_DEPTH:
+        return [TOO_DEEP]
     found = {}
     for key, item in items:
         problem = unstorable_text(key) if isinstance(key, str) else None
-        inner = unstorable_text(item)
+        inner = unstorable_text(item, depth + 1)
         if problem or inner:
             found[key] = inner or problem
     return found or None
