@@ -34,6 +34,11 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=100, help="examples per operation")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--phases",
+        default="examples,coverage,fuzzing,stateful",
+        help="schemathesis phases (make test runs examples,fuzzing,stateful)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print schemathesis' output")
     parser.add_argument("--log", help="write schemathesis' output to LOG-<role>.txt as it runs")
     arguments = parser.parse_args()
@@ -65,6 +70,7 @@ def main() -> int:
                     max_examples=arguments.examples,
                     seed=arguments.seed,
                     workers=arguments.workers,
+                    phases=arguments.phases,
                     log_path=f"{arguments.log}-{role}.txt" if arguments.log else None,
                 )
                 runs.append(run)
