@@ -6,6 +6,7 @@ from apispec import BasePlugin
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from marshmallow import Schema, fields, validate
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 
@@ -53,6 +54,26 @@ class ErrorResponsesPlugin(BasePlugin):
                 responses.setdefault("415", "UNSUPPORTED_MEDIA_TYPE")
 
 
+# JSON Schema (ECMA-262) for "no NUL character": a request's text never holds one (a lone
+# surrogate cannot be written in UTF-8 at all, only as a JSON escape, and is refused the same).
+STORABLE_TEXT_PATTERN = "^[^\\u0000]*$"
+
+
+def storable_text_pattern(converter, field, **kwargs) -> dict:
+    """Declare the storable-text rule (bdc/text.py) on the free-text fields of request schemas."""
+    from bdc.api.schemas import StrictSchema
+
+    owner = field
+    while owner is not None and not isinstance(owner, Schema):
+        owner = owner.parent
+    free_text = isinstance(field, fields.String) and not isinstance(field, fields.UUID)
+    # A choice or a pattern of its own already excludes NUL.
+    constrained = any(isinstance(v, validate.OneOf | validate.Regexp) for v in field.validators)
+    if free_text and isinstance(owner, StrictSchema) and not constrained:
+        return {"pattern": STORABLE_TEXT_PATTERN}
+    return {}
+
+
 class JsonErrorApi(Api):
     """flask-smorest Api whose errors all share bdc's ``{"error": {...}}`` shape, documented so."""
 
@@ -64,6 +85,7 @@ class JsonErrorApi(Api):
     def _init_spec(self, **kwargs):
         kwargs["extra_plugins"] = [*kwargs.get("extra_plugins", ()), ErrorResponsesPlugin()]
         super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(storable_text_pattern)
         self.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
         self.spec.components.security_scheme(
             "cookie", {"type": "apiKey", "in": "cookie", "name": "bdc_session"}

@@ -275,6 +275,7 @@ def test_security_headers_on_the_pwa_the_api_and_errors(http, director):
         assert answer.headers["Referrer-Policy"] == "no-referrer"
         assert "camera=()" in answer.headers["Permissions-Policy"]
         assert answer.headers["X-Frame-Options"] == "DENY"
+        assert "Access-Control-Allow-Origin" not in answer.headers
         if url.startswith("/api/"):
             assert answer.headers["Cache-Control"] == "no-store", url
             assert answer.content_type == "application/json"
@@ -312,3 +313,21 @@ def test_client_rows_are_untouched_by_refused_requests(http, make, director):
 
     db.session.expire_all()
     assert db.session.get(Client, client.id).name == "Test Learner"
+
+
+def test_a_scatterplot_over_centuries_is_refused_not_rendered(http, make, director):
+    client = make.client()
+    make.target(client, direction="decrease")
+    url = f"/api/v1/clients/{client.id}/charts/scatterplot.png"
+    answer = http.get(f"{url}?from=1575-02-25", headers=director)
+    assert answer.status_code == 422
+    assert "from" in answer.get_json()["error"]["fields"]
+    assert http.get(f"{url}?from=2026-01-01&to=2026-12-31", headers=director).status_code == 200
+
+
+def test_request_text_fields_declare_the_no_nul_pattern(spec):
+    schemas = spec["components"]["schemas"]
+    assert schemas["Login"]["properties"]["username"]["pattern"] == "^[^\\u0000]*$"
+    assert schemas["Plan"]["properties"]["checklist"]["items"]["pattern"] == "^[^\\u0000]*$"
+    # a closed choice needs none
+    assert "pattern" not in schemas["Target"]["properties"]["measurement"]
