@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from bdc.extensions import db
 from bdc.models import Assignment, AuthToken, Client, Target, User
 from bdc.models.base import utcnow
+from bdc.session_scope import at_commit
 
 COOKIE_NAME = "bdc_session"
 # Over TLS the cookie is bound to this exact host and path (RFC 6265bis "__Host-" prefix):
@@ -103,7 +104,7 @@ def authenticate() -> None:
     if token is None or not token_is_live(token, now):
         abort(401, message="Please sign in again.")
     if now - token.last_used_at > _TOUCH_EVERY:
-        token.last_used_at = now
+        at_commit(lambda: setattr(token, "last_used_at", now))
     g.user = token.user
     g.token = token
 
