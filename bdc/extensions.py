@@ -74,6 +74,19 @@ def storable_text_pattern(converter, field, **kwargs) -> dict:
     return {}
 
 
+def exclusive_bounds(converter, field, **kwargs) -> dict:
+    """``Range(min_inclusive=False)`` as OpenAPI 3.0's boolean ``exclusiveMinimum`` (apispec
+    documents the bound but not that it is excluded)."""
+    bounds = {}
+    for rule in field.validators:
+        if isinstance(rule, validate.Range):
+            if rule.min is not None and not rule.min_inclusive:
+                bounds["exclusiveMinimum"] = True
+            if rule.max is not None and not rule.max_inclusive:
+                bounds["exclusiveMaximum"] = True
+    return bounds
+
+
 class JsonErrorApi(Api):
     """flask-smorest Api whose errors all share bdc's ``{"error": {...}}`` shape, documented so."""
 
@@ -86,6 +99,7 @@ class JsonErrorApi(Api):
         kwargs["extra_plugins"] = [*kwargs.get("extra_plugins", ()), ErrorResponsesPlugin()]
         super()._init_spec(**kwargs)
         self.ma_plugin.converter.add_attribute_function(storable_text_pattern)
+        self.ma_plugin.converter.add_attribute_function(exclusive_bounds)
         self.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
         self.spec.components.security_scheme(
             "cookie", {"type": "apiKey", "in": "cookie", "name": "bdc_session"}

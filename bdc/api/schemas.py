@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from bdc.measurement_params import MEASUREMENTS
@@ -50,10 +52,11 @@ class StrictSchema(Schema):
 
     @pre_load
     def _storable_text(self, data, **kwargs):
-        if isinstance(data, dict):
+        # A JSON body is a dict; a query string arrives as a mapping of its own (webargs).
+        if isinstance(data, Mapping):
             checked = {
                 key: value
-                for key, value in data.items()
+                for key, value in dict(data).items()
                 if not isinstance(self._field_for(key), ItemList)
             }
             problems = unstorable_text(checked)
@@ -254,10 +257,11 @@ class SessionQuerySchema(StrictSchema):
 
 
 class ItemList(fields.List):
-    """A JSON array passed through as it is: bdc.sync checks each item and rejects it alone."""
+    """A JSON array passed through as it is: bdc.sync checks each item and rejects it alone
+    (an item that is not an object included), so the document declares items of any type."""
 
     def __init__(self, description: str):
-        super().__init__(fields.Dict(), load_default=list, metadata={"description": description})
+        super().__init__(fields.Raw(), load_default=list, metadata={"description": description})
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):

@@ -331,3 +331,16 @@ def test_request_text_fields_declare_the_no_nul_pattern(spec):
     assert schemas["Plan"]["properties"]["checklist"]["items"]["pattern"] == "^[^\\u0000]*$"
     # a closed choice needs none
     assert "pattern" not in schemas["Target"]["properties"]["measurement"]
+
+
+def test_query_text_with_nul_is_refused_and_exclusive_bounds_are_declared(http, make, spec):
+    director = make.login(make.user("director"))
+    client = make.client()
+    answer = http.get(
+        f"/api/v1/clients/{client.id}/charts/abc.png?behavior=a%00b", headers=director
+    )
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["fields"] == {"behavior": [UNSTORABLE_TEXT]}
+    criterion = spec["components"]["schemas"]["Plan"]["properties"]["criterion"]
+    assert criterion["minimum"] == 0 and criterion["exclusiveMinimum"] is True
+    assert spec["components"]["schemas"]["Sync"]["properties"]["events"]["items"] == {}
