@@ -15,7 +15,7 @@ import pytest
 from tests.contract import CONTRACT_CONFIG, run_schemathesis, seed_world
 from tests.e2e.pwa import LiveServer
 
-EXAMPLES = int(os.environ.get("BDC_CONTRACT_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("BDC_CONTRACT_EXAMPLES", "10"))
 PASSWORD = "contract-password-1"
 
 
