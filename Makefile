@@ -43,16 +43,18 @@ lint: install
 test-js: node_modules/.installed-stamp
 	node --test tests/js/
 
-# The whole suite on a SQLite file, then again on a private PostgreSQL server.
+# The whole suite on a SQLite file, then again on a private PostgreSQL server. The schemathesis
+# contract run (tests/api/test_contract.py, a few minutes) is part of the SQLite pass.
 test-python: install system-deps
 	$(PY) -m pytest
-	scripts/with-postgres.sh $(PY) -m pytest
+	scripts/with-postgres.sh $(PY) -m pytest -m "not contract"
 
 bench: install system-deps
 	$(PY) bench/sync_ingest.py
 	$(PY) bench/analysis.py
 	$(PY) bench/report.py
 	$(PY) bench/pwa_tap.py
+	$(PY) bench/contract_fuzz.py
 
 # Every chart kind and every report page of the demo caseload as PNGs in gallery/ (docs/graphs.md).
 gallery: install system-deps

@@ -19,13 +19,17 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: configuration, extensions, blueprints. Nothing else happens here."""
     from bdc import api as api_package
+    from bdc.api.base import IdConverter
     from bdc.errors import register_error_handlers
     from bdc.extensions import api, db, migrate
+    from bdc.hardening import harden
     from bdc.session_scope import commit_at_request_end
-    from bdc.web import web
+    from bdc.web import PwaPathConverter, web
 
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config.update(load_config(app.instance_path, config))
+    app.url_map.converters["uuid"] = IdConverter
+    app.url_map.converters["pwa_path"] = PwaPathConverter
     if app.config["TRUSTED_PROXIES"]:  # the client's real address, for throttling and audit
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
@@ -37,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     api_package.register(api)
     register_error_handlers(app)
+    harden(app)
     commit_at_request_end(app)
     app.register_blueprint(web)
     return app

@@ -1,7 +1,8 @@
 """The append-only audit trail: who read or changed which client's data, when, from where.
 
-Entries are added to the request's transaction, so an audit row exists exactly when the
-access it describes happened. Details must never carry PHI (names, dates of birth, notes).
+Entries are added to the request's transaction (last, just before its commit:
+bdc.session_scope.at_commit), so an audit row exists exactly when the access it describes
+happened. Details must never carry PHI (names, dates of birth, notes).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy import func, select
 from bdc.dates import within_days
 from bdc.extensions import db
 from bdc.models import AuditEntry
+from bdc.models.base import utcnow
+from bdc.session_scope import at_commit
 
 
 def _address() -> str | None:
@@ -36,17 +39,17 @@ def record(
     user_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    db.session.add(
-        AuditEntry(
-            user_id=user_id or _user_id(),
-            action=action,
-            resource=resource,
-            resource_id=resource_id,
-            client_id=client_id,
-            address=_address(),
-            detail=detail or {},
-        )
+    entry = AuditEntry(
+        at=utcnow(),
+        user_id=user_id or _user_id(),
+        action=action,
+        resource=resource,
+        resource_id=resource_id,
+        client_id=client_id,
+        address=_address(),
+        detail=detail or {},
     )
+    at_commit(lambda: db.session.add(entry))
 
 
 def record_many(action: str, resource: str, client_ids: Iterable[str], **detail: Any) -> None:

@@ -32,8 +32,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from bdc.extensions import db
 from bdc.models import Assignment, AuthToken, Client, Target, User
 from bdc.models.base import utcnow
+from bdc.session_scope import at_commit
 
 COOKIE_NAME = "bdc_session"
+# Over TLS the cookie is bound to this exact host and path (RFC 6265bis "__Host-" prefix):
+# no subdomain can set or overwrite it.
+SECURE_COOKIE_NAME = "__Host-bdc_session"
 SEES_ALL = frozenset({"director", "admin"})
 EDITS_PROGRAMS = frozenset({"bcba", "director", "admin"})
 READS_AUDIT = frozenset({"director", "admin"})
@@ -103,7 +107,12 @@ def _raw_token_from_request() -> str | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
-    return request.cookies.get(COOKIE_NAME)
+    return request.cookies.get(cookie_name())
+
+
+def cookie_name() -> str:
+    """The session cookie's name: ``__Host-`` prefixed whenever it is Secure."""
+    return SECURE_COOKIE_NAME if current_app.config["COOKIE_SECURE"] else COOKIE_NAME
 
 
 def token_is_live(token: AuthToken, now: datetime) -> bool:
@@ -119,14 +128,14 @@ def token_is_live(token: AuthToken, now: datetime) -> bool:
 def authenticate() -> None:
     """Resolve the caller from the bearer token or cookie into ``g.user`` (401 otherwise)."""
     raw = _raw_token_from_request()
-    token = None
-    if raw:
-        token = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(raw)))
+    if not raw:
+        abort(401, message="Sign in to continue.")
+    token = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(raw)))
     now = utcnow()
     if token is None or not token_is_live(token, now):
         abort(401, message="Please sign in again.")
     if now - token.last_used_at > _TOUCH_EVERY:
-        token.last_used_at = now
+        at_commit(lambda: setattr(token, "last_used_at", now))
     g.user = token.user
     g.token = token
     check_route_allowed(token.user)

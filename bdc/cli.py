@@ -1,8 +1,10 @@
-"""The ``bdc`` command: init-db, demo, create-user, serve, recompute-values, check-values,
-report, protocols, and Flask-Migrate's ``db``."""
+"""The ``bdc`` command: init-db, demo, create-user, serve, backup, restore, recompute-values,
+check-values, report, protocols, and the ``db`` (Flask-Migrate) and ``openapi`` (flask-smorest)
+groups."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -11,16 +13,47 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from sqlalchemy import func, select
 
 from bdc import create_app
+from bdc.config import ConfigError
 from bdc.models import ROLES, User
 
 
-@click.group(
-    cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False
-)
+def _create_app():
+    """The app a command runs in; a configuration mistake is one line, never a traceback."""
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+class BdcGroup(FlaskGroup):
+    """Flask's command group with bdc's options only (no --app, --env-file or --debug)."""
+
+    FLASK_OPTIONS = frozenset({"env_file", "app", "debug"})
+
+    def __init__(self, **extra):
+        super().__init__(
+            create_app=_create_app,
+            add_default_commands=False,
+            add_version_option=False,
+            load_dotenv=False,
+            set_debug_flag=False,
+            **extra,
+        )
+        self.params = [p for p in self.params if p.name not in self.FLASK_OPTIONS]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(click.Group.list_commands(self, ctx))
+        # When the app cannot load, the command that needs it says why, in one line.
+        with contextlib.suppress(click.ClickException):
+            names.update(ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx))
+        return sorted(names)
+
+
+@click.group(cls=BdcGroup)
 def main() -> None:
     """bdc: offline-first behavioral data collection for ABA and FBA work."""
 
@@ -50,13 +83,22 @@ def _safe_url() -> str:
 @click.option("--username", required=True)
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--display-name", default="")
-@click.password_option(help="At least 10 characters; asked for when not given.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (also done whenever it is not a terminal).",
+)
 @with_appcontext
-def create_user(username: str, role: str, display_name: str, password: str) -> None:
-    """Create a staff account."""
+def create_user(username: str, role: str, display_name: str, password_stdin: bool) -> None:
+    """Create a staff account; the password (at least 10 characters) is asked for, or read from
+    standard input: ``echo "$PASSWORD" | bdc create-user --username U --role bcba``."""
     from bdc.extensions import db
     from bdc.services.accounts import create_user as create
 
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 10:
         _fail("The password needs at least 10 characters.")
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
@@ -151,14 +193,20 @@ def _print_logins() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@with_appcontext
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the API and the PWA with gunicorn."""
+    """Serve the API and the PWA with gunicorn (over TLS when BDC_TLS_CERT and BDC_TLS_KEY are
+    set)."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
         "gunicorn"
     )
     if gunicorn is None:
         _fail("gunicorn is not installed; run `make run` or `pip install gunicorn`.")
-    click.echo(f"bdc is at http://{host}:{port}/  (Ctrl+C stops it)")
+    config = current_app.config
+    tls = ["--certfile", config["TLS_CERT"], "--keyfile", config["TLS_KEY"]]
+    if not (config["TLS_CERT"] and config["TLS_KEY"]):
+        tls = []
+    click.echo(f"bdc is at http{'s' if tls else ''}://{host}:{port}/  (Ctrl+C stops it)")
     os.execv(
         gunicorn,
         [
@@ -167,6 +215,7 @@ def serve(host: str, port: int, workers: int) -> None:
             str(workers),
             "--bind",
             f"{host}:{port}",
+            *tls,
             "--access-logfile",
             "-",
             "bdc:create_app()",

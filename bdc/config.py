@@ -40,7 +40,12 @@ DEFAULTS: dict[str, Any] = {
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 5,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-    "COOKIE_SECURE": False,
+    "COOKIE_SECURE": False,  # always True when ENV is production
+    # Production serves over TLS: gunicorn's own (a certificate and its key), or a proxy in
+    # front that terminates TLS (say so with BEHIND_TLS_PROXY). docs/security.md.
+    "TLS_CERT": None,
+    "TLS_KEY": None,
+    "BEHIND_TLS_PROXY": False,
     # Documentation (docs/supervision.md): days before an unsigned note is listed as late, and
     # the clinic's monthly supervision rules (defaults: the BACB's RBT requirements).
     "NOTE_SIGN_DAYS": 2,
@@ -80,6 +85,22 @@ def _names(raw: str | Sequence[str], key: str) -> tuple[str, ...]:
     return distinct
 
 
+def _check_production(config: dict[str, Any]) -> None:
+    """Refuse a production configuration that would leak sessions or tokens."""
+    if config["SECRET_KEY"] == DEFAULT_SECRET:
+        raise ConfigError(
+            "BDC_ENV=production needs a secret: set BDC_SECRET_KEY to a long random value "
+            '(python3 -c "import secrets; print(secrets.token_hex(32))").'
+        )
+    has_certificate = bool(config["TLS_CERT"]) and bool(config["TLS_KEY"])
+    if not has_certificate and not config["BEHIND_TLS_PROXY"]:
+        raise ConfigError(
+            "BDC_ENV=production needs TLS: set BDC_TLS_CERT and BDC_TLS_KEY (certificate and key "
+            "files), or BDC_BEHIND_TLS_PROXY=1 when a proxy in front terminates TLS."
+        )
+    config["COOKIE_SECURE"] = True
+
+
 def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Merge defaults, ``BDC_*`` environment variables and ``overrides`` into Flask settings."""
     config = dict(DEFAULTS)
@@ -90,8 +111,8 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     config.update(overrides or {})
 
     config["SESSION_SETTINGS"] = _names(config["SESSION_SETTINGS"], "SESSION_SETTINGS")
-    if config["ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET:
-        raise ConfigError("BDC_SECRET_KEY must be set to a long random value in production")
+    if config["ENV"] == "production":
+        _check_production(config)
 
     from bdc import dates
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from marshmallow import Schema
+from marshmallow import fields as ma_fields
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import (
     BadRequest,
@@ -45,6 +47,22 @@ def database_busy(error: BaseException) -> bool:
     return "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
 
 
+class ErrorDetailSchema(Schema):
+    code = ma_fields.Str(required=True, metadata={"description": "bad_request, not_found, ..."})
+    message = ma_fields.Str(required=True, metadata={"description": "One sentence for a person"})
+    fields = ma_fields.Dict(
+        keys=ma_fields.Str(),
+        required=True,
+        metadata={"description": "Messages per field (a list of strings or nested objects)"},
+    )
+
+
+class ErrorSchema(Schema):
+    """What :func:`error_body` answers, documented as every operation's error response."""
+
+    error = ma_fields.Nested(ErrorDetailSchema, required=True)
+
+
 def _flatten_fields(messages) -> dict:
     """webargs nests messages by location (``{"json": {...}}``); clients want the fields."""
     if not isinstance(messages, dict):
@@ -69,6 +87,10 @@ def error_body(error: HTTPException):
     body = {"error": {"code": CODES.get(status, "error"), "message": message, "fields": fields}}
     response = jsonify(body)
     response.status_code = status
+    # werkzeug's own headers (Allow on a 405, WWW-Authenticate, ...), but not its content type.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     if getattr(error, "retry_after", None):

@@ -360,7 +360,7 @@ class FBASchema(Schema):
 # --- routes --------------------------------------------------------------------------------------
 
 
-@blp.route("/targets/<target_id>/data")
+@blp.route("/targets/<uuid:target_id>/data")
 class TargetData(MethodView):
     @blp.arguments(TargetDataQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, TargetDataSchema)
@@ -376,7 +376,7 @@ class TargetData(MethodView):
         )
 
 
-@blp.route("/targets/<target_id>/summary")
+@blp.route("/targets/<uuid:target_id>/summary")
 class TargetSummary(MethodView):
     @blp.arguments(TargetDataQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, TargetSummarySchema)
@@ -389,7 +389,7 @@ class TargetSummary(MethodView):
         )
 
 
-@blp.route("/sessions/<session_id>/ioa")
+@blp.route("/sessions/<uuid:session_id>/ioa")
 class SessionIOA(MethodView):
     @blp.arguments(IOAQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, SessionIOASchema)
@@ -403,7 +403,7 @@ class SessionIOA(MethodView):
         return ioa.session_ioa(session, bin_seconds=query["bin_seconds"])
 
 
-@blp.route("/clients/<client_id>/fba")
+@blp.route("/clients/<uuid:client_id>/fba")
 class ClientFBA(MethodView):
     @blp.arguments(FBAQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, FBASchema)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import after_this_request, current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from bdc.api.base import public_blueprint
 from bdc.api.schemas import LoginAnswerSchema, LoginSchema, UserSchema
-from bdc.auth import COOKIE_NAME, authenticate
+from bdc.auth import authenticate, cookie_name
 from bdc.services import accounts
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Sign-in and tokens")
+blp = public_blueprint("auth", __name__, "Sign-in and tokens")
 
 
 @blp.route("/auth/login")
@@ -26,7 +26,7 @@ class Login(MethodView):
         @after_this_request
         def _set_cookie(response):
             response.set_cookie(
-                COOKIE_NAME,
+                cookie_name(),
                 raw,
                 max_age=current_app.config["TOKEN_ABSOLUTE_HOURS"] * 3600,
                 httponly=True,
@@ -49,7 +49,13 @@ class Logout(MethodView):
 
         @after_this_request
         def _clear_cookie(response):
-            response.delete_cookie(COOKIE_NAME, path="/", samesite="Strict", httponly=True)
+            response.delete_cookie(
+                cookie_name(),
+                path="/",
+                samesite="Strict",
+                httponly=True,
+                secure=current_app.config["COOKIE_SECURE"],
+            )
             return response
 
 

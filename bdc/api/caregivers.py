@@ -13,7 +13,7 @@ from bdc.services import caregivers
 blp = protected_blueprint("caregivers", __name__, "Caregivers and session settings")
 
 
-@blp.route("/clients/<client_id>/caregivers")
+@blp.route("/clients/<uuid:client_id>/caregivers")
 class ClientCaregivers(MethodView):
     @blp.response(200, AssignmentAnswerSchema(many=True))
     def get(self, client_id):
@@ -28,7 +28,7 @@ class ClientCaregivers(MethodView):
         return caregivers.link(g.user, client, str(fields["user_id"]))
 
 
-@blp.route("/clients/<client_id>/caregivers/<user_id>")
+@blp.route("/clients/<uuid:client_id>/caregivers/<uuid:user_id>")
 class OneCaregiver(MethodView):
     @blp.response(204)
     def delete(self, client_id, user_id):

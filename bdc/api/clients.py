@@ -33,7 +33,7 @@ class Clients(MethodView):
         return caseload.create_client(g.user, fields)
 
 
-@blp.route("/clients/<client_id>")
+@blp.route("/clients/<uuid:client_id>")
 class OneClient(MethodView):
     @blp.response(200, ClientSchema)
     def get(self, client_id):
@@ -46,7 +46,7 @@ class OneClient(MethodView):
         return caseload.update_client(g.user, client_or_404(g.user, client_id), changes)
 
 
-@blp.route("/clients/<client_id>/assignments")
+@blp.route("/clients/<uuid:client_id>/assignments")
 class Assignments(MethodView):
     @blp.response(200, AssignmentAnswerSchema(many=True))
     def get(self, client_id):
@@ -59,7 +59,7 @@ class Assignments(MethodView):
         return caseload.assign(g.user, client, str(fields["user_id"]))
 
 
-@blp.route("/clients/<client_id>/assignments/<user_id>")
+@blp.route("/clients/<uuid:client_id>/assignments/<uuid:user_id>")
 class OneAssignment(MethodView):
     @blp.response(204)
     def delete(self, client_id, user_id):
@@ -67,7 +67,7 @@ class OneAssignment(MethodView):
         caseload.unassign(g.user, client, check_id(user_id, "user_id"))
 
 
-@blp.route("/clients/<client_id>/targets")
+@blp.route("/clients/<uuid:client_id>/targets")
 class ClientTargets(MethodView):
     @blp.response(200, TargetSchema(many=True))
     def get(self, client_id):
@@ -79,7 +79,7 @@ class ClientTargets(MethodView):
         return programs.create_target(g.user, client_or_404(g.user, client_id), fields)
 
 
-@blp.route("/clients/<client_id>/plans")
+@blp.route("/clients/<uuid:client_id>/plans")
 class ClientPlans(MethodView):
     @blp.response(200, PlanSchema(many=True))
     def get(self, client_id):

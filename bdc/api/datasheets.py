@@ -17,7 +17,7 @@ from bdc.services import datasheets
 blp = protected_blueprint("datasheets", __name__, "Paper data sheets (PDF) for pencil recording")
 
 
-@blp.route("/clients/<client_id>/datasheet.pdf")
+@blp.route("/clients/<uuid:client_id>/datasheet.pdf")
 class ClientDatasheet(MethodView):
     @blp.arguments(DatasheetQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=CONTENT_TYPES["pdf"])

@@ -73,7 +73,7 @@ class AmendmentSchema(StrictSchema):
             raise ValidationError("An amendment must change at least one field.", "_schema")
 
 
-@blp.route("/clients/<client_id>/incidents")
+@blp.route("/clients/<uuid:client_id>/incidents")
 class ClientIncidents(MethodView):
     @blp.arguments(IncidentQuerySchema, location="query")
     @blp.response(200, IncidentSchema(many=True))
@@ -87,7 +87,7 @@ class ClientIncidents(MethodView):
         )
 
 
-@blp.route("/incidents/<incident_id>")
+@blp.route("/incidents/<uuid:incident_id>")
 class OneIncident(MethodView):
     @blp.response(200, IncidentSchema)
     def get(self, incident_id):
@@ -95,7 +95,7 @@ class OneIncident(MethodView):
         return incidents.read_incident(incidents.incident_or_404(g.user, incident_id))
 
 
-@blp.route("/incidents/<incident_id>/sign-off")
+@blp.route("/incidents/<uuid:incident_id>/sign-off")
 class SignOff(MethodView):
     @blp.response(200, IncidentSchema)
     def post(self, incident_id):
@@ -103,7 +103,7 @@ class SignOff(MethodView):
         return incidents.sign_off(g.user, incidents.incident_or_404(g.user, incident_id))
 
 
-@blp.route("/incidents/<incident_id>/amendments")
+@blp.route("/incidents/<uuid:incident_id>/amendments")
 class Amendments(MethodView):
     @blp.arguments(AmendmentSchema)
     @blp.response(201, IncidentSchema)

@@ -40,7 +40,7 @@ def _binary(content_type: str, description: str):
     )
 
 
-@blp.route("/sessions/<session_id>/note")
+@blp.route("/sessions/<uuid:session_id>/note")
 class SessionNote(MethodView):
     @blp.response(200, NoteSchema)
     def get(self, session_id):
@@ -58,7 +58,7 @@ class SessionNote(MethodView):
         return notes.save_draft(g.user, session, note_id, draft)
 
 
-@blp.route("/sessions/<session_id>/note.pdf")
+@blp.route("/sessions/<uuid:session_id>/note.pdf")
 class SessionNotePdf(MethodView):
     @blp.response(200, content_type=PDF)
     @_binary(PDF, "The session's note (latest revision) as PDF")
@@ -81,7 +81,7 @@ class PendingNotes(MethodView):
         )
 
 
-@blp.route("/notes/<note_id>")
+@blp.route("/notes/<uuid:note_id>")
 class OneNote(MethodView):
     @blp.response(200, NoteSchema)
     def get(self, note_id):
@@ -89,7 +89,7 @@ class OneNote(MethodView):
         return notes.read_note(notes.note_or_404(g.user, note_id))
 
 
-@blp.route("/notes/<note_id>/signature")
+@blp.route("/notes/<uuid:note_id>/signature")
 class Signature(MethodView):
     @blp.arguments(SignatureSchema)
     @blp.response(200, NoteSchema)
@@ -99,7 +99,7 @@ class Signature(MethodView):
         return notes.sign(g.user, note, signature["credential"])
 
 
-@blp.route("/notes/<note_id>/cosignature")
+@blp.route("/notes/<uuid:note_id>/cosignature")
 class Cosignature(MethodView):
     @blp.arguments(SignatureSchema)
     @blp.response(200, NoteSchema)
@@ -109,7 +109,7 @@ class Cosignature(MethodView):
         return notes.cosign(g.user, note, signature["credential"])
 
 
-@blp.route("/notes/<note_id>/amendments")
+@blp.route("/notes/<uuid:note_id>/amendments")
 class Amendments(MethodView):
     @blp.arguments(NoteAmendmentSchema)
     @blp.response(201, NoteSchema)
@@ -120,7 +120,7 @@ class Amendments(MethodView):
         return notes.amend(g.user, note, str(amendment_id) if amendment_id else None, changes)
 
 
-@blp.route("/clients/<client_id>/notes")
+@blp.route("/clients/<uuid:client_id>/notes")
 class ClientNotes(MethodView):
     @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, NoteSchema(many=True))
@@ -130,7 +130,7 @@ class ClientNotes(MethodView):
         return notes.client_notes(client, query.get("date_from"), query.get("date_to"))
 
 
-@blp.route("/clients/<client_id>/notes.pdf")
+@blp.route("/clients/<uuid:client_id>/notes.pdf")
 class ClientNotesPdf(MethodView):
     @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=PDF)
@@ -142,7 +142,7 @@ class ClientNotesPdf(MethodView):
         return _file(pdf, PDF, name)
 
 
-@blp.route("/clients/<client_id>/notes.csv")
+@blp.route("/clients/<uuid:client_id>/notes.csv")
 class ClientNotesCsv(MethodView):
     @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type="text/csv")

@@ -348,7 +348,7 @@ class OneProtocol(MethodView):
         return protocol_library.read_protocol(protocol_id, query.get("version"))
 
 
-@blp.route("/clients/<client_id>/targets/from-protocol")
+@blp.route("/clients/<uuid:client_id>/targets/from-protocol")
 class TargetFromProtocol(MethodView):
     @blp.arguments(TargetFromProtocolSchema)
     @blp.response(201, TargetSchema)
@@ -357,7 +357,7 @@ class TargetFromProtocol(MethodView):
         return protocol_library.target_from(g.user, client_or_404(g.user, client_id), fields)
 
 
-@blp.route("/clients/<client_id>/plans/from-protocol")
+@blp.route("/clients/<uuid:client_id>/plans/from-protocol")
 class PlanFromProtocol(MethodView):
     @blp.arguments(PlanFromProtocolSchema)
     @blp.response(201, PlanSchema)
@@ -369,7 +369,7 @@ class PlanFromProtocol(MethodView):
 # --- mastery ---------------------------------------------------------------------------------
 
 
-@blp.route("/targets/<target_id>/criterion-review")
+@blp.route("/targets/<uuid:target_id>/criterion-review")
 class CriterionReview(MethodView):
     @blp.arguments(CriterionReviewSchema)
     @blp.response(200, ReviewedTargetSchema)
@@ -382,7 +382,7 @@ class CriterionReview(MethodView):
 # --- fidelity and the dashboard --------------------------------------------------------------
 
 
-@blp.route("/clients/<client_id>/fidelity")
+@blp.route("/clients/<uuid:client_id>/fidelity")
 class ClientFidelity(MethodView):
     @blp.arguments(RangeQuerySchema, location="query")
     @blp.response(200, ClientFidelitySchema)

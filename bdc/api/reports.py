@@ -206,7 +206,7 @@ def _graph_route(
 
 
 _graph_route(
-    "/targets/<target_id>/graph.png",
+    "/targets/<uuid:target_id>/graph.png",
     "TargetGraphPng",
     GraphQuerySchema,
     "png",
@@ -219,7 +219,7 @@ _graph_route(
     _target_graph,
 )
 _graph_route(
-    "/targets/<target_id>/graph.svg",
+    "/targets/<uuid:target_id>/graph.svg",
     "TargetGraphSvg",
     GraphQuerySchema,
     "svg",
@@ -272,7 +272,7 @@ def _chart_view(kind: str, fmt: str):
             )
         },
     )
-    blp.route(f"/clients/<client_id>/charts/{kind}.{fmt}")(view)
+    blp.route(f"/clients/<uuid:client_id>/charts/{kind}.{fmt}")(view)
 
 
 for _kind in (*graphs.FBA_KINDS, *graphs.QUALITY_KINDS):
@@ -294,7 +294,7 @@ def _panel_graph(query: dict, client_id: str, fmt: str) -> Response:
 
 
 _graph_route(
-    "/clients/<client_id>/charts/panel.png",
+    "/clients/<uuid:client_id>/charts/panel.png",
     "ClientPanelChartPng",
     PanelQuerySchema,
     "png",
@@ -304,7 +304,7 @@ _graph_route(
     _panel_graph,
 )
 _graph_route(
-    "/clients/<client_id>/charts/panel.svg",
+    "/clients/<uuid:client_id>/charts/panel.svg",
     "ClientPanelChartSvg",
     PanelQuerySchema,
     "svg",
@@ -314,7 +314,7 @@ _graph_route(
 )
 
 
-@blp.route("/clients/<client_id>/report.pdf")
+@blp.route("/clients/<uuid:client_id>/report.pdf")
 class ClientReport(MethodView):
     @blp.arguments(ReportQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=CONTENT_TYPES["pdf"])
@@ -343,7 +343,7 @@ class ClientReport(MethodView):
         return _file(pdf, CONTENT_TYPES["pdf"], name)
 
 
-@blp.route("/clients/<client_id>/export.csv")
+@blp.route("/clients/<uuid:client_id>/export.csv")
 class ClientExportCsv(MethodView):
     @blp.arguments(CsvQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type="text/csv")
@@ -362,7 +362,7 @@ class ClientExportCsv(MethodView):
         return _file(result.content, result.content_type, result.filename)
 
 
-@blp.route("/clients/<client_id>/export.xlsx")
+@blp.route("/clients/<uuid:client_id>/export.xlsx")
 class ClientExportXlsx(MethodView):
     @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=XLSX)

@@ -2,17 +2,73 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from collections.abc import Mapping
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from bdc.measurement_params import MEASUREMENTS
 from bdc.models import PHASE_KINDS, ROLES
+from bdc.text import text_problem
 
 DIRECTIONS = ("increase", "decrease")
 
 
+# Deeper than any real target parameters, mastery rule or plan; a bound for the walk below.
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"must not be nested more than {MAX_JSON_DEPTH} levels deep"
+
+
+def unstorable_text(value, depth: int = 0):
+    """Where in ``value`` (any JSON) is text no database stores as sent, or nesting too deep to
+    walk: messages by key or index."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        return [problem] if problem else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    if depth > MAX_JSON_DEPTH:
+        return [TOO_DEEP]
+    found = {}
+    for key, item in items:
+        problem = unstorable_text(key) if isinstance(key, str) else None
+        inner = unstorable_text(item, depth + 1)
+        if problem or inner:
+            found[key] = inner or problem
+    return found or None
+
+
 class StrictSchema(Schema):
+    """Every request schema: unknown fields refused, and text (at any depth, in any field,
+    params and other JSON objects included) refused when it holds NUL or an unpaired surrogate,
+    the same on SQLite and PostgreSQL (bdc/text.py). Fields that pass items through to
+    bdc.sync (:class:`ItemList`) are left to it, so one bad item never sinks a batch."""
+
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _storable_text(self, data, **kwargs):
+        # A JSON body is a dict; a query string arrives as a mapping of its own (webargs).
+        if isinstance(data, Mapping):
+            checked = {
+                key: value
+                for key, value in dict(data).items()
+                if not isinstance(self._field_for(key), ItemList)
+            }
+            problems = unstorable_text(checked)
+            if problems:
+                raise ValidationError(problems)
+        return data
+
+    def _field_for(self, key):
+        for field in self.fields.values():
+            if (field.data_key or field.name) == key:
+                return field
+        return None
 
 
 # --- auth and users -------------------------------------------------------------------------
@@ -128,8 +184,8 @@ class TargetSchema(StrictSchema):
     )
     protocol_id = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=120))
     protocol_version = fields.Int(allow_none=True, load_default=None)
-    criterion_met_at = fields.Date(dump_only=True)
-    criterion_reviewed_at = fields.AwareDateTime(dump_only=True)
+    criterion_met_at = fields.Date(dump_only=True, allow_none=True)
+    criterion_reviewed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     phases = fields.List(fields.Nested(PhaseSchema), dump_only=True)
 
 
@@ -210,10 +266,11 @@ class SessionQuerySchema(StrictSchema):
 
 
 class ItemList(fields.List):
-    """A JSON array passed through as it is: bdc.sync checks each item and rejects it alone."""
+    """A JSON array passed through as it is: bdc.sync checks each item and rejects it alone
+    (an item that is not an object included), so the document declares items of any type."""
 
     def __init__(self, description: str):
-        super().__init__(fields.Dict(), load_default=list, metadata={"description": description})
+        super().__init__(fields.Raw(), load_default=list, metadata={"description": description})
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list):

@@ -43,14 +43,14 @@ class Sessions(MethodView):
         return sessions
 
 
-@blp.route("/sessions/<session_id>")
+@blp.route("/sessions/<uuid:session_id>")
 class OneSession(MethodView):
     @blp.response(200, SessionSchema)
     def get(self, session_id):
         return recordings.read_session(recordings.session_or_404(g.user, session_id))
 
 
-@blp.route("/sessions/<session_id>/events")
+@blp.route("/sessions/<uuid:session_id>/events")
 class SessionEvents(MethodView):
     @blp.response(200, EventSchema(many=True))
     def get(self, session_id):

@@ -41,7 +41,7 @@ class Contacts(MethodView):
         return supervision.log_contact(g.user, fields)
 
 
-@blp.route("/supervision/contacts/<contact_id>")
+@blp.route("/supervision/contacts/<uuid:contact_id>")
 class OneContact(MethodView):
     @blp.response(200, ContactAnswerSchema)
     def get(self, contact_id):

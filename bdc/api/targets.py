@@ -13,7 +13,7 @@ from bdc.services import programs
 blp = protected_blueprint("targets", __name__, "Targets, phases and plans")
 
 
-@blp.route("/targets/<target_id>")
+@blp.route("/targets/<uuid:target_id>")
 class OneTarget(MethodView):
     @blp.response(200, TargetSchema)
     def get(self, target_id):
@@ -25,7 +25,7 @@ class OneTarget(MethodView):
         return programs.update_target(g.user, target_or_404(g.user, target_id), changes)
 
 
-@blp.route("/targets/<target_id>/phases")
+@blp.route("/targets/<uuid:target_id>/phases")
 class TargetPhases(MethodView):
     @blp.response(200, PhaseSchema(many=True))
     def get(self, target_id):
@@ -37,7 +37,7 @@ class TargetPhases(MethodView):
         return programs.add_phase(g.user, target_or_404(g.user, target_id), fields)
 
 
-@blp.route("/plans/<plan_id>")
+@blp.route("/plans/<uuid:plan_id>")
 class OnePlan(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, plan_id):

@@ -71,7 +71,7 @@ class CompetencyGraph(MethodView):
         return _file(png, CONTENT_TYPES["png"], "competency.png")
 
 
-@blp.route("/clients/<client_id>/competency")
+@blp.route("/clients/<uuid:client_id>/competency")
 class ClientCompetency(MethodView):
     @blp.response(200, StaffCompetencySchema(many=True))
     def get(self, client_id):

@@ -28,7 +28,7 @@ class Users(MethodView):
         return accounts.create_user(**fields)
 
 
-@blp.route("/users/<user_id>")
+@blp.route("/users/<uuid:user_id>")
 class OneUser(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):

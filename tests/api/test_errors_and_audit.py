@@ -22,7 +22,8 @@ def test_wrong_method_is_json_405(http, make):
     assert answer.get_json()["error"]["code"] == "method_not_allowed"
 
 
-def test_malformed_ids_are_422_not_500(http, make):
+def test_malformed_path_ids_are_json_404_not_500(http, make):
+    # Path ids are UUIDs (declared so in the OpenAPI document); anything else names no resource.
     headers = make.login(make.user("director"))
     for url in (
         "/api/v1/clients/123",
@@ -31,8 +32,8 @@ def test_malformed_ids_are_422_not_500(http, make):
         "/api/v1/plans/zzz",
     ):
         answer = http.get(url, headers=headers)
-        assert answer.status_code == 422, url
-        assert answer.get_json()["error"]["fields"] == {"id": ["Not a valid UUID."]}
+        assert answer.status_code == 404, url
+        assert answer.get_json()["error"]["code"] == "not_found"
 
 
 def test_wrong_types_are_422(http, make):

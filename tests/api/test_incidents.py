@@ -195,7 +195,7 @@ def test_off_caseload_is_404(http, make, world):
         )
         assert answer.status_code == 404
     assert http.get(url(str(uuid.uuid4())), headers=world["director"]).status_code == 404
-    assert http.get(url("not-an-id"), headers=world["director"]).status_code == 422
+    assert http.get(url("not-an-id"), headers=world["director"]).status_code == 404
 
 
 def test_the_service_cannot_update_a_report(ctx, world):

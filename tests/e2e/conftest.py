@@ -72,15 +72,26 @@ def caseload(server, ctx):
 
 @pytest.fixture
 def new_context(browser):
-    """Browser contexts (separate devices) that are closed after the test."""
-    contexts = []
+    """Browser contexts (separate devices) that are closed after the test; whatever the app's
+    Content-Security-Policy blocked in any of their pages fails the test."""
+    contexts, blocked = [], []
+
+    def watch(page):
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
 
     def make(viewport=None):
         context = browser.new_context(viewport=viewport or {"width": 768, "height": 1024})
         context.set_default_timeout(15000)
+        context.on("page", watch)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert blocked == [], blocked

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from werkzeug.serving import make_server
 
@@ -222,10 +224,33 @@ def start_session(page, client_name: str, role: str | None = None) -> str:
     return page.url.rsplit("/", 1)[1]
 
 
+def wait_for_js(page, expression: str, arg=None, timeout: float = 30000) -> None:
+    """``page.wait_for_function`` without eval: Playwright's polling predicate runs the
+    expression with eval(), which the app's Content-Security-Policy forbids (no
+    'unsafe-eval'); ``page.evaluate`` goes over the DevTools protocol, which it does not govern."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout:.0f} ms: {expression}")
+        page.wait_for_timeout(100)
+
+
+def run_script(page, path) -> None:
+    """Run a script file in the page as the DevTools protocol does, outside the app's
+    Content-Security-Policy (``page.add_script_tag`` inserts an inline script, which it blocks)."""
+    session = page.context.new_cdp_session(page)
+    try:
+        session.send("Runtime.evaluate", {"expression": Path(path).read_text()})
+    finally:
+        session.detach()
+
+
 def wait_for_service_worker(page) -> None:
     """The shell must be cached and the page controlled before the network may drop."""
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20000
+    wait_for_js(
+        page,
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+        timeout=20000,
     )
 
 
@@ -262,7 +287,8 @@ def outbox_events(page, session_id: str) -> list[dict]:
 
 
 def wait_until_synced(page, timeout: float = 30000) -> None:
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "(s => s && s.pending === 0 && s.state === 'idle')(window.bdc?.sync?.status())",
         timeout=timeout,
     )

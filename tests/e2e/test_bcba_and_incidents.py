@@ -16,7 +16,9 @@ from tests.e2e.pwa import (
     READ_STORE,
     Api,
     read_store,
+    run_script,
     sign_in,
+    wait_for_js,
     wait_for_service_worker,
     wait_until_synced,
 )
@@ -103,14 +105,15 @@ def test_bcba_sees_graph_and_summary_and_adds_a_phase_change_offline(caseload, n
     hitting = target_panel(page, "Hitting")
     graph = hitting.locator("img.graph")
     graph.wait_for()
-    page.wait_for_function(GRAPH_LOADED, arg=graph.element_handle())
+    wait_for_js(page, GRAPH_LOADED, arg=graph.element_handle())
     assert "Line graph of Hitting" in graph.get_attribute("alt")
     hitting.get_by_text("3 sessions").wait_for()  # the summary figures beside it
     hitting.get_by_role("table").get_by_text("no phase").wait_for()
 
     # A celeration chart of a frequency target; the trend is a line-graph option.
     hitting.get_by_label("Chart").select_option("celeration")
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "(img) => img.src.includes('chart=celeration') && img.complete && img.naturalWidth > 0",
         arg=graph.element_handle(),
     )
@@ -154,8 +157,8 @@ def test_bcba_sees_graph_and_summary_and_adds_a_phase_change_offline(caseload, n
     assert [(p["kind"], p["label"]) for p in phases] == [("intervention", "FCT + extinction")]
     assert phases[0]["id"] == stored["id"]
     # The device keeps no copy once the server holds it.
-    page.wait_for_function(
-        f"async () => (await ({READ_STORE})('outbox')).every((r) => r.type !== 'phase')"
+    wait_for_js(
+        page, f"async () => (await ({READ_STORE})('outbox')).every((r) => r.type !== 'phase')"
     )
 
 
@@ -249,7 +252,7 @@ def test_bcba_screens_fit_and_are_accessible(caseload, new_context, width, heigh
         page.wait_for_load_state("networkidle")
         found = page.evaluate(LAYOUT_PROBLEMS)
         if AXE.exists():
-            page.add_script_tag(path=str(AXE))
+            run_script(page, AXE)
             found += page.evaluate(AXE_RUN)
         if found:
             problems[name] = found

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.pwa import LAYOUT_PROBLEMS, card, sign_in
+from tests.e2e.pwa import LAYOUT_PROBLEMS, card, run_script, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,7 @@ def test_no_serious_accessibility_problems(caseload, new_context):
     page = new_context({"width": 768, "height": 1024}).new_page()
     found = {}
     for name in visit_every_screen(page, caseload):
-        page.add_script_tag(path=str(AXE))
+        run_script(page, AXE)
         result = page.evaluate(AXE_RUN)
         if result:
             found[name] = result

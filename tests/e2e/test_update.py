@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.pwa import sign_in, wait_for_service_worker
+from tests.e2e.pwa import sign_in, wait_for_js, wait_for_service_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def test_update_available_prompt_replaces_the_cached_shell(caseload, new_context
     with page.expect_event("load"):
         page.get_by_role("button", name="Update now").click()
     page.get_by_role("heading", name="My caseload").wait_for()
-    page.wait_for_function(f"caches.keys().then((k) => k.length === 1 && k[0] !== '{old_cache}')")
+    wait_for_js(page, f"caches.keys().then((k) => k.length === 1 && k[0] !== '{old_cache}')")
     [new_cache] = page.evaluate("caches.keys()")
     assert new_cache.startswith("bdc-shell-beef")
     assert not banner.is_visible()
