@@ -400,6 +400,12 @@ def _local(moment: datetime, tz: tzinfo) -> datetime:
 
 
 def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, target_id):
+    if (
+        date_from is not None
+        and ((date_to or dates.local_today(tz)) - date_from).days + 1 > quality.MAX_DAYS
+    ):
+        # one column a day: a range of centuries would be a figure no one can render or read
+        _unprocessable("from", f"The scatterplot shows at most {quality.MAX_DAYS} days.")
     # the selection of bdc.services.fba: problem behavior in primary sessions
     problem = fba.problem_behaviors(targets, target_id)
     if target_id is not None and not problem:
@@ -438,9 +444,6 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
     days = sorted({start.date() for start, _ in observed})
     last = date_to or (days[-1] if days else dates.local_today(tz))
     first = date_from or max(days[0] if days else last, last - timedelta(days=27))
-    if (last - first).days + 1 > quality.MAX_DAYS:
-        # one column a day: a range of centuries would be a figure no one can render or read
-        _unprocessable("from", f"The scatterplot shows at most {quality.MAX_DAYS} days.")
     day_start, day_end = time(8, 0), time(16, 0)
     if observed:
         # whole hours around every observation

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from bdc.auth import EDITS_PROGRAMS, READS_AUDIT, SEES_ALL
+from bdc.auth import CAREGIVER, EDITS_PROGRAMS, READS_AUDIT, SEES_ALL
 from bdc.extensions import db
 from bdc.models import ROLES, Assignment, Event, Incident, Phase, Session, SessionNote
 from bdc.models.base import new_id, utcnow
@@ -18,7 +18,9 @@ from bdc.models.base import new_id, utcnow
 # Every role is in the matrix: either it sees a caseload, or it sees every client.
 CASELOAD_ROLES = tuple(r for r in ROLES if r not in SEES_ALL)
 ALL_CLIENT_ROLES = tuple(r for r in ROLES if r in SEES_ALL)
-READ_ONLY_ROLES = tuple(r for r in CASELOAD_ROLES if r not in EDITS_PROGRAMS)
+# Staff who see a client but may not change its programme: 403 on writes. A caregiver answers
+# 404 on every route outside their allow-list (tests/api/test_caregivers.py holds that matrix).
+READ_ONLY_ROLES = tuple(r for r in CASELOAD_ROLES if r not in EDITS_PROGRAMS and r != CAREGIVER)
 SCOPED = re.compile(r"<(?:uuid:)?(client_id|target_id|plan_id|session_id|incident_id|note_id)>")
 
 BODIES = {
