@@ -51,7 +51,9 @@ test-python: install system-deps
 
 bench: install system-deps
 	$(PY) bench/sync_ingest.py
+	$(PY) bench/sync_faults.py
 	$(PY) bench/analysis.py
+	$(PY) bench/load.py
 	$(PY) bench/report.py
 	$(PY) bench/pwa_tap.py
 	$(PY) bench/contract_fuzz.py
