@@ -125,7 +125,8 @@ def test_bcba_sees_graph_and_summary_and_adds_a_phase_change_offline(caseload, n
     # The multiple-baseline graph of the chosen targets (the first six, top first).
     page.get_by_text("Multiple-baseline graph across targets").click()
     baseline = page.locator("details", has_text="Multiple-baseline graph").locator("img.graph")
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "(img) => img.src.includes('charts/panel.svg') && img.src.split('target_id=').length"
         " === 7 && img.complete && img.naturalWidth > 0 && !img.hidden",
         arg=baseline.element_handle(),

@@ -6,7 +6,15 @@ import uuid
 
 import pytest
 
-from tests.e2e.pwa import PASSWORD, Api, card, sign_in, wait_for_service_worker, wait_until_synced
+from tests.e2e.pwa import (
+    PASSWORD,
+    Api,
+    card,
+    sign_in,
+    wait_for_js,
+    wait_for_service_worker,
+    wait_until_synced,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +88,8 @@ def test_the_start_sheet_offers_the_clinics_settings(app, caseload, new_context,
     monkeypatch.setitem(app.config, "SESSION_SETTINGS", ("clinic", "telehealth"))
     page = new_context().new_page()
     sign_in(page, caseload.base, caseload.users["technician"]["username"])
-    page.wait_for_function(
+    wait_for_js(
+        page,
         """async () => {
           const db = await new Promise((ok) => {
             const r = indexedDB.open('bdc');
@@ -92,7 +101,7 @@ def test_the_start_sheet_offers_the_clinics_settings(app, caseload, new_context,
           });
           db.close();
           return row?.value?.length === 2;
-        }"""
+        }""",
     )
     page.get_by_role("button", name="Sam Rivera").click()
     page.get_by_role("button", name="Telehealth").click()

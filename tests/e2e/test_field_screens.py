@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.pwa import PASSWORD, card, sign_in, start_session
+from tests.e2e.pwa import PASSWORD, card, run_script, sign_in, start_session, wait_for_js
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +77,7 @@ def axe(page) -> list[str]:
     """WCAG A/AA violations of the page as first seen (scrolled to the top: content scrolled
     under the sticky session bar would count as overlapped targets)."""
     page.evaluate("window.scrollTo(0, 0)")
-    page.add_script_tag(path=str(AXE))
+    run_script(page, AXE)
     return page.evaluate(AXE_RUN)
 
 
@@ -281,7 +281,8 @@ def test_a_paper_sheet_transcribed_matches_the_same_data_tapped(caseload, new_co
     for name in ["Hitting", "Receptive ID", "Hand washing", "Engagement"]:
         assert transcribed[name] == tapped[name], name
     assert tapped["Receptive ID"].startswith("3 trials")
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "(s => s && s.pending === 0 && s.rejected === 0)(window.bdc?.sync?.status())",
         timeout=30000,
     )

@@ -315,7 +315,10 @@ function targetPanel(app, client, initialTarget, programmer) {
   const figures = h('div', { class: 'figures-box', 'aria-live': 'polite', 'aria-busy': 'false' });
   const review = h('div', { class: 'review-slot' });
   const phasesBox = h('div', { class: 'phases-box' });
-  let localIds = new Set();
+  // Phase changes drawn as local that the target, as last loaded, does not hold yet. A reload
+  // may race the sync (it can answer before the server stores them), so an id stays here until
+  // a loaded target holds it, not just until the outbox lets it go.
+  const awaiting = new Set();
 
   const chartLabel = () => CHARTS.find(([v]) => v === choice.chart)?.[1] ?? choice.chart;
   const graphUrl = () =>
@@ -396,7 +399,8 @@ function targetPanel(app, client, initialTarget, programmer) {
 
   const drawPhases = async () => {
     const local = await localPhases(app, id);
-    localIds = new Set(local.map((r) => r.id));
+    for (const r of local) awaiting.add(r.id);
+    for (const p of target.phases ?? []) awaiting.delete(p.id);
     const phases = [...(target.phases ?? [])].sort((a, b) => (a.start_date < b.start_date ? -1 : a.start_date > b.start_date ? 1 : 0));
     const items = [
       ...phases.map((p) => h('li', {}, h('strong', {}, p.label), `${phaseKindLabel(p.kind) === p.label ? '' : ` · ${phaseKindLabel(p.kind)}`} · from ${fmtDate(p.start_date)}`)),
@@ -541,11 +545,10 @@ function targetPanel(app, client, initialTarget, programmer) {
     },
     /** After a sync: a phase change of ours that reached the server shows as a real phase. */
     async syncSettled() {
-      const before = localIds;
       const now = new Set((await localPhases(app, id)).map((r) => r.id));
-      const arrived = [...before].some((rid) => !now.has(rid));
+      const arrived = [...awaiting].some((rid) => !now.has(rid));
       if (arrived && navigator.onLine) await this.refresh({ reload: true });
-      else if ([...now].some((rid) => !before.has(rid)) || arrived) drawPhases();
+      else if ([...now].some((rid) => !awaiting.has(rid)) || arrived) drawPhases();
     },
   };
 }
