@@ -129,6 +129,14 @@ class TrendSchema(Schema):
     per_week_x = fields.Str()
 
 
+class PhaseDisplaySchema(Schema):
+    """A phase's level as people read it, on screen and in the PDF (bdc.reports.format)."""
+
+    mean = fields.Str()
+    sd = fields.Str()
+    range = fields.Str()
+
+
 class PhaseStatsSchema(Schema):
     index = fields.Int()
     phase_id = fields.Str(allow_none=True)
@@ -145,6 +153,7 @@ class PhaseStatsSchema(Schema):
     max = fields.Float()
     range = fields.Float()
     sessions_with_ioa = fields.Int()
+    display = fields.Nested(PhaseDisplaySchema)
     trend = fields.Nested(TrendSchema)
     notes = Reasons
 

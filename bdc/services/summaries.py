@@ -36,6 +36,7 @@ from typing import Any
 from bdc import analysis, audit
 from bdc.measures import unit_for
 from bdc.models import Target
+from bdc.reports import format as fmt
 from bdc.services import series
 from bdc.services.series import SessionValue
 
@@ -220,7 +221,7 @@ def compute_summary(
         "sessions": len(values),
         "sessions_with_ioa": with_ioa,
         "percent_with_ioa": 100.0 * with_ioa / len(values) if values else None,
-        "phases": [_phase(run) for run in runs],
+        "phases": [_phase(run, target.measurement) for run in runs],
         "level_changes": [
             _level_change(before, after) for before, after in itertools.pairwise(runs)
         ],
@@ -230,7 +231,7 @@ def compute_summary(
     }
 
 
-def _phase(run: Run) -> dict[str, Any]:
+def _phase(run: Run, measurement: str) -> dict[str, Any]:
     ys = run.values
     stats = analysis.phase_summary(ys)
     notes: dict[str, str] = {}
@@ -263,6 +264,12 @@ def _phase(run: Run) -> dict[str, Any]:
         "max": stats.maximum,
         "range": stats.range,
         "sessions_with_ioa": sum(p.has_ioa for p in run.points),
+        # The same strings the PDF prints (bdc.reports.format), so screen and paper agree.
+        "display": {
+            "mean": fmt.value(stats.mean, measurement),
+            "sd": fmt.number(stats.sd),
+            "range": fmt.value_range(stats.minimum, stats.maximum, measurement),
+        },
         "trend": {
             "ols_per_session": stats.slope,
             "ols_per_week": None if per_week is None else 7.0 * per_week,

@@ -115,6 +115,22 @@ def test_data_is_one_value_per_session_with_phase_observer_date_and_ioa(http, te
 # --- /targets/<id>/summary ---------------------------------------------------------------------
 
 
+def test_summary_levels_read_as_the_pdf_prints_them(http, team, make):
+    """Screen and PDF used to disagree (the client view showed rate levels 0.1 and 0.5 with a
+    range "0–0"). The summary now carries the PDF's own strings. Hand derivation: two 30-minute
+    sessions with 1 and 2 responses are 1/30 = 0.0333 and 2/30 = 0.0667 per minute; the mean is
+    0.05; below 1 a level keeps two significant figures (0.050, 0.033, 0.067); the SD of the two
+    is |0.0667 − 0.0333| / √2 = 0.0236 → 0.024."""
+    target = make.target(team.client, "rate")
+    rec = team.rec
+    for i, n in enumerate((1, 2)):
+        s = rec.session(team.client, at=START + timedelta(days=i), targets=[target])
+        rec.counts(s, target, [10 * k + 1 for k in range(n)])
+    rec.send()
+    (phase,) = get(http, team, f"/api/v1/targets/{target.id}/summary")["phases"]
+    assert phase["display"] == {"mean": "0.050/min", "sd": "0.024", "range": "0.033–0.067/min"}
+
+
 def test_summary_phases_trends_and_level_change(http, team, make):
     target, _ = ab_data(team, make)
     summary = get(http, team, f"/api/v1/targets/{target.id}/summary")
