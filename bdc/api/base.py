@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from functools import wraps
 
-from flask import request
+from flask import Response, request
 from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -141,3 +141,34 @@ def protected_blueprint(name: str, import_name: str, description: str) -> ApiBlu
     blueprint = public_blueprint(name, import_name, description)
     blueprint.before_request(authenticate)
     return blueprint
+
+
+def file_response(content: bytes, content_type: str, filename: str) -> Response:
+    """A download: ``content`` as an attachment named ``filename``, never cached (it is PHI)."""
+    return Response(
+        content,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def binary_doc(blueprint: Blueprint, content_type: str, description: str):
+    """OpenAPI: a 200 answer of ``content_type`` with a file name in Content-Disposition."""
+    return blueprint.doc(
+        responses={
+            "200": {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+                "headers": {
+                    "Content-Disposition": {
+                        "description": "attachment; the file name says whose and which period",
+                        "schema": {"type": "string"},
+                    }
+                },
+            }
+        }
+    )

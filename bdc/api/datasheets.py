@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, g
+from flask import g
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from bdc.api.base import protected_blueprint
+from bdc.api.base import file_response, protected_blueprint
 from bdc.api.datasheet_schemas import DatasheetQuerySchema
 from bdc.auth import client_or_404
 from bdc.reports import CONTENT_TYPES
@@ -26,12 +26,4 @@ class ClientDatasheet(MethodView):
         tally boxes, interval grids, trial rows with prompt codes, ABC columns."""
         client = client_or_404(g.user, client_id)
         pdf, name = datasheets.datasheet(client, query.get("day") or date.today(), g.user)
-        return Response(
-            pdf,
-            content_type=CONTENT_TYPES["pdf"],
-            headers={
-                "Content-Disposition": f'attachment; filename="{name}"',
-                "Cache-Control": "private, no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return file_response(pdf, CONTENT_TYPES["pdf"], name)

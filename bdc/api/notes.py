@@ -10,8 +10,8 @@ from flask import g
 from flask.views import MethodView
 from marshmallow import RAISE
 
-from bdc.api.base import protected_blueprint
-from bdc.api.reports import PeriodQuerySchema, _file
+from bdc.api.base import binary_doc, file_response, protected_blueprint
+from bdc.api.reports import PeriodQuerySchema
 from bdc.api.schemas_documentation import (
     NoteAmendmentSchema,
     NoteDraftSchema,
@@ -27,17 +27,6 @@ from bdc.services.recordings import session_or_404
 blp = protected_blueprint("notes", __name__, "Session notes: draft, sign, co-sign, amend, print")
 
 PDF = "application/pdf"
-
-
-def _binary(content_type: str, description: str):
-    return blp.doc(
-        responses={
-            "200": {
-                "description": description,
-                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    )
 
 
 @blp.route("/sessions/<uuid:session_id>/note")
@@ -61,11 +50,11 @@ class SessionNote(MethodView):
 @blp.route("/sessions/<uuid:session_id>/note.pdf")
 class SessionNotePdf(MethodView):
     @blp.response(200, content_type=PDF)
-    @_binary(PDF, "The session's note (latest revision) as PDF")
+    @binary_doc(blp, PDF, "The session's note (latest revision) as PDF")
     def get(self, session_id):
         """The session's note as PDF: data summary, what was written, signatures, hash."""
         pdf, name = notes.session_note_pdf(session_or_404(g.user, session_id))
-        return _file(pdf, PDF, name)
+        return file_response(pdf, PDF, name)
 
 
 @blp.route("/notes/pending")
@@ -134,21 +123,21 @@ class ClientNotes(MethodView):
 class ClientNotesPdf(MethodView):
     @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=PDF)
-    @_binary(PDF, "The period's session notes as PDF, one note per page")
+    @binary_doc(blp, PDF, "The period's session notes as PDF, one note per page")
     def get(self, query, client_id):
         """The client's session notes over ``from``..``to`` as PDF."""
         client = client_or_404(g.user, client_id)
         pdf, name = notes.client_notes_pdf(client, query.get("date_from"), query.get("date_to"))
-        return _file(pdf, PDF, name)
+        return file_response(pdf, PDF, name)
 
 
 @blp.route("/clients/<uuid:client_id>/notes.csv")
 class ClientNotesCsv(MethodView):
     @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type="text/csv")
-    @_binary("text/csv", "Every revision of the period's notes (UTF-8 with BOM, CRLF)")
+    @binary_doc(blp, "text/csv", "Every revision of the period's notes (UTF-8 with BOM, CRLF)")
     def get(self, query, client_id):
         """The client's session notes over ``from``..``to`` as CSV, every revision a row."""
         client = client_or_404(g.user, client_id)
         content, name = notes.client_notes_csv(client, query.get("date_from"), query.get("date_to"))
-        return _file(content, "text/csv; charset=utf-8", name)
+        return file_response(content, "text/csv; charset=utf-8", name)

@@ -14,7 +14,7 @@ from flask.views import MethodView
 from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
 
 from bdc.api.analysis import TimeZoneField
-from bdc.api.base import protected_blueprint
+from bdc.api.base import binary_doc, file_response, protected_blueprint
 from bdc.api.schemas import StrictSchema
 from bdc.auth import client_or_404, target_or_404
 from bdc.extensions import db
@@ -140,36 +140,6 @@ class CsvQuerySchema(PeriodQuerySchema):
 # --- answers -----------------------------------------------------------------------------------
 
 
-def _file(content: bytes, content_type: str, filename: str) -> Response:
-    return Response(
-        content,
-        content_type=content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
-def _binary(content_type: str, description: str):
-    """OpenAPI: a 200 answer of ``content_type`` with a file name in Content-Disposition."""
-    return blp.doc(
-        responses={
-            "200": {
-                "description": description,
-                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
-                "headers": {
-                    "Content-Disposition": {
-                        "description": "attachment; the file name carries the client's code",
-                        "schema": {"type": "string"},
-                    }
-                },
-            }
-        }
-    )
-
-
 def _target_graph(query: dict, target_id: str, fmt: str) -> Response:
     target = target_or_404(g.user, target_id)
     content = graphs.target_chart(
@@ -184,7 +154,7 @@ def _target_graph(query: dict, target_id: str, fmt: str) -> Response:
     )
     code = safe_code(db.session.get(Client, target.client_id).code)
     name = f"graph-{code}-{target.id[:8]}-{query['chart']}.{fmt}"
-    return _file(content, CONTENT_TYPES[fmt], name)
+    return file_response(content, CONTENT_TYPES[fmt], name)
 
 
 def _graph_route(
@@ -200,7 +170,7 @@ def _graph_route(
 
     get.__doc__ = doc
     decorated = blp.arguments(schema, location="query", unknown=RAISE)(
-        blp.response(200, content_type=content_type)(_binary(content_type, summary)(get))
+        blp.response(200, content_type=content_type)(binary_doc(blp, content_type, summary)(get))
     )
     blp.route(url)(type(name, (MethodView,), {"get": decorated}))
 
@@ -258,7 +228,7 @@ def _chart_view(kind: str, fmt: str):
             content = graphs.quality_chart(
                 client, kind, criterion=query["criterion"], fmt=fmt, **period
             )
-        return _file(content, content_type, f"{kind}-{safe_code(client.code)}.{fmt}")
+        return file_response(content, content_type, f"{kind}-{safe_code(client.code)}.{fmt}")
 
     get.__doc__ = f"{title} ({fmt.upper()}).\n\nQuery parameters that do not apply are ignored."
     view = type(
@@ -267,7 +237,7 @@ def _chart_view(kind: str, fmt: str):
         {
             "get": blp.arguments(ChartQuerySchema, location="query", unknown=RAISE)(
                 blp.response(200, content_type=content_type)(
-                    _binary(content_type, f"{title} ({fmt.upper()})")(get)
+                    binary_doc(blp, content_type, f"{title} ({fmt.upper()})")(get)
                 )
             )
         },
@@ -290,7 +260,7 @@ def _panel_graph(query: dict, client_id: str, fmt: str) -> Response:
         date_from=query.get("date_from"),
         date_to=query.get("date_to"),
     )
-    return _file(content, CONTENT_TYPES[fmt], f"panel-{safe_code(client.code)}.{fmt}")
+    return file_response(content, CONTENT_TYPES[fmt], f"panel-{safe_code(client.code)}.{fmt}")
 
 
 _graph_route(
@@ -318,7 +288,7 @@ _graph_route(
 class ClientReport(MethodView):
     @blp.arguments(ReportQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=CONTENT_TYPES["pdf"])
-    @_binary(CONTENT_TYPES["pdf"], "The progress report (PDF)")
+    @binary_doc(blp, CONTENT_TYPES["pdf"], "The progress report (PDF)")
     def get(self, query, client_id):
         """The progress report for an IEP meeting over ``from``..``to`` (default: the 90 days
         up to today): per target its definition, measurement, baseline and current level,
@@ -340,14 +310,14 @@ class ClientReport(MethodView):
             panel=query["panel"],
         )
         name = progress_report.report_filename(client, date_from, date_to)
-        return _file(pdf, CONTENT_TYPES["pdf"], name)
+        return file_response(pdf, CONTENT_TYPES["pdf"], name)
 
 
 @blp.route("/clients/<uuid:client_id>/export.csv")
 class ClientExportCsv(MethodView):
     @blp.arguments(CsvQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type="text/csv")
-    @_binary("text/csv", "One table as CSV (UTF-8 with BOM, CRLF line ends)")
+    @binary_doc(blp, "text/csv", "One table as CSV (UTF-8 with BOM, CRLF line ends)")
     def get(self, query, client_id):
         """The client's session values (``table=sessions``, the default) or raw events
         (``table=events``) as CSV; spreadsheet formulas are neutralised."""
@@ -359,14 +329,14 @@ class ClientExportCsv(MethodView):
             date_from=query.get("date_from"),
             date_to=query.get("date_to"),
         )
-        return _file(result.content, result.content_type, result.filename)
+        return file_response(result.content, result.content_type, result.filename)
 
 
 @blp.route("/clients/<uuid:client_id>/export.xlsx")
 class ClientExportXlsx(MethodView):
     @blp.arguments(PeriodQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, content_type=XLSX)
-    @_binary(XLSX, "A workbook with the sheets Sessions and Events")
+    @binary_doc(blp, XLSX, "A workbook with the sheets Sessions and Events")
     def get(self, query, client_id):
         """The client's session values (sheet ``Sessions``) and raw events (sheet ``Events``)
         as an XLSX workbook."""
@@ -374,4 +344,4 @@ class ClientExportXlsx(MethodView):
         result = exports.client_export(
             client, "xlsx", date_from=query.get("date_from"), date_to=query.get("date_to")
         )
-        return _file(result.content, result.content_type, result.filename)
+        return file_response(result.content, result.content_type, result.filename)

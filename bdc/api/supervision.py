@@ -8,9 +8,7 @@ from __future__ import annotations
 from flask import g
 from flask.views import MethodView
 
-from bdc.api.base import protected_blueprint
-from bdc.api.notes import _binary
-from bdc.api.reports import _file
+from bdc.api.base import binary_doc, file_response, protected_blueprint
 from bdc.api.schemas_documentation import (
     ComplianceSchema,
     ContactAnswerSchema,
@@ -63,8 +61,8 @@ class Compliance(MethodView):
 class ComplianceCsv(MethodView):
     @blp.arguments(MonthQuerySchema, location="query")
     @blp.response(200, content_type="text/csv")
-    @_binary("text/csv", "The month's compliance table (UTF-8 with BOM, CRLF)")
+    @binary_doc(blp, "text/csv", "The month's compliance table (UTF-8 with BOM, CRLF)")
     def get(self, query):
         """The compliance table as CSV, one row per supervisee."""
         content, name = supervision.compliance_csv(g.user, query.get("month"))
-        return _file(content, "text/csv; charset=utf-8", name)
+        return file_response(content, "text/csv; charset=utf-8", name)

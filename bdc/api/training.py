@@ -8,9 +8,7 @@ from __future__ import annotations
 from flask import g
 from flask.views import MethodView
 
-from bdc.api.base import protected_blueprint
-from bdc.api.notes import _binary
-from bdc.api.reports import _file
+from bdc.api.base import binary_doc, file_response, protected_blueprint
 from bdc.api.schemas_documentation import (
     CompetencyAnswerSchema,
     CompetencyCheckSchema,
@@ -63,12 +61,12 @@ class CompetencyChecks(MethodView):
 class CompetencyGraph(MethodView):
     @blp.arguments(TrainingQuerySchema, location="query")
     @blp.response(200, content_type=CONTENT_TYPES["png"])
-    @_binary(CONTENT_TYPES["png"], "Competency over time (PNG)")
+    @binary_doc(blp, CONTENT_TYPES["png"], "Competency over time (PNG)")
     def get(self, query):
         """The checks that ``GET /training/competency`` lists, as a graph: percent per check
         over time, one path per person, against the criterion."""
         png = training.competency_graph(g.user, query)
-        return _file(png, CONTENT_TYPES["png"], "competency.png")
+        return file_response(png, CONTENT_TYPES["png"], "competency.png")
 
 
 @blp.route("/clients/<uuid:client_id>/competency")
