@@ -172,8 +172,12 @@ def test_technician_files_an_incident_offline_and_a_director_signs_it_off(caselo
     assert page.locator("#nav-slot").is_hidden()
     assert page.get_by_role("link", name="Client view").count() == 0
 
+    # The caseload must have arrived (online) before the network drops; offline, the cached
+    # caseload is what the tablet would have had.
+    incident_link = page.get_by_role("link", name="Incident report")
+    incident_link.wait_for()
     context.set_offline(True)
-    page.get_by_role("link", name="Incident report").click()
+    incident_link.click()
     page.get_by_role("heading", name="Incident report: Sam Rivera").wait_for()
     page.get_by_label("Duration in minutes").fill("4")
     page.get_by_label("Elopement").check()
