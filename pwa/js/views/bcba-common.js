@@ -181,8 +181,11 @@ export function describeFailure(err) {
 // --- tables ---
 
 /**
- * A table in a keyboard-scrollable region (wide tables scroll inside it on a phone, never
- * the page). columns: [{label, cell: (row) => node|string, num?: bool}]
+ * A table in a keyboard-scrollable region (never the page scrolling sideways). Below laptop
+ * width each row reflows into a card of labelled figures (bcba.css), so no column is cut at
+ * the right edge of a tablet; every cell carries its column's label for that, and the explicit
+ * roles keep the table a table for screen readers when CSS changes its display.
+ * columns: [{label, cell: (row) => node|string, num?: bool}]
  */
 export function dataTable(caption, columns, rows, { empty = t('table.empty') } = {}) {
   if (!rows.length) return h('p', { class: 'hint' }, empty);
@@ -191,18 +194,17 @@ export function dataTable(caption, columns, rows, { empty = t('table.empty') } =
     { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption },
     h(
       'table',
-      { class: 'data' },
+      { class: 'data reflow', role: 'table' },
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : '' }, c.label)))),
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...columns.map((c) => h('th', { scope: 'col', role: 'columnheader', class: c.num ? 'num' : '' }, c.label)))),
       h(
         'tbody',
-        {},
+        { role: 'rowgroup' },
         ...rows.map((row) =>
-          h('tr', {}, ...columns.map((c, i) => {
+          h('tr', { role: 'row' }, ...columns.map((c, i) => {
             const value = c.cell(row);
-            return i === 0
-              ? h('th', { scope: 'row', class: c.num ? 'num' : '' }, value ?? '–')
-              : h('td', { class: c.num ? 'num' : '' }, value ?? '–');
+            const attrs = { class: c.num ? 'num' : '', dataset: { label: c.label } };
+            return i === 0 ? h('th', { scope: 'row', role: 'rowheader', ...attrs }, value ?? '–') : h('td', { role: 'cell', ...attrs }, value ?? '–');
           })),
         ),
       ),

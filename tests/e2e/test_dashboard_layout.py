@@ -1,0 +1,95 @@
+"""The director's dashboard at phone, tablet and laptop widths (issue 14): no table cut at the
+right edge, client codes never broken at their hyphen, names shortened only when they do not
+fit; and the dashboard in Spanish."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.e2e.pwa import PASSWORD, sign_in
+from tests.e2e.test_bcba_and_incidents import record_sessions
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = [(360, 740), (768, 1024), (1280, 800)]
+LONG_NAME = "Dana Director, Clinical Director"
+# Measured from the boxes the browser laid out.
+LAYOUT = """() => {
+  const problems = [];
+  if (document.documentElement.scrollWidth > innerWidth + 1) problems.push('the page scrolls sideways');
+  for (const box of document.querySelectorAll('.table-scroll')) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      problems.push(`cut: ${box.getAttribute('aria-label')} (${box.scrollWidth} px in ${box.clientWidth} px)`);
+    }
+  }
+  for (const code of document.querySelectorAll('.client-code')) {
+    const range = document.createRange();
+    range.selectNodeContents(code.firstChild);
+    const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    if (lines.size > 1) problems.push(`code on ${lines.size} lines: ${code.firstChild.textContent}`);
+  }
+  for (const el of document.querySelectorAll('body *')) {
+    if (!el.getClientRects().length || getComputedStyle(el).textOverflow !== 'ellipsis') continue;
+    if (el.scrollWidth > el.clientWidth + 1) problems.push(`shortened: ${el.textContent.trim()}`);
+  }
+  return problems;
+}"""
+
+
+def director_with_a_long_name() -> str:
+    from bdc.extensions import db
+    from bdc.services import accounts
+
+    username = f"director-{uuid.uuid4().hex[:6]}"
+    accounts.create_user(
+        username=username, password=PASSWORD, role="director", display_name=LONG_NAME
+    )
+    db.session.commit()
+    return username
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS, ids=[f"{w}px" for w, _ in WIDTHS])
+def test_dashboard_tables_fit_and_nothing_is_shortened_that_fits(
+    caseload, new_context, width, height
+):
+    record_sessions(caseload)
+    username = director_with_a_long_name()
+    page = new_context({"width": width, "height": height}).new_page()
+    sign_in(page, caseload.base, username)
+    page.get_by_role("link", name="Dashboard").click()
+    ioa = page.locator("#dash-ioa")
+    ioa.get_by_role("region", name="IOA per target and phase").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(LAYOUT) == []
+    # Every figure of a row is still on screen, with its column's name beside it.
+    code = ioa.locator(".client-code").first
+    assert code.inner_text().startswith(caseload.client["code"])
+    box = code.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    if width >= 1280:
+        assert page.locator(".user-name").inner_text() == LONG_NAME
+
+
+def test_the_dashboard_in_spanish(caseload, new_context):
+    record_sessions(caseload)
+    username = director_with_a_long_name()
+    page = new_context({"width": 768, "height": 1024}).new_page()
+    page.goto(caseload.base + "/")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_label("Usuario").fill(username)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_role("link", name="Panel").click()
+    ioa = page.locator("#dash-ioa")
+    ioa.get_by_role("heading", name="Cobertura y acuerdo de IOA").wait_for()
+    ioa.get_by_role("region", name="IOA por objetivo y fase").wait_for()
+    text = page.locator("main").inner_text()
+    assert "Descargar CSV" in text and "Download CSV" not in text
+    assert "Sesiones por cliente y semana" in text
+    # Numbers and dates in Spanish: "26 nov 2026", a decimal comma, "%" after a space.
+    status = page.get_by_role("status").filter(has_text="cliente").inner_text()
+    assert status.startswith("1 cliente, ")
+    assert "nov" in status or "oct" in status or "dic" in status
+    assert "\u00a0%" in ioa.locator(".lead").inner_text()
