@@ -5,6 +5,7 @@ and laptop widths, and the Spanish session screen."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,32 @@ COVERED_BY_BAR = """() => {
   return covered;
 }"""
 
+# Words that touch (or overflow) the edges of their button: longer Spanish words on a phone.
+TEXT_TOUCHES_EDGES = """() => {
+  const touching = [];
+  for (const button of document.querySelectorAll('.bar-actions button, .cards button')) {
+    if (!button.getClientRects().length) continue;
+    // the visible words only (not the screen-reader text inside some buttons)
+    let left = Infinity;
+    let right = -Infinity;
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim() || node.parentElement.closest('.visually-hidden')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        left = Math.min(left, r.left);
+        right = Math.max(right, r.right);
+      }
+    }
+    if (left === Infinity) continue;
+    const box = button.getBoundingClientRect();
+    const border = parseFloat(getComputedStyle(button).borderLeftWidth);
+    const room = Math.min(left - box.left, box.right - right) - border;
+    if (room < 2) touching.push(`${button.innerText.trim()} (${room.toFixed(1)} px)`);
+  }
+  return touching;
+}"""
 
 def shoot(page, name: str) -> None:
     """Screenshots for looking at, when BDC_SCREENSHOTS names a folder."""
@@ -181,6 +208,11 @@ def test_the_session_screen_in_spanish(caseload, new_context, width, height):
     assert card(page, "On task").get_by_text("Intervalo parcial").is_visible()
     for english in ["Start", "Pause", "Undo", "Prompt level", "Recent entries", "independent"]:
         assert page.get_by_text(english, exact=True).count() == 0, english
+    # The sync badge speaks Spanish too ("Todo enviado", "En espera · 2", "sincronizado hace 3 s").
+    badge = page.locator("#sync-badge").inner_text()
+    assert re.search(r"Todo enviado|En espera|Enviando|Sin conexión", badge), badge
+    assert not re.search(r"All sent|waiting|Waiting|Sending|synced", badge), badge
+    assert page.evaluate(TEXT_TOUCHES_EDGES) == []
     shoot(page, "session-es")
     if AXE.exists():
         assert axe(page) == []

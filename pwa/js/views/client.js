@@ -131,7 +131,7 @@ export async function renderClient(app, clientId) {
     for (const p of panels) p.refresh();
   });
   const periodLabel = () => t('client.showing', { from: fmtDate(period.from), to: fmtDate(period.to) });
-  const periodText = h('p', { class: 'hint', 'aria-live': 'polite' }, periodLabel());
+  const periodText = h('p', { class: 'hint period-text', 'aria-live': 'polite' }, periodLabel());
 
   const targetsBox = h('div', { class: 'target-list' });
   const plansBox = h('div');
