@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'ef1a6e5a24';
+const VERSION = '90109ebf57';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
