@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '90109ebf57';
+const VERSION = 'f9c1d9c77d';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

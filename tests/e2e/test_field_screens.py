@@ -43,6 +43,21 @@ LONG_TASK = {
         "prompt_levels": ["independent", "gestural", "model", "partial_physical", "full_physical"],
     },
 }
+LONG_LABELS = {
+    "name": "Group engagement",
+    "measurement": "rating",
+    "params": {
+        "scale_min": 1,
+        "scale_max": 5,
+        "labels": [
+            "Not engaged",
+            "Engaged after prompts",
+            "Engaged half the time",
+            "Mostly engaged",
+            "Fully engaged",
+        ],
+    },
+}
 IN_VIEW = """(el) => {
   const r = el.getBoundingClientRect();
   return r.height > 0 && r.top >= 0 && r.left >= 0
@@ -89,6 +104,27 @@ TEXT_TOUCHES_EDGES = """() => {
     const room = Math.min(left - box.left, box.right - right) - border;
     if (room < 2) touching.push(`${button.innerText.trim()} (${room.toFixed(1)} px)`);
   }
+  // no button sticks out of its card
+  for (const button of document.querySelectorAll('.cards button')) {
+    const card = button.closest('.card');
+    if (!card || !button.getClientRects().length) continue;
+    const over = button.getBoundingClientRect().right - card.getBoundingClientRect().right;
+    if (over > 0) touching.push(`${button.innerText.trim()} sticks out of its card (${over.toFixed(1)} px)`);
+  }
+  // no word is broken across lines inside a button ("Enga / ged")
+  for (const button of document.querySelectorAll('.cards button')) {
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.visually-hidden')) continue;
+      for (const m of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) touching.push(`broken word: ${m[0]}`);
+      }
+    }
+  }
   // a running timer's name is shortened to make room; its reading and action never overflow
   for (const button of document.querySelectorAll('.running button')) {
     const over = button.scrollWidth - button.clientWidth;
@@ -111,6 +147,13 @@ def axe(page) -> list[str]:
     page.evaluate("window.scrollTo(0, 0)")
     run_script(page, AXE)
     return page.evaluate(AXE_RUN)
+
+
+@pytest.fixture
+def long_labels(caseload):
+    return caseload.api_as("bcba").ok(
+        "POST", f"/clients/{caseload.client['id']}/targets", LONG_LABELS
+    )
 
 
 @pytest.fixture
@@ -189,7 +232,7 @@ def test_no_accessibility_violations_on_the_technician_screens(
 
 
 @pytest.mark.parametrize(("width", "height"), WIDTHS, ids=[f"{w}px" for w, _ in WIDTHS])
-def test_the_session_screen_in_spanish(caseload, new_context, width, height):
+def test_the_session_screen_in_spanish(caseload, long_labels, new_context, width, height):
     page = new_context({"width": width, "height": height}).new_page()
     page.goto(caseload.base + "/")
     page.get_by_label("Language").select_option("es")
