@@ -19,17 +19,20 @@ LONG_NAME = "Dana Director, Clinical Director"
 # own region (never the page); from a tablet up nothing is cut.
 LAYOUT = """(tablesFit) => {
   const problems = [];
-  if (document.documentElement.scrollWidth > innerWidth + 1) problems.push('the page scrolls sideways');
+  if (document.documentElement.scrollWidth > innerWidth + 1) {
+    problems.push('the page scrolls sideways');
+  }
   for (const box of tablesFit ? document.querySelectorAll('.table-scroll') : []) {
     if (box.scrollWidth > box.clientWidth + 1) {
-      problems.push(`cut: ${box.getAttribute('aria-label')} (${box.scrollWidth} px in ${box.clientWidth} px)`);
+      const name = box.getAttribute('aria-label');
+      problems.push(`cut: ${name} (${box.scrollWidth} px in ${box.clientWidth} px)`);
     }
   }
   for (const code of document.querySelectorAll('.client-code')) {
     const range = document.createRange();
     range.selectNodeContents(code.firstChild);
     const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-    if (lines.size > 1) problems.push(`code on ${lines.size} lines: ${code.firstChild.textContent}`);
+    if (lines.size > 1) problems.push(`code on ${lines.size} lines: ${code.textContent}`);
   }
   for (const el of document.querySelectorAll('body *')) {
     if (!el.getClientRects().length || getComputedStyle(el).textOverflow !== 'ellipsis') continue;

@@ -109,7 +109,7 @@ TEXT_TOUCHES_EDGES = """() => {
     const card = button.closest('.card');
     if (!card || !button.getClientRects().length) continue;
     const over = button.getBoundingClientRect().right - card.getBoundingClientRect().right;
-    if (over > 0) touching.push(`${button.innerText.trim()} sticks out of its card (${over.toFixed(1)} px)`);
+    if (over > 0) touching.push(`${button.innerText.trim()} sticks out by ${over.toFixed(1)} px`);
   }
   // no word is broken across lines inside a button ("Enga / ged")
   for (const button of document.querySelectorAll('.cards button')) {
@@ -132,6 +132,7 @@ TEXT_TOUCHES_EDGES = """() => {
   }
   return touching;
 }"""
+
 
 def shoot(page, name: str) -> None:
     """Screenshots for looking at, when BDC_SCREENSHOTS names a folder."""

@@ -19,7 +19,8 @@ export function stringLiterals(source) {
   const n = source.length;
   const regexMayStart = () => !lastSignificant || '(,=:[!&|?{};+-*%<>~^'.includes(lastSignificant) || ['return', 'typeof', 'case', 'of', 'in'].includes(lastWord);
 
-  function readQuoted(quote) {
+  /** A string: '…', "…" or `…` (a template's ${…} parts are scanned as code, shown as {}). */
+  function readString(quote) {
     const startLine = line;
     const start = i;
     i += 1;
@@ -30,26 +31,7 @@ export function stringLiterals(source) {
         i += 2;
         continue;
       }
-      if (source[i] === '\n') line += 1;
-      text += source[i];
-      i += 1;
-    }
-    i += 1;
-    found.push({ text, line: startLine, before: source.slice(Math.max(0, start - 60), start) });
-  }
-
-  function readTemplate() {
-    const startLine = line;
-    const start = i;
-    i += 1;
-    let text = '';
-    while (i < n && source[i] !== '`') {
-      if (source[i] === '\\') {
-        text += source[i + 1];
-        i += 2;
-        continue;
-      }
-      if (source[i] === '$' && source[i + 1] === '{') {
+      if (quote === '`' && source[i] === '$' && source[i + 1] === '{') {
         i += 2;
         text += '{}';
         scan('}');
@@ -96,13 +78,8 @@ export function stringLiterals(source) {
         i = end + 2;
         continue;
       }
-      if (c === "'" || c === '"') {
-        readQuoted(c);
-        lastSignificant = 'x';
-        continue;
-      }
-      if (c === '`') {
-        readTemplate();
+      if (c === "'" || c === '"' || c === '`') {
+        readString(c);
         lastSignificant = 'x';
         continue;
       }
