@@ -268,7 +268,7 @@ function reportBody(report, names) {
   );
 }
 
-const STATUS_WORDS = new Set(['open', 'signed_off', 'superseded']);
+const REPORT_STATUSES = new Set(['open', 'signed_off', 'superseded']);
 
 export async function renderIncidents(app, clientId) {
   const focus = hashQuery().get('focus');
@@ -351,7 +351,7 @@ export async function renderIncidents(app, clientId) {
         'header',
         { class: 'title-row' },
         h('h2', { id: `inc-h-${report.id}` }, `${incidentTypeLabel(report.type)} · ${fmtDateTime(report.occurred_at)}`),
-        h('span', { class: `status-tag ${report.status}` }, STATUS_WORDS.has(report.status) ? t(`incident.status.${report.status}`) : report.status),
+        h('span', { class: `status-tag ${report.status}` }, REPORT_STATUSES.has(report.status) ? t(`incident.status.${report.status}`) : report.status),
       ),
       h('p', { class: 'client-meta' }, `${t(report.revision > 1 ? 'incident.revision_amended' : 'incident.revision', { n: report.revision })}${signed}`),
       reportBody(report, names),

@@ -1,6 +1,6 @@
 // The sync badge in the header (pending count, last successful sync) and the panel it
 // opens: sync now, sign in again, and the entries the server refused.
-import { fmtTime, t } from '../i18n.js';
+import { fmtNumber, fmtTime, t } from '../i18n.js';
 import { describeSync } from '../sync.js';
 import { h, openDialog } from '../ui.js';
 import { describeRecord } from './describe.js';
@@ -65,7 +65,7 @@ export async function openSyncPanel(app) {
         'dl',
         { class: 'facts' },
         h('dt', {}, t('sync.status')), h('dd', {}, describeSync(s, { online: navigator.onLine }).text),
-        h('dt', {}, t('sync.waiting_to_send')), h('dd', {}, t('sync.count', { n: s.pending })),
+        h('dt', {}, t('sync.waiting_to_send')), h('dd', {}, fmtNumber(s.pending, 0)),
         h('dt', {}, t('sync.last_success')), h('dd', {}, s.lastSuccessAt ? fmtTime(s.lastSuccessAt, { seconds: true }) : t('sync.not_yet')),
         h('dt', {}, t('sync.connection')), h('dd', {}, navigator.onLine ? t('sync.online') : t('sync.is_offline')),
         ...(s.lastError ? [h('dt', {}, t('sync.last_problem')), h('dd', {}, s.lastError)] : []),
