@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '14a9ec2e38';
+const VERSION = 'bcfbe60cb5';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

@@ -2,7 +2,7 @@
 // figures beside it, mastery review, phase changes (offline too, through the outbox), protocols,
 // and the progress report and data downloads. Graphs and figures need the server.
 import { MEASUREMENT_LABELS } from '../controls/index.js';
-import { t } from '../i18n.js';
+import { fmtNumber, t } from '../i18n.js';
 import { h, mount, openDialog, toast } from '../ui.js';
 import {
   PROGRAMMERS,
@@ -554,7 +554,7 @@ function targetPanel(app, client, initialTarget, programmer) {
 /** A slope per session: signed, with enough digits to tell a small trend from none. */
 function fmtSlope(x) {
   if (x === null || x === undefined) return '–';
-  const text = Math.abs(x) < 0.1 ? x.toFixed(3) : x.toFixed(2);
+  const text = fmtNumber(x, Math.abs(x) < 0.1 ? 3 : 2);
   return x > 0 ? `+${text}` : text;
 }
 
@@ -609,7 +609,7 @@ function summaryFigures(target, s) {
           h(
             'li',
             {},
-            h('strong', {}, c.nap === null ? '–' : c.nap.toFixed(2)),
+            h('strong', {}, c.nap === null ? '–' : fmtNumber(c.nap, 2)),
             ` ${t('client.nap_line', { phase: c.phase_label, baseline: baseline?.label ?? t('phase_kind.baseline'), n: c.phase_n, m: c.baseline_n })}`,
             c.notes?.comparison ? h('small', { class: 'hint' }, ` — ${c.notes.comparison}`) : '',
           ),
