@@ -236,10 +236,12 @@ def test_no_accessibility_violations_on_the_technician_screens(
 def test_the_session_screen_in_spanish(caseload, long_labels, new_context, width, height):
     page = new_context({"width": width, "height": height}).new_page()
     page.goto(caseload.base + "/")
+    # The username typed before the language is chosen is kept.
+    page.get_by_label("Username").fill(caseload.users["technician"]["username"])
     page.get_by_label("Language").select_option("es")
     page.get_by_label("Usuario").wait_for()
+    assert page.get_by_label("Usuario").input_value() == caseload.users["technician"]["username"]
     shoot(page, "signin-es")
-    page.get_by_label("Usuario").fill(caseload.users["technician"]["username"])
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
     page.get_by_role("heading", name="Mis casos").wait_for()
