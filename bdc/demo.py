@@ -624,7 +624,11 @@ class _Generator:
             value = _clamp(rng.lognormvariate(math.log(max(mean, 1.0)), 0.45), 1.0, 60.0)
             t = rng.uniform(value + 5, seconds - 5)
             # not started within the 60-s wait: a no-response trial, entered at the wait
-            data = {"seconds": 60, "no_response": True} if value >= 60 else {"seconds": round(value, 1)}
+            data = (
+                {"seconds": 60, "no_response": True}
+                if value >= 60
+                else {"seconds": round(value, 1)}
+            )
             events.append(_Ev(t, "latency", data, tid))
         return events
 

@@ -15,7 +15,7 @@ from marshmallow import RAISE, ValidationError, fields, post_load, validate, val
 
 from bdc.api.analysis import TimeZoneField
 from bdc.api.base import binary_doc, file_response, protected_blueprint
-from bdc.api.schemas import StrictSchema
+from bdc.api.schemas import EffectSizesQuerySchema, StrictSchema
 from bdc.auth import client_or_404, target_or_404
 from bdc.extensions import db
 from bdc.models import Client
@@ -116,7 +116,7 @@ class PanelQuerySchema(PeriodQuerySchema):
     )
 
 
-class ReportQuerySchema(PeriodQuerySchema):
+class ReportQuerySchema(PeriodQuerySchema, EffectSizesQuerySchema):
     pseudonymous = fields.Bool(
         load_default=False, metadata={"description": "Print only the client's code, no name"}
     )
@@ -292,7 +292,8 @@ class ClientReport(MethodView):
     def get(self, query, client_id):
         """The progress report for an IEP meeting over ``from``..``to`` (default: the 90 days
         up to today): per target its definition, measurement, baseline and current level,
-        trend, effect size against baseline, mastery status and graph; then IOA and fidelity;
+        trend, the chosen effect sizes against baseline (``effect_sizes``), mastery status and
+        graph; then IOA and fidelity;
         signature lines. ``pseudonymous=true`` prints only the client's code."""
         client = client_or_404(g.user, client_id)
         date_from, date_to = progress_report.default_period(
@@ -308,6 +309,7 @@ class ClientReport(MethodView):
             trend=query["trend"],
             paper=query["paper"],
             panel=query["panel"],
+            effect_size_names=query["effect_size_names"],
         )
         name = progress_report.report_filename(client, date_from, date_to)
         return file_response(pdf, CONTENT_TYPES["pdf"], name)

@@ -611,7 +611,7 @@ function summaryFigures(target, s) {
           h(
             'li',
             {},
-            h('strong', {}, c.nap === null ? '–' : c.nap.toFixed(2)),
+            h('strong', {}, c.nap?.display ?? '–'),
             ` ${c.phase_label} vs ${baseline?.label ?? 'baseline'} (${c.phase_n} vs ${c.baseline_n} sessions)`,
             c.notes?.comparison ? h('small', { class: 'hint' }, ` — ${c.notes.comparison}`) : '',
           ),

@@ -183,7 +183,12 @@ class TestLatency:
     def test_no_response_enters_at_the_wait_and_is_counted(self):
         # before: no "no response" outcome; a trial without a response dropped out and the
         # mean was that of the quick trials only (3 s here instead of 10.5 s)
-        data = [{"seconds": 2}, {"seconds": 4}, {"seconds": 30, "no_response": True}, {"seconds": 6}]
+        data = [
+            {"seconds": 2},
+            {"seconds": 4},
+            {"seconds": 30, "no_response": True},
+            {"seconds": 6},
+        ]
         events = [ev("latency", i, d) for i, d in enumerate(data)]
         m = measure_session("latency", {"max_wait_seconds": 30}, events, started=T0, ended=END)
         assert (m.value, m.n) == (pytest.approx(10.5), 4)
@@ -199,7 +204,9 @@ class TestLatency:
         assert m.details["mean_latency_responded_s"] is None
 
     def test_without_no_response_trials_the_count_is_zero(self):
-        m = measure_session("latency", {}, [ev("latency", 1, {"seconds": 3})], started=T0, ended=END)
+        m = measure_session(
+            "latency", {}, [ev("latency", 1, {"seconds": 3})], started=T0, ended=END
+        )
         assert (m.details["no_response"], m.details["mean_latency_responded_s"]) == (0, 3)
 
 
