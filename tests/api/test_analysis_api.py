@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from bdc.extensions import db
 from bdc.models import AuditEntry, Target
-from bdc.services import series, summaries
+from bdc.api.schemas import ComparisonSchema
+from bdc.services import effect_sizes, series, summaries
 from tests.tablet import Tablet
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday, 09:00 in Chicago (CST)
@@ -235,6 +236,17 @@ def test_unknown_effect_sizes_are_a_422_naming_the_field(http, team, make, asked
     answer = get(http, team, f"/api/v1/targets/{target.id}/summary", status=422, effect_sizes=asked)
     (said,) = answer["error"]["fields"]["effect_sizes"]
     assert message in said
+
+
+def test_the_answer_schema_declares_every_effect_size_of_the_catalogue():
+    declared = set(ComparisonSchema().fields) - {
+        "phase_index",
+        "phase_label",
+        "baseline_n",
+        "phase_n",
+        "notes",
+    }
+    assert declared == set(effect_sizes.NAMES)
 
 
 def test_names_are_read_once_in_the_order_given_ignoring_case(http, team, make):
