@@ -154,7 +154,9 @@ def summaries_for(
 ) -> dict[str, dict[str, Any]]:
     """Summaries of many targets, reading each client's events once (no audit entries: the
     caller records what it shows)."""
-    values = series.client_values(targets, date_from=date_from, date_to=date_to, details=True)
+    # a rate's LRR (a default for rates) floors at the sessions' observed minutes: details
+    details = any(t.measurement == "rate" for t in targets)
+    values = series.client_values(targets, date_from=date_from, date_to=date_to, details=details)
     return {
         t.id: compute_summary(t, values[t.id], date_from=date_from, date_to=date_to)
         for t in targets

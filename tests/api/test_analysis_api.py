@@ -854,7 +854,13 @@ MEASUREMENT_EVENTS = {
     "frequency": lambda r: ("count", {}),
     "rate": lambda r: ("count", {}),
     "abc": lambda r: ("abc", abc(r.choice("ab"), "hit", r.choice(["attention", "break"]))),
-    "latency": lambda r: ("latency", {"seconds": round(r.uniform(0, 20), 2)}),
+    "latency": lambda r: (
+        "latency",
+        # a fifth of the trials without a response, at the 20-s wait
+        {"seconds": 20, "no_response": True}
+        if r.random() < 0.2
+        else {"seconds": round(r.uniform(0, 20), 2)},
+    ),
     "partial_interval": lambda r: (
         "interval",
         {"index": r.randrange(8), "scored": r.choice([True, False, None])},
