@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bdc.api.schemas import ComparisonSchema
 from bdc.extensions import db
 from bdc.models import AuditEntry, Target
-from bdc.api.schemas import ComparisonSchema
 from bdc.services import effect_sizes, series, summaries
 from tests.tablet import Tablet
 
