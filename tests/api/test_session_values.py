@@ -178,22 +178,26 @@ def test_check_values_finds_a_stale_value_and_recompute_values_repairs_it(app, m
     assert stored(s["id"], target.id).value == 2.0
 
 
+def post_latency_target(http, client, headers, max_wait):
+    return http.post(
+        f"/api/v1/clients/{client.id}/targets",
+        json={
+            "name": "Latency to comply",
+            "measurement": "latency",
+            "direction": "decrease",
+            "params": {"max_wait_seconds": max_wait},
+        },
+        headers=headers,
+    )
+
+
 def test_latency_no_response_trials_are_stored_counted_and_entered_at_the_wait(
     app, http, make, team
 ):
     """A latency target with a maximum wait; a trial without a response is recorded as
     {"seconds": <wait>, "no_response": true}, enters the mean at the wait and is counted."""
     client, headers, tab = team
-    created = http.post(
-        f"/api/v1/clients/{client.id}/targets",
-        json={
-            "name": "Latency to comply",
-            "measurement": "latency",
-            "direction": "decrease",
-            "params": {"max_wait_seconds": 30},
-        },
-        headers=headers,
-    )
+    created = post_latency_target(http, client, headers, 30)
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["params"] == {"max_wait_seconds": 30}
     target = db.session.get(Target, created.get_json()["id"])
@@ -222,16 +226,7 @@ def test_latency_no_response_trials_are_stored_counted_and_entered_at_the_wait(
 
 def test_a_maximum_wait_that_is_not_a_whole_number_is_refused(http, make, team):
     client, headers, _ = team
-    answer = http.post(
-        f"/api/v1/clients/{client.id}/targets",
-        json={
-            "name": "Latency",
-            "measurement": "latency",
-            "direction": "decrease",
-            "params": {"max_wait_seconds": "thirty"},
-        },
-        headers=headers,
-    )
+    answer = post_latency_target(http, client, headers, "thirty")
     assert answer.status_code == 422
     assert "max_wait_seconds" in str(answer.get_json()["error"]["fields"])
 
