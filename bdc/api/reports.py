@@ -13,6 +13,7 @@ from flask import Response, g
 from flask.views import MethodView
 from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
 
+from bdc import dates
 from bdc.api.analysis import TimeZoneField
 from bdc.api.base import binary_doc, file_response, protected_blueprint
 from bdc.api.schemas import EffectSizesQuerySchema, StrictSchema
@@ -127,6 +128,13 @@ class ReportQuerySchema(PeriodQuerySchema, EffectSizesQuerySchema):
         load_default=False,
         metadata={"description": "Add a multiple-baseline page of the targets with data"},
     )
+
+    @validates_schema
+    def _starts_by_today(self, data, **kwargs):
+        # without "to" the report ends today (the clinic's day): a later "from" has no period
+        start = data.get("date_from")
+        if start and not data.get("date_to") and start > dates.local_today():
+            raise ValidationError("Must not be after today, the default 'to'.", "from")
 
 
 class CsvQuerySchema(PeriodQuerySchema):

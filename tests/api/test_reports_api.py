@@ -380,6 +380,13 @@ def test_an_unknown_effect_size_in_the_report_is_a_422(http, world):
     assert audit_entries("export", "progress_report") == []
 
 
+def test_a_report_from_a_day_after_today_without_to_is_a_422(http, world):
+    # before: 500 (default_period refused the period after the query was accepted)
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    answer = get(http, world, url, status=422, **{"from": "2313-09-01"})
+    assert "after today" in answer.get_json()["error"]["fields"]["from"][0]
+
+
 def test_pseudonymous_report_prints_only_the_code(http, world):
     answer = get(
         http,
