@@ -636,6 +636,26 @@ def test_duration_ioa(http, team, make):
     assert m["mean_duration_per_occurrence"]["value"] == pytest.approx(100 * (0.8 + 1) / 2)
 
 
+def test_latency_ioa_a_response_against_no_response_is_a_disagreement(http, team, make):
+    target = make.target(team.client, "latency", params={"max_wait_seconds": 10})
+    primary, reliability = ioa_pair(team, [target])
+    trials = (
+        (team.tech_rec, primary, [{"seconds": 4}, {"seconds": 10, "no_response": True}]),
+        (team.second_rec, reliability, [{"seconds": 5}, {"seconds": 9.8}]),
+    )
+    for rec, session, data in trials:
+        for k, d in enumerate(data):
+            rec.event(session, target, "latency", d, seconds=10 + 20 * k)
+    send_pair(team)
+    (row,) = get(http, team, f"/api/v1/sessions/{primary['id']}/ioa")["targets"]
+    # trial 1: 4 against 5 s = 80%; trial 2: no response against a response at 9.8 s = 0,
+    # not 98%
+    assert [r["agreement"] for r in row["table"]["rows"]] == [pytest.approx(80), 0]
+    assert measures(row)["mean_duration_per_occurrence"]["value"] == pytest.approx(40)
+    assert row["agreement"] == pytest.approx(40)
+    assert (row["observer1"]["no_response"], row["observer2"]["no_response"]) == (1, 0)
+
+
 def test_only_targets_tracked_by_both_sessions_and_zero_is_not_untracked(http, team, make):
     both = make.target(team.client, "frequency", name="both")
     primary_only = make.target(team.client, "frequency", name="primary only")
