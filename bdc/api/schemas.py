@@ -244,6 +244,10 @@ class SessionSchema(Schema):
     target_ids = fields.List(fields.Str())
     plan_id = fields.Str(allow_none=True)
     staff_id = fields.Str(allow_none=True)
+    fa_condition = fields.Str(
+        allow_none=True,
+        metadata={"description": "The functional-analysis condition run; null if not an FA"},
+    )
     received_at = fields.AwareDateTime()
 
 

@@ -34,6 +34,7 @@ from sqlalchemy import select
 
 from bdc import audit, dates, reports
 from bdc.extensions import db
+from bdc.fa_conditions import condition_label
 from bdc.models import Client, Target, User
 from bdc.reports import style
 from bdc.reports.graphs import PANEL_MAX
@@ -468,24 +469,23 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
 
 
 def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figure:
-    analysed = fba.fa_targets(targets)
+    analysed = fba.fa_targets(client.id, targets)
     if target_id is not None and not analysed:
         _unprocessable(
             "target_id",
-            "The target has no functional-analysis condition phases (attention, escape, "
-            "tangible, alone, play...).",
+            "The target was not recorded in any functional-analysis session (a session "
+            "started with an FA condition: attention, escape, tangible, alone, play...).",
         )
     if not analysed:
         return reports.multielement_graph([], title="Functional analysis")
     target = analysed[0]
     values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
-    # only FA-condition sessions, numbered in the order they were run; a treatment phase
-    # (kind condition, "NCR + DRA") is never drawn as an FA condition
+    # only FA sessions, numbered in the order they were run; a session without a condition
+    # (a treatment phase such as "NCR + DRA") is never drawn as an FA condition
+    run = [(v, c) for v in values if (c := fba.fa_condition_of(v)) is not None]
     sessions = [
-        FaSession(session=i, condition=v.phase_label.strip(), value=v.value)
-        for i, v in enumerate(
-            (v for v in values if fba.is_fa_condition(v.phase_kind, v.phase_label)), start=1
-        )
+        FaSession(session=i, condition=condition_label(c), value=v.value)
+        for i, (v, c) in enumerate(run, start=1)
     ]
     return reports.multielement_graph(
         sessions,

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bdc.extensions import db
 from bdc.models import AuditEntry
 from bdc.reports import report_page_count
-from bdc.services import graphs, progress_report
+from bdc.services import fba, graphs, progress_report, series
 from tests.tablet import Tablet
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday
@@ -605,3 +605,75 @@ def test_report_with_the_optional_multiple_baseline_page(http, world):
     assert len(reader.pages) == len(plain.pages) + 1
     assert "Multiple-baseline view across targets" in text
     assert [e.detail["panel"] for e in audit_entries("export", "progress_report")] == [False, True]
+
+
+def _fa_sessions(http, make, conditions, phases=()):
+    """A client whose Tantrums sessions ran ``conditions`` (None: not an FA session), one a
+    day from DAY0, with 1-3 counts each; ``phases`` are (day, kind, label)."""
+    bcba = make.user("bcba")
+    client = make.client(bcba, code="FA-002")
+    target = make.target(client, "frequency", name="Tantrums", direction="decrease")
+    box = Tablet(http, make.login(bcba))
+    for n, kind, label in phases:
+        box.phase(target, kind, label, day(n))
+    for n, condition in enumerate(conditions):
+        extra = {} if condition is None else {"fa_condition": condition}
+        s = box.session(client, at=START + timedelta(days=n), minutes=10, targets=[target], **extra)
+        for k in range(n % 3 + 1):
+            box.event(s, target, "count", {}, 10 + k)
+    box.send()
+    return client, target, make.login(bcba)
+
+
+def _paths(svg: str) -> dict[str, list[float]]:
+    """Condition -> the x data of its path, read from the SVG's gid groups."""
+    root = ET.fromstring(svg)
+    paths = {}
+    for group in root.iter(f"{SVG}g"):
+        gid = group.get("id", "")
+        if gid.startswith("condition:"):
+            paths[gid.removeprefix("condition:")] = group
+    return paths
+
+
+def test_fa_sessions_draw_the_multielement_graph_from_their_own_condition(http, make):
+    # Five FA sessions chosen on the tablet (no condition phase at all), then the treatment
+    # phase "NCR + DRA" with two sessions that carry no condition: only the five are drawn,
+    # numbered 1-5 in the order run, one path per condition.
+    run = ["play", "attention", "Escape/demand", "play", "attention", None, None]
+    client, target, headers = _fa_sessions(
+        http, make, run, phases=[(0, "baseline", "Baseline"), (5, "condition", "NCR + DRA")]
+    )
+    url = f"/api/v1/clients/{client.id}/charts/multielement.svg"
+    svg = http.get(url, headers=headers).get_data(as_text=True)
+    assert set(_paths(svg)) == {"Attention", "Escape/demand", "Play"}
+    assert 'id="no-data"' not in svg and "NCR" not in svg
+    values = series.target_values(target)
+    assert [fba.fa_condition_of(v) for v in values] == [
+        "play", "attention", "escape", "play", "attention", None, None
+    ]  # fmt: skip
+    (fa,) = http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()[
+        "functional_analyses"
+    ]
+    by_name = {c["condition"]: c["n"] for c in fa["conditions"]}
+    assert by_name == {"attention": 2, "escape": 1, "play": 2}
+    assert fa["control"] == "play"
+
+
+def test_an_ncr_dra_treatment_phase_gives_no_fa_chart(http, make):
+    # Regression (issue 12): the "NCR + DRA" intervention phase was drawn as a functional
+    # analysis of 20 sessions. Sessions without an FA condition are never an FA.
+    client, target, headers = _fa_sessions(
+        http,
+        make,
+        [None] * 6,
+        phases=[(0, "baseline", "Baseline"), (3, "condition", "NCR + DRA")],
+    )
+    url = f"/api/v1/clients/{client.id}/charts/multielement.svg"
+    svg = http.get(url, headers=headers).get_data(as_text=True)
+    assert 'id="no-data"' in svg and not _paths(svg)
+    answer = http.get(url, query_string={"target_id": target.id}, headers=headers)
+    assert answer.status_code == 422
+    assert http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()[
+        "functional_analyses"
+    ] == []
