@@ -31,7 +31,6 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bdc import audit, session_settings
-from bdc.fa_conditions import FaConditionField
 from bdc.auth import (
     EDITS_PROGRAMS,
     may_record_target,
@@ -41,6 +40,7 @@ from bdc.auth import (
 )
 from bdc.event_rules import check_event
 from bdc.extensions import db
+from bdc.fa_conditions import FaConditionField
 from bdc.measurement_params import SESSION_EVENT_KINDS, SESSION_WINDOW_TOLERANCE_SECONDS
 from bdc.models import (
     INCIDENT_TYPES,

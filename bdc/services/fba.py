@@ -56,6 +56,7 @@ OCCURRENCE_MEASUREMENTS = frozenset(
 """Measurements whose events mark when the behavior occurred: a count, an ABC record, the
 start of an episode, a scored interval (momentary time sampling is left out: it samples)."""
 
+
 def fa_condition_of(value: series.SessionValue) -> str | None:
     """The FA condition a session value was recorded under, in its stored form
     (:func:`bdc.fa_conditions.canonical`): the session's own condition, or for legacy data (a
@@ -129,8 +130,8 @@ def client_fba(
     date_to: date | None = None,
 ) -> dict[str, Any]:
     """The three FBA views of ``client`` (see the module docstring); ``tz`` defaults to the
-    clinic's zone."""
-    tz = tz or dates.clinic_zone()
+    client's zone (its own, else the clinic's)."""
+    tz = tz or dates.client_zone(client.time_zone)
     targets = list(
         db.session.scalars(
             select(Target).where(Target.client_id == client.id).order_by(Target.name, Target.id)

@@ -148,7 +148,7 @@ def _point(target: Target, v: SessionValue, phase_index: int) -> SeriesPoint:
         if isinstance(raw, int | float) and raw > 0:
             minutes = float(raw)
     return SeriesPoint(
-        x=dates.local_day(v.started_at),
+        x=v.date,
         value=float(v.value),
         phase_index=phase_index,
         reliability=v.has_ioa,
@@ -182,7 +182,7 @@ def series_from(
             continue
         phase = by_id.get(v.phase_id) if v.phase_id else None
         if phase is None:
-            day = dates.local_day(v.started_at)
+            day = v.date
             mark = PhaseMark(day, NO_PHASE_LABEL, "baseline")
             key: tuple = (day, len(marks))
         else:
@@ -191,8 +191,8 @@ def series_from(
         seen.add(v.phase_id)
         marks.append((key, mark, [v]))
     # a phase begun after the last session (no data yet) still shows its phase change
-    lo = dates.local_day(values[-1].started_at) if values else date_from
-    hi = date_to or dates.local_today()
+    lo = values[-1].date if values else date_from
+    hi = date_to or dates.local_today(series.zone_of_client(target.client_id))
     if lo is not None:
         for phase in phases:
             if phase.id not in seen and lo < phase.start_date <= hi:
@@ -517,7 +517,7 @@ def fba_chart(
     if kind not in FBA_KINDS:
         _unprocessable("kind", f"Must be one of: {', '.join(FBA_KINDS)}.")
     targets = _client_targets(client, target_id)
-    tz = tz or dates.clinic_zone()
+    tz = tz or dates.client_zone(client.time_zone)
     if kind == "abc":
         fig = _abc_figure(client, targets, date_from, date_to, behavior, target_id)
     elif kind == "scatterplot":
@@ -617,6 +617,7 @@ def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData
     """Fidelity checks of the client's plans over the period: one row per plan version and
     staff member (checks, mean, range, the plan's criterion) and one point per check, scored
     by :func:`bdc.services.quality.score_fidelity_sessions`."""
+    tz = dates.client_zone(client.time_zone)
     scores = quality.score_fidelity_sessions(
         quality.fidelity_sessions([client.id], date_from, date_to)
     )
@@ -645,7 +646,7 @@ def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData
         )
     points = [
         FidelityPoint(
-            x=dates.local_day(s.session.started_at),
+            x=dates.local_day(s.session.started_at, tz),
             percent=s.percent,
             staff=_staff_label(staff.get(s.session.staff_id) if s.session.staff_id else None),
             plan=plan_label(s.plan),

@@ -9,9 +9,10 @@ analysed: IOA, FBA (:func:`load_client`, :func:`values_from` measures them with 
 function) and event-level exports.
 
 Context. The session's day in the client's time zone (:func:`bdc.dates.client_zone`), the
-phase in force on that day, the session's FA condition and its IOA partner are attached here, since both need the database. A primary session "has IOA" for a target when a
-reliability session of the same client overlaps it (:func:`bdc.analysis.pair_ioa_sessions`)
-and that reliability session tracked the target or recorded for it (it has a stored row).
+phase in force on that day, the session's FA condition and its IOA partner are attached here,
+since they need the database. A primary session "has IOA" for a target when a reliability
+session of the same client overlaps it (:func:`bdc.analysis.pair_ioa_sessions`) and that
+reliability session tracked the target or recorded for it (it has a stored row).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "SessionValue",
     "as_utc",
     "client_values",
+    "client_zones",
     "load_client",
     "phase_on",
     "plain",
@@ -145,9 +147,19 @@ def _decoded(raw: Any) -> Mapping[str, Any]:
 
 def zone_of_client(client_id: str) -> tzinfo:
     """The client's time zone: its own (``clients.time_zone``), else the clinic's."""
-    return client_zone(
-        db.session.scalar(select(Client.time_zone).where(Client.id == client_id))
+    return client_zone(db.session.scalar(select(Client.time_zone).where(Client.id == client_id)))
+
+
+def client_zones() -> defaultdict[str, tzinfo]:
+    """Client id -> its time zone (:func:`zone_of_client`) in one query: the clients with
+    their own zone (a few, where a caseload spans zones), the clinic's for any other id."""
+    clinic = client_zone(None)
+    zones: defaultdict[str, tzinfo] = defaultdict(lambda: clinic)
+    rows = db.session.execute(
+        select(Client.id, Client.time_zone).where(Client.time_zone.is_not(None))
     )
+    zones.update({client_id: client_zone(name) for client_id, name in rows})
+    return zones
 
 
 def _session_filter(

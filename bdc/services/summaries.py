@@ -30,10 +30,10 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from bdc import analysis, audit
+from bdc import analysis, audit, dates
 from bdc.measures import unit_for
 from bdc.models import Target
 from bdc.reports import format as fmt
@@ -71,10 +71,6 @@ EFFECT_SIZES: dict[str, tuple[Callable[..., float | None], bool]] = {
     "tau_bc": (analysis.tau_bc, True),
     "glass_delta": (lambda a, b: analysis.smd(a, b, correction=False), False),
 }
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +208,7 @@ def compute_summary(
     date_to: date | None = None,
 ) -> dict[str, Any]:
     """The summary of ``values`` (one target's values per session, in time order)."""
-    as_of = date_to or _today()
+    as_of = date_to or dates.local_today(series.zone_of_client(target.client_id))
     runs = phase_runs(target, values)
     with_ioa = sum(v.has_ioa for v in values)
     return {

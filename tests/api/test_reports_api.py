@@ -674,6 +674,66 @@ def test_an_ncr_dra_treatment_phase_gives_no_fa_chart(http, make):
     assert 'id="no-data"' in svg and not _paths(svg)
     answer = http.get(url, query_string={"target_id": target.id}, headers=headers)
     assert answer.status_code == 422
-    assert http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()[
-        "functional_analyses"
-    ] == []
+    assert (
+        http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()[
+            "functional_analyses"
+        ]
+        == []
+    )
+
+
+def test_a_client_in_chicago_keeps_its_19_00_session_on_its_local_day(http, make):
+    # The clinic's zone is UTC (the default here); the client's own zone is America/Chicago.
+    # 2 March 2026 19:00 CST is 3 March 01:00 UTC: every daily figure must say 2 March.
+    director = make.user("director")
+    bcba = make.user("bcba")
+    client = make.client(bcba, code="TZ-002")
+    headers = make.login(bcba)
+    answer = http.patch(
+        f"/api/v1/clients/{client.id}", json={"time_zone": "Mars/Olympus"}, headers=headers
+    )
+    assert answer.status_code == 422 and "time_zone" in answer.get_json()["error"]["fields"]
+    answer = http.patch(
+        f"/api/v1/clients/{client.id}", json={"time_zone": "America/Chicago"}, headers=headers
+    )
+    assert answer.status_code == 200 and answer.get_json()["time_zone"] == "America/Chicago"
+    hits = make.target(client, "frequency", name="Hitting", direction="decrease")
+    box = Tablet(http, headers)
+    evening = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    s = box.session(client, at=evening, minutes=20, targets=[hits])
+    box.event(s, hits, "count", {}, 30)
+    box.send()
+    local, utc_day = date(2026, 3, 2), date(2026, 3, 3)
+    # the series (the data table, the line graph and the celeration chart read it)
+    assert [v.date for v in series.target_values(hits)] == [local]
+    assert [p.x for p in graphs.target_series(hits, local, local).points] == [local]
+    assert graphs.target_series(hits, utc_day, utc_day).points == ()
+    data = http.get(
+        f"/api/v1/targets/{hits.id}/data", query_string={"from": "2026-03-02"}, headers=headers
+    ).get_json()
+    assert [p["date"] for p in data["points"]] == ["2026-03-02"]
+    celeration = http.get(
+        f"/api/v1/targets/{hits.id}/graph.svg",
+        query_string={"chart": "celeration", "from": "2026-03-02", "to": "2026-03-02"},
+        headers=headers,
+    ).get_data(as_text=True)
+    assert 'id="no-data"' not in celeration
+    # the scatterplot: the 19:00 row of 2 March
+    plot = http.get(
+        f"/api/v1/clients/{client.id}/fba", query_string={"bin_minutes": 60}, headers=headers
+    ).get_json()["scatterplot"]
+    assert plot["time_zone"] == "America/Chicago" and plot["dates"] == ["2026-03-02"]
+    assert plot["counts"][plot["bin_starts"].index("19:00:00")] == [1]
+    # timeliness: the event belongs to 2 March, the day the dashboard asks for
+    board = http.get(
+        "/api/v1/dashboard",
+        query_string={"from": "2026-03-02", "to": "2026-03-02"},
+        headers=make.login(director),
+    ).get_json()
+    assert board["timeliness"]["summary"]["events"] == 1
+    board = http.get(
+        "/api/v1/dashboard",
+        query_string={"from": "2026-03-03", "to": "2026-03-03"},
+        headers=make.login(director),
+    ).get_json()
+    assert board["timeliness"]["summary"]["events"] == 0
