@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '4c53478c47';
+const VERSION = '04add810df';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
