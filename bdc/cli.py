@@ -284,6 +284,11 @@ def _report_date(value: str | None, option: str) -> date | None:
 )
 @click.option("--provider", metavar="NAME", help="Practice or agency name for the title page.")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@click.option(
+    "--panel",
+    is_flag=True,
+    help="Add the multiple-baseline page: one panel per target with data, on shared days.",
+)
 @with_appcontext
 def report(
     client_code: str | None,
@@ -295,11 +300,13 @@ def report(
     username: str | None,
     provider: str | None,
     paper: str,
+    panel: bool,
 ) -> None:
     """Write the progress report (PDF) of CLIENT_CODE, or of a whole caseload.
 
     \b
     bdc report C-104 --from 2026-01-05 --to 2026-03-27 -o C-104.pdf
+    bdc report C-104 --panel -o C-104.pdf
     bdc report --caseload --from 2026-01-05 --to 2026-03-27 -o reports/
     """
     from bdc.extensions import db
@@ -318,7 +325,7 @@ def report(
         if user is None:
             _fail(f"No user {username!r}.")
     if caseload:
-        _caseload_reports(user, start, end, output, pseudonymous, provider, paper)
+        _caseload_reports(user, start, end, output, pseudonymous, provider, paper, panel)
         return
     client = db.session.scalar(select(Client).where(Client.code == client_code))
     if client is None:
@@ -340,6 +347,7 @@ def report(
             pseudonymous=pseudonymous,
             provider=provider,
             paper=paper,
+            panel=panel,
             progress=pages,
         )
     try:
@@ -362,7 +370,9 @@ def _check_writable(path: Path) -> None:
         _fail(f"Cannot write {path}: permission denied.")
 
 
-def _caseload_reports(user, start, end, folder: Path, pseudonymous, provider, paper) -> None:
+def _caseload_reports(
+    user, start, end, folder: Path, pseudonymous, provider, paper, panel: bool
+) -> None:
     from bdc.services import progress_report
 
     if folder.exists() and not folder.is_dir():
@@ -391,6 +401,7 @@ def _caseload_reports(user, start, end, folder: Path, pseudonymous, provider, pa
                 pseudonymous=pseudonymous,
                 provider=provider,
                 paper=paper,
+                panel=panel,
                 on_start=started,
             )
         except OSError as error:

@@ -351,6 +351,7 @@ def caseload_reports(
     pseudonymous: bool = False,
     provider: str | None = None,
     paper: str = "letter",
+    panel: bool = False,
     on_start: Callable[[int], Any] | None = None,
 ) -> CaseloadResult:
     """One report per active client of ``user``'s caseload (every active client when
@@ -373,6 +374,7 @@ def caseload_reports(
                 pseudonymous=pseudonymous,
                 provider=provider,
                 paper=paper,
+                panel=panel,
             )
             path = out_dir / report_filename(client, date_from, date_to)
             path.write_bytes(pdf)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import matplotlib.dates as mdates
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from reports_data import (
     ABAB_STARTS,
@@ -352,3 +353,22 @@ def test_reports_never_import_pyplot():
             code = line.split("#")[0]
             if "import" in code:
                 assert "pyplot" not in code, f"{path.name}: {line}"
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_long_panel_names_wrap_within_their_panel_and_the_figure(count):
+    long_name = "Receptive identification of common objects in a field of three (tabletop)"
+    fig = panel_graph([abab(name=f"{long_name} {i}") for i in range(count)])
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    figure_box = fig.bbox
+    axes = [a for a in fig.axes if a.get_visible()]
+    labels = [t for a in axes for t in a.texts if t.get_gid() == "panel-label"]
+    assert len(labels) == count
+    for ax, label in zip(axes, labels, strict=True):
+        box = label.get_window_extent(renderer)
+        panel = ax.get_window_extent(renderer)
+        assert "\n" in label.get_text()  # wrapped, not cut
+        assert box.y0 >= panel.y0 - 1 and box.y1 <= panel.y1 + 1  # within its panel's height
+        assert box.x1 <= figure_box.x1 and box.x0 >= panel.x1  # right of the panel, on the page
