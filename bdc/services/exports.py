@@ -80,7 +80,12 @@ def session_rows(
     if not targets:
         return []
     values = series.client_values(
-        targets, date_from=date_from, date_to=date_to, include_reliability=True, details=True
+        targets,
+        date_from=date_from,
+        date_to=date_to,
+        include_reliability=True,
+        details=True,
+        include_fa=True,
     )
     sessions = {
         s.id: s
@@ -114,6 +119,7 @@ def session_rows(
                     else None,
                     "phase": v.phase_label,
                     "phase_kind": v.phase_kind,
+                    "fa_condition": v.fa_condition,
                     "observer": users.get(v.observer_id, ""),
                     "role": v.role,
                     "setting": session.setting if session is not None else None,

@@ -32,9 +32,9 @@ from flask_smorest import abort
 from matplotlib.figure import Figure
 from sqlalchemy import select
 
-from bdc import audit, dates, reports
+from bdc import analysis, audit, dates, reports
 from bdc.extensions import db
-from bdc.fa_conditions import condition_label
+from bdc.fa_conditions import CONTROL, condition_label
 from bdc.models import Client, Target, User
 from bdc.reports import style
 from bdc.reports.graphs import PANEL_MAX
@@ -479,7 +479,9 @@ def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figu
     if not analysed:
         return reports.multielement_graph([], title="Functional analysis")
     target = analysed[0]
-    values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
+    values = series.target_values(
+        target, date_from=date_from, date_to=date_to, details=False, include_fa=True
+    )
     # only FA sessions, numbered in the order they were run; a session without a condition
     # (a treatment phase such as "NCR + DRA") is never drawn as an FA condition
     run = [(v, c) for v in values if (c := fba.fa_condition_of(v)) is not None]
@@ -487,11 +489,44 @@ def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figu
         FaSession(session=i, condition=condition_label(c), value=v.value)
         for i, (v, c) in enumerate(run, start=1)
     ]
+    criteria, aid = _structured_criteria(run)
     return reports.multielement_graph(
         sessions,
         measurement=target.measurement,
         title=f"{target.name}: functional analysis",
+        criteria=criteria,
+        aid=aid,
     )
+
+
+def _structured_criteria(run) -> tuple[tuple[float, float] | None, str | None]:
+    """The structured-criteria lines and their caption for the multielement graph, when the
+    control (play) condition has the two sessions they need; (None, None) otherwise.
+
+    An aid to visual inspection after Hagopian et al. (1997) as modified by Roane et al.
+    (2013), simplified as :func:`bdc.analysis.functional_analysis_summary` says; the caption
+    says so, and that the BCBA interprets the graph."""
+    conditions: dict[str, list[float]] = {}
+    for v, c in run:
+        conditions.setdefault(c, []).append(v.value)
+    if len(conditions.get(CONTROL, ())) < 2:
+        return None, None
+    summary = analysis.functional_analysis_summary(conditions, control=CONTROL)
+    if summary.upper_criterion is None or summary.lower_criterion is None:
+        return None, None
+    tested = [
+        f"{condition_label(c.condition)} {c.points_above} of {c.n} above"
+        + (" (differentiated)" if c.elevated else "")
+        for c in summary.conditions
+        if c.condition != CONTROL
+    ]
+    aid = (
+        "Aid to visual inspection, not a verdict: structured criteria (Hagopian et al., 1997; "
+        "Roane et al., 2013; simplified), lines at the play mean \u00b1 1 SD. "
+        + "; ".join(tested)
+        + ". The BCBA interprets the graph."
+    )
+    return (summary.lower_criterion, summary.upper_criterion), aid
 
 
 def fba_chart(

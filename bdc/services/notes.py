@@ -170,7 +170,12 @@ def draft_summary(session: Session) -> dict[str, Any]:
         )
     )
     values = series.client_values(
-        targets, date_from=day, date_to=day, include_reliability=True, details=True
+        targets,
+        date_from=day,
+        date_to=day,
+        include_reliability=True,
+        details=True,
+        include_fa=True,
     )
     for target in targets:
         for value in values.get(target.id, ()):

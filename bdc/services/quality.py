@@ -402,7 +402,11 @@ def ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
     rows = []
     agreement_of = _Agreements()
     all_values = client_values(
-        targets, date_from=scope.date_from, date_to=scope.date_to, include_reliability=True
+        targets,
+        date_from=scope.date_from,
+        date_to=scope.date_to,
+        include_reliability=True,
+        include_fa=True,
     )
     for target in targets:
         values = all_values.get(target.id, [])

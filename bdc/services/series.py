@@ -301,6 +301,7 @@ def _series(
     *,
     include_reliability: bool,
     details: bool,
+    include_fa: bool = True,
 ) -> list[SessionValue]:
     """The target's values per session, with its local day (``tz``), phase, FA condition and
     IOA partner attached.
@@ -323,6 +324,8 @@ def _series(
         if found[2] is None:
             continue
         if session.role != "primary" and not include_reliability:
+            continue
+        if session.fa_condition is not None and not include_fa:
             continue
         value, n = found[2], found[3]
         extra = _decoded(found[4]) if details else {}
@@ -399,12 +402,15 @@ def client_values(
     include_reliability: bool = False,
     details: bool = False,
     setting: str | None = None,
+    include_fa: bool = False,
 ) -> dict[str, list[SessionValue]]:
     """Stored values per session for several targets: two queries per client (its sessions,
     and the targets' stored values), no raw event.
 
     Returns target id -> values in time order (see :func:`target_values`); ``setting`` keeps
-    only sessions recorded there.
+    only sessions recorded there. Functional-analysis sessions (with an FA condition) are
+    left out unless ``include_fa``: they are an assessment, drawn on the multielement graph,
+    not points of the target's baseline or treatment series.
     """
     by_client: dict[str, list[Target]] = defaultdict(list)
     for target in targets:
@@ -445,6 +451,7 @@ def client_values(
                 tz,
                 include_reliability=include_reliability,
                 details=details,
+                include_fa=include_fa,
             )
     return out
 
@@ -457,8 +464,10 @@ def target_values(
     include_reliability: bool = False,
     details: bool = True,
     setting: str | None = None,
+    include_fa: bool = False,
 ) -> list[SessionValue]:
-    """Values per session in time order (primary sessions unless asked otherwise).
+    """Values per session in time order (primary sessions unless asked otherwise; FA
+    sessions only with ``include_fa``, see :func:`client_values`).
 
     A session that tracked the target with no response gives 0; a session that did not track
     it gives no value at all (it is left out), as the measures module defines. A session
@@ -471,4 +480,5 @@ def target_values(
         include_reliability=include_reliability,
         details=details,
         setting=setting,
+        include_fa=include_fa,
     )[target.id]

@@ -648,10 +648,31 @@ def test_fa_sessions_draw_the_multielement_graph_from_their_own_condition(http, 
     svg = http.get(url, headers=headers).get_data(as_text=True)
     assert set(_paths(svg)) == {"Attention", "Escape/demand", "Play"}
     assert 'id="no-data"' not in svg and "NCR" not in svg
-    values = series.target_values(target)
+    values = series.target_values(target, include_fa=True)
     assert [fba.fa_condition_of(v) for v in values] == [
         "play", "attention", "escape", "play", "attention", None, None
     ]  # fmt: skip
+    # the FA is an assessment: its sessions are not points of the line graph or summary
+    assert [v.session_id for v in series.target_values(target)] == [
+        v.session_id for v in values[5:]
+    ]
+    line = http.get(f"/api/v1/targets/{target.id}/data", headers=headers).get_json()["points"]
+    assert len(line) == 2
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                http.get(f"/api/v1/clients/{client.id}/export.csv", headers=headers)
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            )
+        )
+    )
+    assert [r["fa_condition"] for r in rows] == [
+        "play", "attention", "escape", "play", "attention", "", ""
+    ]  # fmt: skip
+    # the structured-criteria aid: play 0, 1 (mean 0.5, SD 0.71), lines drawn, labelled
+    assert svg.count('id="fa-criterion') >= 1 and 'id="fa-aid"' in svg
+    assert "not a verdict" in svg
     (fa,) = http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()[
         "functional_analyses"
     ]
