@@ -386,7 +386,8 @@ def multielement_graph(
         )
         handles.append(line)
     if criteria is not None:
-        for level in criteria:
+        # a lower line below zero marks nothing a count or a percentage can reach
+        for level in (c for c in criteria if c >= 0):
             criterion = ax.axhline(
                 level,
                 color=style.INK,
