@@ -48,6 +48,7 @@ __all__ = [
     "is_fa_condition",
     "is_occurrence",
     "problem_behaviors",
+    "scatterplot_sessions",
 ]
 
 OCCURRENCE_MEASUREMENTS = frozenset(
@@ -235,12 +236,7 @@ def _scatterplot(
     if not targets:
         return None
     ids = {t.id for t in targets}
-    sessions = [
-        s
-        for s in recs.sessions
-        if s.role == "primary"
-        and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
-    ]
+    sessions = scatterplot_sessions(recs, kept, ids)
     times = [
         e.t for s in sessions for e in kept.get(s.id, ()) if e.target_id in ids and is_occurrence(e)
     ]
@@ -256,6 +252,21 @@ def _scatterplot(
         "observed": _observed(sessions, matrix, tz),
         "events": len(times),
     }
+
+
+def scatterplot_sessions(
+    recs: series.ClientRecords, kept: dict[str, list[EventRecord]], ids: set[str]
+) -> list[series.SessionRow]:
+    """The sessions a scatterplot shows: primary sessions that tracked or recorded one of the
+    targets ``ids``, except functional-analysis sessions (their conditions are arranged, not
+    the day's routine the scatterplot describes)."""
+    return [
+        s
+        for s in recs.sessions
+        if s.role == "primary"
+        and s.fa_condition is None
+        and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
+    ]
 
 
 def _observed(sessions, matrix: analysis.ScatterplotMatrix, tz: tzinfo) -> list[list[bool]]:

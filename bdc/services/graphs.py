@@ -422,12 +422,7 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
             client.id, target_ids=sorted(ids), date_from=date_from, date_to=date_to
         )
         kept = fba.kept_events(recs)
-        sessions = [
-            s
-            for s in recs.sessions
-            if s.role == "primary"
-            and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
-        ]
+        sessions = fba.scatterplot_sessions(recs, kept, ids)
         times = [
             _local(e.t, tz)
             for s in sessions

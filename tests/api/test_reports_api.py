@@ -673,9 +673,10 @@ def test_fa_sessions_draw_the_multielement_graph_from_their_own_condition(http, 
     # the structured-criteria aid: play 0, 1 (mean 0.5, SD 0.71), lines drawn, labelled
     assert svg.count('id="fa-criterion') >= 1 and 'id="fa-aid"' in svg
     assert "not a verdict" in svg
-    (fa,) = http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()[
-        "functional_analyses"
-    ]
+    answer = http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()
+    (fa,) = answer["functional_analyses"]
+    # the scatterplot describes the day's routine: the arranged FA sessions are not in it
+    assert answer["scatterplot"]["events"] == 3 + 1  # sessions 6 and 7 (n % 3 + 1 counts)
     by_name = {c["condition"]: c["n"] for c in fa["conditions"]}
     assert by_name == {"attention": 2, "escape": 1, "play": 2}
     assert fa["control"] == "play"
