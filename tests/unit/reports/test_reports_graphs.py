@@ -378,25 +378,6 @@ def test_long_panel_names_wrap_within_their_panel_and_the_figure(count):
         assert box.x1 <= figure_box.x1 and box.x0 >= panel.x1  # right of the panel, on the page
 
 
-@pytest.mark.parametrize("count", [2, 6])
-def test_long_panel_names_wrap_within_their_panel_and_the_figure(count):
-    long_name = "Receptive identification of common objects in a field of three (tabletop)"
-    fig = panel_graph([abab(name=f"{long_name} {i}") for i in range(count)])
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    figure_box = fig.bbox
-    axes = [a for a in fig.axes if a.get_visible()]
-    labels = [t for a in axes for t in a.texts if t.get_gid() == "panel-label"]
-    assert len(labels) == count
-    for ax, label in zip(axes, labels, strict=True):
-        box = label.get_window_extent(renderer)
-        panel = ax.get_window_extent(renderer)
-        assert "\n" in label.get_text()  # wrapped, not cut
-        assert box.y0 >= panel.y0 - 1 and box.y1 <= panel.y1 + 1  # within its panel's height
-        assert box.x1 <= figure_box.x1 and box.x0 >= panel.x1  # right of the panel, on the page
-
-
 def test_panel_labels_clear_the_points_at_the_top_and_the_dog_leg_steps_above_them():
     d0 = date(2026, 10, 1)
 
