@@ -618,6 +618,7 @@ def panel_graph(
     panel_labels: Sequence[str] | None = None,
     title: str | None = None,
     size: tuple[float, float] | None = None,
+    rect: tuple[float, float, float, float] | None = None,
 ) -> Figure:
     """Stacked panels sharing x: a reversal (ABAB) or multiple-baseline design.
 
@@ -633,6 +634,8 @@ def panel_graph(
         panel_labels: name written at the right of each panel; default the series names.
         title: figure title (none by default).
         size: inches; default 7 wide and 1.9 per panel.
+        rect: the part of the figure the panels are laid out in (left, bottom, width, height
+            as fractions; a report page keeps room for its own text); default all of it.
 
     Returns:
         The figure; its axes, top to bottom, are ``fig.axes[:len(panels)]``; the joins are
@@ -646,6 +649,9 @@ def panel_graph(
     w, h = size if size is not None else (7.0, 1.2 + 1.9 * n)
     fig = style.new_figure(w, h)
     fig.get_layout_engine().set(hspace=0.07)  # room between panels for the dog-leg step
+    if rect is not None:
+        fig.get_layout_engine().set(rect=rect)
+    laid_out_h = h * (rect[3] if rect is not None else 1.0)
     axs = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
 
     # One x range for all panels.
@@ -680,8 +686,9 @@ def panel_graph(
             ax.tick_params(axis="x", labelbottom=False)
         name = names[i] if i < len(names) else ""
         if name:
-            # written down the right of its panel, wrapped to the panel's height
-            panel_pt = (h - 1.2) / n * 72 * 0.85
+            # written down the right of its panel, wrapped to the panel's height: the figure
+            # less its title, legend and x axis (1.2 in) and each panel's condition labels
+            panel_pt = max(0.6, (laid_out_h - 1.2 - 0.45 * n) / n) * 72 * 0.85
             size_pt = style.PHASE_LABEL_SIZE + 0.5
             ax.text(
                 1.01,

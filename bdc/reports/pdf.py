@@ -308,13 +308,11 @@ def _panel_page(report: ProgressReport, size: tuple[float, float]) -> _Page:
     shown = _panel_series(report)
     page = _Page(size)
     axis = "date" if all(isinstance(p.x, date) for s in shown for p in s.points) else "session"
-    page.fig = panel_graph(shown, x=axis, title=None, size=size)
     w, h = size
+    rect = (_M / w, (_M + 0.6) / h, 1 - 2 * _M / w, 1 - (2 * _M + 1.35) / h)
+    page.fig = panel_graph(shown, x=axis, title=None, size=size, rect=rect)
     # the figure's own legend moves between the graph and the footer
     legend = page.fig.legends.pop() if page.fig.legends else None
-    page.fig.get_layout_engine().set(
-        rect=(_M / w, (_M + 0.6) / h, 1 - 2 * _M / w, 1 - (2 * _M + 1.35) / h)
-    )
     if legend is not None:
         page.fig.legend(
             legend.legend_handles,

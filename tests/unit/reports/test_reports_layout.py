@@ -4,9 +4,11 @@ on the period asked for; aim lines clipped; a rating scale's own axis."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from bdc.reports import (
     abc_bar_chart,
@@ -28,13 +30,20 @@ from bdc.reports.model import (
     SeriesPoint,
     TargetSeries,
 )
+from bdc.reports.pdf import _panel_page
 from tests.unit.reports.layout import (
     assert_clean_layout,
     data_points,
     markers,
     text_boxes,
 )
-from tests.unit.reports.reports_data import abab, dated_dtt, lines, quality_points
+from tests.unit.reports.reports_data import (
+    abab,
+    dated_dtt,
+    lines,
+    make_report,
+    quality_points,
+)
 
 START = date(2026, 9, 7)  # a Monday
 
@@ -278,3 +287,20 @@ def test_report_tables_wrap_long_names_instead_of_cutting_them():
         assert name in text or all(word in text for word in name.split())
     title = " ".join(reader.pages[0].extract_text().split())
     assert "\u2193 decrease" in title and "/min" in title  # goal and units in the summary
+
+
+def test_the_report_panel_page_keeps_long_target_names_within_their_panels():
+    report = make_report(3, panel=True)
+    long_name = "Receptive identification of common objects in a field of three"
+    report = replace(
+        report,
+        targets=[replace(t, series=replace(t.series, name=long_name)) for t in report.targets],
+    )
+    fig = _panel_page(report, (8.5, 11)).fig
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in fig.axes:
+        for label in (t for t in ax.texts if t.get_gid() == "panel-label"):
+            box, panel = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+            assert panel.y0 - 1 <= box.y0 and box.y1 <= panel.y1 + 1, label.get_text()
