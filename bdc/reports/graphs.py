@@ -493,6 +493,13 @@ def _tick_labels(axis) -> list[str]:
     return list(axis.get_major_formatter().format_ticks(values))
 
 
+def y_axis_margin(ax: Axes) -> float:
+    """Inches the y axis needs left of the axes: its tick labels (a rating scale's anchors
+    are long) and its label."""
+    yt = max((style.text_width(t, style.TICK_SIZE) for t in _tick_labels(ax.yaxis)), default=0.0)
+    return (style.LABEL_SIZE * 1.25 + 4 + yt + 7.5) * _PT
+
+
 def _fit_single(fig: Figure, ax: Axes, *, title: str | None, handles: dict[str, Artist]) -> None:
     """Lay out a one-axes figure with margins measured from its own labels.
 
@@ -500,9 +507,8 @@ def _fit_single(fig: Figure, ax: Axes, *, title: str | None, handles: dict[str, 
     over every text at render time (about 40 % of a graph's rendering time).
     """
     w, h = fig.get_size_inches()
-    yt = max((style.text_width(t, style.TICK_SIZE) for t in _tick_labels(ax.yaxis)), default=0.0)
     xts = _tick_labels(ax.xaxis)
-    left = _PAD + (style.LABEL_SIZE * 1.25 + 4 + yt + 7.5) * _PT
+    left = _PAD + y_axis_margin(ax)
     last_x = style.text_width(xts[-1], style.TICK_SIZE) if xts else 0.0
     right = max(0.2, last_x / 2 * _PT + 0.08)
     rows = 1 if handles else 0

@@ -37,7 +37,7 @@ from matplotlib.lines import Line2D
 
 from . import format as fmt
 from . import style
-from .graphs import PANEL_MAX, draw_series, panel_graph
+from .graphs import PANEL_MAX, draw_series, panel_graph, y_axis_margin
 from .model import FidelitySummary, IoaSummary, ProgressReport, ReportTarget
 from .quality import draw_fidelity, draw_ioa
 
@@ -430,6 +430,11 @@ def _target_page(
     # a target numbered by session (no dates) is drawn by session even in a dated report
     axis = x if all(isinstance(p.x, date) for p in s.points) else "session"
     drawn = draw_series(ax, s, x=axis, trend=trend)
+    # a rating scale's anchor labels need more room than numbers: the axes give it up
+    needed = _M + y_axis_margin(ax)
+    if needed > left:
+        box = ax.get_position()
+        ax.set_position((needed / page.w, box.y0, (right - needed) / page.w, box.height))
     if drawn.handles:
         ax.legend(
             list(drawn.handles.values()),

@@ -30,9 +30,10 @@ from bdc.reports.model import (
     SeriesPoint,
     TargetSeries,
 )
-from bdc.reports.pdf import _panel_page
+from bdc.reports.pdf import _Page, _panel_page, _target_page
 from tests.unit.reports.layout import (
     assert_clean_layout,
+    assert_texts_inside,
     data_points,
     markers,
     text_boxes,
@@ -304,3 +305,21 @@ def test_the_report_panel_page_keeps_long_target_names_within_their_panels():
         for label in (t for t in ax.texts if t.get_gid() == "panel-label"):
             box, panel = label.get_window_extent(renderer), ax.get_window_extent(renderer)
             assert panel.y0 - 1 <= box.y0 and box.y1 <= panel.y1 + 1, label.get_text()
+
+
+def test_a_rating_scale_target_page_keeps_its_anchor_labels_on_the_page():
+    series = replace(
+        _rating(),
+        scale_labels=(
+            "Not engaged",
+            "Engaged after prompts",
+            "Engaged half the time",
+            "Mostly engaged",
+            "Fully engaged",
+        ),
+    )
+    report = make_report(1)
+    report = replace(report, targets=[replace(report.targets[0], series=series)])
+    page = _Page((8.5, 11))
+    _target_page(page, report, "C-0042", report.targets[0], 1, x="session", trend=None)
+    assert_texts_inside(page.fig)
