@@ -369,7 +369,7 @@ def _title_page(
     page.table(
         ["#", "Target", "Measurement", "Goal", "Baseline", "Current", "Mastery"],
         body,
-        [0.3, 1.95, 1.05, 0.8, 0.95, 0.95, 1.0],
+        [0.3, 1.6, 0.95, 0.8, 1.25, 1.25, 0.85],
         align=["left", "left", "left", "left", "right", "right", "left"],
     )
 
