@@ -30,9 +30,10 @@ from bdc.reports.model import (
     SeriesPoint,
     TargetSeries,
 )
-from bdc.reports.pdf import _Page, _panel_page, _target_page
+from bdc.reports.pdf import _Page, _panel_page, _target_page, _title_page
 from tests.unit.reports.layout import (
     assert_clean_layout,
+    assert_texts_apart,
     assert_texts_inside,
     data_points,
     markers,
@@ -323,3 +324,17 @@ def test_a_rating_scale_target_page_keeps_its_anchor_labels_on_the_page():
     page = _Page((8.5, 11))
     _target_page(page, report, "C-0042", report.targets[0], 1, x="session", trend=None)
     assert_texts_inside(page.fig)
+
+
+def test_the_summary_table_keeps_each_level_and_its_unit_on_one_line():
+    report = make_report(2)
+    first = report.targets[0]
+    abc = replace(first, series=replace(first.series, measurement="abc"))
+    report = replace(
+        report, targets=[replace(abc, baseline_level=2.1, current_level=0.75), report.targets[1]]
+    )
+    page = _Page((8.5, 11))
+    _title_page(page, report, "C-0042", report.targets, 0)
+    shown = [t.get_text() for t in page.fig.texts]
+    assert "2.1 records/session" in shown and "0.75 records/session" in shown
+    assert_texts_apart(page.fig)
