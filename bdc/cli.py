@@ -291,6 +291,11 @@ def _report_date(value: str | None, option: str) -> date | None:
     help="Effect sizes to print, comma-separated (e.g. nap,tau_u,lrr,smd); default: NAP and "
     "Tau-U, and LRR for frequency, rate and ABC targets.",
 )
+@click.option(
+    "--panel",
+    is_flag=True,
+    help="Add the multiple-baseline page: one panel per target with data, on shared days.",
+)
 @with_appcontext
 def report(
     client_code: str | None,
@@ -303,11 +308,13 @@ def report(
     provider: str | None,
     paper: str,
     effect_sizes_text: str | None,
+    panel: bool,
 ) -> None:
     """Write the progress report (PDF) of CLIENT_CODE, or of a whole caseload.
 
     \b
     bdc report C-104 --from 2026-01-05 --to 2026-03-27 -o C-104.pdf
+    bdc report C-104 --panel -o C-104.pdf
     bdc report --caseload --from 2026-01-05 --to 2026-03-27 -o reports/
     """
     from bdc.extensions import db
@@ -332,7 +339,7 @@ def report(
         if user is None:
             _fail(f"No user {username!r}.")
     if caseload:
-        _caseload_reports(user, start, end, output, pseudonymous, provider, paper, names)
+        _caseload_reports(user, start, end, output, pseudonymous, provider, paper, panel, names)
         return
     client = db.session.scalar(select(Client).where(Client.code == client_code))
     if client is None:
@@ -354,6 +361,7 @@ def report(
             pseudonymous=pseudonymous,
             provider=provider,
             paper=paper,
+            panel=panel,
             progress=pages,
             effect_size_names=names,
         )
@@ -377,7 +385,9 @@ def _check_writable(path: Path) -> None:
         _fail(f"Cannot write {path}: permission denied.")
 
 
-def _caseload_reports(user, start, end, folder: Path, pseudonymous, provider, paper, names) -> None:
+def _caseload_reports(
+    user, start, end, folder: Path, pseudonymous, provider, paper, panel: bool, names
+) -> None:
     from bdc.services import progress_report
 
     if folder.exists() and not folder.is_dir():
@@ -406,6 +416,7 @@ def _caseload_reports(user, start, end, folder: Path, pseudonymous, provider, pa
                 pseudonymous=pseudonymous,
                 provider=provider,
                 paper=paper,
+                panel=panel,
                 on_start=started,
                 effect_size_names=names,
             )

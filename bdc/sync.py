@@ -40,6 +40,7 @@ from bdc.auth import (
 )
 from bdc.event_rules import check_event
 from bdc.extensions import db
+from bdc.fa_conditions import FaConditionField
 from bdc.measurement_params import SESSION_EVENT_KINDS, SESSION_WINDOW_TOLERANCE_SECONDS
 from bdc.models import (
     INCIDENT_TYPES,
@@ -124,6 +125,12 @@ class SyncSessionSchema(Schema):
     target_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=200))
     plan_id = fields.UUID(allow_none=True, load_default=None)
     staff_id = fields.UUID(allow_none=True, load_default=None)
+    fa_condition = FaConditionField(
+        metadata={
+            "description": "The functional-analysis condition run (attention, escape, tangible, "
+            "alone, play, or a named one); null when the session is not part of an FA"
+        }
+    )
 
 
 class SyncPhaseSchema(Schema):
@@ -335,6 +342,7 @@ SESSION_FIXED = (
     "target_ids",
     "plan_id",
     "staff_id",
+    "fa_condition",
 )
 SESSION_COLUMNS = ("observer_id", *SESSION_FIXED, "ended_at")
 EVENT_CONTENT = ("session_id", "target_id", "kind", "t", "data")
@@ -563,6 +571,8 @@ class _Batch:
                 raise ValueError("a fidelity session needs a plan_id of this client's plan")
             if not row["staff_id"] or row["staff_id"] not in self.staff:
                 raise ValueError("a fidelity session needs the staff_id of the person observed")
+            if row["fa_condition"] is not None:
+                raise ValueError("a fidelity session has no functional-analysis condition")
         problem = recording_problem(self.user, row, self.targets)
         if problem:
             raise Refusal(FORBIDDEN, problem)

@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '021194f8d6';
+const VERSION = '186490a45c';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

@@ -305,7 +305,7 @@ class ClientReport(MethodView):
         signature lines. ``pseudonymous=true`` prints only the client's code."""
         client = client_or_404(g.user, client_id)
         date_from, date_to = progress_report.default_period(
-            query.get("date_from"), query.get("date_to")
+            query.get("date_from"), query.get("date_to"), client
         )
         pdf, _ = progress_report.report_pdf(
             client,

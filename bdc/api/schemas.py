@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from bdc import dates
 from bdc.measurement_params import MEASUREMENTS
 from bdc.models import PHASE_KINDS, ROLES
 from bdc.services import effect_sizes
@@ -110,17 +111,38 @@ class LoginAnswerSchema(Schema):
 # --- clients -----------------------------------------------------------------------------------
 
 
+def _known_zone(name: str) -> None:
+    try:
+        dates.zone(name)
+    except ValueError as problem:
+        raise ValidationError(str(problem)) from None
+
+
+def _client_zone_field() -> fields.Str:
+    return fields.Str(
+        allow_none=True,
+        validate=[validate.Length(max=64), _known_zone],
+        metadata={
+            "description": "The client's IANA time zone when it is not the clinic's "
+            "(America/Chicago); null: the clinic's (BDC_TIME_ZONE). Every day and hour shown "
+            "for the client is in it."
+        },
+    )
+
+
 class ClientSchema(StrictSchema):
     id = fields.Str(dump_only=True)
     code = fields.Str(required=True, validate=validate.Length(min=1, max=40))
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     date_of_birth = fields.Date(allow_none=True)
+    time_zone = _client_zone_field()
     active = fields.Bool(dump_only=True)
 
 
 class ClientUpdateSchema(StrictSchema):
     name = fields.Str(validate=validate.Length(min=1, max=200))
     date_of_birth = fields.Date(allow_none=True)
+    time_zone = _client_zone_field()
     active = fields.Bool()
 
 
@@ -246,6 +268,10 @@ class SessionSchema(Schema):
     target_ids = fields.List(fields.Str())
     plan_id = fields.Str(allow_none=True)
     staff_id = fields.Str(allow_none=True)
+    fa_condition = fields.Str(
+        allow_none=True,
+        metadata={"description": "The functional-analysis condition run; null if not an FA"},
+    )
     received_at = fields.AwareDateTime()
 
 

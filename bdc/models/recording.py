@@ -32,6 +32,9 @@ class Session(db.Model):
     target_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    # The functional-analysis condition run in this session ("attention", "escape", "tangible",
+    # "alone", "play" or a named one); None for a session that is not part of an FA.
+    fa_condition: Mapped[str | None] = mapped_column(String(60))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -6,7 +6,8 @@ keys are empty cells.
 
 Session rows (one value per session and target, ``SESSION_COLUMNS``):
     session_id, client_code, target_id, target, measurement, date, started_at, ended_at,
-    phase, condition, observer, role (primary / reliability), setting, value, unit, trials,
+    phase, condition, fa_condition (the functional-analysis condition the session ran, empty if
+    none), observer, role (primary / reliability), setting, value, unit, trials,
     observed_minutes, note
 
 Event rows (one recorded fact, ``EVENT_COLUMNS``):
@@ -60,6 +61,7 @@ SESSION_COLUMNS = (
     "ended_at",
     "phase",
     "condition",
+    "fa_condition",
     "observer",
     "role",
     "setting",

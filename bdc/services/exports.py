@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -80,7 +80,12 @@ def session_rows(
     if not targets:
         return []
     values = series.client_values(
-        targets, date_from=date_from, date_to=date_to, include_reliability=True, details=True
+        targets,
+        date_from=date_from,
+        date_to=date_to,
+        include_reliability=True,
+        details=True,
+        include_fa=True,
     )
     sessions = {
         s.id: s
@@ -88,7 +93,9 @@ def session_rows(
             select(Session).where(
                 Session.client_id == client.id,
                 Session.kind == "observation",
-                *within_days(Session.started_at, date_from, date_to),
+                *within_days(
+                    Session.started_at, date_from, date_to, dates.client_zone(client.time_zone)
+                ),
             )
         )
     }
@@ -105,13 +112,14 @@ def session_rows(
                     "target_id": target.id,
                     "target": target.name,
                     "measurement": target.measurement,
-                    "date": dates.local_day(v.started_at),
+                    "date": v.date,
                     "started_at": v.started_at,
                     "ended_at": series.as_utc(session.ended_at)
                     if session is not None and session.ended_at is not None
                     else None,
                     "phase": v.phase_label,
                     "phase_kind": v.phase_kind,
+                    "fa_condition": v.fa_condition,
                     "observer": users.get(v.observer_id, ""),
                     "role": v.role,
                     "setting": session.setting if session is not None else None,
@@ -138,7 +146,9 @@ def event_rows(
         .join(Session, Session.id == Event.session_id)
         .where(
             Session.client_id == client.id,
-            *within_days(Session.started_at, date_from, date_to),
+            *within_days(
+                Session.started_at, date_from, date_to, dates.client_zone(client.time_zone)
+            ),
         )
         .order_by(Session.started_at, Session.id, Event.t, Event.id)
     ).all()
@@ -175,9 +185,9 @@ def export_rows(
     return session_rows(client, date_from, date_to), event_rows(client, date_from, date_to)
 
 
-def _span(date_from: date | None, date_to: date | None) -> str:
+def _span(date_from: date | None, date_to: date | None, tz: tzinfo) -> str:
     return f"{date_from.isoformat() if date_from else 'start'}-to-" + (
-        date_to.isoformat() if date_to else dates.local_today().isoformat()
+        date_to.isoformat() if date_to else dates.local_today(tz).isoformat()
     )
 
 
@@ -195,7 +205,8 @@ def client_export(
         raise ValueError("fmt must be 'csv' or 'xlsx'")
     if table not in TABLES:
         raise ValueError(f"table must be one of {TABLES}")
-    name = f"bdc-{safe_code(client.code)}-{_span(date_from, date_to)}"
+    span = _span(date_from, date_to, dates.client_zone(client.time_zone))
+    name = f"bdc-{safe_code(client.code)}-{span}"
     if fmt == "csv":
         if table == "sessions":
             sessions, events = session_rows(client, date_from, date_to), []

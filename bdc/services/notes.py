@@ -41,7 +41,7 @@ from bdc.auth import (
     check_id,
     visible_client_ids,
 )
-from bdc.dates import within_days
+from bdc.dates import local_day, within_days
 from bdc.extensions import db
 from bdc.models import Client, Session, SessionNote, Target, User
 from bdc.models.base import utcnow
@@ -148,7 +148,8 @@ def draft_summary(session: Session) -> dict[str, Any]:
     ``/targets/<id>/data``; incidents are the latest revisions of the client's reports that
     occurred during the session; the phase is the one in force for each target that day.
     """
-    day = session.started_at.date()
+    tz = series.zone_of_client(session.client_id)
+    day = local_day(session.started_at, tz)  # the client's day, as the values carry it
     ended = session.ended_at
     summary: dict[str, Any] = {
         "role": session.role,
@@ -169,7 +170,12 @@ def draft_summary(session: Session) -> dict[str, Any]:
         )
     )
     values = series.client_values(
-        targets, date_from=day, date_to=day, include_reliability=True, details=True
+        targets,
+        date_from=day,
+        date_to=day,
+        include_reliability=True,
+        details=True,
+        include_fa=True,
     )
     for target in targets:
         for value in values.get(target.id, ()):
@@ -190,7 +196,7 @@ def draft_summary(session: Session) -> dict[str, Any]:
                 }
             )
     until = ended or session.started_at
-    for view in incidents.latest_revisions([session.client_id], day, until.date()):
+    for view in incidents.latest_revisions([session.client_id], day, local_day(until, tz)):
         if session.started_at <= view.row.occurred_at <= until:
             summary["incidents"].append(
                 {

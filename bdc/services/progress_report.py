@@ -160,8 +160,8 @@ def _report_target(
     effect_size_names: Sequence[str] | None,
 ) -> ReportTarget:
     start = _summary_start(target, date_from)
-    history = [v for v in values if start <= dates.local_day(v.started_at) <= date_to]
-    period = [v for v in history if dates.local_day(v.started_at) >= date_from]
+    history = [v for v in values if start <= v.date <= date_to]
+    period = [v for v in history if v.date >= date_from]
     # Levels, trend and effect size: the first baseline run (wherever it lies) and the
     # sessions of the period, so the current phase's figures are those of the graph.
     first_baseline = next(
@@ -211,9 +211,14 @@ def _order(target: Target) -> tuple:
     return (0 if target.direction == "decrease" else 1, target.name.casefold(), target.id)
 
 
-def default_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    """``to`` defaults to today (the clinic's), ``from`` to ``DEFAULT_DAYS`` days up to ``to``."""
-    date_to = date_to or dates.local_today()
+def default_period(
+    date_from: date | None, date_to: date | None, client: Client | None = None
+) -> tuple[date, date]:
+    """``to`` defaults to today (the ``client``'s, else the clinic's), ``from`` to
+    ``DEFAULT_DAYS`` days up to ``to``."""
+    date_to = date_to or dates.local_today(
+        dates.client_zone(client.time_zone if client is not None else None)
+    )
     date_from = date_from or date_to - timedelta(days=DEFAULT_DAYS - 1)
     if date_from > date_to:
         raise ValueError("the period starts after it ends")
@@ -241,13 +246,14 @@ def assemble(
             select(Target).where(Target.client_id == client.id).order_by(Target.name, Target.id)
         )
     )
+    tz = dates.client_zone(client.time_zone)
     earliest = min((_summary_start(t, date_from) for t in targets), default=date_from)
     values = series.client_values(targets, date_from=earliest, date_to=date_to, details=True)
     shown = []
     for target in sorted(targets, key=_order):
         mine = values.get(target.id, [])
         in_period = any(v.date >= date_from for v in mine)
-        existed = dates.local_day(series.as_utc(target.created_at)) <= date_to
+        existed = dates.local_day(series.as_utc(target.created_at), tz) <= date_to
         if in_period or (target.active and existed):
             shown.append((target, mine))
     report_targets = [_report_target(t, v, date_from, date_to, effect_size_names) for t, v in shown]
@@ -259,7 +265,7 @@ def assemble(
         period_from=date_from,
         period_to=date_to,
         targets=report_targets,
-        generated_at=generated_at or dates.local_time(datetime.now(UTC).replace(microsecond=0)),
+        generated_at=generated_at or dates.local_time(datetime.now(UTC).replace(microsecond=0), tz),
         ioa_rows=ioa.rows,
         fidelity_rows=fidelity.rows,
         client_name=None if pseudonymous else client.name,
@@ -359,7 +365,9 @@ def _has_data(client: Client, date_from: date, date_to: date) -> bool:
             .where(
                 Session.client_id == client.id,
                 Session.kind == "observation",
-                *within_days(Session.started_at, date_from, date_to),
+                *within_days(
+                    Session.started_at, date_from, date_to, dates.client_zone(client.time_zone)
+                ),
             )
             .limit(1)
         )
@@ -377,6 +385,7 @@ def caseload_reports(
     pseudonymous: bool = False,
     provider: str | None = None,
     paper: str = "letter",
+    panel: bool = False,
     on_start: Callable[[int], Any] | None = None,
     effect_size_names: Sequence[str] | None = None,
 ) -> CaseloadResult:
@@ -401,6 +410,7 @@ def caseload_reports(
                 provider=provider,
                 paper=paper,
                 effect_size_names=effect_size_names,
+                panel=panel,
             )
             path = out_dir / report_filename(client, date_from, date_to)
             path.write_bytes(pdf)

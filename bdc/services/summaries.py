@@ -29,10 +29,10 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from bdc import analysis, audit
+from bdc import analysis, audit, dates
 from bdc.measures import unit_for
 from bdc.models import Target
 from bdc.reports import format as fmt
@@ -56,10 +56,6 @@ TREND_NAMES = (
     "split_middle_per_session",
     "theil_sen_per_session",
 )
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +206,7 @@ def compute_summary(
     """The summary of ``values`` (one target's values per session, in time order), with the
     effect sizes ``effect_size_names`` (default: :func:`effect_sizes.default_names`)."""
     names = effect_size_names or effect_sizes.default_names(target.measurement)
-    as_of = date_to or _today()
+    as_of = date_to or dates.local_today(series.zone_of_client(target.client_id))
     runs = phase_runs(target, values)
     with_ioa = sum(v.has_ioa for v in values)
     return {

@@ -7,6 +7,7 @@ fixture, with rows written the way sync stores them.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -189,3 +190,22 @@ def test_an_unwritable_output_is_refused(app, caseload, tmp_path):
     assert result.exit_code == 1
     assert "must be a folder, not a file" in result.output
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all() == []
+
+
+def test_panel_adds_the_multiple_baseline_page(app, caseload, tmp_path):
+    _, clients = caseload
+    plain, with_panel = tmp_path / "plain.pdf", tmp_path / "panel.pdf"
+    assert run(app, "CL-1", "--from", FROM, "--to", TO, "-o", str(plain)).exit_code == 0
+    result = run(app, "CL-1", "--from", FROM, "--to", TO, "--panel", "-o", str(with_panel))
+    assert result.exit_code == 0, result.output
+    (plain_reader, plain_text), (reader, text) = pdf(plain), pdf(with_panel)
+    assert "Multiple-baseline view" not in plain_text
+    assert "Multiple-baseline view across targets" in text
+    assert len(reader.pages) == len(plain_reader.pages) + 1
+    report = progress_report.assemble(clients["CL-1"], date(2026, 4, 6), date(2026, 4, 19))
+    assert len(reader.pages) == report_page_count(replace(report, panel=True))
+    folder = tmp_path / "all"
+    result = run(app, "--caseload", "--from", FROM, "--to", TO, "--panel", "-o", str(folder))
+    assert result.exit_code == 0, result.output
+    for written in sorted(folder.glob("*.pdf")):
+        assert "Multiple-baseline view across targets" in pdf(written)[1]
