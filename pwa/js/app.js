@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { Db } from './db.js';
+import { sendDocument } from './documents.js';
 import { chooseLanguage, currentLanguage, loadLanguage, t, translatePage } from './i18n.js';
 import { Outbox } from './outbox.js';
 import { Recorder } from './recorder.js';
@@ -103,6 +104,7 @@ class App {
     this.sync = new SyncEngine({
       outbox: this.outbox,
       send: (batch) => api.sync(batch),
+      sendDirect: (record) => sendDocument(api, record),
       isOnline: () => navigator.onLine,
       // One tab at a time drains the outbox they share: no two tabs send the same entries.
       exclusive: (fn) => (navigator.locks ? navigator.locks.request('bdc-sync', fn) : fn()),
