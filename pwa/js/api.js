@@ -84,6 +84,7 @@ export const sessionSettings = () => api('/session-settings');
 
 // Session notes, supervision and training (views/notes.js, supervision.js, training.js).
 const put = (path, body) => api(path, { method: 'PUT', body });
+export const note = (noteId) => api(`/notes/${noteId}`);
 export const sessionNote = (sessionId) => api(`/sessions/${sessionId}/note`);
 export const saveNote = (sessionId, draft) => put(`/sessions/${sessionId}/note`, draft);
 export const signNote = (noteId, credential) => post(`/notes/${noteId}/signature`, { credential });

@@ -22,6 +22,9 @@ import { renderDashboard, renderFidelityResults } from './views/dashboard.js';
 import { renderIncidentForm, renderIncidents } from './views/incident.js';
 import { renderNav } from './views/nav.js';
 import { renderPaper } from './views/paper.js';
+import { renderNote, renderPendingNotes } from './views/notes.js';
+import { renderSupervision } from './views/supervision.js';
+import { renderTraining } from './views/training.js';
 
 const ROUTES = [
   [/^#\/signin$/, renderSignIn],
@@ -35,6 +38,11 @@ const ROUTES = [
   [/^#\/client\/([\w-]+)(?:\?.*)?$/, (app, m) => renderClient(app, m[1])],
   [/^#\/incident\/new\/([\w-]+)$/, (app, m) => renderIncidentForm(app, m[1])],
   [/^#\/dashboard$/, renderDashboard],
+  // Session notes, supervision and training (views/notes.js, supervision.js, training.js)
+  [/^#\/note\/([\w-]+)$/, (app, m) => renderNote(app, m[1])],
+  [/^#\/notes$/, renderPendingNotes],
+  [/^#\/supervision$/, renderSupervision],
+  [/^#\/training(?:\/([\w-]+))?$/, (app, m) => renderTraining(app, m[1])],
   [/^#\/fidelity-results(?:\?.*)?$/, renderFidelityResults],
   [/^#?\/?$/, renderCaseload],
 ];

@@ -10,6 +10,9 @@ const LINKS = [
   { href: '#/fidelity-results', label: 'nav.fidelity', show: (role) => SUPERVISORS.has(role), current: (hash) => hash.startsWith('#/fidelity-results') },
   { href: '#/clients', label: 'nav.clients', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/client') },
   { href: '#/dashboard', label: 'nav.dashboard', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/dashboard') },
+  { href: '#/notes', label: 'nav.notes', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/notes') },
+  { href: '#/supervision', label: 'nav.supervision', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/supervision') },
+  { href: '#/training', label: 'nav.training', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/training') },
 ];
 
 let wired = false;

@@ -1,0 +1,272 @@
+// Session notes: the note a technician writes at the end of a session (drafted from the
+// session's own data, edited and signed offline through the outbox), and the list of notes
+// waiting for a signature or a BCBA's co-signature (docs/supervision.md).
+import { fmtDateTime as fmtMoment, labelOf, t } from '../i18n.js';
+import { measurementLabel } from '../controls/index.js';
+import { Recorder } from '../recorder.js';
+import { fidelityScore, liveEvents, summarize } from '../tally.js';
+import { formatClock } from '../timers.js';
+import { h, mount, openDialog, toast } from '../ui.js';
+import { PROGRAMMERS, connectionNotice, dataTable, describeFailure, fmtDateTime, outboxItems } from './bcba-common.js';
+import { headline } from './summary.js';
+
+const FIELDS = ['presentation', 'barriers', 'caregiver_involvement', 'plan_next'];
+const CREDENTIAL_KEY = 'note-credential'; // the last credential typed on this device
+
+/** The phase in force for a target on a day (YYYY-MM-DD): the latest that started by then. */
+export function phaseOn(target, day) {
+  const started = (target.phases ?? []).filter((p) => p.start_date <= day);
+  started.sort((a, b) => a.start_date.localeCompare(b.start_date));
+  return started.at(-1) ?? null;
+}
+
+/** What the device knows of the session, as the note's drafted part (the server re-drafts it). */
+async function localDraft(app, recorder) {
+  const { session } = recorder;
+  const caseload = await app.store.caseload();
+  const client = caseload?.clients.find((c) => c.id === session.client_id);
+  const targets = (caseload?.targets[session.client_id] ?? []).filter((x) => session.target_ids.includes(x.id));
+  const live = liveEvents(recorder.events);
+  const endMs = Date.parse(session.ended_at ?? new Date().toISOString());
+  const ctx = { activeMs: recorder.activeMs(), nowMs: endMs };
+  const day = session.started_at.slice(0, 10);
+  const rows = targets
+    .map((target) => ({ target, mine: live.filter((e) => e.target_id === target.id) }))
+    .filter(({ mine }) => mine.length)
+    .map(({ target, mine }) => ({
+      name: target.name,
+      measure: measurementLabel(target.measurement),
+      value: headline(target, summarize(target, mine, ctx)),
+      phase: phaseOn(target, day),
+    }));
+  const incidents = ((await app.outbox.items('incident')) ?? [])
+    .map((r) => r.body)
+    .filter((b) => b.client_id === session.client_id && Date.parse(b.occurred_at) >= Date.parse(session.started_at) && Date.parse(b.occurred_at) <= endMs);
+  const fidelity = session.kind === 'fidelity' ? fidelityScore(live) : null;
+  return { client, rows, incidents, fidelity, session, activeMs: ctx.activeMs };
+}
+
+function draftSection(draft) {
+  const { session } = draft;
+  const role = session.kind === 'fidelity'
+    ? t('note.role_fidelity')
+    : session.role === 'reliability' ? t('note.role_ioa') : t('note.role_primary');
+  return h(
+    'section',
+    { class: 'note-draft' },
+    h('h2', {}, t('note.from_data')),
+    h('p', {}, `${draft.client?.name ?? t('summary.client')} · ${labelOf('setting', session.setting)} · ${role} · ${t('summary.observed', { time: formatClock(draft.activeMs) })}`),
+    draft.fidelity ? h('p', {}, t('summary.fidelity', { pct: `${Math.round(draft.fidelity.percent)}%` })) : '',
+    dataTable(
+      t('note.targets_run'),
+      [
+        { label: t('summary.target'), cell: (r) => r.name },
+        { label: t('summary.measure'), cell: (r) => r.measure },
+        { label: t('summary.result'), cell: (r) => r.value },
+        { label: t('note.phase'), cell: (r) => (r.phase ? `${labelOf('phase', r.phase.kind)}: ${r.phase.label}` : t('note.no_phase')) },
+      ],
+      draft.rows,
+      { empty: t('note.no_targets') },
+    ),
+    h('p', {}, draft.incidents.length ? t('note.incidents', { n: draft.incidents.length }) : t('note.no_incidents')),
+  );
+}
+
+/** The attestation as the device shows it: name, credential and time. */
+const attestation = (sign) => t('note.signed_by', { name: sign.name, credential: sign.credential, time: fmtMoment(Date.parse(sign.at)) });
+
+/** #/note/<sessionId>: write, save and sign the session's note; works offline. */
+export async function renderNote(app, sessionId) {
+  const recorder = await Recorder.load(app.outbox, sessionId);
+  const mine = ((await app.outbox.items('note')) ?? []).find((r) => r.body.session_id === sessionId);
+  let server = null;
+  if (!mine && navigator.onLine) server = await app.api.sessionNote(sessionId).catch(() => null);
+  if (!recorder && !mine && !server) {
+    mount(h('section', { class: 'panel' }, h('h1', {}, t('note.title')), h('p', {}, t('note.gone')), h('a', { class: 'btn big primary', href: '#/' }, t('summary.back'))));
+    return undefined;
+  }
+  const current = mine?.body ?? (server ? { ...server, sign: null } : { id: crypto.randomUUID(), session_id: sessionId, sign: null });
+  const signedOnServer = server && server.status !== 'draft';
+  const inputs = Object.fromEntries(FIELDS.map((name) => {
+    const input = h('textarea', { id: `note-${name}`, rows: 3, maxlength: 8000, readonly: Boolean(current.sign || signedOnServer) });
+    input.value = current[name] ?? '';
+    return [name, input];
+  }));
+  const status = h('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
+  const signLine = h('p', { class: 'attestation' });
+  const credential = h('input', { id: 'note-credential', type: 'text', autocomplete: 'off', maxlength: 120 });
+  credential.value = (await app.store.local(CREDENTIAL_KEY)) ?? '';
+  const signBox = h(
+    'div',
+    { class: 'sign-box' },
+    h('label', { for: credential.id, class: 'field-label' }, t('note.credential')),
+    credential,
+    h('button', { type: 'button', class: 'btn big primary', onclick: () => save(true) }, t('note.sign')),
+  );
+  const saveButton = h('button', { type: 'button', class: 'btn big', onclick: () => save(false) }, t('note.save'));
+
+  const draw = async () => {
+    const record = await app.outbox.item(current.id);
+    const sign = record?.body.sign ?? current.sign;
+    const locked = Boolean(sign || signedOnServer);
+    for (const input of Object.values(inputs)) input.readOnly = locked;
+    signBox.hidden = locked;
+    saveButton.hidden = locked;
+    if (sign) signLine.textContent = attestation(sign);
+    else if (signedOnServer) signLine.textContent = t('note.signed_by', { name: server.signer_name, credential: server.signer_credential, time: fmtDateTime(server.signed_at) });
+    else signLine.textContent = '';
+    if (!record) status.textContent = server ? t('note.on_server') : t('note.not_saved');
+    else if (record.state === 'rejected') status.textContent = t('note.refused', { reason: record.reason });
+    else status.textContent = record.state === 'sent' ? t('note.sent') : t('note.waiting');
+  };
+
+  async function save(sign) {
+    const fields = Object.fromEntries(FIELDS.map((name) => [name, inputs[name].value.trim()]));
+    const body = { id: current.id, session_id: sessionId, ...fields, sign: null };
+    if (sign) {
+      const cred = credential.value.trim();
+      if (cred.length < 2) {
+        toast(t('note.credential_needed'), { kind: 'error' });
+        credential.focus();
+        return;
+      }
+      if (recorder && !recorder.session.ended_at) {
+        toast(t('note.end_first'), { kind: 'error' });
+        return;
+      }
+      await app.store.setLocal(CREDENTIAL_KEY, cred);
+      body.sign = { credential: cred, name: app.user.display_name || app.user.username, at: new Date().toISOString() };
+    }
+    Object.assign(current, body);
+    await app.outbox.saveItem('note', body);
+    outboxItems.mayNeedPrune = true;
+    app.sync?.poke();
+    toast(sign ? t('note.signed_toast') : t('note.saved_toast'));
+    await draw();
+  }
+
+  const onSync = () => draw();
+  document.addEventListener('bdc:sync', onSync);
+  mount(
+    h(
+      'section',
+      { class: 'panel note-form' },
+      h('h1', {}, t('note.title')),
+      recorder ? draftSection(await localDraft(app, recorder)) : h('p', { class: 'hint' }, t('note.draft_on_server')),
+      ...FIELDS.map((name) => h('div', { class: 'form-group' }, h('label', { for: inputs[name].id, class: 'field-label' }, t(`note.${name}`)), inputs[name])),
+      signLine,
+      status,
+      h('div', { class: 'actions' }, saveButton),
+      signBox,
+      h('a', { class: 'btn back', href: '#/' }, t('summary.back')),
+    ),
+  );
+  await draw();
+  return () => document.removeEventListener('bdc:sync', onSync);
+}
+
+// --- waiting notes (BCBA, director) ------------------------------------------------------
+
+const OVERDUE_KEY = 'note-overdue-days';
+
+/** A co-signature: the note as signed, then the co-signer's credential (needs the server). */
+async function cosignDialog(app, noteId) {
+  let note;
+  try {
+    note = await app.api.note(noteId);
+  } catch (err) {
+    toast(describeFailure(err), { kind: 'error' });
+    return false;
+  }
+  const credential = h('input', { id: 'cosign-credential', type: 'text', maxlength: 120 });
+  credential.value = (await app.store.local(CREDENTIAL_KEY)) ?? '';
+  const problem = h('p', { class: 'error', role: 'alert' });
+  return openDialog(t('note.cosign_title'), (close) => [
+    h('dl', {}, ...FIELDS.flatMap((name) => [h('dt', {}, t(`note.${name}`)), h('dd', {}, note[name] || '–')])),
+    h('p', { class: 'attestation' }, t('note.signed_by', { name: note.signer_name, credential: note.signer_credential, time: fmtDateTime(note.signed_at) })),
+    h('label', { for: credential.id, class: 'field-label' }, t('note.credential')),
+    credential,
+    problem,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'btn', onclick: () => close(false) }, t('common.cancel')),
+      h('button', {
+        type: 'button',
+        class: 'btn primary',
+        onclick: async () => {
+          try {
+            await app.api.cosignNote(noteId, credential.value.trim());
+            await app.store.setLocal(CREDENTIAL_KEY, credential.value.trim());
+            close(true);
+          } catch (err) {
+            problem.textContent = describeFailure(err);
+          }
+        },
+      }, t('note.cosign')),
+    ),
+  ]);
+}
+
+/** #/notes: what waits for a signature or a co-signature, overdue ones marked. */
+export async function renderPendingNotes(app) {
+  const notice = connectionNotice(t('note.needs_connection'));
+  const days = h('input', { id: 'overdue-days', type: 'number', min: 0, max: 365, inputmode: 'numeric' });
+  days.value = (await app.store.local(OVERDUE_KEY)) ?? '';
+  const slot = h('div', { 'aria-live': 'polite' });
+  const cosigns = PROGRAMMERS.has(app.user.role);
+  const load = async () => {
+    slot.replaceChildren(h('p', { class: 'hint' }, t('common.loading')));
+    const threshold = days.value === '' ? {} : { older_than_days: Number(days.value) };
+    let all;
+    let overdue;
+    try {
+      [all, overdue] = await Promise.all([app.api.pendingNotes({ older_than_days: 0 }), app.api.pendingNotes(threshold)]);
+    } catch (err) {
+      slot.replaceChildren(h('p', { class: 'error' }, describeFailure(err)));
+      return;
+    }
+    const late = new Set(overdue.map((n) => `${n.status}|${n.session_id}`));
+    const isLate = (n) => late.has(`${n.status}|${n.session_id}`);
+    all.sort((a, b) => Number(isLate(b)) - Number(isLate(a)) || b.days_waiting - a.days_waiting);
+    slot.replaceChildren(
+      h('p', { class: 'lead' }, t('note.pending_count', { n: all.length, late: overdue.length })),
+      dataTable(
+        t('note.pending_title'),
+        [
+          { label: t('note.client'), cell: (n) => n.client_code },
+          { label: t('note.status'), cell: (n) => t(`note.status_${n.status}`) },
+          { label: t('note.staff'), cell: (n) => n.staff_name },
+          { label: t('note.waiting_since'), cell: (n) => fmtDateTime(n.waiting_since) },
+          { label: t('note.days'), num: true, cell: (n) => String(n.days_waiting) },
+          { label: t('note.overdue'), cell: (n) => (isLate(n) ? h('span', { class: 'verdict bad' }, `✗ ${t('note.overdue')}`) : '') },
+          {
+            label: t('note.action'),
+            cell: (n) =>
+              cosigns && n.status === 'awaiting_cosignature' && n.note_id
+                ? h('button', { type: 'button', class: 'btn small', onclick: async () => { if (await cosignDialog(app, n.note_id)) { toast(t('note.cosigned_toast')); load(); } } }, t('note.cosign'), h('span', { class: 'visually-hidden' }, ` ${n.client_code} ${n.staff_name}`))
+                : '',
+          },
+        ],
+        all,
+        { empty: t('note.none_pending') },
+      ),
+    );
+  };
+  days.addEventListener('change', async () => {
+    await app.store.setLocal(OVERDUE_KEY, days.value);
+    load();
+  });
+  mount(
+    h(
+      'section',
+      { class: 'panel' },
+      h('h1', {}, t('note.pending_title')),
+      notice.el,
+      h('div', { class: 'form-group' }, h('label', { for: days.id, class: 'field-label' }, t('note.overdue_after')), days, h('p', { class: 'hint' }, t('note.overdue_default'))),
+      slot,
+    ),
+  );
+  await load();
+  return notice.cleanup;
+}
