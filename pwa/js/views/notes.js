@@ -49,31 +49,31 @@ async function localDraft(app, recorder) {
 function draftSection(draft) {
   const { session } = draft;
   const role = session.kind === 'fidelity'
-    ? t('note.role_fidelity')
-    : session.role === 'reliability' ? t('note.role_ioa') : t('note.role_primary');
+    ? t('snote.role_fidelity')
+    : session.role === 'reliability' ? t('snote.role_ioa') : t('snote.role_primary');
   return h(
     'section',
     { class: 'note-draft' },
-    h('h2', {}, t('note.from_data')),
+    h('h2', {}, t('snote.from_data')),
     h('p', {}, `${draft.client?.name ?? t('summary.client')} · ${labelOf('setting', session.setting)} · ${role} · ${t('summary.observed', { time: formatClock(draft.activeMs) })}`),
     draft.fidelity ? h('p', {}, t('summary.fidelity', { pct: `${Math.round(draft.fidelity.percent)}%` })) : '',
     dataTable(
-      t('note.targets_run'),
+      t('snote.targets_run'),
       [
         { label: t('summary.target'), cell: (r) => r.name },
         { label: t('summary.measure'), cell: (r) => r.measure },
         { label: t('summary.result'), cell: (r) => r.value },
-        { label: t('note.phase'), cell: (r) => (r.phase ? `${labelOf('phase', r.phase.kind)}: ${r.phase.label}` : t('note.no_phase')) },
+        { label: t('snote.phase'), cell: (r) => (r.phase ? `${labelOf('phase', r.phase.kind)}: ${r.phase.label}` : t('snote.no_phase')) },
       ],
       draft.rows,
-      { empty: t('note.no_targets') },
+      { empty: t('snote.no_targets') },
     ),
-    h('p', {}, draft.incidents.length ? t('note.incidents', { n: draft.incidents.length }) : t('note.no_incidents')),
+    h('p', {}, draft.incidents.length ? t('snote.incidents', { n: draft.incidents.length }) : t('snote.no_incidents')),
   );
 }
 
 /** The attestation as the device shows it: name, credential and time. */
-const attestation = (sign) => t('note.signed_by', { name: sign.name, credential: sign.credential, time: fmtMoment(Date.parse(sign.at)) });
+const attestation = (sign) => t('snote.signed_by', { name: sign.name, credential: sign.credential, time: fmtMoment(Date.parse(sign.at)) });
 
 /** #/note/<sessionId>: write, save and sign the session's note; works offline. */
 export async function renderNote(app, sessionId) {
@@ -82,11 +82,12 @@ export async function renderNote(app, sessionId) {
   let server = null;
   if (!mine && navigator.onLine) server = await app.api.sessionNote(sessionId).catch(() => null);
   if (!recorder && !mine && !server) {
-    mount(h('section', { class: 'panel' }, h('h1', {}, t('note.title')), h('p', {}, t('note.gone')), h('a', { class: 'btn big primary', href: '#/' }, t('summary.back'))));
+    mount(h('section', { class: 'panel' }, h('h1', {}, t('snote.title')), h('p', {}, t('snote.gone')), h('a', { class: 'btn big primary', href: '#/' }, t('summary.back'))));
     return undefined;
   }
   const current = mine?.body ?? (server ? { ...server, sign: null } : { id: crypto.randomUUID(), session_id: sessionId, sign: null });
   const signedOnServer = server && server.status !== 'draft';
+  let saved = Boolean(mine);
   const inputs = Object.fromEntries(FIELDS.map((name) => {
     const input = h('textarea', { id: `note-${name}`, rows: 3, maxlength: 8000, readonly: Boolean(current.sign || signedOnServer) });
     input.value = current[name] ?? '';
@@ -99,11 +100,11 @@ export async function renderNote(app, sessionId) {
   const signBox = h(
     'div',
     { class: 'sign-box' },
-    h('label', { for: credential.id, class: 'field-label' }, t('note.credential')),
+    h('label', { for: credential.id, class: 'field-label' }, t('snote.credential')),
     credential,
-    h('button', { type: 'button', class: 'btn big primary', onclick: () => save(true) }, t('note.sign')),
+    h('button', { type: 'button', class: 'btn big primary', onclick: () => save(true) }, t('snote.sign')),
   );
-  const saveButton = h('button', { type: 'button', class: 'btn big', onclick: () => save(false) }, t('note.save'));
+  const saveButton = h('button', { type: 'button', class: 'btn big', onclick: () => save(false) }, t('snote.save'));
 
   const draw = async () => {
     const record = await app.outbox.item(current.id);
@@ -113,11 +114,12 @@ export async function renderNote(app, sessionId) {
     signBox.hidden = locked;
     saveButton.hidden = locked;
     if (sign) signLine.textContent = attestation(sign);
-    else if (signedOnServer) signLine.textContent = t('note.signed_by', { name: server.signer_name, credential: server.signer_credential, time: fmtDateTime(server.signed_at) });
+    else if (signedOnServer) signLine.textContent = t('snote.signed_by', { name: server.signer_name, credential: server.signer_credential, time: fmtDateTime(server.signed_at) });
     else signLine.textContent = '';
-    if (!record) status.textContent = server ? t('note.on_server') : t('note.not_saved');
-    else if (record.state === 'rejected') status.textContent = t('note.refused', { reason: record.reason });
-    else status.textContent = record.state === 'sent' ? t('note.sent') : t('note.waiting');
+    // A note the server holds is dropped from the device once everything is sent (nav.js).
+    if (!record) status.textContent = server || saved ? t('snote.on_server') : t('snote.not_saved');
+    else if (record.state === 'rejected') status.textContent = t('snote.refused', { reason: record.reason });
+    else status.textContent = record.state === 'sent' ? t('snote.sent') : t('snote.waiting');
   };
 
   async function save(sign) {
@@ -126,12 +128,12 @@ export async function renderNote(app, sessionId) {
     if (sign) {
       const cred = credential.value.trim();
       if (cred.length < 2) {
-        toast(t('note.credential_needed'), { kind: 'error' });
+        toast(t('snote.credential_needed'), { kind: 'error' });
         credential.focus();
         return;
       }
       if (recorder && !recorder.session.ended_at) {
-        toast(t('note.end_first'), { kind: 'error' });
+        toast(t('snote.end_first'), { kind: 'error' });
         return;
       }
       await app.store.setLocal(CREDENTIAL_KEY, cred);
@@ -139,9 +141,10 @@ export async function renderNote(app, sessionId) {
     }
     Object.assign(current, body);
     await app.outbox.saveItem('note', body);
+    saved = true;
     outboxItems.mayNeedPrune = true;
     app.sync?.poke();
-    toast(sign ? t('note.signed_toast') : t('note.saved_toast'));
+    toast(sign ? t('snote.signed_toast') : t('snote.saved_toast'));
     await draw();
   }
 
@@ -151,9 +154,9 @@ export async function renderNote(app, sessionId) {
     h(
       'section',
       { class: 'panel note-form' },
-      h('h1', {}, t('note.title')),
-      recorder ? draftSection(await localDraft(app, recorder)) : h('p', { class: 'hint' }, t('note.draft_on_server')),
-      ...FIELDS.map((name) => h('div', { class: 'form-group' }, h('label', { for: inputs[name].id, class: 'field-label' }, t(`note.${name}`)), inputs[name])),
+      h('h1', {}, t('snote.title')),
+      recorder ? draftSection(await localDraft(app, recorder)) : h('p', { class: 'hint' }, t('snote.draft_on_server')),
+      ...FIELDS.map((name) => h('div', { class: 'form-group' }, h('label', { for: inputs[name].id, class: 'field-label' }, t(`snote.${name}`)), inputs[name])),
       signLine,
       status,
       h('div', { class: 'actions' }, saveButton),
@@ -181,10 +184,10 @@ async function cosignDialog(app, noteId) {
   const credential = h('input', { id: 'cosign-credential', type: 'text', maxlength: 120 });
   credential.value = (await app.store.local(CREDENTIAL_KEY)) ?? '';
   const problem = h('p', { class: 'error', role: 'alert' });
-  return openDialog(t('note.cosign_title'), (close) => [
-    h('dl', {}, ...FIELDS.flatMap((name) => [h('dt', {}, t(`note.${name}`)), h('dd', {}, note[name] || '–')])),
-    h('p', { class: 'attestation' }, t('note.signed_by', { name: note.signer_name, credential: note.signer_credential, time: fmtDateTime(note.signed_at) })),
-    h('label', { for: credential.id, class: 'field-label' }, t('note.credential')),
+  return openDialog(t('snote.cosign_title'), (close) => [
+    h('dl', {}, ...FIELDS.flatMap((name) => [h('dt', {}, t(`snote.${name}`)), h('dd', {}, note[name] || '–')])),
+    h('p', { class: 'attestation' }, t('snote.signed_by', { name: note.signer_name, credential: note.signer_credential, time: fmtDateTime(note.signed_at) })),
+    h('label', { for: credential.id, class: 'field-label' }, t('snote.credential')),
     credential,
     problem,
     h(
@@ -203,14 +206,14 @@ async function cosignDialog(app, noteId) {
             problem.textContent = describeFailure(err);
           }
         },
-      }, t('note.cosign')),
+      }, t('snote.cosign')),
     ),
   ]);
 }
 
 /** #/notes: what waits for a signature or a co-signature, overdue ones marked. */
 export async function renderPendingNotes(app) {
-  const notice = connectionNotice(t('note.needs_connection'));
+  const notice = connectionNotice(t('snote.needs_connection'));
   const days = h('input', { id: 'overdue-days', type: 'number', min: 0, max: 365, inputmode: 'numeric' });
   days.value = (await app.store.local(OVERDUE_KEY)) ?? '';
   const slot = h('div', { 'aria-live': 'polite' });
@@ -230,26 +233,26 @@ export async function renderPendingNotes(app) {
     const isLate = (n) => late.has(`${n.status}|${n.session_id}`);
     all.sort((a, b) => Number(isLate(b)) - Number(isLate(a)) || b.days_waiting - a.days_waiting);
     slot.replaceChildren(
-      h('p', { class: 'lead' }, t('note.pending_count', { n: all.length, late: overdue.length })),
+      h('p', { class: 'lead' }, t('snote.pending_count', { n: all.length, late: overdue.length })),
       dataTable(
-        t('note.pending_title'),
+        t('snote.pending_title'),
         [
-          { label: t('note.client'), cell: (n) => n.client_code },
-          { label: t('note.status'), cell: (n) => t(`note.status_${n.status}`) },
-          { label: t('note.staff'), cell: (n) => n.staff_name },
-          { label: t('note.waiting_since'), cell: (n) => fmtDateTime(n.waiting_since) },
-          { label: t('note.days'), num: true, cell: (n) => String(n.days_waiting) },
-          { label: t('note.overdue'), cell: (n) => (isLate(n) ? h('span', { class: 'verdict bad' }, `✗ ${t('note.overdue')}`) : '') },
+          { label: t('snote.client'), cell: (n) => n.client_code },
+          { label: t('snote.status'), cell: (n) => t(`snote.status_${n.status}`) },
+          { label: t('snote.staff'), cell: (n) => n.staff_name },
+          { label: t('snote.waiting_since'), cell: (n) => fmtDateTime(n.waiting_since) },
+          { label: t('snote.days'), num: true, cell: (n) => String(n.days_waiting) },
+          { label: t('snote.overdue'), cell: (n) => (isLate(n) ? h('span', { class: 'verdict bad' }, `✗ ${t('snote.overdue')}`) : '') },
           {
-            label: t('note.action'),
+            label: t('snote.action'),
             cell: (n) =>
               cosigns && n.status === 'awaiting_cosignature' && n.note_id
-                ? h('button', { type: 'button', class: 'btn small', onclick: async () => { if (await cosignDialog(app, n.note_id)) { toast(t('note.cosigned_toast')); load(); } } }, t('note.cosign'), h('span', { class: 'visually-hidden' }, ` ${n.client_code} ${n.staff_name}`))
+                ? h('button', { type: 'button', class: 'btn small', onclick: async () => { if (await cosignDialog(app, n.note_id)) { toast(t('snote.cosigned_toast')); load(); } } }, t('snote.cosign'), h('span', { class: 'visually-hidden' }, ` ${n.client_code} ${n.staff_name}`))
                 : '',
           },
         ],
         all,
-        { empty: t('note.none_pending') },
+        { empty: t('snote.none_pending') },
       ),
     );
   };
@@ -261,9 +264,9 @@ export async function renderPendingNotes(app) {
     h(
       'section',
       { class: 'panel' },
-      h('h1', {}, t('note.pending_title')),
+      h('h1', {}, t('snote.pending_title')),
       notice.el,
-      h('div', { class: 'form-group' }, h('label', { for: days.id, class: 'field-label' }, t('note.overdue_after')), days, h('p', { class: 'hint' }, t('note.overdue_default'))),
+      h('div', { class: 'form-group' }, h('label', { for: days.id, class: 'field-label' }, t('snote.overdue_after')), days, h('p', { class: 'hint' }, t('snote.overdue_default'))),
       slot,
     ),
   );

@@ -132,7 +132,7 @@ export async function renderSummary(app, id) {
           : '',
       notes.length ? h('section', {}, h('h2', {}, t('summary.notes')), h('ul', {}, ...notes.map((n) => h('li', {}, n.data.text)))) : '',
       fidelity ? '' : h('section', {}, h('h2', {}, t('ioa.title')), ioaSlot),
-      app.user?.role === 'caregiver' ? '' : h('a', { class: 'btn big', href: `#/note/${id}` }, t('note.write')),
+      app.user?.role === 'caregiver' ? '' : h('a', { class: 'btn big', href: `#/note/${id}` }, t('snote.write')),
       h('a', { class: 'btn big primary back', href: '#/' }, t('summary.back')),
     ),
   );

@@ -1,0 +1,155 @@
+"""Session notes, supervision and compliance on the PWA: a note drafted at the end of a session
+offline, signed, synced and co-signed by a BCBA; a supervision contact logged offline and the
+month to date changing once it syncs; a director's compliance CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.e2e.pwa import card, read_store, sign_in, wait_for_service_worker, wait_until_synced
+from tests.e2e.test_bcba_and_incidents import director, go_online, record_sessions
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_note_drafted_offline_is_signed_synced_and_cosigned(caseload, new_context):
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, caseload.base, caseload.users["technician"]["username"])
+    wait_for_service_worker(page)
+    page.get_by_role("button", name="Sam Rivera").wait_for()
+    context.set_offline(True)
+
+    page.get_by_role("button", name="Sam Rivera").click()
+    page.get_by_role("button", name="Start session").click()
+    page.locator(".cards").wait_for()
+    session_id = page.url.rsplit("/", 1)[1]
+    card(page, "Hitting").locator(".tap-area").click()
+    card(page, "Hitting").locator(".tap-area").click()
+    page.get_by_role("button", name="End session", exact=True).click()
+    page.get_by_role("button", name="Yes, end it").click()
+    page.get_by_role("heading", name="Session summary").wait_for()
+    page.get_by_role("link", name="Write the session note").click()
+
+    # Drafted from the session's own data, offline.
+    page.get_by_role("heading", name="Session note").wait_for()
+    draft = page.locator(".note-draft")
+    row = draft.get_by_role("row", name="Hitting")
+    assert row.get_by_role("cell").nth(1).inner_text().startswith("2 ·")
+    assert "no phase" in row.inner_text()
+    assert "primary observer" in draft.inner_text()
+    page.get_by_label("Client presentation").fill("Calm on arrival; engaged after 5 min.")
+    page.get_by_label("Barriers").fill("Noise from the next room.")
+    page.get_by_label("Plan for next session").fill("Fade gestural prompts.")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Waiting to be sent").wait_for()
+    page.get_by_role("button", name="Sign note").click()
+    page.get_by_text("Type your credential to sign.").wait_for()  # no credential: not signed
+    page.get_by_label("Your credential").fill("RBT")
+    page.get_by_role("button", name="Sign note").click()
+    page.get_by_text("Signed by Tess Tech, RBT,").wait_for()
+    assert page.get_by_label("Barriers").get_attribute("readonly") is not None
+    [stored] = [r for r in read_store(page, "outbox") if r["type"] == "note"]
+    assert stored["state"] == "pending"
+    assert stored["body"]["session_id"] == session_id
+    assert stored["body"]["sign"]["credential"] == "RBT"
+
+    go_online(context, page)
+    wait_until_synced(page)
+    page.get_by_text("The server holds this note.").wait_for()
+    bcba_api = caseload.api_as("bcba")
+    note = bcba_api.ok("GET", f"/sessions/{session_id}/note")
+    assert note["id"] == stored["id"]
+    assert note["status"] == "awaiting_cosignature"
+    assert (note["signer_name"], note["signer_credential"]) == ("Tess Tech", "RBT")
+    assert note["presentation"] == "Calm on arrival; engaged after 5 min."
+    assert note["caregiver_involvement"] == ""
+    [hitting] = [x for x in note["summary"]["targets"] if x["name"] == "Hitting"]
+    assert hitting["value"] == 2
+
+    # The BCBA's list: the note waits for a co-signature; co-signing it empties the list.
+    bcba = new_context().new_page()
+    sign_in(bcba, caseload.base, caseload.users["bcba"]["username"])
+    bcba.get_by_role("link", name="Notes").click()
+    bcba.get_by_role("heading", name="Notes waiting for a signature").wait_for()
+    waiting = bcba.get_by_role("row").filter(has_text="awaiting co-signature")
+    assert "Tess Tech" in waiting.inner_text()
+    waiting.get_by_role("button", name="Co-sign").click()
+    dialog = bcba.get_by_role("dialog", name="Co-sign this note")
+    dialog.get_by_text("Fade gestural prompts.").wait_for()
+    dialog.get_by_text("Signed by Tess Tech, RBT").wait_for()
+    dialog.get_by_label("Your credential").fill("BCBA 1-23-45678")
+    dialog.get_by_role("button", name="Co-sign").click()
+    dialog.wait_for(state="detached")
+    bcba.get_by_role("row").filter(has_text="awaiting co-signature").wait_for(state="detached")
+    note = bcba_api.ok("GET", f"/sessions/{session_id}/note")
+    assert note["status"] == "cosigned"
+    assert (note["cosigner_name"], note["cosigner_credential"]) == ("Bea BCBA", "BCBA 1-23-45678")
+
+
+def test_a_contact_logged_offline_changes_the_month_to_date(caseload, new_context):
+    record_sessions(caseload, days=(0,), counts=(3,))  # 20 min of service today
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, caseload.base, caseload.users["bcba"]["username"])
+    wait_for_service_worker(page)
+    page.get_by_role("link", name="Supervision").click()
+    page.get_by_role("heading", name="Supervision").wait_for()
+    row = page.get_by_role("row").filter(has_text="Tess Tech")
+    row.get_by_text("0 (0 individual, 0 observed)").wait_for()
+    assert "2 contacts" in row.inner_text()  # still needed, before any contact
+
+    context.set_offline(True)
+    page.get_by_label("Supervisee").select_option(label="Tess Tech")
+    page.get_by_label("Minutes").fill("0")
+    page.get_by_role("button", name="Save contact").click()
+    page.get_by_text("Minutes must be a whole number from 1 to 600.").wait_for()
+    page.get_by_label("Minutes").fill("30")
+    page.get_by_label("Topics").fill("Prompt fading\nData collection")
+    page.get_by_role("button", name="Save contact").click()
+    page.get_by_text("1 contact waiting to be sent.").wait_for()
+    [stored] = [r for r in read_store(page, "outbox") if r["type"] == "contact"]
+    assert stored["body"]["minutes"] == 30
+    assert stored["body"]["topics"] == ["Prompt fading", "Data collection"]
+
+    go_online(context, page)
+    wait_until_synced(page)
+    row.get_by_text("1 (1 individual, 0 observed)").wait_for()
+    cells = row.get_by_role("cell").all_inner_texts()
+    assert cells[1] == "30"  # supervised minutes
+    assert "1 contact" in cells[-1] and "with client observed" in cells[-1]
+    answer = caseload.api_as("bcba").ok("GET", "/supervision/compliance")
+    [tess] = [r for r in answer["supervisees"] if r["name"] == "Tess Tech"]
+    assert (tess["contacts"], tess["supervised_minutes"]) == (1, 30)
+    # 30 min over 20 min of service: 150 %.
+    assert tess["supervised_percent"] == pytest.approx(150.0)
+
+
+def test_a_director_downloads_the_compliance_csv(caseload, new_context):
+    record_sessions(caseload, days=(0,), counts=(1,))
+    boss = director(caseload)
+    page = new_context().new_page()
+    sign_in(page, caseload.base, boss["username"])
+    page.get_by_role("link", name="Supervision").click()
+    row = page.get_by_role("row").filter(has_text="Tess Tech")
+    row.wait_for()
+    assert "not yet" in row.inner_text()
+    link = page.get_by_role("link", name="Download compliance (CSV)")
+    month = datetime.now(UTC).strftime("%Y-%m")
+    assert link.get_attribute("href") == f"/api/v1/supervision/compliance.csv?month={month}"
+    with page.expect_download() as download:
+        link.click()
+    path = download.value.path()
+    assert download.value.suggested_filename == f"supervision-{month}.csv"
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(io.StringIO(f.read())))
+    tess = next(r for r in rows if r["supervisee"] == "Tess Tech")
+    assert (tess["month"], tess["met"], tess["contacts"]) == (month, "false", "0")
+    assert float(tess["service_hours"]) == pytest.approx(0.33)
+    # The director also sees the notes waiting for their signature (every client).
+    page.get_by_role("link", name="Notes").click()
+    page.get_by_role("row").filter(has_text="no note").first.wait_for()
