@@ -54,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "SUPERVISION_MIN_CONTACTS": 2,
     "SUPERVISION_MIN_INDIVIDUAL": 1,
     "SUPERVISION_MIN_OBSERVED": 1,
+    # Sessions a director's chart audit draws by default (docs/supervision.md, "Chart audits").
+    "CHART_AUDIT_SAMPLE": 10,
     "PWA_DIR": str(Path(__file__).resolve().parent.parent / "pwa"),
     "TIME_ZONE": None,  # the clinic's IANA zone; None: the server's own (bdc.dates)
 }

@@ -2,8 +2,11 @@
 
 from bdc.models.audit import AuditEntry
 from bdc.models.documentation import (
+    AUDIT_CHECKS,
     CONTACT_FORMATS,
     TRAINEE_KINDS,
+    ChartAudit,
+    ChartAuditItem,
     CompetencyCheck,
     SessionNote,
     SupervisionContact,
@@ -22,6 +25,7 @@ from bdc.models.recording import (
 )
 
 __all__ = [
+    "AUDIT_CHECKS",
     "CONTACT_FORMATS",
     "INCIDENT_TYPES",
     "PHASE_KINDS",
@@ -32,6 +36,8 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "AuthToken",
+    "ChartAudit",
+    "ChartAuditItem",
     "Client",
     "CompetencyCheck",
     "Event",

@@ -111,6 +111,8 @@ def home(make):
             "incident_id": incident.id,
             "note_id": note.id,
             "contact_id": new_id(),
+            "audit_id": new_id(),  # chart audits are not client-scoped: directors only
+            "item_id": new_id(),
             "user_id": bcba.id,
             "staff_id": bcba.id,
             "caregiver_id": caregiver.id,
