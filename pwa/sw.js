@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '993218f553';
+const VERSION = 'd2e6ede3c2';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -42,6 +42,7 @@ const SHELL = [
   '/js/ui.js',
   '/js/views/bcba-common.js',
   '/js/views/caseload.js',
+  '/js/views/chart-audits.js',
   '/js/views/client.js',
   '/js/views/dashboard.js',
   '/js/views/describe.js',

@@ -99,3 +99,7 @@ export const recordCompetency = (body) => post('/training/competency', body);
 export const competencyChecks = (params) => api(withQuery('/training/competency', params));
 export const clientCompetency = (clientId) => api(`/clients/${clientId}/competency`);
 export const assign = (clientId, userId) => post(`/clients/${clientId}/assignments`, { user_id: userId });
+export const chartAudits = () => api('/chart-audits');
+export const chartAudit = (id) => api(`/chart-audits/${id}`);
+export const drawChartAudit = (body) => post('/chart-audits', body);
+export const reviewChartItem = (auditId, itemId, body) => put(`/chart-audits/${auditId}/items/${itemId}`, body);

@@ -25,6 +25,7 @@ import { renderPaper } from './views/paper.js';
 import { renderNote, renderPendingNotes } from './views/notes.js';
 import { renderSupervision } from './views/supervision.js';
 import { renderTraining } from './views/training.js';
+import { renderChartAudit, renderChartAudits } from './views/chart-audits.js';
 
 const ROUTES = [
   [/^#\/signin$/, renderSignIn],
@@ -43,6 +44,8 @@ const ROUTES = [
   [/^#\/notes$/, renderPendingNotes],
   [/^#\/supervision$/, renderSupervision],
   [/^#\/training(?:\/([\w-]+))?$/, (app, m) => renderTraining(app, m[1])],
+  [/^#\/chart-audits$/, renderChartAudits],
+  [/^#\/chart-audits\/([\w-]+)$/, (app, m) => renderChartAudit(app, m[1])],
   [/^#\/fidelity-results(?:\?.*)?$/, renderFidelityResults],
   [/^#?\/?$/, renderCaseload],
 ];

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -153,3 +153,42 @@ def test_a_director_downloads_the_compliance_csv(caseload, new_context):
     # The director also sees the notes waiting for their signature (every client).
     page.get_by_role("link", name="Notes").click()
     page.get_by_role("row").filter(has_text="no note").first.wait_for()
+
+
+def test_a_director_audits_a_sample_of_charts_and_the_dashboard_shows_the_result(
+    caseload, new_context
+):
+    record_sessions(caseload, days=(6, 4, 2), counts=(5, 7, 4))
+    boss = director(caseload)
+    page = new_context().new_page()
+    sign_in(page, caseload.base, boss["username"])
+    page.get_by_role("link", name="Chart audits").click()
+    page.get_by_role("heading", name="Chart audits", level=1).wait_for()
+    page.get_by_text("No chart audit yet.").wait_for()
+    today = datetime.now(UTC).date()
+    page.get_by_label("From").fill(str(today - timedelta(days=10)))
+    page.get_by_label("To", exact=True).fill(str(today))
+    page.get_by_label("Sessions to sample").fill("2")
+    page.get_by_role("button", name="Draw sample").click()
+    page.get_by_role("heading", name="Chart audit", level=1).wait_for()
+    page.get_by_text("2 of 3 sessions").wait_for()
+    page.get_by_text("2 sessions sampled, none reviewed yet.").wait_for()
+    rows = page.locator("table.audit-items tbody tr")
+    assert rows.count() == 2
+    # No note was written: the server computed "no"; the data are there: "yes".
+    first = rows.nth(0)
+    note = first.get_by_role("combobox", name="Note signed in time")
+    data = first.get_by_role("combobox", name="Data complete")
+    assert note.input_value() == "no" and data.input_value() == "yes"
+    first.get_by_role("button", name="Save").click()
+    page.get_by_text("1 of 2 reviewed · 0% of sessions pass every check").wait_for()
+    second = rows.nth(1)
+    second.get_by_role("combobox", name="Note signed in time").select_option("na")
+    second.get_by_role("combobox", name="IOA where due").select_option("na")
+    second.get_by_role("combobox", name="Fidelity where due").select_option("na")
+    second.get_by_role("button", name="Save").click()
+    page.get_by_text("2 of 2 reviewed · 50% of sessions pass every check").wait_for()
+
+    page.get_by_role("link", name="Dashboard").click()
+    section = page.locator("#dash-chart_audits")
+    section.get_by_text("2 of 2 reviewed · 50% of sessions pass every check").wait_for()

@@ -23,6 +23,7 @@ import {
   presetPeriod,
   verdict,
 } from './bcba-common.js';
+import { chartAuditSection } from './chart-audits.js';
 
 const SECTIONS = [
   ['ioa', 'IOA coverage and agreement'],
@@ -32,6 +33,7 @@ const SECTIONS = [
   ['stale', 'Targets without recent data'],
   ['unreviewed', 'Criterion met, not reviewed'],
   ['incidents', 'Incidents'],
+  ['chart_audits', 'Chart audits'],
 ];
 
 let settings = null; // kept while the app is open
@@ -292,6 +294,7 @@ function sections(app, d, s, query) {
           ], d.incidents.rows)
         : '',
     ),
+    chartAuditSection(section, app, d, query),
   ];
 }
 

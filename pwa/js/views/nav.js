@@ -3,7 +3,7 @@
 // client views and the dashboard. Hidden while a session is being recorded.
 import { currentLanguage, t } from '../i18n.js';
 import { h } from '../ui.js';
-import { PROGRAMMERS, SUPERVISORS, outboxItems } from './bcba-common.js';
+import { DIRECTORS, PROGRAMMERS, SUPERVISORS, outboxItems } from './bcba-common.js';
 
 const LINKS = [
   { href: '#/', label: 'nav.caseload', show: () => true, current: (hash) => /^#?\/?$/.test(hash) || hash.startsWith('#/incident/') || hash.startsWith('#/summary/') },
@@ -12,6 +12,7 @@ const LINKS = [
   { href: '#/dashboard', label: 'nav.dashboard', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/dashboard') },
   { href: '#/notes', label: 'nav.notes', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/notes') },
   { href: '#/supervision', label: 'nav.supervision', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/supervision') },
+  { href: '#/chart-audits', label: 'nav.chart_audits', show: (role) => DIRECTORS.has(role), current: (hash) => hash.startsWith('#/chart-audits') },
   { href: '#/training', label: 'nav.training', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/training') },
 ];
 
