@@ -20,9 +20,7 @@ docs/supervision.md.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -45,10 +43,9 @@ from bdc.dates import within_days
 from bdc.extensions import db
 from bdc.models import Client, Session, SessionNote, Target, User
 from bdc.models.base import utcnow
-from bdc.reports.export import safe_text
+from bdc.reports.export import export_notes_csv, safe_code
 from bdc.reports.notes_pdf import NotePrint, build_notes_pdf
 from bdc.services import incidents, quality, series
-from bdc.services.exports import safe_code
 
 CONTENT_FIELDS = ("presentation", "barriers", "caregiver_involvement", "plan_next")
 NEEDS_COSIGN = frozenset({"technician", "therapist"})
@@ -433,28 +430,6 @@ SECTION_HEADINGS = (
     ("caregiver_involvement", "Caregiver involvement"),
     ("plan_next", "Plan for the next session"),
 )
-CSV_COLUMNS = (
-    "session_id",
-    "session_started_at",
-    "session_ended_at",
-    "observer",
-    "note_id",
-    "revision",
-    "amends_id",
-    "status",
-    "author",
-    "targets",
-    "incidents",
-    *CONTENT_FIELDS,
-    "amendment_reason",
-    "signer_name",
-    "signer_credential",
-    "signed_at",
-    "cosigner_name",
-    "cosigner_credential",
-    "cosigned_at",
-    "content_hash",
-)
 
 
 def _stamp(who: str | None, credential: str | None, when: datetime | None, what: str) -> str:
@@ -542,45 +517,60 @@ def client_notes_pdf(
     return pdf, f"notes-{safe_code(client.code)}-{period}.pdf"
 
 
-def client_notes_csv(
+def note_rows(
     client: Client, date_from: date | None, date_to: date | None
-) -> tuple[bytes, str]:
-    """Every revision of the period's notes as CSV rows (UTF-8 with BOM, CRLF), formulas
-    neutralised; a superseded revision stays in the file with its status."""
+) -> tuple[list[dict[str, Any]], int]:
+    """Every revision of the period's notes as export rows (keys: ``NOTE_COLUMNS`` of
+    :mod:`bdc.reports.export`), oldest session first, and how many notes they are. A
+    superseded revision stays, with its status. No audit entry: the caller writes one."""
     views = _period_views(client, date_from, date_to)
     sessions = _sessions_of(views)
     rows = [r for v in views for r in v.history]
     names = _names([*(s.observer_id for s in sessions.values()), *(r.author_id for r in rows)])
     latest = {v.session_id: v.latest_id for v in views}
-    buf = io.StringIO(newline="")
-    out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(CSV_COLUMNS)
+    out = []
     for row in rows:
         session = sessions[row.session_id]
         summary = row.summary or {}
-        cells = {
-            "session_id": session.id,
-            "session_started_at": session.started_at.isoformat(),
-            "session_ended_at": session.ended_at.isoformat() if session.ended_at else "",
-            "observer": names.get(session.observer_id, ""),
-            "note_id": row.id,
-            "revision": row.revision,
-            "amends_id": row.amends_id or "",
-            "status": note_status(row, latest[row.session_id]),
-            "author": names.get(row.author_id, ""),
-            "targets": "; ".join(
-                f"{t['name']}: {t['value']:g} {t['unit']}" for t in summary.get("targets", [])
-            ),
-            "incidents": "; ".join(i["type"] for i in summary.get("incidents", [])),
-            "signed_at": row.signed_at.isoformat() if row.signed_at else "",
-            "cosigned_at": row.cosigned_at.isoformat() if row.cosigned_at else "",
-        }
-        out.writerow(
-            [cells[c] if c in cells else safe_text(getattr(row, c) or "") for c in CSV_COLUMNS]
+        out.append(
+            {
+                "session_id": session.id,
+                "session_started_at": session.started_at,
+                "session_ended_at": session.ended_at,
+                "observer": names.get(session.observer_id, ""),
+                "note_id": row.id,
+                "revision": row.revision,
+                "amends_id": row.amends_id,
+                "status": note_status(row, latest[row.session_id]),
+                "author": names.get(row.author_id, ""),
+                "targets": "; ".join(
+                    f"{t['name']}: {t['value']:g} {t['unit']}" for t in summary.get("targets", [])
+                ),
+                "incidents": "; ".join(i["type"] for i in summary.get("incidents", [])),
+                **{name: getattr(row, name) for name in CONTENT_FIELDS},
+                "amendment_reason": row.amendment_reason,
+                "signer_name": row.signer_name,
+                "signer_credential": row.signer_credential,
+                "signed_at": row.signed_at,
+                "cosigner_name": row.cosigner_name,
+                "cosigner_credential": row.cosigner_credential,
+                "cosigned_at": row.cosigned_at,
+                "content_hash": row.content_hash,
+            }
         )
+    return out, len(views)
+
+
+def client_notes_csv(
+    client: Client, date_from: date | None, date_to: date | None
+) -> tuple[bytes, str]:
+    """Every revision of the period's notes as CSV rows (UTF-8 with BOM, CRLF), formulas
+    neutralised; a superseded revision stays in the file with its status."""
+    rows, count = note_rows(client, date_from, date_to)
     period = _period_label(date_from, date_to)
-    _export_audit(client, "csv", len(views), period=period)
-    return buf.getvalue().encode("utf-8-sig"), f"notes-{safe_code(client.code)}-{period}.csv"
+    _export_audit(client, "csv", count, period=period)
+    content = export_notes_csv(rows)
+    return content, f"notes-{safe_code(client.code)}-{period}.csv"
 
 
 def _sessions_of(views: list[NoteView]) -> dict[str, Session]:

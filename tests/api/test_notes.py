@@ -399,3 +399,62 @@ def test_notes_csv_keeps_every_revision_and_neutralises_formulas(http, world):
     assert "'=HYPERLINK" in body[0]
     listed = http.get(f"/api/v1/clients/{world['client'].id}/notes", headers=world["bcba"])
     assert [n["revision"] for n in listed.get_json()] == [2]
+
+
+def test_the_client_exports_carry_every_revision_of_the_notes(http, world):
+    """XLSX (sheet Notes) and CSV (table=notes): a signed and amended note is two rows."""
+    import csv
+
+    import openpyxl
+
+    note = signed_note(http, world)
+    amended = http.post(
+        f"/api/v1/notes/{note['id']}/amendments",
+        json={"reason": "Typo.", "plan_next": "@SUM(A1) probe mand."},
+        headers=world["tech"],
+    ).get_json()
+    client_id = world["client"].id
+    answer = http.get(f"/api/v1/clients/{client_id}/export.xlsx", headers=world["bcba"])
+    assert answer.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(answer.data))
+    assert workbook.sheetnames == ["Sessions", "Events", "Notes"]
+    sheet = list(workbook["Notes"].iter_rows(values_only=True))
+    rows = [dict(zip(sheet[0], r, strict=True)) for r in sheet[1:]]
+    assert [(r["note_id"], r["revision"], r["status"]) for r in rows] == [
+        (note["id"], 1, "superseded"),
+        (amended["id"], 2, "draft"),
+    ]
+    original = rows[0]
+    assert original["session_id"] == world["session_id"]
+    assert (original["signer_credential"], original["content_hash"]) == (
+        "RBT",
+        note["content_hash"],
+    )
+    assert original["presentation"] == WRITTEN["presentation"]
+    assert original["targets"].startswith("Aggression: 3 ")
+    assert original["incidents"] == "elopement"
+    assert rows[1]["amendment_reason"] == "Typo."
+    assert rows[1]["plan_next"] == "'@SUM(A1) probe mand."  # a formula is never run
+
+    csv_answer = http.get(
+        f"/api/v1/clients/{client_id}/export.csv",
+        query_string={"table": "notes"},
+        headers=world["bcba"],
+    )
+    assert csv_answer.status_code == 200
+    assert "-notes.csv" in csv_answer.headers["Content-Disposition"]
+    text = csv_answer.data.decode("utf-8-sig")
+    csv_rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["note_id"] for r in csv_rows] == [note["id"], amended["id"]]
+    assert csv_rows[0]["signed_at"] == note["signed_at"].replace("Z", "+00:00")
+    assert csv_rows[1]["signed_at"] == ""
+    assert csv_rows[1]["plan_next"] == "'@SUM(A1) probe mand."
+    exports = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.resource == "client_data", AuditEntry.action == "export"
+        )
+    )
+    # the XLSX: both targets' values, 3 counts + 3 trials, the two revisions
+    assert sorted(str(e.detail["rows"]) for e in exports) == sorted(
+        [str({"notes": 2}), str({"sessions": 2, "events": 6, "notes": 2})]
+    )
