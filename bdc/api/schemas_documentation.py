@@ -103,6 +103,40 @@ class NoteSchema(NoteRevisionSchema):
     updated_at = fields.AwareDateTime()
     latest_id = fields.Str()
     history = fields.List(fields.Nested(NoteRevisionSchema))
+    shared_with_caregivers = fields.Bool(
+        metadata={"description": "A BCBA let the client's caregivers read this note"}
+    )
+
+
+class NoteSharingSchema(StrictSchema):
+    shared = fields.Bool(
+        required=True,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "true: caregivers may read the note; false: no longer"},
+    )
+
+
+class SharedTargetSchema(Schema):
+    name = fields.Str()
+    value = fields.Float(allow_none=True)
+    unit = fields.Str()
+
+
+class SharedNoteSchema(Schema):
+    """A shared note as a caregiver reads it: the latest signed revision, no staff ids."""
+
+    session_id = fields.Str()
+    session_started_at = fields.AwareDateTime()
+    revision = fields.Int()
+    presentation = fields.Str()
+    barriers = fields.Str()
+    caregiver_involvement = fields.Str()
+    plan_next = fields.Str()
+    signer_name = fields.Str()
+    signer_credential = fields.Str()
+    signed_at = fields.AwareDateTime()
+    targets = fields.List(fields.Nested(SharedTargetSchema))
 
 
 class PendingQuerySchema(StrictSchema):

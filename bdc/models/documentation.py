@@ -165,3 +165,15 @@ class ChartAuditItem(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     reviewed_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NoteShare(db.Model):
+    """A BCBA's decision that the caregivers linked to the client may read a session's note
+    (its latest signed revision). A row of its own: a signed note never changes."""
+
+    __tablename__ = "note_shares"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    shared_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -41,7 +41,7 @@ from bdc.auth import (
 )
 from bdc.dates import within_days
 from bdc.extensions import db
-from bdc.models import Client, Session, SessionNote, Target, User
+from bdc.models import Client, NoteShare, Session, SessionNote, Target, User
 from bdc.models.base import utcnow
 from bdc.reports.export import export_notes_csv, safe_code
 from bdc.reports.notes_pdf import NotePrint, build_notes_pdf
@@ -87,6 +87,10 @@ class NoteView:
     @property
     def status(self) -> str:
         return note_status(self.row, self.latest_id)
+
+    @property
+    def shared_with_caregivers(self) -> bool:
+        return db.session.get(NoteShare, self.row.session_id) is not None
 
     @property
     def hash_verified(self) -> bool | None:
@@ -422,6 +426,76 @@ def amend(user: User, note: SessionNote, amendment_id: str | None, changes: dict
     return NoteView(amendment, (*chain, amendment))
 
 
+# --- sharing with caregivers ------------------------------------------------------------------
+
+
+def share(user: User, note: SessionNote, shared: bool) -> NoteView:
+    """A BCBA (or director) lets the client's caregivers read the note, or stops it. Only a
+    signed note is shared; caregivers read its latest signed revision. Idempotent."""
+    if user.role not in EDITS_PROGRAMS:
+        abort(403, message="Only a BCBA or a director shares notes with caregivers.")
+    chain = _chain(note.session_id)
+    existing = db.session.get(NoteShare, note.session_id)
+    if shared and existing is None:
+        if not any(r.signed_at for r in chain):
+            abort(409, message="Sign the note before sharing it with caregivers.")
+        db.session.add(
+            NoteShare(session_id=note.session_id, client_id=note.client_id, shared_by=user.id)
+        )
+        db.session.flush()
+        _audit("share", chain[-1])
+    elif not shared and existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+        _audit("unshare", chain[-1])
+    return NoteView(chain[-1], tuple(chain))
+
+
+@dataclass(frozen=True)
+class SharedNote:
+    """What a caregiver reads of a shared note: its latest signed revision, no staff ids."""
+
+    row: SessionNote
+    session: Session
+
+    def __getattr__(self, name):
+        return getattr(self.row, name)
+
+    @property
+    def session_started_at(self) -> datetime:
+        return self.session.started_at
+
+    @property
+    def targets(self) -> list[dict[str, Any]]:
+        return [
+            {"name": t["name"], "value": t["value"], "unit": t["unit"]}
+            for t in (self.row.summary or {}).get("targets", [])
+        ]
+
+
+def shared_notes(client: Client) -> list[SharedNote]:
+    """The client's notes a BCBA shared, oldest session first (audited as a read)."""
+    shares = list(db.session.scalars(select(NoteShare).where(NoteShare.client_id == client.id)))
+    sessions = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Session).where(Session.id.in_([share.session_id for share in shares]))
+        )
+    }
+    out = []
+    for share_row in shares:
+        signed = [r for r in _chain(share_row.session_id) if r.signed_at is not None]
+        out.append(SharedNote(signed[-1], sessions[share_row.session_id]))
+    out.sort(key=lambda n: (n.session.started_at, n.session.id))
+    audit.record(
+        "read",
+        "shared_note",
+        client_id=client.id,
+        detail={"notes": len(out), "sessions": [n.session.id for n in out]},
+    )
+    return out
+
+
 # --- printing and export -------------------------------------------------------------------
 
 SECTION_HEADINGS = (
@@ -734,10 +808,13 @@ __all__ = [
     "cosign",
     "draft_summary",
     "note_or_404",
+    "note_rows",
     "pending",
     "read_note",
     "save_draft",
     "session_note",
     "session_note_pdf",
+    "share",
+    "shared_notes",
     "sign",
 ]

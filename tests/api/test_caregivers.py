@@ -32,6 +32,7 @@ ALLOWED = {
     ("GET", "/api/v1/targets/<target_id>/summary"),
     ("GET", "/api/v1/targets/<target_id>/graph.png"),
     ("GET", "/api/v1/targets/<target_id>/graph.svg"),
+    ("GET", "/api/v1/clients/<client_id>/shared-notes"),
     ("POST", "/api/v1/sync"),
 }
 # BODIES holds writes staff may be refused; a caregiver's own language is a write they may make.

@@ -458,3 +458,60 @@ def test_the_client_exports_carry_every_revision_of_the_notes(http, world):
     assert sorted(str(e.detail["rows"]) for e in exports) == sorted(
         [str({"notes": 2}), str({"sessions": 2, "events": 6, "notes": 2})]
     )
+
+
+def test_a_bcba_shares_a_signed_note_and_only_caregivers_of_the_child_read_it(http, make, world):
+    from bdc.models import Assignment
+
+    parent, other_parent = make.user("caregiver"), make.user("caregiver")
+    db.session.add(Assignment(user_id=parent.id, client_id=world["client"].id))
+    db.session.add(Assignment(user_id=other_parent.id, client_id=make.client().id))
+    db.session.commit()
+    parent_headers, other_headers = make.login(parent), make.login(other_parent)
+    client_id = world["client"].id
+    shared_url = f"/api/v1/clients/{client_id}/shared-notes"
+
+    note = draft(http, world).get_json()
+    sharing = f"/api/v1/notes/{note['id']}/sharing"
+    assert note["shared_with_caregivers"] is False
+    unsigned = http.put(sharing, json={"shared": True}, headers=world["bcba"])
+    assert unsigned.status_code == 409  # a draft is never shown to a family
+    http.post(
+        f"/api/v1/notes/{note['id']}/signature", json={"credential": "RBT"}, headers=world["tech"]
+    )
+    assert http.put(sharing, json={"shared": True}, headers=world["tech"]).status_code == 403
+    assert http.put(sharing, json={"shared": "yes"}, headers=world["bcba"]).status_code == 422
+    assert http.get(shared_url, headers=parent_headers).get_json() == []
+    answer = http.put(sharing, json={"shared": True}, headers=world["bcba"])
+    assert answer.status_code == 200 and answer.get_json()["shared_with_caregivers"] is True
+    assert http.put(sharing, json={"shared": True}, headers=world["bcba"]).status_code == 200
+
+    # An unsigned amendment does not reach the family: they read the signed revision.
+    http.post(
+        f"/api/v1/notes/{note['id']}/amendments",
+        json={"reason": "Typo.", "plan_next": "Not signed yet."},
+        headers=world["tech"],
+    )
+    [shared] = http.get(shared_url, headers=parent_headers).get_json()
+    assert shared["revision"] == 1
+    assert shared["plan_next"] == WRITTEN["plan_next"]
+    assert (shared["signer_credential"], shared["session_id"]) == ("RBT", world["session_id"])
+    assert {t["name"] for t in shared["targets"]} == {"Aggression", "Mand for break"}
+    assert "author_id" not in shared and "signed_by" not in shared
+    # Everything else about notes stays closed to caregivers; another child's parent: 404.
+    assert http.get(f"/api/v1/notes/{note['id']}", headers=parent_headers).status_code == 404
+    assert http.get(note_url(world), headers=parent_headers).status_code == 404
+    assert http.get(shared_url, headers=other_headers).status_code == 404
+
+    assert http.put(sharing, json={"shared": False}, headers=world["bcba"]).status_code == 200
+    assert http.get(shared_url, headers=parent_headers).get_json() == []
+    assert [e.action for e in audit_rows("share")] == ["share"]
+    assert [e.action for e in audit_rows("unshare")] == ["unshare"]
+    reads = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.resource == "shared_note", AuditEntry.action == "read")
+    )
+    assert [(e.user_id, e.detail["notes"]) for e in reads] == [
+        (parent.id, 0),
+        (parent.id, 1),
+        (parent.id, 0),
+    ]

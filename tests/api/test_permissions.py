@@ -49,6 +49,7 @@ BODIES = {
     ("/api/v1/notes/<uuid:note_id>/signature", "POST"): {"credential": "RBT"},
     ("/api/v1/notes/<uuid:note_id>/cosignature", "POST"): {"credential": "BCBA"},
     ("/api/v1/notes/<uuid:note_id>/amendments", "POST"): {"reason": "Corrected."},
+    ("/api/v1/notes/<uuid:note_id>/sharing", "PUT"): {"shared": True},
 }
 
 
