@@ -89,6 +89,8 @@ export const sessionNote = (sessionId) => api(`/sessions/${sessionId}/note`);
 export const saveNote = (sessionId, draft) => put(`/sessions/${sessionId}/note`, draft);
 export const signNote = (noteId, credential) => post(`/notes/${noteId}/signature`, { credential });
 export const cosignNote = (noteId, credential) => post(`/notes/${noteId}/cosignature`, { credential });
+export const shareNote = (noteId, shared) => put(`/notes/${noteId}/sharing`, { shared });
+export const sharedNotes = (clientId) => api(`/clients/${clientId}/shared-notes`);
 export const pendingNotes = (params) => api(withQuery('/notes/pending', params));
 export const logContact = (contact) => post('/supervision/contacts', contact);
 export const contacts = (params) => api(withQuery('/supervision/contacts', params));

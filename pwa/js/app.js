@@ -22,7 +22,7 @@ import { renderDashboard, renderFidelityResults } from './views/dashboard.js';
 import { renderIncidentForm, renderIncidents } from './views/incident.js';
 import { renderNav } from './views/nav.js';
 import { renderPaper } from './views/paper.js';
-import { renderNote, renderPendingNotes } from './views/notes.js';
+import { renderNote, renderPendingNotes, renderSharedNotes } from './views/notes.js';
 import { renderSupervision } from './views/supervision.js';
 import { renderTraining } from './views/training.js';
 import { renderChartAudit, renderChartAudits } from './views/chart-audits.js';
@@ -42,6 +42,7 @@ const ROUTES = [
   // Session notes, supervision and training (views/notes.js, supervision.js, training.js)
   [/^#\/note\/([\w-]+)$/, (app, m) => renderNote(app, m[1])],
   [/^#\/notes$/, renderPendingNotes],
+  [/^#\/shared-notes\/([\w-]+)$/, (app, m) => renderSharedNotes(app, m[1])],
   [/^#\/supervision$/, renderSupervision],
   [/^#\/training(?:\/([\w-]+))?$/, (app, m) => renderTraining(app, m[1])],
   [/^#\/chart-audits$/, renderChartAudits],

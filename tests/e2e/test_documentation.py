@@ -12,11 +12,16 @@ import pytest
 
 from tests.e2e.pwa import card, read_store, sign_in, wait_for_service_worker, wait_until_synced
 from tests.e2e.test_bcba_and_incidents import director, go_online, record_sessions
+from tests.e2e.test_caregiver import parent  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_note_drafted_offline_is_signed_synced_and_cosigned(caseload, new_context):
+def test_a_note_drafted_offline_is_signed_synced_cosigned_and_shared(
+    caseload,
+    parent,
+    new_context,  # noqa: F811 (the fixture imported above)
+):
     context = new_context()
     page = context.new_page()
     sign_in(page, caseload.base, caseload.users["technician"]["username"])
@@ -83,12 +88,22 @@ def test_a_note_drafted_offline_is_signed_synced_and_cosigned(caseload, new_cont
     dialog.get_by_text("Fade gestural prompts.").wait_for()
     dialog.get_by_text("Signed by Tess Tech, RBT").wait_for()
     dialog.get_by_label("Your credential").fill("BCBA 1-23-45678")
+    dialog.get_by_label("Share this note with the family").check()
     dialog.get_by_role("button", name="Co-sign").click()
     dialog.wait_for(state="detached")
     bcba.get_by_role("row").filter(has_text="awaiting co-signature").wait_for(state="detached")
     note = bcba_api.ok("GET", f"/sessions/{session_id}/note")
     assert note["status"] == "cosigned"
     assert (note["cosigner_name"], note["cosigner_credential"]) == ("Bea BCBA", "BCBA 1-23-45678")
+    assert note["shared_with_caregivers"] is True
+
+    # The family reads the shared note on their phone: what was written, and who signed it.
+    family = new_context({"width": 390, "height": 844}).new_page()
+    sign_in(family, caseload.base, parent["username"])
+    family.get_by_role("link", name="Session notes").click()
+    family.get_by_role("heading", name="Session notes for Sam Rivera").wait_for()
+    family.get_by_text("Calm on arrival; engaged after 5 min.").wait_for()
+    family.get_by_text("Signed by Tess Tech, RBT").wait_for()
 
 
 def test_a_contact_logged_offline_changes_the_month_to_date(caseload, new_context):

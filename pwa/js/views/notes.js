@@ -183,12 +183,14 @@ async function cosignDialog(app, noteId) {
   }
   const credential = h('input', { id: 'cosign-credential', type: 'text', maxlength: 120 });
   credential.value = (await app.store.local(CREDENTIAL_KEY)) ?? '';
+  const share = h('input', { type: 'checkbox', id: 'cosign-share', checked: note.shared_with_caregivers });
   const problem = h('p', { class: 'error', role: 'alert' });
   return openDialog(t('snote.cosign_title'), (close) => [
     h('dl', {}, ...FIELDS.flatMap((name) => [h('dt', {}, t(`snote.${name}`)), h('dd', {}, note[name] || '–')])),
     h('p', { class: 'attestation' }, t('snote.signed_by', { name: note.signer_name, credential: note.signer_credential, time: fmtDateTime(note.signed_at) })),
     h('label', { for: credential.id, class: 'field-label' }, t('snote.credential')),
     credential,
+    h('label', { class: 'check', for: share.id }, share, t('snote.share')),
     problem,
     h(
       'div',
@@ -200,6 +202,7 @@ async function cosignDialog(app, noteId) {
         onclick: async () => {
           try {
             await app.api.cosignNote(noteId, credential.value.trim());
+            if (share.checked !== note.shared_with_caregivers) await app.api.shareNote(noteId, share.checked);
             await app.store.setLocal(CREDENTIAL_KEY, credential.value.trim());
             close(true);
           } catch (err) {
@@ -271,5 +274,45 @@ export async function renderPendingNotes(app) {
     ),
   );
   await load();
+  return notice.cleanup;
+}
+
+// --- shared notes (caregivers) -----------------------------------------------------------
+
+/** #/shared-notes/<clientId>: the notes a BCBA shared with the family (needs the server). */
+export async function renderSharedNotes(app, clientId) {
+  const notice = connectionNotice(t('snote.needs_connection'));
+  const caseload = await app.store.caseload();
+  const client = caseload?.clients.find((c) => c.id === clientId);
+  const slot = h('div', { 'aria-live': 'polite' }, h('p', { class: 'hint' }, t('common.loading')));
+  mount(
+    h(
+      'section',
+      { class: 'panel' },
+      h('h1', {}, t('snote.shared_title', { name: client?.name ?? t('summary.client') })),
+      notice.el,
+      slot,
+      h('a', { class: 'btn back', href: '#/' }, t('summary.back')),
+    ),
+  );
+  let notes;
+  try {
+    notes = await app.api.sharedNotes(clientId);
+  } catch (err) {
+    slot.replaceChildren(h('p', { class: 'error' }, describeFailure(err)));
+    return notice.cleanup;
+  }
+  slot.replaceChildren(
+    ...(notes.length
+      ? notes.map((n) =>
+          h(
+            'article',
+            { class: 'shared-note' },
+            h('h2', {}, fmtDateTime(n.session_started_at)),
+            h('dl', {}, ...FIELDS.flatMap((name) => (n[name] ? [h('dt', {}, t(`snote.${name}`)), h('dd', {}, n[name])] : []))),
+            h('p', { class: 'attestation' }, t('snote.signed_by', { name: n.signer_name, credential: n.signer_credential, time: fmtDateTime(n.signed_at) })),
+          ))
+      : [h('p', { class: 'hint' }, t('snote.none_shared'))]),
+  );
   return notice.cleanup;
 }
