@@ -247,12 +247,15 @@ def _items(chart: ChartAudit) -> list[ItemView]:
     return [ItemView(r, sessions[r.session_id], codes[r.client_id]) for r in rows]
 
 
-def draw(user: User, fields: dict[str, Any]) -> AuditView:
-    """Draw the sample and prefill its checks. Fewer sessions than asked: all of them."""
+def draw(user: User, fields: dict[str, Any], *, seed: str | None = None) -> AuditView:
+    """Draw the sample and prefill its checks. Fewer sessions than asked: all of them.
+
+    ``seed`` (default: a fresh random one) exists for the demo, which draws the same sample
+    on every load."""
     _require_director(user)
     size = fields.get("sample_size") or int(current_app.config["CHART_AUDIT_SAMPLE"])
     population = _population(fields["date_from"], fields["date_to"])
-    seed = secrets.token_hex(8)
+    seed = seed or secrets.token_hex(8)
     chosen = random.Random(seed).sample(population, min(size, len(population)))
     chart = ChartAudit(
         drawn_by=user.id,
