@@ -12,7 +12,6 @@ import pytest
 
 from tests.e2e.pwa import card, read_store, sign_in, wait_for_service_worker, wait_until_synced
 from tests.e2e.test_bcba_and_incidents import director, go_online, record_sessions
-from tests.e2e.test_caregiver import parent  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def test_a_note_drafted_offline_is_signed_synced_cosigned_and_shared(
     caseload,
     parent,
-    new_context,  # noqa: F811 (the fixture imported above)
+    new_context,
 ):
     context = new_context()
     page = context.new_page()
@@ -53,7 +52,7 @@ def test_a_note_drafted_offline_is_signed_synced_cosigned_and_shared(
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("Waiting to be sent").wait_for()
     page.get_by_role("button", name="Sign note").click()
-    page.get_by_text("Type your credential to sign.").wait_for()  # no credential: not signed
+    page.locator("#toast").get_by_text("Type your credential to sign.").wait_for()  # not signed
     page.get_by_label("Your credential").fill("RBT")
     page.get_by_role("button", name="Sign note").click()
     page.get_by_text("Signed by Tess Tech, RBT,").wait_for()

@@ -128,3 +128,15 @@ test('a server failure leaves notes and contacts pending for the next run', asyn
   assert.equal((await outbox.item(n.id)).state, 'sent');
   assert.equal((await outbox.item(contact.id)).state, 'sent');
 });
+
+test('the sync panel names a refused note or contact in words', async () => {
+  const { catalogue, languagesFile } = await import('./english.js');
+  const { useCatalogue } = await import('../../pwa/js/i18n.js');
+  const { describeRecord } = await import('../../pwa/js/views/describe.js');
+  const english = catalogue('en');
+  useCatalogue('en', english, english, languagesFile());
+  assert.equal(describeRecord({ type: 'note', body: note('s1', 'n1') }), 'Session note (draft)');
+  const signed = describeRecord({ type: 'note', body: note('s1', 'n1', { sign: { credential: 'RBT', name: 'Tess', at: '2026-11-22T14:31:00.000Z' } }) });
+  assert.match(signed, /^Session note, signed /);
+  assert.equal(describeRecord({ type: 'contact', body: { day: '2026-11-22', minutes: 30 } }), 'Supervision contact 2026-11-22 · 30 min');
+});
