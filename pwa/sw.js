@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'd19e219dc8';
+const VERSION = '0f3b353524';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

@@ -10,8 +10,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.e2e.pwa import card, read_store, sign_in, wait_for_service_worker, wait_until_synced
-from tests.e2e.test_bcba_and_incidents import director, go_online, record_sessions
+from tests.e2e.pwa import (
+    LAYOUT_PROBLEMS,
+    Api,
+    card,
+    read_store,
+    run_script,
+    sign_in,
+    wait_for_service_worker,
+    wait_until_synced,
+)
+from tests.e2e.test_bcba_and_incidents import (
+    AXE,
+    AXE_RUN,
+    director,
+    go_online,
+    record_sessions,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -206,3 +221,41 @@ def test_a_director_audits_a_sample_of_charts_and_the_dashboard_shows_the_result
     page.get_by_role("link", name="Dashboard").click()
     section = page.locator("#dash-chart_audits")
     section.get_by_text("2 of 2 reviewed · 50% of sessions pass every check").wait_for()
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (1024, 768)], ids=["phone", "tablet"])
+def test_documentation_screens_fit_and_are_accessible(caseload, new_context, width, height):
+    record_sessions(caseload, days=(2,), counts=(3,))
+    boss = director(caseload)
+    page = new_context({"width": width, "height": height}).new_page()
+    sign_in(page, caseload.base, boss["username"])
+    today = datetime.now(UTC).date()
+    chart = (
+        Api(caseload.base)
+        .login(boss["username"])
+        .ok("POST", "/chart-audits", {"from": str(today - timedelta(days=7)), "to": str(today)})
+    )
+    screens = {
+        "notes waiting": ("#/notes", "table.data"),
+        "supervision": ("#/supervision", "details.contact-form"),
+        "training": ("#/training", "details.competency-form"),
+        "chart audits": ("#/chart-audits", "table.data"),
+        "chart audit": (f"#/chart-audits/{chart['id']}", "table.audit-items"),
+    }
+    problems = {}
+    for name, (route, ready) in screens.items():
+        page.evaluate(f"location.hash = '{route}'")
+        page.locator(ready).first.wait_for()
+        page.wait_for_load_state("networkidle")
+        if name == "training":  # the checklist's steps, one choice each
+            form = page.locator("details.competency-form")
+            form.locator("summary").click()
+            form.get_by_label("Plan").select_option(label="Escape BIP")
+            form.get_by_label("Prompts break request").select_option("yes")
+        found = page.evaluate(LAYOUT_PROBLEMS)
+        if AXE.exists():
+            run_script(page, AXE)
+            found += page.evaluate(AXE_RUN)
+        if found:
+            problems[name] = found
+    assert problems == {}

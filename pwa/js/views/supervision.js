@@ -41,10 +41,7 @@ function contactForm(app, supervisees, onSaved) {
   const supervisee = h('select', { id: id('supervisee') }, ...supervisees.map((s) => h('option', { value: s.supervisee_id }, s.name)));
   const day = h('input', { id: id('day'), type: 'date', value: localDate(), max: localDate() });
   const minutes = h('input', { id: id('minutes'), type: 'number', min: 1, max: 600, inputmode: 'numeric' });
-  const format = (value) => {
-    const input = h('input', { type: 'radio', name: 'contact-format', id: id(value), value, checked: value === 'individual' });
-    return h('label', { class: 'check', for: input.id }, input, t(`sup.format_${value}`));
-  };
+  const format = h('select', { id: id('format') }, ...['individual', 'group'].map((value) => h('option', { value }, t(`sup.format_${value}`))));
   const present = h('input', { type: 'checkbox', id: id('present') });
   const clientPick = h('select', { id: id('client') });
   const observed = h('select', { id: id('observed') }, h('option', { value: '' }, t('sup.no_session')));
@@ -95,7 +92,7 @@ function contactForm(app, supervisees, onSaved) {
       supervisee_id: supervisee.value,
       day: day.value,
       minutes: Number(minutes.value),
-      format: document.querySelector('input[name="contact-format"]:checked')?.value ?? 'individual',
+      format: format.value,
       client_present: present.checked,
       observed_session_id: (present.checked && observed.value) || null,
       fidelity_session_id: (present.checked && fidelity.value) || null,
@@ -128,7 +125,8 @@ function contactForm(app, supervisees, onSaved) {
     day,
     h('label', { for: minutes.id, class: 'field-label' }, t('sup.minutes')),
     minutes,
-    h('fieldset', { class: 'form-group' }, h('legend', {}, t('sup.format')), format('individual'), format('group')),
+    h('label', { for: format.id, class: 'field-label' }, t('sup.format')),
+    format,
     h('label', { class: 'check', for: present.id }, present, t('sup.client_present')),
     sessionsBox,
     h('label', { for: topics.id, class: 'field-label' }, t('sup.topics'), h('span', { class: 'optional' }, ` ${t('sup.one_per_line')}`)),

@@ -98,19 +98,19 @@ function competencyForm(app, clientId, staff, plans, onSaved) {
     const plan = plans.find((p) => p.id === who.plan.value);
     criterion.value = plan?.criterion ?? 90;
     rows = (plan?.checklist ?? []).map((text, i) => {
-      const name = `comp-${formCount}-${i}`;
-      const choice = (value, label) => {
-        const input = h('input', { type: 'radio', name, id: `${name}-${value}`, value, checked: value === 'na' });
-        return h('label', { class: 'check', for: input.id }, input, label);
-      };
-      return { text, name, el: h('fieldset', { class: 'form-group' }, h('legend', {}, text), choice('yes', t('train.step_yes')), choice('no', t('train.step_no')), choice('na', t('train.step_na'))) };
+      const select = h(
+        'select',
+        { id: `comp-${formCount}-${i}` },
+        ...['na', 'yes', 'no'].map((value) => h('option', { value }, t(`train.step_${value}`))),
+      );
+      return { select, el: h('div', { class: 'form-group' }, h('label', { for: select.id, class: 'field-label' }, text), select) };
     });
     steps.replaceChildren(...(rows.length ? rows.map((r) => r.el) : [h('p', { class: 'hint' }, t('train.pick_plan'))]));
   };
   who.plan.addEventListener('change', drawSteps);
   drawSteps();
   const save = () => {
-    const scores = rows.map((r) => ({ yes: true, no: false, na: null })[document.querySelector(`input[name="${r.name}"]:checked`)?.value ?? 'na']);
+    const scores = rows.map((r) => ({ yes: true, no: false, na: null })[r.select.value]);
     if (!rows.length) return (problem.textContent = t('train.pick_plan'));
     return submit(problem, () => app.api.recordCompetency({ ...who.value(clientId), scores, criterion: Number(criterion.value) }), () => {
       toast(t('train.check_saved'));
