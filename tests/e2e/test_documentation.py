@@ -17,6 +17,7 @@ from tests.e2e.pwa import (
     read_store,
     run_script,
     sign_in,
+    wait_for_js,
     wait_for_service_worker,
     wait_until_synced,
 )
@@ -259,3 +260,49 @@ def test_documentation_screens_fit_and_are_accessible(caseload, new_context, wid
         if found:
             problems[name] = found
     assert problems == {}
+
+
+def test_a_bcba_records_bst_and_a_competency_check_and_sees_it_over_time(caseload, new_context):
+    page = new_context().new_page()
+    sign_in(page, caseload.base, caseload.users["bcba"]["username"])
+    page.get_by_role("link", name="Training").click()
+    page.get_by_role("heading", name="Staff and training").wait_for()
+    status = page.get_by_role("region", name="Staff competency per plan")
+    status.get_by_role("row").filter(has_text="Tess Tech").get_by_text("not checked").wait_for()
+
+    record = page.locator("details.training-form")
+    record.locator("summary").click()
+    record.get_by_label("Person").select_option(label="Tess Tech")
+    record.get_by_label("Plan").select_option(label="Escape BIP")
+    record.get_by_label("Minutes").fill("45")
+    for part in ("Instructions", "Modelling", "Rehearsal", "Feedback"):
+        record.get_by_label(part).check()
+    record.get_by_role("button", name="Save training record").click()
+    page.locator("#toast").get_by_text("Training recorded.").wait_for()
+
+    check = page.locator("details.competency-form")
+    check.locator("summary").click()
+    check.get_by_label("Person").select_option(label="Tess Tech")
+    check.get_by_label("Plan").select_option(label="Escape BIP")
+    for step in ("Presents choice board", "Prompts break request", "Honors break within 5 s"):
+        check.get_by_label(step).select_option("yes")
+    check.get_by_label("Praises on return").select_option("no")
+    check.get_by_role("button", name="Save competency check").click()
+    page.locator("#toast").get_by_text("Competency check recorded.").wait_for()
+
+    # 3 of the 4 applicable steps (one left not applicable): 75 %, below the plan's 90 %.
+    row = page.get_by_role("region", name="Staff competency per plan").get_by_role("row")
+    row.filter(has_text="Tess Tech").get_by_text("75%").wait_for()
+    history = page.get_by_role("region", name="Competency checks")
+    history.get_by_text("below criterion").wait_for()
+    graph = page.locator("img.graph")
+    graph.wait_for()
+    wait_for_js(page, "(img) => img.complete && img.naturalWidth > 0", arg=graph.element_handle())
+    assert "Tess Tech" in graph.get_attribute("alt")
+    [stored] = caseload.api_as("bcba").ok(
+        "GET", f"/training/competency?plan_id={caseload.plan['id']}"
+    )
+    assert stored["scores"] == [True, True, True, False, None]
+    assert stored["percent"] == pytest.approx(75.0)
+    [bst] = caseload.api_as("bcba").ok("GET", "/training/records")
+    assert (bst["minutes"], bst["modelling"], bst["feedback"]) == (45, True, True)

@@ -130,12 +130,14 @@ function competencyForm(app, clientId, staff, plans, onSaved) {
   );
 }
 
-/** Competency over time for one person and plan: the graph and the checks behind it. */
-async function historySection(app, staff, plans) {
+/** Competency over time for one person and plan: the graph and the checks behind it.
+ * Returns the section and its redraw (after a new check). */
+function historySection(app, staff, plans) {
   const person = h('select', { id: 'hist-person' }, ...staff.map((s) => h('option', { value: s.user_id }, s.display_name || s.username)));
   const plan = h('select', { id: 'hist-plan' }, ...plans.map((p) => h('option', { value: p.id }, p.title || p.id)));
   const slot = h('div', { 'aria-live': 'polite' });
   const draw = async () => {
+    if (!staff.length || !plans.length) return;
     const params = { trainee_id: person.value, plan_id: plan.value };
     let checks;
     try {
@@ -145,8 +147,9 @@ async function historySection(app, staff, plans) {
       return;
     }
     const name = person.selectedOptions[0]?.textContent ?? '';
+    const src = app.api.url('/training/competency.png', params); // no-store: redrawn each time
     slot.replaceChildren(
-      checks.length ? h('img', { class: 'graph', src: app.api.url('/training/competency.png', params), alt: t('train.graph_alt', { name, n: checks.length }) }) : '',
+      checks.length ? h('img', { class: 'graph', src, alt: t('train.graph_alt', { name, n: checks.length }) }) : '',
       dataTable(
         t('train.history'),
         [
@@ -161,8 +164,7 @@ async function historySection(app, staff, plans) {
   };
   person.addEventListener('change', draw);
   plan.addEventListener('change', draw);
-  if (staff.length && plans.length) await draw();
-  return h(
+  const el = h(
     'section',
     {},
     h('h2', {}, t('train.over_time')),
@@ -171,6 +173,23 @@ async function historySection(app, staff, plans) {
     h('label', { for: plan.id, class: 'field-label' }, t('train.plan')),
     plan,
     slot,
+  );
+  return { el, draw };
+}
+
+function statusTable(competency) {
+  return dataTable(
+    t('train.staff_status'),
+    [
+      { label: t('train.person'), cell: (r) => r.name },
+      { label: t('train.role'), cell: (r) => r.role },
+      { label: t('train.plan'), cell: (r) => r.plan_title },
+      { label: t('train.last_checked'), cell: (r) => fmtDate(r.last_checked) },
+      { label: t('train.percent'), num: true, cell: (r) => fmtPct1(r.percent) },
+      { label: t('train.meets'), cell: (r) => (r.checks ? verdict(r.meets, t('train.meets_yes'), t('train.meets_no')) : t('train.not_checked')) },
+    ],
+    competency,
+    { empty: t('train.no_staff') },
   );
 }
 
@@ -182,7 +201,7 @@ export async function renderTraining(app, clientId) {
   const chosen = clientId ?? clients[0]?.id;
   const pick = h('select', { id: 'train-client' }, ...clients.map((c) => h('option', { value: c.id, selected: c.id === chosen }, c.name)));
   pick.addEventListener('change', () => app.go(`#/training/${pick.value}`));
-  const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'hint' }, t('common.loading')));
+  const body = h('div', {}, h('p', { class: 'hint' }, t('common.loading')));
   mount(
     h(
       'section',
@@ -198,36 +217,33 @@ export async function renderTraining(app, clientId) {
     body.replaceChildren(h('p', { class: 'hint' }, t('train.no_clients')));
     return notice.cleanup;
   }
-  const draw = async () => {
-    let staff;
-    let plans;
-    let competency;
+  let staff;
+  let plans;
+  let competency;
+  try {
+    [staff, plans, competency] = await Promise.all([app.api.assignments(chosen), app.api.plans(chosen), app.api.clientCompetency(chosen)]);
+  } catch (err) {
+    body.replaceChildren(h('p', { class: 'error' }, describeFailure(err)));
+    return notice.cleanup;
+  }
+  // Saving a record or a check redraws the figures, never the forms being filled in.
+  const status = h('div', { 'aria-live': 'polite' }, statusTable(competency));
+  const history = historySection(app, staff, plans);
+  const saved = async () => {
     try {
-      [staff, plans, competency] = await Promise.all([app.api.assignments(chosen), app.api.plans(chosen), app.api.clientCompetency(chosen)]);
+      status.replaceChildren(statusTable(await app.api.clientCompetency(chosen)));
     } catch (err) {
-      body.replaceChildren(h('p', { class: 'error' }, describeFailure(err)));
-      return;
+      status.replaceChildren(h('p', { class: 'error' }, describeFailure(err)));
     }
-    body.replaceChildren(
-      h('h2', {}, t('train.staff_status')),
-      dataTable(
-        t('train.staff_status'),
-        [
-          { label: t('train.person'), cell: (r) => r.name },
-          { label: t('train.role'), cell: (r) => r.role },
-          { label: t('train.plan'), cell: (r) => r.plan_title },
-          { label: t('train.last_checked'), cell: (r) => fmtDate(r.last_checked) },
-          { label: t('train.percent'), num: true, cell: (r) => fmtPct1(r.percent) },
-          { label: t('train.meets'), cell: (r) => (r.checks ? verdict(r.meets, t('train.meets_yes'), t('train.meets_no')) : t('train.not_checked')) },
-        ],
-        competency,
-        { empty: t('train.no_staff') },
-      ),
-      trainingForm(app, chosen, staff, plans, draw),
-      competencyForm(app, chosen, staff, plans, draw),
-      await historySection(app, staff, plans),
-    );
+    await history.draw();
   };
-  await draw();
+  body.replaceChildren(
+    h('h2', {}, t('train.staff_status')),
+    status,
+    trainingForm(app, chosen, staff, plans, saved),
+    competencyForm(app, chosen, staff, plans, saved),
+    history.el,
+  );
+  await history.draw();
   return notice.cleanup;
 }
