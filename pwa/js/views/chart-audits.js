@@ -121,6 +121,8 @@ function itemRow(app, chart, item, onSaved) {
     const answers = Object.fromEntries(selects.map(({ check, select }) => [check, ANSWERS.find(([key]) => key === select.value)[1]]));
     try {
       await app.api.reviewChartItem(chart.id, item.id, { answers, comment: comment.value.trim() });
+      state.className = 'verdict ok';
+      state.textContent = `✓ ${t('audit.reviewed')}`;
       toast(t('audit.saved'));
       onSaved();
     } catch (err) {
@@ -144,33 +146,39 @@ function itemRow(app, chart, item, onSaved) {
 /** #/chart-audits/<id>: the sample, reviewed one session at a time. */
 export async function renderChartAudit(app, id) {
   const notice = connectionNotice(t('audit.needs_connection'));
-  const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'hint' }, t('common.loading')));
+  const body = h('div', {}, h('p', { class: 'hint' }, t('common.loading')));
   mount(h('section', { class: 'panel' }, h('h1', {}, t('audit.one_title')), notice.el, body, h('a', { class: 'btn', href: '#/chart-audits' }, t('audit.back'))));
-  const draw = async () => {
-    let chart;
+  let chart;
+  try {
+    chart = await app.api.chartAudit(id);
+  } catch (err) {
+    body.replaceChildren(h('p', { class: 'error' }, describeFailure(err)));
+    return notice.cleanup;
+  }
+  const figure = h('p', { class: 'big-figure audit-figure', 'aria-live': 'polite' }, figuresLine(chart.figures));
+  // A review updates the figure only: answers being chosen in other rows stay as they are.
+  const refigure = async () => {
     try {
-      chart = await app.api.chartAudit(id);
+      figure.textContent = figuresLine((await app.api.chartAudit(id)).figures);
     } catch (err) {
-      body.replaceChildren(h('p', { class: 'error' }, describeFailure(err)));
-      return;
+      figure.textContent = describeFailure(err);
     }
-    body.replaceChildren(
-      h('p', { class: 'lead' }, `${period(chart)} · ${t('audit.of_population', { n: chart.figures.sessions, population: chart.population })}`),
-      h('p', { class: 'big-figure audit-figure' }, figuresLine(chart.figures)),
-      chart.items.length
-        ? h(
-            'div',
-            { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('audit.sample') },
-            h(
-              'table',
-              { class: 'data audit-items' },
-              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('audit.session')), ...CHECKS.map((c) => h('th', { scope: 'col' }, t(`audit.check_${c}`))), h('th', { scope: 'col' }, t('audit.comment')), h('th', { scope: 'col' }, t('audit.state')))),
-              h('tbody', {}, ...chart.items.map((item) => itemRow(app, chart, item, draw))),
-            ),
-          )
-        : h('p', { class: 'hint' }, t('audit.empty_sample')),
-    );
   };
-  await draw();
+  body.replaceChildren(
+    h('p', { class: 'lead' }, `${period(chart)} · ${t('audit.of_population', { n: chart.figures.sessions, population: chart.population })}`),
+    figure,
+    chart.items.length
+      ? h(
+          'div',
+          { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('audit.sample') },
+          h(
+            'table',
+            { class: 'data audit-items' },
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('audit.session')), ...CHECKS.map((c) => h('th', { scope: 'col' }, t(`audit.check_${c}`))), h('th', { scope: 'col' }, t('audit.comment')), h('th', { scope: 'col' }, t('audit.state')))),
+            h('tbody', {}, ...chart.items.map((item) => itemRow(app, chart, item, refigure))),
+          ),
+        )
+      : h('p', { class: 'hint' }, t('audit.empty_sample')),
+  );
   return notice.cleanup;
 }
