@@ -2,11 +2,13 @@
 // is ever handled by scripts. Every failure is an ApiError with the HTTP status
 // (0 when the network is down).
 
+import { t } from './i18n.js';
+
 const BASE = '/api/v1';
 
 class ApiError extends Error {
   constructor(status, body, retryAfter = null) {
-    super(body?.error?.message ?? (status === 0 ? 'No connection' : `HTTP ${status}`));
+    super(body?.error?.message ?? (status === 0 ? t('error.no_connection') : `HTTP ${status}`));
     this.status = status;
     this.body = body;
     // Retry-After in seconds (429, 503): the sync engine waits at least this long.

@@ -150,11 +150,15 @@ class App {
   }
 
   /** Another language was chosen: redraw what is on screen in it. */
-  languageChanged() {
+  async languageChanged() {
+    // A username typed before choosing the language survives the screen drawn in the new words.
+    const typed = document.getElementById('username')?.value;
     translatePage();
     renderUser(this);
     renderBadge(this);
-    this.route();
+    await this.route();
+    const field = document.getElementById('username');
+    if (typed && field && !field.value) field.value = typed;
   }
 
   /** Signed in again from the strip: the outbox drains. */

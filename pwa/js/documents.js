@@ -3,6 +3,8 @@
 // POST /sync. Both are idempotent, so a copy sent twice (an answer lost on the way) is safe.
 // No DOM: the sync engine calls sendDocument for each such outbox record (sync.js).
 
+import { t } from './i18n.js';
+
 /** Failures of the whole request, not of this record: the sync engine backs off and retries. */
 const transient = (status) => status === 0 || status === 401 || status === 429 || status >= 500;
 
@@ -22,7 +24,7 @@ export async function sendDocument(api, record) {
     } else if (record.type === 'contact') {
       await api.logContact(record.body);
     } else {
-      return { reason: `Unknown entry type ${record.type}`, code: 'invalid' };
+      return { reason: t('sync.unknown_entry', { type: record.type }), code: 'invalid' };
     }
     return { accepted: true };
   } catch (err) {

@@ -14,6 +14,7 @@
 //          acknowledgement of an older copy never marks the newer one sent.
 
 import { SEQ_KEY, STORES, promisify } from './db.js';
+import { t } from './i18n.js';
 
 const S = STORES.outbox;
 const L = STORES.local;
@@ -103,7 +104,7 @@ export class Outbox {
   async endSession(sessionId, endedAt) {
     return this.db.transaction(S, 'readwrite', async (s) => {
       const rec = await promisify(s[S].get(sessionId));
-      if (!rec) throw new SessionClosedError('This session is no longer on this device.');
+      if (!rec) throw new SessionClosedError(t('error.session_gone'));
       if (rec.body.ended_at) return rec.body;
       rec.body = { ...rec.body, ended_at: endedAt };
       rec.state = 'pending';
@@ -124,8 +125,8 @@ export class Outbox {
     return this.withSeq((s, seq) => {
       // Issued with the write, not before it: a refusal undoes the transaction.
       const open = promisify(s[S].get(body.session_id)).then((session) => {
-        if (!session) throw new SessionClosedError('This session is no longer on this device.');
-        if (session.body.ended_at) throw new SessionClosedError('This session has ended.');
+        if (!session) throw new SessionClosedError(t('error.session_gone'));
+        if (session.body.ended_at) throw new SessionClosedError(t('error.session_ended'));
       });
       const record = {
         id: body.id,
@@ -212,7 +213,7 @@ export class Outbox {
         rec.state = 'rejected';
         rec.code = refusedSession ? 'session_refused' : String(answer.code ?? 'invalid');
         rec.reason = refusedSession
-          ? `Its session was refused: ${refusedSession.reason}`
+          ? t('refusal.its_session', { reason: refusedSession.reason })
           : String(answer.reason ?? 'refused');
         result.rejected += 1;
         s[S].put(rec);
@@ -320,7 +321,7 @@ export class Outbox {
    * an older copy never marks it sent. Keeps its place in the send order.
    */
   async saveItem(type, body) {
-    if (!DIRECT_TYPES.includes(type)) throw new Error(`Not a replaceable outbox item type: ${type}`);
+    if (!DIRECT_TYPES.includes(type)) throw new Error(`Unknown outbox item type: ${type}`);
     const changed = await this.db.transaction(S, 'readwrite', async (s) => {
       const old = await promisify(s[S].get(body.id));
       if (!old) return null;

@@ -4,6 +4,7 @@
 // attention; anything unanswered stays pending and is sent again.
 // No DOM: the page wires it to the network, the clock and the 'online' event.
 
+import { fmtTime, t } from './i18n.js';
 import { DIRECT_TYPES } from './outbox.js';
 import { ago } from './ui.js';
 
@@ -32,7 +33,7 @@ export class SyncEngine {
   constructor({
     outbox,
     send,
-    sendDirect = () => Promise.reject(new Error('No route for this entry')),
+    sendDirect = (record) => Promise.resolve({ reason: t('sync.unknown_entry', { type: record.type }), code: 'invalid' }),
     onStatus = () => {},
     batchSize = 500,
     pollMs = 5000,
@@ -222,7 +223,7 @@ export class SyncEngine {
         this.lastSuccessAt = this.now();
         // A batch the server answered without settling anything would loop forever.
         if (settled === 0) {
-          throw Object.assign(new Error('The server answered without taking anything'), { status: -1 });
+          throw Object.assign(new Error(t('sync.answer_empty')), { status: -1 });
         }
         for (const r of fetched) if (!answered.has(r.id)) skip.add(r.id);
         if (this.stopped) break;
@@ -286,26 +287,22 @@ export function toBatch(records) {
  * 'warn'. Nothing pending is ever called "all sent" while entries need attention.
  * @param {ReturnType<SyncEngine['status']>} s
  */
-export function describeSync(s, { online = true, now = Date.now(), timeOf = hourMinute } = {}) {
-  const waiting = `${s.pending} waiting`;
-  const attention = s.rejected > 0 ? `${s.rejected} need attention` : null;
+export function describeSync(s, { online = true, now = Date.now(), timeOf = fmtTime } = {}) {
+  const waiting = t('sync.waiting', { n: s.pending });
+  const attention = s.rejected > 0 ? t('sync.attention', { n: s.rejected }) : null;
   let text;
   let tone = 'warn';
-  if (s.state === SYNC_STATE.auth) text = `Signed out · ${waiting}`;
+  if (s.state === SYNC_STATE.auth) text = t('sync.signed_out', { waiting });
   else if (!online || s.state === SYNC_STATE.offline) {
-    text = s.pending > 0 ? `Offline · ${waiting}` : attention ? 'Offline' : 'Offline · all sent';
+    text = s.pending > 0 ? t('sync.offline_waiting', { waiting }) : attention ? t('sync.offline') : t('sync.offline_all_sent');
     tone = 'pending';
-  } else if (s.state === SYNC_STATE.unreachable) text = `Server unreachable · ${waiting}`;
-  else if (s.state === SYNC_STATE.error) text = `Server error since ${timeOf(s.errorSince ?? now)} · ${waiting}`;
-  else if (s.pending > 0) [text, tone] = [`${s.state === SYNC_STATE.syncing ? 'Sending' : 'Waiting'} · ${s.pending}`, 'pending'];
+  } else if (s.state === SYNC_STATE.unreachable) text = t('sync.unreachable', { waiting });
+  else if (s.state === SYNC_STATE.error) text = t('sync.error_since', { time: timeOf(s.errorSince ?? now), waiting });
+  else if (s.pending > 0) [text, tone] = [t(s.state === SYNC_STATE.syncing ? 'sync.sending' : 'sync.queued', { n: s.pending }), 'pending'];
   else if (attention) text = attention;
-  else [text, tone] = ['All sent', 'ok'];
+  else [text, tone] = [t('sync.all_sent'), 'ok'];
   if (attention) tone = 'warn';
-  const last = s.lastSuccessAt ? `synced ${ago(s.lastSuccessAt, now)}` : 'not synced yet';
+  const last = s.lastSuccessAt ? t('sync.synced', { ago: ago(s.lastSuccessAt, now) }) : t('sync.not_synced');
   const detail = attention && text !== attention ? attention : last;
   return { text, detail, tone };
-}
-
-function hourMinute(ms) {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }

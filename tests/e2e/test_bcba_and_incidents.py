@@ -228,7 +228,7 @@ def test_technician_files_an_incident_offline_and_a_director_signs_it_off(caselo
     # The dashboard counts it, links to it, and offers the table as CSV.
     desk.get_by_role("link", name="Dashboard").click()
     incidents = desk.locator("#dash-incidents")
-    incidents.get_by_text("1 report of incidents in this period.").wait_for()
+    incidents.get_by_text("1 incident report in this period.").wait_for()
     assert incidents.get_by_role("link", name="Elopement").get_attribute("href") == (
         f"#/client/{caseload.client['id']}/incidents?focus={stored['id']}"
     )

@@ -23,7 +23,7 @@ export function figuresLine(f) {
 export function chartAuditSection(section, app, d, query) {
   const f = d.chart_audits;
   return section(
-    app, 'chart_audits', t('audit.title'), query,
+    app, 'chart_audits', query,
     f.audits ? figuresLine(f) : t('audit.none_in_period'),
     h('a', { class: 'btn small', href: '#/chart-audits' }, t('audit.open_audits')),
   );
