@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '3e625c8e82';
+const VERSION = 'a2ec4fcf7f';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

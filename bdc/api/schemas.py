@@ -8,6 +8,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 
 from bdc.measurement_params import MEASUREMENTS
 from bdc.models import PHASE_KINDS, ROLES
+from bdc.services import effect_sizes
+from bdc.session_settings import SessionSettingField
 from bdc.text import text_problem
 
 DIRECTIONS = ("increase", "decrease")
@@ -326,3 +328,108 @@ class AuditEntrySchema(Schema):
     client_id = fields.Str(allow_none=True)
     address = fields.Str(allow_none=True)
     detail = fields.Dict()
+
+
+# --- analysis: a target's data and summary -----------------------------------------------------
+
+
+class DateRangeQuerySchema(StrictSchema):
+    # "from" is a Python keyword, hence data_key.
+    date_from = fields.Date(data_key="from", metadata={"description": "First day (UTC)"})
+    date_to = fields.Date(data_key="to", metadata={"description": "Last day (UTC), inclusive"})
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ValidationError("must not be before from", "to")
+
+
+class TargetDataQuerySchema(DateRangeQuerySchema):
+    setting = SessionSettingField(
+        metadata={"description": "Only sessions recorded in this setting (BDC_SESSION_SETTINGS)"}
+    )
+
+
+class EffectSizeNames(fields.Str):
+    """A comma-separated choice of effect sizes (``nap,tau_u,lrr``), loaded as a tuple of
+    names; an unknown name is refused with the list of known ones."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return effect_sizes.parse(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+class EffectSizesQuerySchema(Schema):
+    """The ``effect_sizes`` query option of the summary and the progress report."""
+
+    effect_size_names = EffectSizeNames(
+        data_key="effect_sizes",
+        load_default=None,
+        metadata={
+            "description": "Effect sizes to show, comma-separated, from: "
+            f"{', '.join(effect_sizes.NAMES)}. Default: nap,tau_u, and lrr for frequency, "
+            "rate and ABC targets (docs/analysis.md)"
+        },
+    )
+
+
+class TargetSummaryQuerySchema(TargetDataQuerySchema, EffectSizesQuerySchema):
+    pass
+
+
+class EffectSizeSchema(Schema):
+    """One effect size: the estimate, its standard error and confidence interval where the
+    measure has them (null otherwise), and the wording the report prints."""
+
+    label = fields.Str(metadata={"description": "NAP, Tau-U, LRRi, LRRd..."})
+    estimate = fields.Float()
+    se = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    confidence = fields.Float(allow_none=True, metadata={"description": "e.g. 0.95"})
+    display = fields.Str(metadata={"description": "e.g. 0.92 (95% CI 0.60 to 0.99)"})
+
+
+def _effect_size_field():
+    return fields.Nested(EffectSizeSchema, allow_none=True)
+
+
+class ComparisonSchema(Schema):
+    """One phase against the baseline: the chosen effect sizes only (null when undefined,
+    with the reason in ``notes``)."""
+
+    phase_index = fields.Int()
+    phase_label = fields.Str()
+    baseline_n = fields.Int()
+    phase_n = fields.Int()
+    nap = _effect_size_field()
+    tau = _effect_size_field()
+    tau_u = _effect_size_field()
+    tau_bc = _effect_size_field()
+    pnd = _effect_size_field()
+    pem = _effect_size_field()
+    pand = _effect_size_field()
+    ird = _effect_size_field()
+    pet = _effect_size_field()
+    smd = _effect_size_field()
+    lrr = _effect_size_field()
+    lor = _effect_size_field()
+    lrm = _effect_size_field()
+    pogo = _effect_size_field()
+    notes = fields.Dict(keys=fields.Str(), values=fields.Str())
+
+
+class ChosenEffectSizeSchema(Schema):
+    name = fields.Str()
+    variant = fields.Str(metadata={"description": "Which variant, with its source"})
+
+
+class EffectSizesSchema(Schema):
+    baseline_index = fields.Int(allow_none=True)
+    direction = fields.Str()
+    chosen = fields.List(fields.Nested(ChosenEffectSizeSchema))
+    comparisons = fields.List(fields.Nested(ComparisonSchema))
+    note = fields.Str(allow_none=True)

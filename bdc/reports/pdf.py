@@ -405,16 +405,16 @@ def _target_page(
     if t.mastery_criterion:
         page.text(f"Mastery criterion: {t.mastery_criterion}", size=9.5)
     page.gap(0.08)
-    es = _DASH
-    if t.effect_size_name and t.effect_size is not None:
-        es = f"{t.effect_size_name} = {t.effect_size:.2f}"
+    effects = [[e.name, e.text] for e in t.effect_sizes] or [
+        ["Effect size against baseline", _DASH]
+    ]
     page.table(
         ["Figure", "Value"],
         [
             [f"Baseline level ({t.level_statistic})", _fmt_value(t.baseline_level, s.measurement)],
             [f"Current level ({t.level_statistic})", _fmt_value(t.current_level, s.measurement)],
             ["Trend, current phase", _fmt_trend(t)],
-            ["Effect size against baseline", es],
+            *effects,
             ["Mastery status", t.mastery_status or _DASH],
         ],
         [2.6, 4.4],

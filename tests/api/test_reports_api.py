@@ -325,7 +325,12 @@ def test_report_pdf_pages_and_text(http, world):
     assert "Test Learner (RPT-001)" in text
     assert "3.8 per session" in text and "1.0 per session" in text  # baseline, current
     assert "-0.60 per session (improving)" in text
-    assert "NAP (DRA vs Baseline) = 1.00" in text
+    # the default effect sizes of a count: NAP, Tau-U and LRR (LRRd: a decrease target), one
+    # row each, with the summary's wording (hand figures: test_reports_api world docstring)
+    assert "NAP (DRA vs Baseline)" in text and "1.00 (95% CI 0.58 to 1.00)" in text
+    assert "Tau-U (DRA vs Baseline)" in text and "1.19" in text  # (16 + 3) / 16
+    assert "LRRd (DRA vs Baseline)" in text
+    assert "-1.25 (95% CI -2.08 to -0.41); level -71% vs baseline" in text
     assert "Met on 8 Mar 2026" in text
     assert "No criterion" in text
     assert "\u2265 80% on 3 consecutive sessions, at least 5 trials each" in text
@@ -339,9 +344,47 @@ def test_report_pdf_pages_and_text(http, world):
         "to": "2026-03-15",
         "pseudonymous": False,
         "panel": False,
+        "effect_sizes": "default",
         "targets": 3,
         "pages": 6,
     }
+
+
+def test_the_bcba_chooses_the_reports_effect_sizes(http, world):
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    answer = get(http, world, url, effect_sizes="smd,nap", **PERIOD)
+    _, text = pdf_text(answer.data)
+    # Hitting peers (decrease): SMD = J (3.75 - 1) / SD_A, flipped, J = 1 - 3/11; one row
+    # each, in the order asked, and nothing not asked for
+    assert "SMD (DRA vs Baseline)" in text and "NAP (DRA vs Baseline)" in text
+    assert text.index("SMD (DRA vs Baseline)") < text.index("NAP (DRA vs Baseline)")
+    assert "Tau-U (" not in text and "LRRd (" not in text
+    report = progress_report.assemble(world.client, day(0), day(13), effect_size_names=["smd"])
+    hits = next(t for t in report.targets if t.series.name == "Hitting peers")
+    (smd,) = hits.effect_sizes
+    assert smd.estimate == pytest.approx((1 - 3 / 11) * 2.75 / (2.75 / 3) ** 0.5)
+    # an undefined one says why: the LOR of a count
+    report = progress_report.assemble(world.client, day(0), day(13), effect_size_names=["lor"])
+    hits = next(t for t in report.targets if t.series.name == "Hitting peers")
+    assert [(e.text, e.estimate) for e in hits.effect_sizes] == [
+        ("\u2014 (applies to percentages (interval, DTT and task-analysis targets))", None)
+    ]
+    assert audit_entries("export", "progress_report")[0].detail["effect_sizes"] == ["smd", "nap"]
+
+
+def test_an_unknown_effect_size_in_the_report_is_a_422(http, world):
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    answer = get(http, world, url, status=422, effect_sizes="nap,cohens_d", **PERIOD)
+    (said,) = answer.get_json()["error"]["fields"]["effect_sizes"]
+    assert "unknown effect size 'cohens_d'" in said
+    assert audit_entries("export", "progress_report") == []
+
+
+def test_a_report_from_a_day_after_today_without_to_is_a_422(http, world):
+    # before: 500 (default_period refused the period after the query was accepted)
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    answer = get(http, world, url, status=422, **{"from": "2313-09-01"})
+    assert "after today" in answer.get_json()["error"]["fields"]["from"][0]
 
 
 def test_pseudonymous_report_prints_only_the_code(http, world):
@@ -367,7 +410,10 @@ def test_a_baseline_before_the_period_is_still_the_baseline(ctx, world):
     hits = next(t for t in report.targets if t.series.name == "Hitting peers")
     assert hits.baseline_level == pytest.approx(3.75)  # days 0-3, before the period
     assert hits.current_level == pytest.approx(1.0)
-    assert hits.effect_size == pytest.approx(1.0)
+    assert [(e.name, e.estimate) for e in hits.effect_sizes][:2] == [
+        ("NAP (DRA vs Baseline)", 1.0),
+        ("Tau-U (DRA vs Baseline)", pytest.approx(19 / 16)),
+    ]
     assert [p.x for p in hits.series.points] == [day(n) for n in range(4, 8)]  # graph: period
 
 
@@ -389,7 +435,7 @@ def test_active_targets_without_data_keep_their_page(ctx, world):
     hits = report.targets[1]
     assert hits.series.points == ()
     assert hits.baseline_level == pytest.approx(3.75)
-    assert (hits.current_level, hits.trend_slope, hits.effect_size) == (None, None, None)
+    assert (hits.current_level, hits.trend_slope, hits.effect_sizes) == (None, None, ())
     assert report.ioa_rows == () and report.fidelity_rows == ()
 
 

@@ -53,7 +53,12 @@ def test_values_are_stored_with_the_sync_and_follow_voids_ends_and_params(http, 
     tab.event(s, intervals, "interval", {"index": 0, "scored": True}, 10)
     tab.send()
     row = stored(s["id"], count.id)
-    assert (row.value, row.n, row.unit, row.measures_version) == (3.0, 3, "Responses", 2)
+    assert (row.value, row.n, row.unit, row.measures_version) == (
+        3.0,
+        3,
+        "Responses",
+        MEASURES_VERSION,
+    )
     assert row.details["observed_minutes"] is None  # still open
     assert stored(s["id"], intervals.id).details["intervals_planned"] == 30.0
 
@@ -171,6 +176,59 @@ def test_check_values_finds_a_stale_value_and_recompute_values_repairs_it(app, m
     assert "Stored 1 session values." in fixed.output
     assert run_cli(app, "check-values", "--sample", "5", "--seed", "1").exit_code == 0
     assert stored(s["id"], target.id).value == 2.0
+
+
+def post_latency_target(http, client, headers, max_wait):
+    return http.post(
+        f"/api/v1/clients/{client.id}/targets",
+        json={
+            "name": "Latency to comply",
+            "measurement": "latency",
+            "direction": "decrease",
+            "params": {"max_wait_seconds": max_wait},
+        },
+        headers=headers,
+    )
+
+
+def test_latency_no_response_trials_are_stored_counted_and_entered_at_the_wait(
+    app, http, make, team
+):
+    """A latency target with a maximum wait; a trial without a response is recorded as
+    {"seconds": <wait>, "no_response": true}, enters the mean at the wait and is counted."""
+    client, headers, tab = team
+    created = post_latency_target(http, client, headers, 30)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["params"] == {"max_wait_seconds": 30}
+    target = db.session.get(Target, created.get_json()["id"])
+    s = tab.session(client, at=START, targets=[target])
+    tab.event(s, target, "latency", {"seconds": 4}, 10)
+    tab.event(s, target, "latency", {"seconds": 30, "no_response": True}, 60)
+    tab.event(s, target, "latency", {"seconds": 8}, 120)
+    tab.send()
+    row = stored(s["id"], target.id)
+    assert (row.value, row.n, row.measures_version) == (14.0, 3, MEASURES_VERSION)
+    assert row.details["no_response"] == 1.0
+    assert row.details["mean_latency_responded_s"] == 6.0
+    (point,) = http.get(f"/api/v1/targets/{target.id}/data", headers=headers).get_json()["points"]
+    assert (point["value"], point["details"]["no_response"]) == (14.0, 1.0)
+    # a row of the previous version (no count) is stale: check-values finds it
+    db.session.execute(
+        update(SessionValue)
+        .where(SessionValue.session_id == s["id"])
+        .values(measures_version=MEASURES_VERSION - 1)
+    )
+    db.session.commit()
+    assert "measures_version stored" in run_cli(app, "check-values", "--all").output
+    assert run_cli(app, "recompute-values").exit_code == 0
+    assert stored(s["id"], target.id).measures_version == MEASURES_VERSION
+
+
+def test_a_maximum_wait_that_is_not_a_whole_number_is_refused(http, make, team):
+    client, headers, _ = team
+    answer = post_latency_target(http, client, headers, "thirty")
+    assert answer.status_code == 422
+    assert "max_wait_seconds" in str(answer.get_json()["error"]["fields"])
 
 
 def test_events_that_cannot_be_measured_give_no_value_and_say_why(make, team):

@@ -144,6 +144,14 @@ def test_caseload_without_a_user_covers_every_active_client(app, caseload, tmp_p
     assert codes == ["1", "2", "4"]  # CL-1, CL-2, CL-4; CL-3 has no data, CL-5 is inactive
 
 
+def test_the_effect_sizes_are_chosen_on_the_command_line(app, caseload, tmp_path):
+    out = tmp_path / "cl1.pdf"
+    result = run(app, "CL-1", "--from", FROM, "--to", TO, "-o", str(out), "--effect-sizes", "lrr")
+    assert result.exit_code == 0, result.output
+    _, text = pdf(out)
+    assert "LRRd (" in text and "% vs baseline" in text and "NAP (" not in text
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -154,6 +162,10 @@ def test_caseload_without_a_user_covers_every_active_client(app, caseload, tmp_p
         (["--from", FROM], "Give a CLIENT_CODE or --caseload (one of the two)."),
         (["CL-1", "--caseload"], "Give a CLIENT_CODE or --caseload (one of the two)."),
         (["CL-1", "--user", "nobody"], "No user 'nobody'."),
+        (
+            ["CL-1", "--effect-sizes", "nap,glass"],
+            "--effect-sizes: unknown effect size 'glass'; choose from nap, tau,",
+        ),
     ],
 )
 def test_errors_are_readable(app, caseload, tmp_path, args, message):

@@ -609,7 +609,7 @@ function summaryFigures(target, s) {
           h(
             'li',
             {},
-            h('strong', {}, c.nap === null ? '–' : fmtNumber(c.nap, 2)),
+            h('strong', {}, c.nap?.display ?? '–'),
             ` ${t('client.nap_line', { phase: c.phase_label, baseline: baseline?.label ?? t('phase_kind.baseline'), n: c.phase_n, m: c.baseline_n })}`,
             c.notes?.comparison ? h('small', { class: 'hint' }, ` — ${c.notes.comparison}`) : '',
           ),

@@ -12,7 +12,7 @@ export function describeEvent(e) {
     case 'count': return '+1';
     case 'duration_start': return t('event.bout_started');
     case 'duration_stop': return t('event.bout_stopped');
-    case 'latency': return t('event.latency', { time: formatSeconds(d.seconds) });
+    case 'latency': return t(d.no_response ? 'event.latency_no_response' : 'event.latency', { time: formatSeconds(d.seconds) });
     case 'interval': return t('event.interval', { n: d.index + 1, mark: d.scored === true ? '+' : d.scored === false ? '−' : t('interval.skipped') });
     case 'abc': return `${d.antecedent} → ${d.behavior} → ${d.consequence}`;
     case 'trial': return `${result(d.result)} (${promptLabel(d.prompt)})`;
