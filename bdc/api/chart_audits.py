@@ -45,7 +45,7 @@ class OneChartAudit(MethodView):
 
 
 @blp.route("/chart-audits/<uuid:audit_id>/items/<uuid:item_id>")
-class ChartAuditItem(MethodView):
+class ChartAuditReview(MethodView):
     @blp.arguments(ChartReviewSchema)
     @blp.response(200, ChartItemSchema)
     def put(self, review, audit_id, item_id):

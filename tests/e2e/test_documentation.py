@@ -11,22 +11,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.e2e.pwa import (
-    LAYOUT_PROBLEMS,
     Api,
     card,
     read_store,
-    run_script,
     sign_in,
     wait_for_js,
     wait_for_service_worker,
     wait_until_synced,
 )
 from tests.e2e.test_bcba_and_incidents import (
-    AXE,
-    AXE_RUN,
     director,
     go_online,
     record_sessions,
+    screen_problems,
 )
 
 pytestmark = pytest.mark.e2e
@@ -243,23 +240,14 @@ def test_documentation_screens_fit_and_are_accessible(caseload, new_context, wid
         "chart audits": ("#/chart-audits", "table.data"),
         "chart audit": (f"#/chart-audits/{chart['id']}", "table.audit-items"),
     }
-    problems = {}
-    for name, (route, ready) in screens.items():
-        page.evaluate(f"location.hash = '{route}'")
-        page.locator(ready).first.wait_for()
-        page.wait_for_load_state("networkidle")
-        if name == "training":  # the checklist's steps, one choice each
-            form = page.locator("details.competency-form")
-            form.locator("summary").click()
-            form.get_by_label("Plan").select_option(label="Escape BIP")
-            form.get_by_label("Prompts break request").select_option("yes")
-        found = page.evaluate(LAYOUT_PROBLEMS)
-        if AXE.exists():
-            run_script(page, AXE)
-            found += page.evaluate(AXE_RUN)
-        if found:
-            problems[name] = found
-    assert problems == {}
+
+    def checklist_steps(page):  # the competency checklist's steps, one choice each
+        form = page.locator("details.competency-form")
+        form.locator("summary").click()
+        form.get_by_label("Plan").select_option(label="Escape BIP")
+        form.get_by_label("Prompts break request").select_option("yes")
+
+    assert screen_problems(page, screens, {"training": checklist_steps}) == {}
 
 
 def test_a_bcba_records_bst_and_a_competency_check_and_sees_it_over_time(caseload, new_context):
