@@ -58,6 +58,7 @@ CAREGIVER_ROUTES = frozenset(
         ("GET", "/api/v1/targets/<target_id>/summary"),
         ("GET", "/api/v1/targets/<target_id>/graph.png"),
         ("GET", "/api/v1/targets/<target_id>/graph.svg"),
+        ("GET", "/api/v1/clients/<client_id>/shared-notes"),  # what a BCBA shared
         ("POST", "/api/v1/sync"),
     }
 )

@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '186490a45c';
+const VERSION = 'cec9768f9a';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -29,6 +29,7 @@ const SHELL = [
   '/js/controls/task-analysis.js',
   '/js/cue.js',
   '/js/db.js',
+  '/js/documents.js',
   '/js/i18n.js',
   '/js/live.js',
   '/js/outbox.js',
@@ -41,6 +42,7 @@ const SHELL = [
   '/js/ui.js',
   '/js/views/bcba-common.js',
   '/js/views/caseload.js',
+  '/js/views/chart-audits.js',
   '/js/views/client.js',
   '/js/views/dashboard.js',
   '/js/views/describe.js',
@@ -49,14 +51,17 @@ const SHELL = [
   '/js/views/incident.js',
   '/js/views/language.js',
   '/js/views/nav.js',
+  '/js/views/notes.js',
   '/js/views/paper.js',
   '/js/views/phase.js',
   '/js/views/protocols.js',
   '/js/views/session.js',
   '/js/views/signin.js',
   '/js/views/summary.js',
+  '/js/views/supervision.js',
   '/js/views/sync-panel.js',
   '/js/views/tour.js',
+  '/js/views/training.js',
   '/locales/en.json',
   '/locales/es.json',
   '/locales/languages.json',

@@ -141,7 +141,10 @@ class CsvQuerySchema(PeriodQuerySchema):
     table = fields.Str(
         load_default="sessions",
         validate=validate.OneOf(exports.TABLES),
-        metadata={"description": "sessions (one value per session and target) or events"},
+        metadata={
+            "description": "sessions (one value per session and target), events, or notes "
+            "(every revision of the session notes)"
+        },
     )
 
 

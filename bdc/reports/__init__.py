@@ -10,6 +10,7 @@ from .export import (
     SESSION_COLUMNS,
     export_csv,
     export_events_csv,
+    export_notes_csv,
     export_sessions_csv,
     export_xlsx,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "cumulative_record",
     "export_csv",
     "export_events_csv",
+    "export_notes_csv",
     "export_sessions_csv",
     "export_xlsx",
     "fidelity_chart",

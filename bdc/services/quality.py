@@ -31,8 +31,8 @@ from bdc.dates import day_start, local_day, local_today, within_days
 from bdc.extensions import db
 from bdc.measures import EventRecord, measure_fidelity
 from bdc.models import INCIDENT_TYPES, Assignment, Client, Event, Plan, Session, Target, User
+from bdc.services import chart_audits, ioa, series
 from bdc.services import incidents as incident_service
-from bdc.services import ioa, series
 from bdc.services.series import SessionValue, client_values
 
 API = "/api/v1"
@@ -751,7 +751,16 @@ def _incidents(scope: Scope) -> dict:
 # the whole dashboard --------------------------------------------------------------------------
 
 
-SECTIONS = ("ioa", "fidelity", "timeliness", "sessions", "stale", "unreviewed", "incidents")
+SECTIONS = (
+    "ioa",
+    "fidelity",
+    "timeliness",
+    "sessions",
+    "stale",
+    "unreviewed",
+    "incidents",
+    "chart_audits",
+)
 
 
 def _fidelity_section(scope: Scope) -> dict:
@@ -777,6 +786,9 @@ def dashboard(
         "stale": lambda: _stale_targets(scope, targets),
         "unreviewed": lambda: _unreviewed(scope, targets),
         "incidents": lambda: _incidents(scope),
+        "chart_audits": lambda: chart_audits.dashboard_figures(
+            scope.ids, scope.date_from, scope.date_to
+        ),
     }
     answer: dict[str, Any] = {
         "scope": {
@@ -874,6 +886,12 @@ def _csv_rows(table: str, data: dict) -> tuple[list[str], list[list[Any]]]:
             "days_waiting", "link",
         ]  # fmt: skip
         rows = [[r[k] for k in header[:-1]] + [r["links"]["target"]] for r in data["unreviewed"]]
+    elif table == "chart_audits":
+        header = [
+            "audits", "sessions", "reviewed", "sessions_passing", "percent_sessions_passing",
+            "checks_applicable", "checks_passed", "percent_checks_passed",
+        ]  # fmt: skip
+        rows = [[data["chart_audits"][k] for k in header]]
     else:
         header = [
             "incident_id", "client_code", "type", "occurred_at", "duration_minutes", "revision",

@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { Db } from './db.js';
+import { sendDocument } from './documents.js';
 import { chooseLanguage, currentLanguage, loadLanguage, t, translatePage } from './i18n.js';
 import { Outbox } from './outbox.js';
 import { Recorder } from './recorder.js';
@@ -21,6 +22,10 @@ import { renderDashboard, renderFidelityResults } from './views/dashboard.js';
 import { renderIncidentForm, renderIncidents } from './views/incident.js';
 import { renderNav } from './views/nav.js';
 import { renderPaper } from './views/paper.js';
+import { renderNote, renderPendingNotes, renderSharedNotes } from './views/notes.js';
+import { renderSupervision } from './views/supervision.js';
+import { renderTraining } from './views/training.js';
+import { renderChartAudit, renderChartAudits } from './views/chart-audits.js';
 
 const ROUTES = [
   [/^#\/signin$/, renderSignIn],
@@ -34,6 +39,14 @@ const ROUTES = [
   [/^#\/client\/([\w-]+)(?:\?.*)?$/, (app, m) => renderClient(app, m[1])],
   [/^#\/incident\/new\/([\w-]+)$/, (app, m) => renderIncidentForm(app, m[1])],
   [/^#\/dashboard$/, renderDashboard],
+  // Session notes, supervision and training (views/notes.js, supervision.js, training.js)
+  [/^#\/note\/([\w-]+)$/, (app, m) => renderNote(app, m[1])],
+  [/^#\/notes$/, renderPendingNotes],
+  [/^#\/shared-notes\/([\w-]+)$/, (app, m) => renderSharedNotes(app, m[1])],
+  [/^#\/supervision$/, renderSupervision],
+  [/^#\/training(?:\/([\w-]+))?$/, (app, m) => renderTraining(app, m[1])],
+  [/^#\/chart-audits$/, renderChartAudits],
+  [/^#\/chart-audits\/([\w-]+)$/, (app, m) => renderChartAudit(app, m[1])],
   [/^#\/fidelity-results(?:\?.*)?$/, renderFidelityResults],
   [/^#?\/?$/, renderCaseload],
 ];
@@ -103,6 +116,7 @@ class App {
     this.sync = new SyncEngine({
       outbox: this.outbox,
       send: (batch) => api.sync(batch),
+      sendDirect: (record) => sendDocument(api, record),
       isOnline: () => navigator.onLine,
       // One tab at a time drains the outbox they share: no two tabs send the same entries.
       exclusive: (fn) => (navigator.locks ? navigator.locks.request('bdc-sync', fn) : fn()),

@@ -455,7 +455,7 @@ def test_xlsx_holds_every_synced_row(http, world):
     answer = get(http, world, f"/api/v1/clients/{world.client.id}/export.xlsx")
     disposition(answer)
     workbook = openpyxl.load_workbook(io.BytesIO(answer.data))
-    assert workbook.sheetnames == ["Sessions", "Events"]
+    assert workbook.sheetnames == ["Sessions", "Events", "Notes"]
     sessions = list(workbook["Sessions"].iter_rows(values_only=True))
     events = list(workbook["Events"].iter_rows(values_only=True))
     # 8 primary sessions x 3 targets, and the reliability session's one target
@@ -480,7 +480,7 @@ def test_xlsx_holds_every_synced_row(http, world):
     assert {r["client_code"] for r in event_rows} == {"RPT-001"}
     entry = audit_entries("export", "client_data")[0]
     assert entry.detail["format"] == "xlsx"
-    assert entry.detail["rows"] == {"sessions": 25, "events": world.sent["events"]}
+    assert entry.detail["rows"] == {"sessions": 25, "events": world.sent["events"], "notes": 0}
 
 
 def read_csv(answer) -> list[dict]:

@@ -24,8 +24,9 @@ import {
   presetPeriod,
   verdict,
 } from './bcba-common.js';
+import { chartAuditSection } from './chart-audits.js';
 
-const SECTIONS = ['ioa', 'fidelity', 'timeliness', 'sessions', 'stale', 'unreviewed', 'incidents'];
+const SECTIONS = ['ioa', 'fidelity', 'timeliness', 'sessions', 'stale', 'unreviewed', 'incidents', 'chart_audits'];
 const sectionTitle = (key) => t(`dash.section.${key}`);
 
 let settings = null; // kept while the app is open
@@ -300,6 +301,7 @@ function sections(app, d, s, query) {
           ], d.incidents.rows)
         : '',
     ),
+    chartAuditSection(section, app, d, query),
   ];
 }
 

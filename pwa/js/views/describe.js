@@ -31,5 +31,7 @@ export function describeRecord(r) {
   if (r.type === 'session') return t('record.session', { when: fmtDateTime(new Date(r.body.started_at)) });
   if (r.type === 'phase') return t('record.phase', { label: r.body.label, date: r.body.start_date });
   if (r.type === 'incident') return t('record.incident', { type: r.body.type, when: fmtDateTime(new Date(r.body.occurred_at)) });
+  if (r.type === 'note') return t(r.body.sign ? 'record.note_signed' : 'record.note', { when: fmtDateTime(new Date(r.body.sign?.at ?? Date.now())) });
+  if (r.type === 'contact') return t('record.contact', { day: r.body.day, minutes: r.body.minutes });
   return `${describeEvent(r.body)} · ${fmtDateTime(new Date(r.body.t))}`;
 }
