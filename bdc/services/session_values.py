@@ -27,6 +27,7 @@ breaks docs/api.md, stored before sync checked it) give ``value`` None with the 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -109,17 +110,23 @@ EVENT_COLUMNS = (
 )
 
 
-def event_records(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
-    """Stored events as (session id, target id, id, kind, t, data) rows -> EventRecords.
+def event_records(
+    rows: Iterable[Sequence[Any]], more: Sequence[EventRecord] | None = None
+) -> list[EventRecord]:
+    """Stored events as (session id, target id, id, kind, t, data) rows -> EventRecords,
+    followed by ``more`` records (events just stored).
 
     ``t`` and ``data`` may come as the driver gives them (ISO text and JSON text on SQLite, a
     naive UTC datetime and a decoded object on PostgreSQL) or already converted.
     """
     decoded = Decoded()
-    return [
+    records = [
         EventRecord(r[2], r[3], as_utc(r[4]), _mapping(r[5], decoded), r[1])  # positional: faster
         for r in rows
     ]
+    if more:
+        records.extend(more)
+    return records
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,21 +184,41 @@ def measure_row(
 
 @dataclass
 class Touched:
-    """What a change touched: whole sessions, or single (session, target) pairs."""
+    """What a change touched: whole sessions, or single (session, target) pairs.
+
+    ``new`` holds, by (session id, target id or None), the records of events this transaction
+    has just stored (``new_ids`` their ids): measuring uses them as they are instead of reading
+    them back, and reads only the events stored before.
+    """
 
     sessions: set[str] = field(default_factory=set)
     pairs: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    new: defaultdict[tuple[str, str | None], list[EventRecord]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    new_ids: set[str] = field(default_factory=set)
 
     def session(self, session_id: str) -> None:
         self.sessions.add(session_id)
 
-    def events(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        """New events (dicts with session_id, target_id, kind) just stored."""
+    def events(self, rows: Iterable[Mapping[str, Any]], *, all_stored: bool = False) -> None:
+        """New events (dicts with id, session_id, target_id, kind, t, data) just stored.
+
+        ``all_stored``: every row was inserted by this transaction as given (none was held
+        already), so its record can stand in for the stored row: ``t`` an aware UTC datetime
+        and ``data`` the mapping as stored (the checked payload).
+        """
         for row in rows:
-            if row["target_id"] is None or row["kind"] == "void":
-                self.sessions.add(row["session_id"])
+            session_id, target_id = row["session_id"], row["target_id"]
+            if target_id is None or row["kind"] == "void":
+                self.sessions.add(session_id)
             else:
-                self.pairs[row["session_id"]].add(row["target_id"])
+                self.pairs[session_id].add(target_id)
+            if all_stored:
+                self.new[session_id, target_id].append(
+                    EventRecord(row["id"], row["kind"], row["t"], row["data"], target_id)
+                )
+                self.new_ids.add(row["id"])
 
     def scope(self) -> dict[str, set[str] | None]:
         """Session id -> the targets to recompute (None: all of them)."""
@@ -201,9 +228,16 @@ class Touched:
 
 
 def _compute(
-    connection: Connection, scope: Mapping[str, set[str] | None], *, lock: bool = True
+    connection: Connection,
+    scope: Mapping[str, set[str] | None],
+    *,
+    lock: bool = True,
+    new: Touched | None = None,
 ) -> list[dict]:
-    """The rows of the given sessions (restricted to the given targets where not None)."""
+    """The rows of the given sessions (restricted to the given targets where not None).
+
+    ``new``: events just stored, measured from memory rather than read back.
+    """
     ids = sorted(scope)
     # On PostgreSQL, lock the sessions (FOR NO KEY UPDATE, which the events' foreign keys do
     # not conflict with): two concurrent syncs of one session then measure one after the
@@ -225,16 +259,23 @@ def _compute(
     if all(scope[sid] is not None for sid in sessions):
         wanted = sorted(set().union(*(scope[sid] for sid in sessions)))
         query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
+    # The events just stored are read too (leaving them out in SQL binds every id, which
+    # costs more) and skipped here.
+    new_ids = new.new_ids if new is not None else set()
     by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
     result = connection.execute(query)
     for row in result.cursor.fetchall():
-        by_pair[row[0], row[1]].append(row)
+        if row[2] not in new_ids:
+            by_pair[row[0], row[1]].append(row)
     result.close()
+    fresh = new.new if new is not None else {}
     needed: dict[str, set[str]] = {}
     for sid, session in sessions.items():
         only = scope[sid]
         if only is None:
-            only = set(session.target_ids) | {t for s, t in by_pair if s == sid and t is not None}
+            only = set(session.target_ids) | {
+                t for s, t in (*by_pair, *fresh) if s == sid and t is not None
+            }
         needed[sid] = only
     target_ids = sorted(set().union(*needed.values()))
     targets = {
@@ -245,18 +286,13 @@ def _compute(
     }
     rows = []
     for sid, session in sessions.items():
-        session_events = event_records(by_pair.get((sid, None), ()))
+        session_events = event_records(by_pair.get((sid, None), ()), fresh.get((sid, None)))
         for tid in sorted(needed[sid]):
             if tid not in targets:
                 continue
-            raw = by_pair.get((sid, tid), ())
+            records = event_records(by_pair.get((sid, tid), ()), fresh.get((sid, tid)))
             row = measure_row(
-                tid,
-                *targets[tid],
-                session,
-                event_records(raw),
-                session_events,
-                has_events=bool(raw),
+                tid, *targets[tid], session, records, session_events, has_events=bool(records)
             )
             if row is not None:
                 rows.append(row)
@@ -266,22 +302,26 @@ def _compute(
 _UPDATED = ("value", "unit", "n", "details", "measures_version")
 
 
-def _upsert(connection: Connection, rows: list[dict]) -> None:
-    """Insert ``rows``, replacing the stored row of the same (session, target): one
-    statement. A pair's row never has to go (a session's tracked targets and its events are
-    never removed), so sync needs no delete."""
-    if not rows:
-        return
-    if connection.dialect.name == "postgresql":
+@functools.cache
+def _upsert_statement(dialect_name: str):
+    """INSERT ... ON CONFLICT (session, target) DO UPDATE, built once per dialect."""
+    if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(SessionValue.__table__)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["session_id", "target_id"],
         set_={name: statement.excluded[name] for name in _UPDATED},
     )
-    connection.execute(statement, rows)
+
+
+def _upsert(connection: Connection, rows: list[dict]) -> None:
+    """Insert ``rows``, replacing the stored row of the same (session, target): one
+    statement. A pair's row never has to go (a session's tracked targets and its events are
+    never removed), so sync needs no delete."""
+    if rows:
+        connection.execute(_upsert_statement(connection.dialect.name), rows)
 
 
 def _chunks(scope: Mapping[str, set[str] | None]):
@@ -297,7 +337,7 @@ def refresh(touched: Touched, connection: Connection | None = None) -> int:
         connection = db.session.connection()
     written = 0
     for part in _chunks(touched.scope()):
-        rows = _compute(connection, part)
+        rows = _compute(connection, part, new=touched)
         _upsert(connection, rows)
         written += len(rows)
     return written

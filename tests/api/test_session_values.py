@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -144,6 +144,32 @@ def test_randomized_sync_sequences_never_leave_a_stale_value(http, make, team, s
                 assert answer.status_code == 200, answer.get_json()
         assert mismatches() == [], f"after step {step}"
     assert db.session.scalar(select(db.func.count()).select_from(SessionValue)) > 0
+
+
+def test_a_sync_measures_its_new_events_with_those_stored_before(http, make, team):
+    """Sync measures the events it has just stored from memory and reads only the older ones:
+    the stored value must equal a fresh measurement of everything, whatever the offsets, the
+    payloads and replays in the batch."""
+    client, headers, tab = team
+    count, trials = make.target(client, "frequency"), make.target(client, "dtt")
+    s = tab.session(client, at=START, targets=[count, trials])
+    older = tab.counts(s, count, [5, 10])
+    tab.event(s, trials, "trial", {"result": "correct", "prompt": "independent"}, 12)
+    tab.send()
+    newer = tab.counts(s, count, [20, 30])
+    newer[1]["t"] = (
+        (START + timedelta(seconds=30)).astimezone(timezone(timedelta(hours=-5))).isoformat()
+    )  # the same moment with another offset
+    tab.event(s, trials, "trial", {"result": "incorrect", "prompt": "independent"}, 25)
+    tab.send()
+    assert stored(s["id"], count.id).value == 4.0
+    assert stored(s["id"], trials.id).value == 50.0
+    assert mismatches() == []
+    tab.counts(s, count, [40])
+    tab.batch["events"] += [older[0], newer[0]]  # replays next to a new event: read back
+    tab.send()
+    assert stored(s["id"], count.id).value == 5.0
+    assert mismatches() == []
 
 
 def run_cli(app, *args):
