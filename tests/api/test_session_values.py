@@ -146,11 +146,11 @@ def test_randomized_sync_sequences_never_leave_a_stale_value(http, make, team, s
     assert db.session.scalar(select(db.func.count()).select_from(SessionValue)) > 0
 
 
-def test_a_sync_measures_its_new_events_with_those_stored_before(http, make, team):
+def test_a_sync_measures_its_new_events_with_those_stored_before(make, team):
     """Sync measures the events it has just stored from memory and reads only the older ones:
     the stored value must equal a fresh measurement of everything, whatever the offsets, the
     payloads and replays in the batch."""
-    client, headers, tab = team
+    client, _, tab = team
     count, trials = make.target(client, "frequency"), make.target(client, "dtt")
     s = tab.session(client, at=START, targets=[count, trials])
     older = tab.counts(s, count, [5, 10])
