@@ -592,24 +592,36 @@ class _Batch:
                 data = item.get("data")
                 if item.get("kind") == "void" and isinstance(data, Mapping):
                     voided.append(data.get("voids"))
-        for session in _by_id(Session, _id_set(session_ids) - set(self.sessions)).values():
-            if session.observer_id == self.user.id:
-                plan = db.session.get(Plan, session.plan_id) if session.kind == "fidelity" else None
-                self.sessions[session.id] = _HeldSession(
-                    session.client_id,
-                    session.started_at,
-                    session.ended_at,
+        # Plain rows rather than ORM objects, read once: loading objects costs more than the
+        # checks of a small batch, and attribute access per event is measurably slow.
+        held_sessions = _chunked_rows(
+            Session.__table__,
+            _id_set(session_ids) - set(self.sessions),
+            ("observer_id", "client_id", "started_at", "ended_at", "kind", "plan_id"),
+        )
+        for session in held_sessions.values():
+            if session["observer_id"] == self.user.id:
+                plan = (
+                    db.session.get(Plan, session["plan_id"])
+                    if session["kind"] == "fidelity"
+                    else None
+                )
+                self.sessions[session["id"]] = _HeldSession(
+                    session["client_id"],
+                    session["started_at"],
+                    session["ended_at"],
                     len(plan.checklist) if plan is not None else None,
                 )
-        targets = _by_id(Target, target_ids)
-        # Plain tuples, read once: ORM attribute access per event is measurably slow.
+        targets = _chunked_rows(
+            Target.__table__, target_ids, ("client_id", "measurement", "params", "home_recordable")
+        )
         scope = _EventScope(
             sessions=self.sessions,
             refused=self.refused_sessions,
             targets={
-                t.id: (t.client_id, t.measurement, t.params or {})
+                t["id"]: (t["client_id"], t["measurement"], t["params"] or {})
                 for t in targets.values()
-                if may_record_target(self.user, t)
+                if may_record_target(self.user, t["home_recordable"])
             },
             event_sessions={
                 event_id: row["session_id"]
