@@ -126,11 +126,16 @@ def _tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
     return s / math.sqrt(den)
 
 
-def _scores(count: tuple[int, int, int], value: float) -> list[float]:
-    """The pair scores of one row or column of the NAP matrix minus ``value``: 1 for each
-    pair above, 0.5 for each tie, 0 for each below (``count``), in no particular order."""
+def _scores(count: tuple[int, int, int], value: float, power: int = 1) -> list[float]:
+    """The pair scores of one row or column of the NAP matrix minus ``value`` (to ``power``):
+    1 for each pair above, 0.5 for each tie, 0 for each below (``count``), in no particular
+    order."""
     above, tied, below = count
-    return [1 - value] * above + [0.5 - value] * tied + [0 - value] * below
+    return (
+        [(1 - value) ** power] * above
+        + [(0.5 - value) ** power] * tied
+        + [(0 - value) ** power] * below
+    )
 
 
 def _nap_variance(
@@ -156,7 +161,7 @@ def _nap_variance(
     if m < 2 or n < 2:
         return None  # the unbiased estimator divides by (m - 1)(n - 1)
     totals = tuple(sum(row[k] for row in rows) for k in range(3))
-    x = math.fsum(d**2 for d in _scores(totals, value)) / (m * n)
+    x = math.fsum(_scores(totals, value, 2)) / (m * n)
     return (clipped * (1 - clipped) + n * q1 + m * q2 - 2 * x) / ((m - 1) * (n - 1))
 
 
