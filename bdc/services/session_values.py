@@ -31,13 +31,28 @@ import functools
 import json
 import math
 import random
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, Text, delete, func, or_, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    Text,
+    delete,
+    event,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session as OrmSession
 
 from bdc.extensions import db
 from bdc.measures import MEASURES_VERSION, EventRecord, measure_session, unit_for
@@ -227,16 +242,159 @@ class Touched:
         return out
 
 
+# A session's events by target id (None: session-level), as EventRecords.
+Groups = dict[str | None, list[EventRecord]]
+
+
+class _RecentEvents:
+    """The events of recently synced sessions, per process and database, as last committed.
+
+    Sync re-measures the touched targets of a session from all their events; reading them
+    back grows with the session. Events are never updated or deleted (a correction is a new
+    ``void`` event), so the events known for a session stay a subset of what is stored, and
+    they are all of it exactly when the stored count equals the known count plus the events
+    this transaction added: one count per session replaces the read. The greatest event id
+    is compared as well, which only a database whose events were deleted (a test emptying
+    its tables, a restore while the server runs) could get wrong by count alone. Anything
+    else (another process or host syncing the session, an unknown session) reads the events
+    as before. Entries are added only after a commit; the least recently used go beyond
+    ``limit`` events.
+    """
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self.sessions: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, session_id: str) -> tuple | None:
+        with self.lock:
+            known = self.sessions.get(session_id)
+            if known is not None:
+                self.sessions.move_to_end(session_id)
+            return known
+
+    def put(self, remembered: Mapping[str, tuple]) -> None:
+        with self.lock:
+            for session_id, entry in remembered.items():
+                old = self.sessions.pop(session_id, None)
+                self.size -= old[0] if old is not None else 0
+                self.sessions[session_id] = entry
+                self.size += entry[0]
+            while self.size > self.limit and self.sessions:
+                self.size -= self.sessions.popitem(last=False)[1][0]
+
+
+RECENT_EVENTS_LIMIT = 200_000  # events kept per process and database: some tens of MB
+_recent: weakref.WeakKeyDictionary[Engine, _RecentEvents] = weakref.WeakKeyDictionary()
+_recent_lock = threading.Lock()
+_PENDING = "bdc_recent_events"  # Session.info key: what to remember once committed
+
+
+def _recent_events(engine: Engine) -> _RecentEvents:
+    with _recent_lock:
+        known = _recent.get(engine)
+        if known is None:
+            known = _recent[engine] = _RecentEvents(RECENT_EVENTS_LIMIT)
+        return known
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _remember_committed(session: OrmSession) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        for engine, remembered in pending.items():
+            _recent_events(engine).put(remembered)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_rolled_back(session: OrmSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
+class _Known(NamedTuple):
+    """What is remembered of one session: its number of events, the greatest event id, the
+    greatest rowid (SQLite, where rowids only grow: None elsewhere) and the events."""
+
+    size: int
+    last_id: str
+    last_rowid: int | None
+    groups: Groups
+
+
+def _rowid(connection: Connection):
+    """SQLite's rowid of events (None elsewhere): a new event's is above every stored one, as
+    SQLite has one writer at a time and events are never deleted."""
+    return literal_column("events.rowid") if connection.dialect.name == "sqlite" else None
+
+
+def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Groups:
+    """``groups`` with ``more`` added, in new lists (the remembered lists are shared)."""
+    out = dict(groups)
+    for tid, records in more.items():
+        out[tid] = [*out.get(tid, ()), *records]
+    return out
+
+
+def _known_groups(
+    connection: Connection,
+    sessions: Iterable[str],
+    fresh: Mapping[tuple[str, str | None], list[EventRecord]],
+    new_ids: set[str],
+) -> dict[str, tuple[Groups, int | None]]:
+    """The sessions whose stored events are the remembered ones plus ``fresh`` (on SQLite,
+    plus those stored since, read by rowid): their events, grouped, and the greatest rowid."""
+    recent = _recent_events(connection.engine)
+    known = {sid: _Known(*hit) for sid in sessions if (hit := recent.get(sid)) is not None}
+    if not known:
+        return {}
+    mine: dict[str, dict[str | None, list[EventRecord]]] = defaultdict(dict)
+    for (sid, tid), records in fresh.items():
+        if sid in known:
+            mine[sid][tid] = records
+    rowid = _rowid(connection)
+    columns = [Event.session_id, func.count(), func.max(Event.id)]
+    stored = {
+        row[0]: row[1:]
+        for row in connection.execute(
+            select(*columns, *([func.max(rowid)] if rowid is not None else []))
+            .where(Event.session_id.in_(list(known)))
+            .group_by(Event.session_id)
+        )
+    }
+    behind = [sid for sid, k in known.items() if k.last_rowid is not None and sid in stored]
+    added: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
+    if behind:  # events stored since (by another worker): read those only
+        floor = min(known[sid].last_rowid for sid in behind)
+        query = select(*EVENT_COLUMNS, rowid).where(Event.session_id.in_(behind), rowid > floor)
+        for row in connection.execute(query).all():
+            if row[6] > known[row[0]].last_rowid and row[2] not in new_ids:
+                added[row[0]][row[1]].append(row)
+    found = {}
+    for sid, k in known.items():
+        extra = {tid: event_records(rows) for tid, rows in added.get(sid, {}).items()}
+        for tid, records in mine.get(sid, {}).items():
+            extra[tid] = [*extra.get(tid, ()), *records]
+        ids = [r.id for records in extra.values() for r in records]
+        expected = (k.size + len(ids), max(k.last_id, *ids) if ids else k.last_id)
+        held = stored.get(sid)
+        if held is not None and tuple(held[:2]) == expected:
+            found[sid] = (_merged(k.groups, extra), held[2] if rowid is not None else None)
+    return found
+
+
 def _compute(
     connection: Connection,
     scope: Mapping[str, set[str] | None],
     *,
     lock: bool = True,
     new: Touched | None = None,
+    remember: dict[str, tuple] | None = None,
 ) -> list[dict]:
     """The rows of the given sessions (restricted to the given targets where not None).
 
-    ``new``: events just stored, measured from memory rather than read back.
+    ``new``: events just stored, measured from memory rather than read back. ``remember``:
+    use the events remembered for these sessions (:class:`_RecentEvents`) and put every
+    session's events here, to be remembered once committed.
     """
     ids = sorted(scope)
     # On PostgreSQL, lock the sessions (FOR NO KEY UPDATE, which the events' foreign keys do
@@ -255,27 +413,48 @@ def _compute(
     }
     if not sessions:
         return []
-    query = select(*EVENT_COLUMNS).where(Event.session_id.in_(list(sessions)))
-    if all(scope[sid] is not None for sid in sessions):
-        wanted = sorted(set().union(*(scope[sid] for sid in sessions)))
-        query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
-    # The events just stored are read too (leaving them out in SQL binds every id, which
-    # costs more) and skipped here.
-    new_ids = new.new_ids if new is not None else set()
-    by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
-    result = connection.execute(query)
-    for row in result.cursor.fetchall():
-        if row[2] not in new_ids:
-            by_pair[row[0], row[1]].append(row)
-    result.close()
     fresh = new.new if new is not None else {}
+    # The events just stored are read too when a session is read (leaving them out in SQL
+    # binds every id, which costs more) and skipped.
+    new_ids = new.new_ids if new is not None else set()
+    known = _known_groups(connection, sessions, fresh, new_ids) if remember is not None else {}
+    groups: dict[str, Groups] = {sid: g for sid, (g, _) in known.items()}
+    last_rowid: dict[str, int | None] = {sid: r for sid, (_, r) in known.items()}
+    unread = [sid for sid in sessions if sid not in groups]
+    unread_ids = set(unread)
+    if unread:
+        rowid = _rowid(connection)
+        query = select(*EVENT_COLUMNS, *([rowid] if rowid is not None else [])).where(
+            Event.session_id.in_(unread)
+        )
+        if remember is None and all(scope[sid] is not None for sid in unread):
+            wanted = sorted(set().union(*(scope[sid] for sid in unread)))
+            query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
+        by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
+        result = connection.execute(query)
+        for sid in unread:
+            groups[sid], last_rowid[sid] = {}, None
+        for row in result.cursor.fetchall():
+            if rowid is not None and (last_rowid[row[0]] or 0) < row[6]:
+                last_rowid[row[0]] = row[6]
+            if row[2] not in new_ids:
+                by_pair[row[0], row[1]].append(row)
+        result.close()
+        for (sid, tid), raw in by_pair.items():
+            groups[sid][tid] = event_records(raw)
+        for (sid, tid), records in fresh.items():
+            if sid in unread_ids:
+                groups[sid][tid] = [*groups[sid].get(tid, ()), *records]
+    if remember is not None:
+        for sid, g in groups.items():
+            ids = [r.id for records in g.values() for r in records]
+            if ids:
+                remember[sid] = (len(ids), max(ids), last_rowid.get(sid), g)
     needed: dict[str, set[str]] = {}
     for sid, session in sessions.items():
         only = scope[sid]
         if only is None:
-            only = set(session.target_ids) | {
-                t for s, t in (*by_pair, *fresh) if s == sid and t is not None
-            }
+            only = set(session.target_ids) | {t for t in groups[sid] if t is not None}
         needed[sid] = only
     target_ids = sorted(set().union(*needed.values()))
     targets = {
@@ -286,11 +465,11 @@ def _compute(
     }
     rows = []
     for sid, session in sessions.items():
-        session_events = event_records(by_pair.get((sid, None), ()), fresh.get((sid, None)))
+        session_events = groups[sid].get(None, [])
         for tid in sorted(needed[sid]):
             if tid not in targets:
                 continue
-            records = event_records(by_pair.get((sid, tid), ()), fresh.get((sid, tid)))
+            records = groups[sid].get(tid, [])
             row = measure_row(
                 tid, *targets[tid], session, records, session_events, has_events=bool(records)
             )
@@ -332,12 +511,16 @@ def _chunks(scope: Mapping[str, set[str] | None]):
 
 def refresh(touched: Touched, connection: Connection | None = None) -> int:
     """Recompute and store the values ``touched`` names; answer the number of rows written."""
+    remember: dict[str, tuple] | None = None
     if connection is None:
         db.session.flush()  # sessions and end times changed through the ORM
         connection = db.session.connection()
+        # remembered (_RecentEvents) once the request's commit has stored them
+        pending = db.session.info.setdefault(_PENDING, {})
+        remember = pending.setdefault(connection.engine, {})
     written = 0
     for part in _chunks(touched.scope()):
-        rows = _compute(connection, part, new=touched)
+        rows = _compute(connection, part, new=touched, remember=remember)
         _upsert(connection, rows)
         written += len(rows)
     return written

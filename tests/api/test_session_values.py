@@ -172,6 +172,37 @@ def test_a_sync_measures_its_new_events_with_those_stored_before(make, team):
     assert mismatches() == []
 
 
+def test_a_session_synced_through_two_workers_is_measured_from_all_its_events(
+    app, database_url, make, team
+):
+    """Each server process remembers the events of the sessions it synced and, before
+    measuring from them, checks that the database holds nothing else: syncs of one session
+    reaching two workers (two apps, two engines) still measure every event."""
+    client, headers, tab = team
+    count = make.target(client, "frequency")
+    s = tab.session(client, at=START, targets=[count], open=True)
+    tab.counts(s, count, [5, 10])
+    tab.send()  # worker 1 measures and remembers the session
+    other = create_app({**app.config, "DATABASE_URL": database_url})
+    try:
+        second = Tablet(other.test_client(use_cookies=False), headers)
+        second.counts(s, count, [15])
+        second.send()  # worker 2: an event worker 1 has not seen
+        tab.counts(s, count, [20])
+        tab.send()
+        assert stored(s["id"], count.id).value == 4.0
+        tab.counts(s, count, [25])
+        tab.send()  # worker 1 again, nothing new elsewhere
+        assert stored(s["id"], count.id).value == 5.0
+        second.counts(s, count, [30])
+        second.send()
+        assert stored(s["id"], count.id).value == 6.0
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    assert mismatches() == []
+
+
 def run_cli(app, *args):
     return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))
 
