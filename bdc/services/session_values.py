@@ -352,7 +352,9 @@ def _known_groups(
         if sid in known:
             mine[sid][tid] = records
     rowid = _rowid(connection)
-    columns = [Event.session_id, func.count(), func.max(Event.id)]
+    # the greatest id as Python orders text (PostgreSQL's default collation may not)
+    by_text = Event.id.collate("C") if connection.dialect.name == "postgresql" else Event.id
+    columns = [Event.session_id, func.count(), func.max(by_text)]
     stored = {
         row[0]: row[1:]
         for row in connection.execute(
@@ -361,24 +363,36 @@ def _known_groups(
             .group_by(Event.session_id)
         )
     }
-    behind = [sid for sid, k in known.items() if k.last_rowid is not None and sid in stored]
-    added: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
-    if behind:  # events stored since (by another worker): read those only
+
+    def matches(sid: str, extra: Mapping[str | None, list[EventRecord]]) -> bool:
+        """Whether the stored count and greatest id are the remembered ones plus ``extra``."""
+        k, held = known[sid], stored.get(sid)
+        ids = [r.id for records in extra.values() for r in records]
+        expected = (k.size + len(ids), max(k.last_id, *ids) if ids else k.last_id)
+        return held is not None and tuple(held[:2]) == expected
+
+    found, behind = {}, []
+    for sid, k in known.items():
+        if matches(sid, mine.get(sid, {})):
+            found[sid] = (
+                _merged(k.groups, mine.get(sid, {})),
+                stored[sid][2] if rowid is not None else None,
+            )
+        elif k.last_rowid is not None and sid in stored:
+            behind.append(sid)
+    if behind:  # SQLite: read only the events stored since (by another worker)
         floor = min(known[sid].last_rowid for sid in behind)
+        added: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
         query = select(*EVENT_COLUMNS, rowid).where(Event.session_id.in_(behind), rowid > floor)
         for row in connection.execute(query).all():
             if row[6] > known[row[0]].last_rowid and row[2] not in new_ids:
                 added[row[0]][row[1]].append(row)
-    found = {}
-    for sid, k in known.items():
-        extra = {tid: event_records(rows) for tid, rows in added.get(sid, {}).items()}
-        for tid, records in mine.get(sid, {}).items():
-            extra[tid] = [*extra.get(tid, ()), *records]
-        ids = [r.id for records in extra.values() for r in records]
-        expected = (k.size + len(ids), max(k.last_id, *ids) if ids else k.last_id)
-        held = stored.get(sid)
-        if held is not None and tuple(held[:2]) == expected:
-            found[sid] = (_merged(k.groups, extra), held[2] if rowid is not None else None)
+        for sid in behind:
+            extra = {tid: event_records(rows) for tid, rows in added[sid].items()}
+            for tid, records in mine.get(sid, {}).items():
+                extra[tid] = [*extra.get(tid, ()), *records]
+            if matches(sid, extra):
+                found[sid] = (_merged(known[sid].groups, extra), stored[sid][2])
     return found
 
 
