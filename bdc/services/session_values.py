@@ -335,6 +335,9 @@ def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Gro
     return out
 
 
+_NO_EVENTS = (0, "", None)  # count, greatest id and rowid of a session without events
+
+
 def _known_groups(
     connection: Connection,
     sessions: Iterable[str],
@@ -356,7 +359,7 @@ def _known_groups(
     by_text = Event.id.collate("C") if connection.dialect.name == "postgresql" else Event.id
     columns = [Event.session_id, func.count(), func.max(by_text)]
     stored = {
-        row[0]: row[1:]
+        row[0]: (row[1], row[2], row[3] if rowid is not None else None)
         for row in connection.execute(
             select(*columns, *([func.max(rowid)] if rowid is not None else []))
             .where(Event.session_id.in_(list(known)))
@@ -366,19 +369,15 @@ def _known_groups(
 
     def matches(sid: str, extra: Mapping[str | None, list[EventRecord]]) -> bool:
         """Whether the stored count and greatest id are the remembered ones plus ``extra``."""
-        k, held = known[sid], stored.get(sid)
+        k, held = known[sid], stored.get(sid, _NO_EVENTS)
         ids = [r.id for records in extra.values() for r in records]
-        expected = (k.size + len(ids), max(k.last_id, *ids) if ids else k.last_id)
-        return held is not None and tuple(held[:2]) == expected
+        return held[:2] == (k.size + len(ids), max([k.last_id, *ids]))
 
     found, behind = {}, []
     for sid, k in known.items():
         if matches(sid, mine.get(sid, {})):
-            found[sid] = (
-                _merged(k.groups, mine.get(sid, {})),
-                stored[sid][2] if rowid is not None else None,
-            )
-        elif k.last_rowid is not None and sid in stored:
+            found[sid] = (_merged(k.groups, mine.get(sid, {})), stored.get(sid, _NO_EVENTS)[2])
+        elif k.last_rowid is not None:
             behind.append(sid)
     if behind:  # SQLite: read only the events stored since (by another worker)
         floor = min(known[sid].last_rowid for sid in behind)
@@ -392,7 +391,7 @@ def _known_groups(
             for tid, records in mine.get(sid, {}).items():
                 extra[tid] = [*extra.get(tid, ()), *records]
             if matches(sid, extra):
-                found[sid] = (_merged(known[sid].groups, extra), stored[sid][2])
+                found[sid] = (_merged(known[sid].groups, extra), stored.get(sid, _NO_EVENTS)[2])
     return found
 
 
@@ -462,8 +461,7 @@ def _compute(
     if remember is not None:
         for sid, g in groups.items():
             ids = [r.id for records in g.values() for r in records]
-            if ids:
-                remember[sid] = (len(ids), max(ids), last_rowid.get(sid), g)
+            remember[sid] = (len(ids), max(ids, default=""), last_rowid.get(sid), g)
     needed: dict[str, set[str]] = {}
     for sid, session in sessions.items():
         only = scope[sid]
