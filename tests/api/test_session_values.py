@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -149,6 +149,63 @@ def test_randomized_sync_sequences_never_leave_a_stale_value(http, make, team, s
                 assert answer.status_code == 200, answer.get_json()
         assert mismatches() == [], f"after step {step}"
     assert db.session.scalar(select(db.func.count()).select_from(SessionValue)) > 0
+
+
+def test_a_sync_measures_its_new_events_with_those_stored_before(make, team):
+    """Sync measures the events it has just stored from memory and reads only the older ones:
+    the stored value must equal a fresh measurement of everything, whatever the offsets, the
+    payloads and replays in the batch."""
+    client, _, tab = team
+    count, trials = make.target(client, "frequency"), make.target(client, "dtt")
+    s = tab.session(client, at=START, targets=[count, trials])
+    older = tab.counts(s, count, [5, 10])
+    tab.event(s, trials, "trial", {"result": "correct", "prompt": "independent"}, 12)
+    tab.send()
+    newer = tab.counts(s, count, [20, 30])
+    newer[1]["t"] = (
+        (START + timedelta(seconds=30)).astimezone(timezone(timedelta(hours=-5))).isoformat()
+    )  # the same moment with another offset
+    tab.event(s, trials, "trial", {"result": "incorrect", "prompt": "independent"}, 25)
+    tab.send()
+    assert stored(s["id"], count.id).value == 4.0
+    assert stored(s["id"], trials.id).value == 50.0
+    assert mismatches() == []
+    tab.counts(s, count, [40])
+    tab.batch["events"] += [older[0], newer[0]]  # replays next to a new event: read back
+    tab.send()
+    assert stored(s["id"], count.id).value == 5.0
+    assert mismatches() == []
+
+
+def test_a_session_synced_through_two_workers_is_measured_from_all_its_events(
+    app, database_url, make, team
+):
+    """Each server process remembers the events of the sessions it synced and, before
+    measuring from them, checks that the database holds nothing else: syncs of one session
+    reaching two workers (two apps, two engines) still measure every event."""
+    client, headers, tab = team
+    count = make.target(client, "frequency")
+    s = tab.session(client, at=START, targets=[count], open=True)
+    tab.counts(s, count, [5, 10])
+    tab.send()  # worker 1 measures and remembers the session
+    other = create_app({**app.config, "DATABASE_URL": database_url})
+    try:
+        second = Tablet(other.test_client(use_cookies=False), headers)
+        second.counts(s, count, [15])
+        second.send()  # worker 2: an event worker 1 has not seen
+        tab.counts(s, count, [20])
+        tab.send()
+        assert stored(s["id"], count.id).value == 4.0
+        tab.counts(s, count, [25])
+        tab.send()  # worker 1 again, nothing new elsewhere
+        assert stored(s["id"], count.id).value == 5.0
+        second.counts(s, count, [30])
+        second.send()
+        assert stored(s["id"], count.id).value == 6.0
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    assert mismatches() == []
 
 
 def run_cli(app, *args):
