@@ -765,7 +765,7 @@ def test_a_target_assessed_only_by_an_fa_gets_its_multielement_graph_in_the_repo
     # Regression (issue 12): a target whose only sessions in the period were FA sessions
     # got a page saying "No data in this period", as if nothing had been done.
     run = ["play", "attention", "Escape/demand", "alone", "play", "attention", None, None]
-    client, target, headers = _fa_sessions(
+    client, _target, headers = _fa_sessions(
         http, make, run, phases=[(0, "baseline", "Baseline"), (6, "intervention", "NCR + DRA")]
     )
     pages = _report(http, client, headers, 0, 5)  # the FA days only
