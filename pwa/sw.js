@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'cec9768f9a';
+const VERSION = '28f4cf7478';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

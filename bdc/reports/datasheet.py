@@ -40,7 +40,7 @@ MEASUREMENT_NAMES = {
     "frequency": "Frequency: one tally mark per response",
     "rate": "Rate: one tally mark per response",
     "duration": "Duration: start and stop time of each bout",
-    "latency": "Latency: seconds from instruction to response",
+    "latency": "Latency: seconds from instruction to response, or NR",
     "partial_interval": "Partial interval: + if it happened at any time in the interval",
     "whole_interval": "Whole interval: + only if it lasted the whole interval",
     "momentary_time_sampling": "Momentary time sampling: + if it is happening at the cue",
@@ -67,6 +67,15 @@ def prompt_code(level: str) -> str:
     return PROMPT_CODES.get(key) or "".join(w[0].upper() for w in key.split("_") if w)
 
 
+def latency_hint(params: Mapping[str, Any]) -> str:
+    """How a latency row is filled in: NR is a trial without a response, entered at the
+    target's maximum wait; without one the observer writes the seconds waited after NR."""
+    wait = params.get("max_wait_seconds")
+    if wait is not None:
+        return f"Write the seconds, or NR if there was no response within {wait:g} s."
+    return "Write the seconds, or NR and the seconds waited (NR30) if there was no response."
+
+
 def _intervals(params: Mapping[str, Any]) -> int:
     seconds = float(params.get("interval_seconds", 10))
     minutes = float(params.get("observation_minutes", 5))
@@ -80,7 +89,7 @@ def block_height(target: SheetTarget) -> float:
         "frequency": 1.0,
         "rate": 1.0,
         "duration": ROW * 7,
-        "latency": ROW * 2.4,
+        "latency": ROW * 3.4,
         "abc": ROW * 7,
         "dtt": ROW * (int(p.get("trials_per_session") or 10) + 1),
         "task_analysis": ROW * (len(p.get("steps") or []) + 1),
@@ -165,8 +174,9 @@ def _draw(sheet: _Sheet, t: SheetTarget) -> None:
         )
     elif m == "latency":
         cols = [("Trial", 0.6), *[(str(i + 1), (width - 0.6) / 10) for i in range(10)]]
-        sheet.table(cols, 1, lambda r, c: "sec" if c == 0 else "")
-        sheet.y += ROW * 0.4
+        sheet.table(cols, 1, lambda r, c: "sec / NR" if c == 0 else "")
+        sheet.text(latency_hint(p), size=7.5, color=style.GRAY, y=sheet.y + 0.02)
+        sheet.y += ROW * 1.4
     elif m == "abc":
         sheet.table(
             [

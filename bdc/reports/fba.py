@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 
+from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -317,30 +318,17 @@ def fa_marker(condition: str, taken: set[tuple[str, bool]] | None = None) -> tup
     return _EXTRA_MARKERS[0]
 
 
-def multielement_graph(
+def draw_multielement(
+    ax: Axes,
     sessions: Sequence[FaSession],
     *,
     measurement: str = "rate",
     unit: str | None = None,
-    title: str | None = "Functional analysis",
-    size: tuple[float, float] = (7.5, 4.2),
     criteria: tuple[float, float] | None = None,
-    aid: str | None = None,
-) -> Figure:
-    """Multielement functional-analysis graph: one data path per condition.
-
-    Points of one condition are joined across the sessions of the other conditions (the
-    multielement convention), and the path is broken at a session without a value. The
-    legend lists the conditions in the conventional order (attention, escape, tangible,
-    alone, play). ``criteria`` (lower, upper) draws the structured-criteria lines (thin,
-    dashed, gid ``fa-criterion``) and ``aid`` is printed under the graph (gid ``fa-aid``):
-    an aid to visual inspection, labelled as such, never a verdict.
-
-    Returns:
-        The figure; one ``Line2D`` per condition with gid ``condition:<name>``.
-    """
-    if not any(s.value is not None for s in sessions):
-        return style.no_data_figure(title, "No functional-analysis sessions in this period")
+) -> list[Line2D]:
+    """Draw the multielement graph of ``sessions`` on ``ax`` (see :func:`multielement_graph`)
+    and return the legend handles, conditions in the conventional order, then the criterion
+    line when drawn."""
     conds: list[str] = []
     for s in sessions:
         if s.condition not in conds:
@@ -356,8 +344,6 @@ def multielement_graph(
         return (len(_FA_ORDER), first[c])
 
     conds.sort(key=rank)
-    fig = style.new_figure(*size)
-    ax = fig.add_subplot()
     style.journal_axes(ax)
     taken: set[tuple[str, bool]] = set()
     handles: list[Line2D] = []
@@ -406,6 +392,36 @@ def multielement_graph(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8, steps=[1, 2, 5, 10]))
     ax.set_xlabel("Sessions", **style.text_kw())
     ax.set_ylabel(style.y_label(measurement, unit), **style.text_kw())
+    return handles
+
+
+def multielement_graph(
+    sessions: Sequence[FaSession],
+    *,
+    measurement: str = "rate",
+    unit: str | None = None,
+    title: str | None = "Functional analysis",
+    size: tuple[float, float] = (7.5, 4.2),
+    criteria: tuple[float, float] | None = None,
+    aid: str | None = None,
+) -> Figure:
+    """Multielement functional-analysis graph: one data path per condition.
+
+    Points of one condition are joined across the sessions of the other conditions (the
+    multielement convention), and the path is broken at a session without a value. The
+    legend lists the conditions in the conventional order (attention, escape, tangible,
+    alone, play). ``criteria`` (lower, upper) draws the structured-criteria lines (thin,
+    dashed, gid ``fa-criterion``) and ``aid`` is printed under the graph (gid ``fa-aid``):
+    an aid to visual inspection, labelled as such, never a verdict.
+
+    Returns:
+        The figure; one ``Line2D`` per condition with gid ``condition:<name>``.
+    """
+    if not any(s.value is not None for s in sessions):
+        return style.no_data_figure(title, "No functional-analysis sessions in this period")
+    fig = style.new_figure(*size)
+    ax = fig.add_subplot()
+    handles = draw_multielement(ax, sessions, measurement=measurement, unit=unit, criteria=criteria)
     if handles:
         fig.legend(
             handles,

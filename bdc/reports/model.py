@@ -35,6 +35,7 @@ __all__ = [
     "FaSession",
     "FidelityPoint",
     "FidelitySummary",
+    "FunctionalAnalysis",
     "IoaPoint",
     "IoaSummary",
     "PhaseMark",
@@ -246,6 +247,9 @@ class ReportTarget:
         mastery_criterion: the criterion in words, e.g. ``80% on 3 consecutive sessions``.
         level_statistic: how the levels were taken, e.g. ``mean`` or ``median``.
         trend_per: the unit of ``trend_slope``'s x, ``session`` or ``day``.
+        functional_analysis: the target's functional-analysis sessions of the period (an
+            assessment: never points of ``series``), drawn as a multielement graph on the
+            page when the period has no other data, else pointed to; ``None`` without any.
     """
 
     series: TargetSeries
@@ -258,6 +262,7 @@ class ReportTarget:
     mastery_criterion: str | None = None
     level_statistic: str = "mean"
     trend_per: str = "session"
+    functional_analysis: FunctionalAnalysis | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +358,24 @@ class FaSession:
     session: int
     condition: str
     value: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionalAnalysis:
+    """A multielement functional analysis of one target, ready to draw.
+
+    Attributes:
+        sessions: the FA sessions, numbered in the order run (see ``FaSession``).
+        criteria: (lower, upper) structured-criteria lines, or ``None``.
+        aid: the caption of those lines (an aid to visual inspection, never a verdict).
+    """
+
+    sessions: tuple[FaSession, ...]
+    criteria: tuple[float, float] | None = None
+    aid: str | None = None
+
+    def __post_init__(self) -> None:
+        _tuple(self, "sessions")
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,8 +37,15 @@ from matplotlib.lines import Line2D
 
 from . import format as fmt
 from . import style
+from .fba import draw_multielement
 from .graphs import PANEL_MAX, draw_series, panel_graph, y_axis_margin
-from .model import FidelitySummary, IoaSummary, ProgressReport, ReportTarget
+from .model import (
+    FidelitySummary,
+    FunctionalAnalysis,
+    IoaSummary,
+    ProgressReport,
+    ReportTarget,
+)
 from .quality import draw_fidelity, draw_ioa
 
 __all__ = [
@@ -375,6 +382,29 @@ def _title_page(
     )
 
 
+def _fa_text(fa: FunctionalAnalysis, fa_only: bool) -> str:
+    """What the page says about a target's functional-analysis sessions of the period."""
+    counts: dict[str, int] = {}
+    for session in fa.sessions:
+        counts[session.condition] = counts.get(session.condition, 0) + 1
+    n = len(fa.sessions)
+    run = (
+        f"{n} functional-analysis session{'s' if n != 1 else ''} in this period ("
+        + ", ".join(f"{c} {k}" for c, k in counts.items())
+        + ")"
+    )
+    if fa_only:
+        return (
+            f"This target's only sessions in this period were an assessment: {run}. They are "
+            "not progress toward the goal, so the graph below is the multielement graph of "
+            "the functional analysis, one path per condition, sessions in the order run."
+        )
+    return (
+        f"{run}: an assessment, not drawn on the graph below nor counted in the levels; it "
+        "is drawn on the client's functional-analysis (multielement) chart."
+    )
+
+
 def _target_page(
     page: _Page,
     report: ProgressReport,
@@ -419,6 +449,14 @@ def _target_page(
         [2.6, 4.4],
         size=9,
     )
+    fa = t.functional_analysis
+    fa_only = fa is not None and not any(p.value is not None for p in s.points)
+    if fa is not None:
+        page.gap(0.1)
+        page.text("Functional analysis", size=10, weight="bold")
+        page.paragraph(_fa_text(fa, fa_only), size=9)
+        if fa_only and fa.aid:
+            page.paragraph(fa.aid, size=8)
     # the graph is landscape, its y axis about two-thirds of its x axis (Cooper, Heron &
     # Heward 2020, ch. 6): a taller graph exaggerates variability
     top = page.y + 0.55  # room for the condition labels
@@ -428,6 +466,19 @@ def _target_page(
     ax = page.fig.add_axes(
         (left / page.w, 1 - (top + height) / page.h, (right - left) / page.w, height / page.h)
     )
+    if fa is not None and fa_only:
+        handles = draw_multielement(
+            ax, fa.sessions, measurement=s.measurement, unit=s.unit, criteria=fa.criteria
+        )
+        ax.legend(
+            handles,
+            [h.get_label() for h in handles],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.13),
+            ncols=min(len(handles), 3),
+            **style.legend_kw(),
+        )
+        return
     # a target numbered by session (no dates) is drawn by session even in a dated report
     axis = x if all(isinstance(p.x, date) for p in s.points) else "session"
     drawn = draw_series(ax, s, x=axis, trend=trend)

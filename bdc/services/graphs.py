@@ -45,6 +45,7 @@ from bdc.reports.model import (
     FaSession,
     FidelityPoint,
     FidelitySummary,
+    FunctionalAnalysis,
     IoaPoint,
     IoaSummary,
     PhaseMark,
@@ -61,6 +62,7 @@ __all__ = [
     "QualityData",
     "fba_chart",
     "fidelity_data",
+    "functional_analysis",
     "ioa_data",
     "panel_chart",
     "quality_chart",
@@ -477,21 +479,28 @@ def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figu
     values = series.target_values(
         target, date_from=date_from, date_to=date_to, details=False, include_fa=True
     )
-    # only FA sessions, numbered in the order they were run; a session without a condition
-    # (a treatment phase such as "NCR + DRA") is never drawn as an FA condition
+    fa = functional_analysis(values)
+    return reports.multielement_graph(
+        fa.sessions,
+        measurement=target.measurement,
+        title=f"{target.name}: functional analysis",
+        criteria=fa.criteria,
+        aid=fa.aid,
+    )
+
+
+def functional_analysis(values: Sequence[SessionValue]) -> FunctionalAnalysis:
+    """The multielement functional analysis in ``values`` (one target's, in time order): only
+    FA sessions, numbered in the order they were run, with the structured-criteria aid."""
+    # a session without a condition (a treatment phase such as "NCR + DRA") is never drawn
+    # as an FA condition
     run = [(v, c) for v in values if (c := fba.fa_condition_of(v)) is not None]
     sessions = [
         FaSession(session=i, condition=condition_label(c), value=v.value)
         for i, (v, c) in enumerate(run, start=1)
     ]
     criteria, aid = _structured_criteria(run)
-    return reports.multielement_graph(
-        sessions,
-        measurement=target.measurement,
-        title=f"{target.name}: functional analysis",
-        criteria=criteria,
-        aid=aid,
-    )
+    return FunctionalAnalysis(tuple(sessions), criteria, aid)
 
 
 def _structured_criteria(run) -> tuple[tuple[float, float] | None, str | None]:

@@ -24,6 +24,11 @@ it for the API, so the report and the screens agree:
   force on the last day of the period (also those before the period): "Met on <date>",
   "Not yet met (<reason>)" or "No criterion".
 - **Graph**: the sessions of the period only (:func:`bdc.services.graphs.series_from`).
+- **Functional analysis**: FA sessions (``sessions.fa_condition``) are an assessment, never
+  points of the graph, levels or mastery. A target's FA sessions of the period come with its
+  page (:func:`bdc.services.graphs.functional_analysis`): the multielement graph takes the
+  line graph's place when the period has nothing else, and is pointed to otherwise; a target
+  assessed only by an FA in the period gets its page even when inactive.
 - **IOA and fidelity**: :func:`bdc.services.graphs.ioa_data` (coverage and agreement per
   target) and :func:`bdc.services.graphs.fidelity_data` (per plan version and staff), with
   their per-session points for the quality graphs page.
@@ -155,6 +160,7 @@ def _effect_rows(
 def _report_target(
     target: Target,
     values: Sequence[SessionValue],
+    assessed: Sequence[SessionValue],
     date_from: date,
     date_to: date,
     effect_size_names: Sequence[str] | None,
@@ -200,6 +206,7 @@ def _report_target(
         mastery_criterion=criterion_text(target),
         level_statistic="mean",
         trend_per="session",
+        functional_analysis=graphs.functional_analysis(assessed) if assessed else None,
     )
 
 
@@ -248,16 +255,25 @@ def assemble(
     )
     tz = dates.client_zone(client.time_zone)
     earliest = min((_summary_start(t, date_from) for t in targets), default=date_from)
-    values = series.client_values(targets, date_from=earliest, date_to=date_to, details=True)
+    fetched = series.client_values(
+        targets, date_from=earliest, date_to=date_to, details=True, include_fa=True
+    )
     shown = []
     for target in sorted(targets, key=_order):
-        mine = values.get(target.id, [])
-        in_period = any(v.date >= date_from for v in mine)
+        mine, assessed = [], []
+        for v in fetched.get(target.id, []):
+            if v.fa_condition is None:
+                mine.append(v)
+            elif v.date >= date_from:
+                assessed.append(v)
+        in_period = bool(assessed) or any(v.date >= date_from for v in mine)
         existed = dates.local_day(series.as_utc(target.created_at), tz) <= date_to
         if in_period or (target.active and existed):
-            shown.append((target, mine))
-    report_targets = [_report_target(t, v, date_from, date_to, effect_size_names) for t, v in shown]
-    with_data = [t for t, v in shown if any(x.date >= date_from for x in v)]
+            shown.append((target, mine, assessed))
+    report_targets = [
+        _report_target(t, v, fa, date_from, date_to, effect_size_names) for t, v, fa in shown
+    ]
+    with_data = [t for t, v, _ in shown if any(x.date >= date_from for x in v)]
     ioa = graphs.ioa_data(client, with_data, date_from, date_to)
     fidelity = graphs.fidelity_data(client, date_from, date_to)
     return ProgressReport(

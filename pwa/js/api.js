@@ -69,6 +69,7 @@ export const url = (path, params = {}) => {
 const withQuery = (path, params) => url(path, params).slice(BASE.length);
 const post = (path, body) => api(path, { method: 'POST', body });
 export const client = (clientId) => api(`/clients/${clientId}`);
+export const updateClient = (clientId, changes) => api(`/clients/${clientId}`, { method: 'PATCH', body: changes });
 export const users = () => api('/users');
 export const targetSummary = (targetId, params) => api(withQuery(`/targets/${targetId}/summary`, params));
 export const criterionReview = (targetId, body) => post(`/targets/${targetId}/criterion-review`, body);

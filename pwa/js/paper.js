@@ -5,7 +5,7 @@
 // Codes per measurement (the sheet prints the same ones):
 //   frequency, rate      a count: 7
 //   duration             each bout, seconds or m:ss: 45 1:10
-//   latency              seconds per trial: 3.5 12
+//   latency              seconds per trial: 3.5 12; NR no response (at the max wait), NR30
 //   interval methods     one mark per interval in order: + - 0 (0 = not observed)
 //   dtt                  one per trial: I+ G+ - NR (prompt code then +; - incorrect; NR)
 //   task_analysis        one per step: I G M - NR
@@ -44,6 +44,21 @@ const NO_RESPONSE = new Set(['NR', 'SR']);
 const INCORRECT = new Set(['-', '−', 'X', '✗']);
 
 /**
+ * A latency trial: seconds, or NR for no response. NR alone is entered at the target's
+ * maximum wait, as the tablet's "No response" button does; NR with seconds (NR30) is entered
+ * at the wait written, the only way for a target without a maximum wait.
+ */
+function latencyTrial(token, maxWait) {
+  const nr = /^(NR|SR)[:=]?(.*)$/i.exec(token);
+  if (!nr) return { kind: 'latency', data: { seconds: seconds(token) } };
+  const wait = nr[2] ? seconds(nr[2]) : (maxWait ?? null);
+  if (wait === null) throw new PaperError('paper.nr_needs_wait', { token });
+  // the server refuses a no-response trial of 0 s: the wait is how long the observer waited
+  if (!(wait > 0)) throw new PaperError('paper.bad_time', { token });
+  return { kind: 'latency', data: { seconds: Number(wait), no_response: true } };
+}
+
+/**
  * One target's events from what was typed for it: [{kind, data, ms}] where ms is the length
  * of a bout (duration only). Throws PaperError naming what could not be read.
  * @param {(level: string) => string} [english] the English code of a prompt level (the sheet's)
@@ -62,7 +77,7 @@ export function readTarget(target, text, english = sheetCode) {
     case 'duration':
       return tokens(text).map((token) => ({ kind: 'bout', data: {}, ms: seconds(token) * 1000 }));
     case 'latency':
-      return tokens(text).map((token) => ({ kind: 'latency', data: { seconds: seconds(token) } }));
+      return tokens(text).map((token) => latencyTrial(token, p.max_wait_seconds));
     case 'partial_interval':
     case 'whole_interval':
     case 'momentary_time_sampling': {

@@ -86,3 +86,18 @@ def test_off_caseload_is_404_and_a_bad_date_is_422(http, make):
     mine = make.client(tech)
     bad = http.get(f"/api/v1/clients/{mine.id}/datasheet.pdf?date=26/11/2026", headers=auth)
     assert bad.status_code == 422 and "date" in bad.get_json()["error"]["fields"]
+
+
+def test_latency_rows_have_an_nr_code_at_the_targets_wait(http, make):
+    # Issue 12: a latency trial without a response could not be written on the sheet.
+    tech = make.user("technician")
+    client = make.client(tech, code="LAT-01")
+    make.target(client, "latency", name="Comes when called", params={"max_wait_seconds": 30})
+    make.target(client, "latency", name="Follows instruction")
+    answer = http.get(f"/api/v1/clients/{client.id}/datasheet.pdf", headers=make.login(tech))
+    assert answer.status_code == 200
+    _, text = text_of(answer.data)
+    text = " ".join(text.split())
+    assert text.count("sec / NR") == 2
+    assert "or NR if there was no response within 30 s" in text
+    assert "or NR and the seconds waited (NR30) if there was no response" in text

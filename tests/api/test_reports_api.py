@@ -750,6 +750,44 @@ def test_an_ncr_dra_treatment_phase_gives_no_fa_chart(http, make):
     )
 
 
+def _report(http, client, headers, first, last):
+    answer = http.get(
+        f"/api/v1/clients/{client.id}/report.pdf",
+        query_string={"from": day(first).isoformat(), "to": day(last).isoformat()},
+        headers=headers,
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    reader, _ = pdf_text(answer.data)
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_a_target_assessed_only_by_an_fa_gets_its_multielement_graph_in_the_report(http, make):
+    # Regression (issue 12): a target whose only sessions in the period were FA sessions
+    # got a page saying "No data in this period", as if nothing had been done.
+    run = ["play", "attention", "Escape/demand", "alone", "play", "attention", None, None]
+    client, _target, headers = _fa_sessions(
+        http, make, run, phases=[(0, "baseline", "Baseline"), (6, "intervention", "NCR + DRA")]
+    )
+    pages = _report(http, client, headers, 0, 5)  # the FA days only
+    (page,) = [p for p in pages if "Target 1 of 1" in p]
+    assert "No data in this period" not in page
+    assert "only sessions in this period were an assessment" in page
+    assert "6 functional-analysis sessions in this period" in page
+    assert "Play 2, Attention 2, Escape/demand 1, Alone/ignore 1" in page
+    # the multielement graph: its legend names each condition, the axis counts sessions
+    for condition in ("Attention", "Escape/demand", "Alone/ignore", "Play"):
+        assert page.count(condition) >= 2, condition  # in the sentence and the legend
+    assert "Sessions" in page and "not a verdict" in page  # the labelled structured criteria
+    # the whole period: treatment data on the line graph, the FA pointed to, not drawn
+    (page,) = [p for p in _report(http, client, headers, 0, 7) if "Target 1 of 1" in p]
+    assert "6 functional-analysis sessions in this period" in page
+    assert "not drawn on the graph below nor counted in the levels" in page
+    assert "Escape/demand" in page and "not a verdict" not in page
+    # after the FA, nothing about it
+    (page,) = [p for p in _report(http, client, headers, 6, 7) if "Target 1 of 1" in p]
+    assert "functional-analysis" not in page
+
+
 def test_a_client_in_chicago_keeps_its_19_00_session_on_its_local_day(http, make):
     # The clinic's zone is UTC (the default here); the client's own zone is America/Chicago.
     # 2 March 2026 19:00 CST is 3 March 01:00 UTC: every daily figure must say 2 March.

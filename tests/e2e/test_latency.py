@@ -49,3 +49,20 @@ def test_no_response_records_the_maximum_wait_and_is_counted(caseload, new_conte
     # the no-response trial enters the mean at its wait
     assert point["value"] == pytest.approx((trials[0]["seconds"] + 5) / 2)
     assert point["details"]["mean_latency_responded_s"] == pytest.approx(trials[0]["seconds"])
+
+    # The same two trials written on the paper sheet ("0.4 NR") and typed in: NR becomes a
+    # no-response trial at the target's maximum wait, so both sessions have the same values.
+    page.get_by_role("link", name="Back to caseload").click()
+    page.get_by_role("link", name="Paper sheet for Sam Rivera").click()
+    page.get_by_role("heading", name="Paper data sheet · Sam Rivera").wait_for()
+    page.get_by_label("Date").fill(
+        page.evaluate("new Date(Date.now() - 86400000).toLocaleDateString('en-CA')")
+    )
+    page.get_by_label("Follows instruction").fill(f"{trials[0]['seconds']} NR")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Session summary").wait_for()
+    wait_until_synced(page)
+    transcribed, tapped = api.ok("GET", f"/targets/{target['id']}/data")["points"]
+    assert transcribed["session_id"] != tapped["session_id"]
+    for key in ("value", "n", "details"):
+        assert transcribed[key] == tapped[key], key

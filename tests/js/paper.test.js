@@ -50,3 +50,23 @@ test('placed events fall inside the session in time order; bouts keep their leng
   assert.equal(s.totalMs, 115000);
   assert.throws(() => placeEvents([{ targetId: 'dur', events: readTarget({ measurement: 'duration' }, '40:00') }], start, end), PaperError);
 });
+
+test('latency: NR is a no-response trial at the target maximum wait, NR30 at the wait written', () => {
+  const waits = { measurement: 'latency', params: { max_wait_seconds: 5 } };
+  assert.deepEqual(readTarget(waits, '3.5 NR nr 1:10 NR12').map((e) => e.data), [
+    { seconds: 3.5 },
+    { seconds: 5, no_response: true },
+    { seconds: 5, no_response: true },
+    { seconds: 70 },
+    { seconds: 12, no_response: true },
+  ]);
+  const open = { measurement: 'latency', params: {} };
+  assert.deepEqual(readTarget(open, 'NR30 sr:45').map((e) => e.data), [
+    { seconds: 30, no_response: true },
+    { seconds: 45, no_response: true },
+  ]);
+  // without a maximum wait a bare NR cannot be entered at any wait: refused, not guessed
+  assert.throws(() => readTarget(open, '4 NR'), (err) => err instanceof PaperError && err.key === 'paper.nr_needs_wait' && err.vars.token === 'NR');
+  assert.throws(() => readTarget(waits, 'NR0'), (err) => err.key === 'paper.bad_time');
+  assert.throws(() => readTarget(waits, 'NRx'), (err) => err.key === 'paper.bad_time');
+});

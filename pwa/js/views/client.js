@@ -163,6 +163,7 @@ export async function renderClient(app, clientId) {
       downloads,
       h('p', { class: 'hint' }, t('client.exports_hint')),
     ),
+    programmer ? clientSettings(app, client, () => panels.forEach((p) => p.refresh())) : '',
     programmer
       ? h(
           'div',
@@ -238,6 +239,48 @@ export async function renderClient(app, clientId) {
 // --- the multiple-baseline graph across targets ---------------------------------------------
 
 const PANEL_MAX = 6;
+
+/** Every IANA zone the browser knows (Intl.supportedValuesOf), else the ones at hand. */
+function timeZones(current) {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [Intl.DateTimeFormat().resolvedOptions().timeZone];
+  return [...new Set([...known, 'UTC', ...(current ? [current] : [])])].sort();
+}
+
+// The client's own time zone (PATCH /clients/<id>): for a caseload spanning zones. Empty is
+// the clinic's zone; every day and hour shown for the client follows it, so the graphs are
+// drawn again (onSaved).
+function clientSettings(app, client, onSaved) {
+  const zone = h(
+    'select',
+    { id: 'client-time-zone', 'aria-describedby': 'client-time-zone-hint' },
+    h('option', { value: '' }, t('client.time_zone_default')),
+    ...timeZones(client.time_zone).map((name) => h('option', { value: name, selected: name === client.time_zone }, name.replaceAll('_', ' '))),
+  );
+  const save = h('button', { type: 'submit', class: 'btn small' }, t('client.settings_save'));
+  const form = h(
+    'form',
+    { class: 'client-settings' },
+    h('label', { for: 'client-time-zone', class: 'field-label' }, t('client.time_zone')),
+    zone,
+    h('p', { class: 'hint', id: 'client-time-zone-hint' }, t('client.time_zone_hint')),
+    save,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    save.disabled = true;
+    try {
+      const saved = await app.api.updateClient(client.id, { time_zone: zone.value || null });
+      client.time_zone = saved.time_zone;
+      toast(t('client.settings_saved'));
+      onSaved();
+    } catch (err) {
+      toast(describeFailure(err), { kind: 'error' });
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return h('details', { class: 'group' }, h('summary', {}, t('client.settings')), form);
+}
 
 function multipleBaseline(app, client, targets) {
   const boxes = targets.map((target, i) => h('input', { type: 'checkbox', value: target.id, checked: i < PANEL_MAX }));
