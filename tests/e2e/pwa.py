@@ -229,6 +229,13 @@ def start_session(page, client_name: str, role: str | None = None) -> str:
     return page.url.rsplit("/", 1)[1]
 
 
+def end_session(page) -> None:
+    """End the running session from its bar and wait for the summary screen."""
+    page.get_by_role("button", name="End session", exact=True).click()
+    page.get_by_role("button", name="Yes, end it").click()
+    page.get_by_role("heading", name="Session summary").wait_for()
+
+
 def wait_for_js(page, expression: str, arg=None, timeout: float = 30000) -> None:
     """``page.wait_for_function`` without eval: Playwright's polling predicate runs the
     expression with eval(), which the app's Content-Security-Policy forbids (no

@@ -6,6 +6,7 @@ import pytest
 
 from tests.e2e.pwa import (
     card,
+    end_session,
     sign_in,
     wait_for_js,
     wait_for_service_worker,
@@ -38,9 +39,7 @@ def test_a_caregiver_records_the_home_target_offline(caseload, parent, new_conte
     for _ in range(4):
         hitting.locator(".tap-area").click()
     hitting.locator(".tap-count").filter(has_text="4").wait_for()
-    page.get_by_role("button", name="End session", exact=True).click()
-    page.get_by_role("button", name="Yes, end it").click()
-    page.get_by_role("heading", name="Session summary").wait_for()
+    end_session(page)
     context.set_offline(False)
     wait_until_synced(page)
 

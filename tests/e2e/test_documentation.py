@@ -13,6 +13,7 @@ import pytest
 from tests.e2e.pwa import (
     Api,
     card,
+    end_session,
     read_store,
     sign_in,
     wait_for_js,
@@ -47,9 +48,7 @@ def test_a_note_drafted_offline_is_signed_synced_cosigned_and_shared(
     session_id = page.url.rsplit("/", 1)[1]
     card(page, "Hitting").locator(".tap-area").click()
     card(page, "Hitting").locator(".tap-area").click()
-    page.get_by_role("button", name="End session", exact=True).click()
-    page.get_by_role("button", name="Yes, end it").click()
-    page.get_by_role("heading", name="Session summary").wait_for()
+    end_session(page)
     page.get_by_role("link", name="Write the session note").click()
 
     # Drafted from the session's own data, offline.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.pwa import card, sign_in, wait_for_service_worker, wait_until_synced
+from tests.e2e.pwa import card, end_session, sign_in, wait_for_service_worker, wait_until_synced
 
 pytestmark = pytest.mark.e2e
 
@@ -36,9 +36,7 @@ def test_an_fa_condition_chosen_offline_reaches_the_server(caseload, new_context
     for _ in range(3):
         hitting.locator(".tap-area").click()
     hitting.locator(".tap-count").filter(has_text="3").wait_for()
-    page.get_by_role("button", name="End session", exact=True).click()
-    page.get_by_role("button", name="Yes, end it").click()
-    page.get_by_role("heading", name="Session summary").wait_for()
+    end_session(page)
 
     context.set_offline(False)
     wait_until_synced(page)

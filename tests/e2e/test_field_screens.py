@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.pwa import PASSWORD, card, run_script, sign_in, start_session, wait_for_js
+from tests.e2e.pwa import (
+    PASSWORD,
+    card,
+    end_session,
+    run_script,
+    sign_in,
+    start_session,
+    wait_for_js,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -224,9 +232,7 @@ def test_no_accessibility_violations_on_the_technician_screens(
     page.locator(".session-bar .running li").nth(1).wait_for()
     found["session"] = axe(page)
     shoot(page, "session")
-    page.get_by_role("button", name="End session", exact=True).click()
-    page.get_by_role("button", name="Yes, end it").click()
-    page.get_by_role("heading", name="Session summary").wait_for()
+    end_session(page)
     found["summary"] = axe(page)
     shoot(page, "summary")
     assert {k: v for k, v in found.items() if v} == {}

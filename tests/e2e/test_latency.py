@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.pwa import card, outbox_events, sign_in, start_session, wait_until_synced
+from tests.e2e.pwa import (
+    card,
+    end_session,
+    outbox_events,
+    sign_in,
+    start_session,
+    wait_until_synced,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,9 +44,7 @@ def test_no_response_records_the_maximum_wait_and_is_counted(caseload, new_conte
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.get_by_role("button", name="End session", exact=True).click()
-    page.get_by_role("button", name="Yes, end it").click()
-    page.get_by_role("heading", name="Session summary").wait_for()
+    end_session(page)
     wait_until_synced(page)
 
     api = caseload.api_as("bcba")

@@ -7,6 +7,7 @@ import pytest
 
 from tests.e2e.pwa import (
     card,
+    end_session,
     outbox_events,
     read_store,
     sign_in,
@@ -45,9 +46,7 @@ def test_primary_and_reliability_observer_record_on_their_own(caseload, new_cont
             hitting.locator(".tap-area").click()
         hitting.locator(".tap-count").filter(has_text=str(taps)).wait_for()
     for page in (second, primary):
-        page.get_by_role("button", name="End session", exact=True).click()
-        page.get_by_role("button", name="Yes, end it").click()
-        page.get_by_role("heading", name="Session summary").wait_for()
+        end_session(page)
         wait_until_synced(page)
 
     api = caseload.api_as("bcba")

@@ -8,6 +8,7 @@ import pytest
 
 from tests.e2e.pwa import (
     card,
+    end_session,
     outbox_events,
     sign_in,
     start_session,
@@ -124,9 +125,7 @@ def test_offline_session_lands_on_the_server_exactly_once(caseload, new_context)
     assert [t["prompt"] for t in trials[:2]] == ["independent", "gestural"]
 
     # End the session: the summary shows, and the server gets ended_at.
-    page.get_by_role("button", name="End session", exact=True).click()
-    page.get_by_role("button", name="Yes, end it").click()
-    page.get_by_role("heading", name="Session summary").wait_for()
+    end_session(page)
     page.get_by_text("35 · ").wait_for()
     wait_until_synced(page)
     session = api.ok("GET", f"/sessions/{session_id}")

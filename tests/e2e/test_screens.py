@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.pwa import LAYOUT_PROBLEMS, card, run_script, sign_in
+from tests.e2e.pwa import LAYOUT_PROBLEMS, card, end_session, run_script, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -46,9 +46,7 @@ def visit_every_screen(page, caseload):
     yield "sync panel"
     page.keyboard.press("Escape")
     page.get_by_role("dialog", name="Sync").wait_for(state="detached")
-    page.get_by_role("button", name="End session", exact=True).click()
-    page.get_by_role("button", name="Yes, end it").click()
-    page.get_by_role("heading", name="Session summary").wait_for()
+    end_session(page)
     yield "summary"
     page.get_by_role("link", name="Back to caseload").click()
     page.get_by_role("button", name="Sam Rivera").click()
