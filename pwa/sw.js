@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'cec9768f9a';
+const VERSION = '1d753570e6';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -57,6 +57,7 @@ const SHELL = [
   '/js/views/protocols.js',
   '/js/views/session.js',
   '/js/views/signin.js',
+  '/js/views/staff.js',
   '/js/views/summary.js',
   '/js/views/supervision.js',
   '/js/views/sync-panel.js',

@@ -103,6 +103,8 @@ export const recordCompetency = (body) => post('/training/competency', body);
 export const competencyChecks = (params) => api(withQuery('/training/competency', params));
 export const clientCompetency = (clientId) => api(`/clients/${clientId}/competency`);
 export const assign = (clientId, userId) => post(`/clients/${clientId}/assignments`, { user_id: userId });
+export const unassign = (clientId, userId) => api(`/clients/${clientId}/assignments/${userId}`, { method: 'DELETE' });
+export const assignableStaff = (clientId) => api(`/clients/${clientId}/assignable-staff`);
 export const chartAudits = () => api('/chart-audits');
 export const chartAudit = (id) => api(`/chart-audits/${id}`);
 export const drawChartAudit = (body) => post('/chart-audits', body);
