@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '1d753570e6';
+const VERSION = '0c789e63f0';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -41,6 +41,7 @@ const SHELL = [
   '/js/timers.js',
   '/js/ui.js',
   '/js/views/bcba-common.js',
+  '/js/views/caregiver-check.js',
   '/js/views/caseload.js',
   '/js/views/chart-audits.js',
   '/js/views/client.js',

@@ -53,6 +53,7 @@ export const clients = () => api('/clients');
 export const targets = (clientId) => api(`/clients/${clientId}/targets`);
 export const plans = (clientId) => api(`/clients/${clientId}/plans`);
 export const assignments = (clientId) => api(`/clients/${clientId}/assignments`);
+export const caregivers = (clientId) => api(`/clients/${clientId}/caregivers`);
 export const sessionsOf = (clientId, from) =>
   api(`/sessions?client_id=${encodeURIComponent(clientId)}&from=${from}&page_size=50`);
 export const ioa = (sessionId) => api(`/sessions/${sessionId}/ioa`);

@@ -8,8 +8,16 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.pwa import PASSWORD, Api, sign_in, wait_for_service_worker
-from tests.e2e.test_bcba_and_incidents import director
+from tests.e2e.pwa import (
+    PASSWORD,
+    Api,
+    read_store,
+    sign_in,
+    start_session,
+    wait_for_service_worker,
+    wait_until_synced,
+)
+from tests.e2e.test_bcba_and_incidents import director, go_online
 
 pytestmark = pytest.mark.e2e
 
@@ -79,3 +87,53 @@ def test_director_assigns_a_technician_with_competency_in_view(caseload, new_con
     tablet = new_context().new_page()
     sign_in(tablet, caseload.base, newcomer["username"])
     tablet.get_by_role("button", name="Sam Rivera").wait_for()
+
+
+def test_a_caregivers_fidelity_scored_offline_in_a_home_session_reaches_their_graph(
+    caseload, parent, new_context
+):
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, caseload.base, caseload.users["bcba"]["username"])
+    wait_for_service_worker(page)
+    start_session(page, "Sam Rivera", role="Home")
+    score = page.get_by_role("button", name="Score the caregiver's implementation")
+    score.wait_for()  # a trainer, at home, with a linked caregiver and a plan with a checklist
+
+    context.set_offline(True)
+    score.click()
+    dialog = page.get_by_role("dialog", name="Caregiver's implementation with Sam Rivera")
+    dialog.get_by_label("Caregiver (a role, not a name)").fill("mother")
+    assert dialog.get_by_label("Plan").input_value() == caseload.plan["id"]
+    for step, answer in [
+        ("Presents choice board", "yes"),
+        ("Prompts break request", "yes"),
+        ("Honors break within 5 s", "no"),
+        ("Praises on return", "na"),
+        ("Re-presents demand", "yes"),
+    ]:
+        dialog.get_by_label(step).select_option(answer)
+    dialog.get_by_role("button", name="Save competency check").click()
+    page.locator("#toast").get_by_text("saved on this device").wait_for()
+    waiting = [r for r in read_store(page, "outbox") if r["type"] == "competency"]
+    assert [(r["state"], r["body"]["caregiver"], r["body"]["scores"]) for r in waiting] == [
+        ("pending", "mother", [True, True, False, None, True])
+    ]
+
+    go_online(context, page)
+    wait_until_synced(page)
+    bcba = caseload.api_as("bcba")
+    held = bcba.ok(
+        "GET", f"/training/competency?client_id={caseload.client['id']}&caregiver=mother"
+    )
+    assert [(c["id"], c["percent"], c["meets"]) for c in held] == [(waiting[0]["id"], 75.0, False)]
+
+    # The caregiver's competency over time, on the Training screen.
+    page.get_by_role("button", name="End session", exact=True).click()
+    page.get_by_role("button", name="Yes, end it").click()
+    page.get_by_role("heading", name="Session summary").wait_for()
+    page.get_by_role("navigation").get_by_role("link", name="Training").click()
+    page.get_by_label("Person", exact=True).last.select_option(label="Caregiver: mother")
+    history = page.get_by_role("region", name="Competency checks")
+    assert "75%" in history.get_by_role("row").nth(1).inner_text()
+    page.get_by_role("img", name="Competency of Caregiver: mother over time, 1 check").wait_for()
