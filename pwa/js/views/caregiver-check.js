@@ -13,7 +13,7 @@ const TRAINERS = new Set(['therapist', 'bcba', 'director']);
 
 const atHome = (session) => String(session.setting ?? '').toLowerCase() === 'home';
 
-function scoreDialog(app, client, plans) {
+function scoreDialog(app, session, client, plans) {
   return openDialog(t('cgcheck.title', { name: client.name }), (close) => {
     const caregiver = h('input', { id: 'cgcheck-caregiver', type: 'text', maxlength: 120, placeholder: t('train.caregiver_hint') });
     app.store.local(`caregiver-role:${client.id}`).then((role) => {
@@ -34,7 +34,8 @@ function scoreDialog(app, client, plans) {
         problem.textContent = t('train.pick_plan');
         return;
       }
-      const body = { id: crypto.randomUUID(), trainee_kind: 'caregiver', client_id: client.id, caregiver: role, plan_id: plan.value, day: localDate(), ...scored };
+      // The day of the session it was scored in, as a person there would say it.
+      const body = { id: crypto.randomUUID(), trainee_kind: 'caregiver', client_id: client.id, caregiver: role, plan_id: plan.value, day: localDate(new Date(session.started_at)), ...scored };
       await app.outbox.saveItem('competency', body);
       await app.store.setLocal(`caregiver-role:${client.id}`, role);
       outboxItems.mayNeedPrune = true;
@@ -74,7 +75,7 @@ export function caregiverCheckSlot(app, session, client) {
       const scorable = plans.filter((p) => p.checklist?.length);
       if (!caregivers || !scorable.length) return;
       slot.replaceChildren(
-        h('button', { type: 'button', class: 'btn', onclick: () => scoreDialog(app, client, scorable) }, t('cgcheck.open')),
+        h('button', { type: 'button', class: 'btn', onclick: () => scoreDialog(app, session, client, scorable) }, t('cgcheck.open')),
       );
     })
     .catch(() => {}); // never known on this device: nothing to offer
