@@ -218,7 +218,8 @@ function statusTable(competency) {
 /** #/training[/<clientId>]: staff competency per plan for a client, and the BST forms. */
 export async function renderTraining(app, clientId) {
   const notice = connectionNotice(t('train.needs_connection'));
-  const caseload = await app.store.caseload();
+  // Straight after signing in the caseload may not be on the device yet: fetch it then.
+  const caseload = (await app.store.caseload()) ?? (await app.store.refreshCaseload(app.api).catch(() => undefined));
   const clients = caseload?.clients ?? [];
   const chosen = clientId ?? clients[0]?.id;
   const pick = h('select', { id: 'train-client' }, ...clients.map((c) => h('option', { value: c.id, selected: c.id === chosen }, c.name)));
