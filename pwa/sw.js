@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '7981ebfa64';
+const VERSION = '60cbbb50d1';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
