@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '28f4cf7478';
+const VERSION = 'ddd43e397d';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -41,6 +41,7 @@ const SHELL = [
   '/js/timers.js',
   '/js/ui.js',
   '/js/views/bcba-common.js',
+  '/js/views/caregiver-check.js',
   '/js/views/caseload.js',
   '/js/views/chart-audits.js',
   '/js/views/client.js',
@@ -57,6 +58,7 @@ const SHELL = [
   '/js/views/protocols.js',
   '/js/views/session.js',
   '/js/views/signin.js',
+  '/js/views/staff.js',
   '/js/views/summary.js',
   '/js/views/supervision.js',
   '/js/views/sync-panel.js',

@@ -280,6 +280,7 @@ class TrainingSchema(TraineeSchema):
 
 
 class CompetencyCheckSchema(TraineeSchema):
+    id = fields.UUID(metadata={"description": "Optional id made on the device (idempotent)"})
     steps = fields.List(
         fields.Str(validate=[validate.Length(min=1, max=400), storable_text]),
         validate=validate.Length(max=100),
@@ -345,6 +346,18 @@ class StaffCompetencySchema(Schema):
     criterion = fields.Float()
     meets = fields.Bool(allow_none=True)
     checks = fields.Int()
+
+
+class AssignableStaffSchema(Schema):
+    user_id = fields.Str()
+    username = fields.Str()
+    name = fields.Str()
+    role = fields.Str()
+    assigned = fields.Bool(metadata={"description": "On the client's caseload"})
+    competency = fields.List(
+        fields.Nested(StaffCompetencySchema),
+        metadata={"description": "The latest competency check on each active plan"},
+    )
 
 
 # --- director chart audits -----------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask.views import MethodView
 
 from bdc.api.base import binary_doc, file_response, protected_blueprint
 from bdc.api.schemas_documentation import (
+    AssignableStaffSchema,
     CompetencyAnswerSchema,
     CompetencyCheckSchema,
     StaffCompetencySchema,
@@ -76,3 +77,12 @@ class ClientCompetency(MethodView):
         """Each staff member on the client's caseload × each active plan: the latest
         competency check (what a director looks at when assigning staff)."""
         return training.client_competency(client_or_404(g.user, client_id))
+
+
+@blp.route("/clients/<uuid:client_id>/assignable-staff")
+class AssignableStaff(MethodView):
+    @blp.response(200, AssignableStaffSchema(many=True))
+    def get(self, client_id):
+        """Every active technician, therapist and BCBA, whether they are on the client's
+        caseload, and their competency on each active plan (bcba, director, admin)."""
+        return training.assignable_staff(g.user, client_or_404(g.user, client_id))

@@ -24,7 +24,7 @@ from sqlalchemy import or_, select
 
 from bdc import audit
 from bdc.analysis import fidelity_percent
-from bdc.auth import SEES_ALL, can_see_client, visible_client_ids
+from bdc.auth import SEES_ALL, can_see_client, require_edit, visible_client_ids
 from bdc.extensions import db
 from bdc.models import Assignment, Client, CompetencyCheck, Plan, TrainingRecord, User
 from bdc.models.base import utcnow
@@ -124,8 +124,19 @@ class CheckView:
 
 
 def record_check(user: User, fields: dict) -> CheckView:
-    """Score a competency checklist; the steps default to the plan's checklist."""
+    """Score a competency checklist; the steps default to the plan's checklist.
+
+    Re-sending the same ``id`` (a check scored offline, sent again from the outbox) answers
+    the stored check.
+    """
     trainee, plan = _subject(user, fields)
+    check_id = str(fields["id"]) if fields.get("id") else None
+    if check_id is not None:
+        existing = db.session.get(CompetencyCheck, check_id)
+        if existing is not None:
+            if existing.assessor_id != user.id:
+                abort(409, message="That competency check id is already used.")
+            return CheckView(existing)
     steps = fields.get("steps") or (list(plan.checklist) if plan else [])
     if not steps:
         _refuse("steps", "Give the checklist's steps (or a plan that has them).")
@@ -139,6 +150,7 @@ def record_check(user: User, fields: dict) -> CheckView:
             _refuse("training_id", "No such training record.")
     criterion = fields.get("criterion")
     check = CompetencyCheck(
+        **({"id": check_id} if check_id else {}),
         assessor_id=user.id,
         trainee_kind=fields["trainee_kind"],
         plan_id=plan.id if plan else None,
@@ -264,24 +276,13 @@ class StaffCompetency:
     checks: int
 
 
-def client_competency(client: Client) -> list[StaffCompetency]:
-    """Per active plan of the client and staff member on its caseload: the latest check.
-
-    What a director looks at when assigning staff to the client.
-    """
+def _competency_rows(client: Client, staff: list[User]) -> list[StaffCompetency]:
+    """Per active plan of the client and each of ``staff``: the latest check (or none)."""
     plans = list(
         db.session.scalars(
             select(Plan)
             .where(Plan.client_id == client.id, Plan.active.is_(True))
             .order_by(Plan.created_at, Plan.id)
-        )
-    )
-    staff = list(
-        db.session.scalars(
-            select(User)
-            .join(Assignment, Assignment.user_id == User.id)
-            .where(Assignment.client_id == client.id, User.role.in_(TRAINED_STAFF))
-            .order_by(User.username)
         )
     )
     series = [p.series_id for p in plans]
@@ -312,5 +313,66 @@ def client_competency(client: Client) -> list[StaffCompetency]:
                     checks=len(mine),
                 )
             )
-    audit.record("read", "competency", client_id=client.id)
     return out
+
+
+def client_competency(client: Client) -> list[StaffCompetency]:
+    """Per active plan of the client and staff member on its caseload: the latest check."""
+    staff = list(
+        db.session.scalars(
+            select(User)
+            .join(Assignment, Assignment.user_id == User.id)
+            .where(Assignment.client_id == client.id, User.role.in_(TRAINED_STAFF))
+            .order_by(User.username)
+        )
+    )
+    rows = _competency_rows(client, staff)
+    audit.record("read", "competency", client_id=client.id)
+    return rows
+
+
+@dataclass(frozen=True)
+class AssignableStaff:
+    """An active technician, therapist or BCBA, whether they are on the client's caseload,
+    and their competency on each of the client's active plans."""
+
+    user_id: str
+    username: str
+    name: str
+    role: str
+    assigned: bool
+    competency: list[StaffCompetency]
+
+
+def assignable_staff(user: User, client: Client) -> list[AssignableStaff]:
+    """The staff who may be assigned to ``client``: what a director looks at when assigning.
+
+    For those who edit caseloads (BCBAs, directors, admins), as assigning is.
+    """
+    require_edit(user)
+    staff = list(
+        db.session.scalars(
+            select(User)
+            .where(User.active.is_(True), User.role.in_(TRAINED_STAFF))
+            .order_by(User.role, User.username)
+        )
+    )
+    assigned = set(
+        db.session.scalars(select(Assignment.user_id).where(Assignment.client_id == client.id))
+    )
+    per_person: dict[str, list[StaffCompetency]] = {}
+    for row in _competency_rows(client, staff):
+        per_person.setdefault(row.user_id, []).append(row)
+    audit.record("read", "assignment", client_id=client.id)
+    audit.record("read", "competency", client_id=client.id)
+    return [
+        AssignableStaff(
+            user_id=person.id,
+            username=person.username,
+            name=person.display_name or person.username,
+            role=person.role,
+            assigned=person.id in assigned,
+            competency=per_person.get(person.id, []),
+        )
+        for person in staff
+    ]

@@ -53,6 +53,7 @@ export const clients = () => api('/clients');
 export const targets = (clientId) => api(`/clients/${clientId}/targets`);
 export const plans = (clientId) => api(`/clients/${clientId}/plans`);
 export const assignments = (clientId) => api(`/clients/${clientId}/assignments`);
+export const caregivers = (clientId) => api(`/clients/${clientId}/caregivers`);
 export const sessionsOf = (clientId, from) =>
   api(`/sessions?client_id=${encodeURIComponent(clientId)}&from=${from}&page_size=50`);
 export const ioa = (sessionId) => api(`/sessions/${sessionId}/ioa`);
@@ -104,6 +105,8 @@ export const recordCompetency = (body) => post('/training/competency', body);
 export const competencyChecks = (params) => api(withQuery('/training/competency', params));
 export const clientCompetency = (clientId) => api(`/clients/${clientId}/competency`);
 export const assign = (clientId, userId) => post(`/clients/${clientId}/assignments`, { user_id: userId });
+export const unassign = (clientId, userId) => api(`/clients/${clientId}/assignments/${userId}`, { method: 'DELETE' });
+export const assignableStaff = (clientId) => api(`/clients/${clientId}/assignable-staff`);
 export const chartAudits = () => api('/chart-audits');
 export const chartAudit = (id) => api(`/chart-audits/${id}`);
 export const drawChartAudit = (body) => post('/chart-audits', body);

@@ -25,6 +25,7 @@ import { renderPaper } from './views/paper.js';
 import { renderNote, renderPendingNotes, renderSharedNotes } from './views/notes.js';
 import { renderSupervision } from './views/supervision.js';
 import { renderTraining } from './views/training.js';
+import { renderStaff } from './views/staff.js';
 import { renderChartAudit, renderChartAudits } from './views/chart-audits.js';
 
 const ROUTES = [
@@ -45,6 +46,7 @@ const ROUTES = [
   [/^#\/shared-notes\/([\w-]+)$/, (app, m) => renderSharedNotes(app, m[1])],
   [/^#\/supervision$/, renderSupervision],
   [/^#\/training(?:\/([\w-]+))?$/, (app, m) => renderTraining(app, m[1])],
+  [/^#\/staff(?:\/([\w-]+))?$/, (app, m) => renderStaff(app, m[1])],
   [/^#\/chart-audits$/, renderChartAudits],
   [/^#\/chart-audits\/([\w-]+)$/, (app, m) => renderChartAudit(app, m[1])],
   [/^#\/fidelity-results(?:\?.*)?$/, renderFidelityResults],

@@ -1,6 +1,7 @@
-// Session notes and supervision contacts leave the device through the routes that own them
-// (PUT /sessions/<id>/note then POST /notes/<id>/signature; POST /supervision/contacts), not
-// POST /sync. Both are idempotent, so a copy sent twice (an answer lost on the way) is safe.
+// Session notes, supervision contacts and competency checks leave the device through the routes
+// that own them (PUT /sessions/<id>/note then POST /notes/<id>/signature; POST
+// /supervision/contacts; POST /training/competency), not POST /sync. All are idempotent (the id
+// is made on the device), so a copy sent twice (an answer lost on the way) is safe.
 // No DOM: the sync engine calls sendDocument for each such outbox record (sync.js).
 
 import { t } from './i18n.js';
@@ -9,7 +10,7 @@ import { t } from './i18n.js';
 const transient = (status) => status === 0 || status === 401 || status === 429 || status >= 500;
 
 /**
- * Send one outbox record of type 'note' or 'contact'.
+ * Send one outbox record of type 'note', 'contact' or 'competency'.
  * A note's body is {id, session_id, presentation, barriers, caregiver_involvement, plan_next,
  * sign: null | {credential, name, at}}: the draft is PUT, then signed once when the person
  * signed on the device and the server's copy is still a draft.
@@ -23,6 +24,8 @@ export async function sendDocument(api, record) {
       if (sign && note.status === 'draft') await api.signNote(draft.id, sign.credential);
     } else if (record.type === 'contact') {
       await api.logContact(record.body);
+    } else if (record.type === 'competency') {
+      await api.recordCompetency(record.body);
     } else {
       return { reason: t('sync.unknown_entry', { type: record.type }), code: 'invalid' };
     }

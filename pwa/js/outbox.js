@@ -303,7 +303,7 @@ export class Outbox {
   // --- phase changes and incident reports --------------------------------------------------
   // Records of type 'phase' or 'incident' stand alone (no session_id): {id, type, owner, body,
   // state, seq, rev}. They are sent, acknowledged and rejected like events (POST /sync lists
-  // `phases` and `incidents`). Notes and supervision contacts (DIRECT_TYPES) stand alone too.
+  // `phases` and `incidents`). Notes, supervision contacts and competency checks (DIRECT_TYPES) stand alone too.
 
   /** Store one phase change or incident report as pending; resolves once it has committed. */
   async addItem(type, body) {
@@ -363,9 +363,10 @@ export class Outbox {
 
 /**
  * Records sent on their own through the REST route that owns them, not in POST /sync: session
- * notes (PUT /sessions/<id>/note, then the signature) and supervision contacts. See sync.js.
+ * notes (PUT /sessions/<id>/note, then the signature), supervision contacts and competency
+ * checks scored on the tablet (POST /training/competency). See sync.js.
  */
-export const DIRECT_TYPES = ['note', 'contact'];
+export const DIRECT_TYPES = ['note', 'contact', 'competency'];
 
 /** Outbox record types that are not part of a session. */
 export const ITEM_TYPES = ['phase', 'incident', ...DIRECT_TYPES];

@@ -50,11 +50,28 @@ export class Store {
   }
 
   /** Plans and staff of a client, for a fidelity check; cached for offline use. */
-  async fidelitySetup(api, clientId) {
-    const key = `fidelity:${clientId}`;
-    try {
+  fidelitySetup(api, clientId) {
+    return this.fetchedOrKept(`fidelity:${clientId}`, async () => {
       const [plans, staff] = await Promise.all([api.plans(clientId), api.assignments(clientId)]);
-      const value = { plans: plans.filter((p) => p.active !== false), staff };
+      return { plans: plans.filter((p) => p.active !== false), staff };
+    });
+  }
+
+  /**
+   * Active plans and how many caregivers are linked to a client, for scoring a caregiver's
+   * implementation in a home session; cached for offline use (no caregiver's name is kept).
+   */
+  caregiverCheckSetup(api, clientId) {
+    return this.fetchedOrKept(`caregiver-check:${clientId}`, async () => {
+      const [plans, caregivers] = await Promise.all([api.plans(clientId), api.caregivers(clientId)]);
+      return { plans: plans.filter((p) => p.active !== false), caregivers: caregivers.length };
+    });
+  }
+
+  /** What fetch() answers, kept; without a connection, what was kept last time. */
+  async fetchedOrKept(key, fetch) {
+    try {
+      const value = await fetch();
       await this.setCached(key, value);
       return value;
     } catch (err) {

@@ -213,3 +213,15 @@ def test_only_directors_and_admins_audit_charts(http, make, role):
     assert (
         http.post("/api/v1/chart-audits", json=period, headers=headers).status_code == expected[1]
     )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_caseload_editors_list_assignable_staff(http, make, world, role):
+    user = make.user(role)
+    db.session.add(Assignment(user_id=user.id, client_id=world["client_id"]))
+    db.session.commit()
+    answer = http.get(
+        fill("/api/v1/clients/<client_id>/assignable-staff", world), headers=make.login(user)
+    )
+    expected = 200 if role in EDITS_PROGRAMS else 404 if role == CAREGIVER else 403
+    assert answer.status_code == expected, answer.get_json()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import func, select
 
@@ -206,3 +208,49 @@ def test_a_plan_off_the_caseload_is_not_found(http, world, make):
         RECORDS, json=staff_training(world, plan_id=foreign.id), headers=world["bcba"]
     )
     assert answer.status_code == 422 and "plan_id" in answer.get_json()["error"]["fields"]
+
+
+def test_where_a_director_assigns_staff_every_candidate_shows_their_competency(http, world):
+    """#15: a staff member's competency status per plan is visible where a director assigns."""
+    # the other technician is not on this client's caseload yet but was checked on its plan
+    post(
+        http,
+        CHECKS,
+        check(
+            world, [True, True, True, True], "2026-11-02", trainee_id=world["other_tech_user"].id
+        ),
+        world["director"],
+    )
+    url = f"/api/v1/clients/{world['client'].id}/assignable-staff"
+    answer = http.get(url, headers=world["director"])
+    assert answer.status_code == 200, answer.get_json()
+    staff = {s["user_id"]: s for s in answer.get_json()}
+    assert {s["role"] for s in staff.values()} <= {"technician", "therapist", "bcba"}
+    tech, other = staff[world["tech_user"].id], staff[world["other_tech_user"].id]
+    assert tech["assigned"] is True and other["assigned"] is False
+    assert [(c["plan_id"], c["checks"], c["meets"]) for c in tech["competency"]] == [
+        (world["plan"].id, 0, None)
+    ]
+    assert [(c["percent"], c["meets"]) for c in other["competency"]] == [(100.0, True)]
+    entries = db.session.scalars(
+        select(AuditEntry.resource).where(
+            AuditEntry.action == "read", AuditEntry.client_id == world["client"].id
+        )
+    ).all()
+    assert {"assignment", "competency"} <= set(entries)
+    # assigning is for those who edit caseloads; off the caseload the client does not exist
+    assert http.get(url, headers=world["tech"]).status_code == 403
+    assert http.get(url, headers=world["other_bcba"]).status_code == 404
+    assert http.get(url, headers=world["bcba"]).status_code == 200
+
+
+def test_a_competency_check_sent_twice_is_stored_once(http, world):
+    """A check scored offline is re-sent from the outbox until acknowledged."""
+    body = check(world, [True, False, True, True], "2026-11-02", id=str(uuid.uuid4()))
+    first = post(http, CHECKS, body, world["bcba"])
+    again = post(http, CHECKS, body, world["bcba"])
+    assert first == again and first["id"] == body["id"]
+    assert db.session.scalar(select(func.count()).select_from(CompetencyCheck)) == 1
+    taken = http.post(CHECKS, json=body, headers=world["director"])
+    assert taken.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(CompetencyCheck)) == 1

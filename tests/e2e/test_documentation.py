@@ -236,6 +236,7 @@ def test_documentation_screens_fit_and_are_accessible(caseload, new_context, wid
         "notes waiting": ("#/notes", "table.data"),
         "supervision": ("#/supervision", "details.contact-form"),
         "training": ("#/training", "details.competency-form"),
+        "staff": ("#/staff", "table.data"),
         "chart audits": ("#/chart-audits", "table.data"),
         "chart audit": (f"#/chart-audits/{chart['id']}", "table.audit-items"),
     }

@@ -39,6 +39,11 @@ function fakeServer() {
       async logContact(contact) {
         server.calls.push(['contact', contact.id]);
       },
+      async recordCompetency(check) {
+        server.calls.push(['competency', check.id]);
+        const failure = server.fail.shift();
+        if (failure) throw httpError(failure, 'refused');
+      },
     },
   };
   return server;
@@ -139,4 +144,19 @@ test('the sync panel names a refused note or contact in words', async () => {
   const signed = describeRecord({ type: 'note', body: note('s1', 'n1', { sign: { credential: 'RBT', name: 'Tess', at: '2026-11-22T14:31:00.000Z' } }) });
   assert.match(signed, /^Session note, signed /);
   assert.equal(describeRecord({ type: 'contact', body: { day: '2026-11-22', minutes: 30 } }), 'Supervision contact 2026-11-22 · 30 min');
+  assert.equal(describeRecord({ type: 'competency', body: { caregiver: 'mother', day: '2026-11-22' } }), 'Caregiver competency check (mother) 2026-11-22');
+});
+
+test('a caregiver competency check scored offline is sent to its route and kept when refused', async () => {
+  const { outbox, server, engine } = await setup();
+  const body = { id: uuid(), trainee_kind: 'caregiver', client_id: 'c1', caregiver: 'mother', plan_id: 'p1', day: '2026-11-22', scores: [true, false], criterion: 90 };
+  const check = await outbox.saveItem('competency', body);
+  await engine.start();
+  assert.deepEqual(server.calls.filter(([kind]) => kind === 'competency'), [['competency', check.id]]);
+  assert.equal((await outbox.item(check.id)).state, 'sent');
+  const refused = await outbox.saveItem('competency', { ...body, id: uuid() });
+  server.fail.push(422);
+  await engine.syncNow();
+  assert.equal((await outbox.item(refused.id)).state, 'rejected');
+  assert.equal((await outbox.item(refused.id)).code, '422');
 });

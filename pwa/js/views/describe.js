@@ -33,5 +33,6 @@ export function describeRecord(r) {
   if (r.type === 'incident') return t('record.incident', { type: r.body.type, when: fmtDateTime(new Date(r.body.occurred_at)) });
   if (r.type === 'note') return t(r.body.sign ? 'record.note_signed' : 'record.note', { when: fmtDateTime(new Date(r.body.sign?.at ?? Date.now())) });
   if (r.type === 'contact') return t('record.contact', { day: r.body.day, minutes: r.body.minutes });
+  if (r.type === 'competency') return t('record.competency', { caregiver: r.body.caregiver, day: r.body.day });
   return `${describeEvent(r.body)} · ${fmtDateTime(new Date(r.body.t))}`;
 }

@@ -13,6 +13,7 @@ const LINKS = [
   { href: '#/notes', label: 'nav.notes', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/notes') },
   { href: '#/supervision', label: 'nav.supervision', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/supervision') },
   { href: '#/chart-audits', label: 'nav.chart_audits', show: (role) => DIRECTORS.has(role), current: (hash) => hash.startsWith('#/chart-audits') },
+  { href: '#/staff', label: 'nav.staff', show: (role) => DIRECTORS.has(role), current: (hash) => hash.startsWith('#/staff') },
   { href: '#/training', label: 'nav.training', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/training') },
 ];
 

@@ -6,6 +6,7 @@ import { Recorder } from '../recorder.js';
 import { liveEvents, summarize } from '../tally.js';
 import { h, mount, toast } from '../ui.js';
 import { sessionFrame } from './frame.js';
+import { caregiverCheckSlot } from './caregiver-check.js';
 
 /** Load the session and its snapshot, or send the user somewhere sensible. */
 export async function loadSession(app, id) {
@@ -138,6 +139,7 @@ export async function renderSession(app, id) {
     targets.length
       ? h('div', { class: 'cards' }, ...cards.map((c) => c.card))
       : h('p', { class: 'panel hint' }, t('session.no_targets')),
+    caregiverCheckSlot(app, recorder.session, client),
     frame.log,
   );
   for (const c of cards) c.control.refresh();

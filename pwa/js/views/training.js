@@ -88,31 +88,50 @@ function trainingForm(app, clientId, staff, plans, onSaved) {
   );
 }
 
-function competencyForm(app, clientId, staff, plans, onSaved) {
-  const who = traineeFields(staff, plans);
+/**
+ * The competency checklist of the plan chosen in ``planSelect``: one choice per step (done /
+ * not done / not applicable) and the criterion, redrawn when the plan changes. Also scored on
+ * the tablet in a home session (caregiver-check.js). value() is {scores, criterion}, or null
+ * while no plan with a checklist is chosen.
+ */
+export function competencyChecklist(planSelect, plans) {
+  formCount += 1;
+  const prefix = `comp-${formCount}`;
   const steps = h('div', { class: 'competency-steps' });
-  const criterion = h('input', { id: `tr-${formCount}-criterion`, type: 'number', min: 0, max: 100, inputmode: 'decimal' });
-  const problem = h('p', { class: 'error', role: 'alert' });
+  const criterion = h('input', { id: `${prefix}-criterion`, type: 'number', min: 0, max: 100, inputmode: 'decimal' });
   let rows = [];
   const drawSteps = () => {
-    const plan = plans.find((p) => p.id === who.plan.value);
+    const plan = plans.find((p) => p.id === planSelect.value);
     criterion.value = plan?.criterion ?? 90;
     rows = (plan?.checklist ?? []).map((text, i) => {
       const select = h(
         'select',
-        { id: `comp-${formCount}-${i}` },
+        { id: `${prefix}-${i}` },
         ...['na', 'yes', 'no'].map((value) => h('option', { value }, t(`train.step_${value}`))),
       );
       return { select, el: h('div', { class: 'form-group' }, h('label', { for: select.id, class: 'field-label' }, text), select) };
     });
     steps.replaceChildren(...(rows.length ? rows.map((r) => r.el) : [h('p', { class: 'hint' }, t('train.pick_plan'))]));
   };
-  who.plan.addEventListener('change', drawSteps);
+  planSelect.addEventListener('change', drawSteps);
   drawSteps();
+  return {
+    el: [steps, h('label', { for: criterion.id, class: 'field-label' }, t('train.criterion')), criterion],
+    value: () =>
+      rows.length
+        ? { scores: rows.map((r) => ({ yes: true, no: false, na: null })[r.select.value]), criterion: Number(criterion.value) }
+        : null,
+  };
+}
+
+function competencyForm(app, clientId, staff, plans, onSaved) {
+  const who = traineeFields(staff, plans);
+  const checklist = competencyChecklist(who.plan, plans);
+  const problem = h('p', { class: 'error', role: 'alert' });
   const save = () => {
-    const scores = rows.map((r) => ({ yes: true, no: false, na: null })[r.select.value]);
-    if (!rows.length) return (problem.textContent = t('train.pick_plan'));
-    return submit(problem, () => app.api.recordCompetency({ ...who.value(clientId), scores, criterion: Number(criterion.value) }), () => {
+    const scored = checklist.value();
+    if (!scored) return (problem.textContent = t('train.pick_plan'));
+    return submit(problem, () => app.api.recordCompetency({ ...who.value(clientId), ...scored }), () => {
       toast(t('train.check_saved'));
       onSaved();
     });
@@ -122,23 +141,26 @@ function competencyForm(app, clientId, staff, plans, onSaved) {
     { class: 'competency-form' },
     h('summary', {}, t('train.check_title')),
     ...who.el,
-    steps,
-    h('label', { for: criterion.id, class: 'field-label' }, t('train.criterion')),
-    criterion,
+    ...checklist.el,
     problem,
     h('button', { type: 'button', class: 'btn primary', onclick: save }, t('train.save_check')),
   );
 }
 
-/** Competency over time for one person and plan: the graph and the checks behind it.
+/** Competency over time for one person (a staff member on the caseload, or a caregiver of
+ * the client by role) and plan: the graph and the checks behind it.
  * Returns the section and its redraw (after a new check). */
-function historySection(app, staff, plans) {
-  const person = h('select', { id: 'hist-person' }, ...staff.map((s) => h('option', { value: s.user_id }, s.display_name || s.username)));
+function historySection(app, clientId, staff, caregivers, plans) {
+  const people = [
+    ...staff.map((s) => ({ label: s.display_name || s.username, params: { trainee_id: s.user_id } })),
+    ...caregivers.map((role) => ({ label: t('train.caregiver_of', { role }), params: { client_id: clientId, caregiver: role } })),
+  ];
+  const person = h('select', { id: 'hist-person' }, ...people.map((p, i) => h('option', { value: String(i) }, p.label)));
   const plan = h('select', { id: 'hist-plan' }, ...plans.map((p) => h('option', { value: p.id }, p.title || p.id)));
   const slot = h('div', { 'aria-live': 'polite' });
   const draw = async () => {
-    if (!staff.length || !plans.length) return;
-    const params = { trainee_id: person.value, plan_id: plan.value };
+    if (!people.length || !plans.length) return;
+    const params = { ...people[Number(person.value)].params, plan_id: plan.value };
     let checks;
     try {
       checks = await app.api.competencyChecks(params);
@@ -196,7 +218,8 @@ function statusTable(competency) {
 /** #/training[/<clientId>]: staff competency per plan for a client, and the BST forms. */
 export async function renderTraining(app, clientId) {
   const notice = connectionNotice(t('train.needs_connection'));
-  const caseload = await app.store.caseload();
+  // Straight after signing in the caseload may not be on the device yet: fetch it then.
+  const caseload = (await app.store.caseload()) ?? (await app.store.refreshCaseload(app.api).catch(() => undefined));
   const clients = caseload?.clients ?? [];
   const chosen = clientId ?? clients[0]?.id;
   const pick = h('select', { id: 'train-client' }, ...clients.map((c) => h('option', { value: c.id, selected: c.id === chosen }, c.name)));
@@ -220,15 +243,23 @@ export async function renderTraining(app, clientId) {
   let staff;
   let plans;
   let competency;
+  let caregiverChecks;
   try {
-    [staff, plans, competency] = await Promise.all([app.api.assignments(chosen), app.api.plans(chosen), app.api.clientCompetency(chosen)]);
+    [staff, plans, competency, caregiverChecks] = await Promise.all([
+      app.api.assignments(chosen),
+      app.api.plans(chosen),
+      app.api.clientCompetency(chosen),
+      app.api.competencyChecks({ client_id: chosen }), // a client's checks are its caregivers'
+    ]);
   } catch (err) {
     body.replaceChildren(h('p', { class: 'error' }, describeFailure(err)));
     return notice.cleanup;
   }
   // Saving a record or a check redraws the figures, never the forms being filled in.
   const status = h('div', { 'aria-live': 'polite' }, statusTable(competency));
-  const history = historySection(app, staff, plans);
+  staff = staff.filter((s) => s.role !== 'caregiver'); // linked caregivers are trained by role
+  const caregivers = [...new Set(caregiverChecks.map((c) => c.caregiver))].sort();
+  const history = historySection(app, chosen, staff, caregivers, plans);
   const saved = async () => {
     try {
       status.replaceChildren(statusTable(await app.api.clientCompetency(chosen)));
