@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import g
 from flask.views import MethodView
 from marshmallow import RAISE
@@ -25,5 +23,5 @@ class ClientDatasheet(MethodView):
         """A printable data sheet of the client's active targets for ``date`` (default today):
         tally boxes, interval grids, trial rows with prompt codes, ABC columns."""
         client = client_or_404(g.user, client_id)
-        pdf, name = datasheets.datasheet(client, query.get("day") or date.today(), g.user)
+        pdf, name = datasheets.datasheet(client, query.get("day"), g.user)
         return file_response(pdf, CONTENT_TYPES["pdf"], name)

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bdc import audit
+from bdc import audit, dates
 from bdc.extensions import db
 from bdc.models import Client, Target, User
 from bdc.reports.datasheet import SheetTarget, datasheet_pdf
@@ -24,8 +24,10 @@ def active_targets(client: Client) -> list[Target]:
     )
 
 
-def datasheet(client: Client, day: date, user: User) -> tuple[bytes, str]:
-    """The PDF and its file name (the client's code, never the name)."""
+def datasheet(client: Client, day: date | None, user: User) -> tuple[bytes, str]:
+    """The PDF and its file name (the client's code, never the name); ``day`` defaults to the
+    client's today in their time zone."""
+    day = day or dates.local_today(dates.client_zone(client.time_zone))
     targets = [
         SheetTarget(i + 1, t.name, t.measurement, t.params or {})
         for i, t in enumerate(active_targets(client))

@@ -39,7 +39,7 @@ from bdc.auth import (
     check_id,
     visible_client_ids,
 )
-from bdc.dates import local_day, within_days
+from bdc.dates import local_day, local_today, within_days
 from bdc.extensions import db
 from bdc.models import Client, NoteShare, Session, SessionNote, Target, User
 from bdc.models.base import utcnow
@@ -578,7 +578,7 @@ def session_note_pdf(session: Session) -> tuple[bytes, str]:
 
 
 def _period_label(date_from: date | None, date_to: date | None) -> str:
-    return f"{date_from or 'start'}-to-{date_to or utcnow().date()}"
+    return f"{date_from or 'start'}-to-{date_to or local_today()}"
 
 
 def client_notes_pdf(

@@ -30,10 +30,9 @@ from sqlalchemy import or_, select
 
 from bdc import audit
 from bdc.auth import SEES_ALL, can_see_client, check_id
-from bdc.dates import within_days
+from bdc.dates import local_today, within_days
 from bdc.extensions import db
 from bdc.models import Assignment, Session, SupervisionContact, User
-from bdc.models.base import utcnow
 from bdc.reports.export import safe_text
 from bdc.services import quality
 from bdc.supervision_rules import Contact, MonthCompliance, SupervisionRules, month_compliance
@@ -68,7 +67,7 @@ def rules() -> SupervisionRules:
 
 def month_span(month: str | None) -> tuple[date, date, str]:
     """First and last day of ``month`` (YYYY-MM, default this month), and its label."""
-    today = utcnow().date()
+    today = local_today()
     if month is None:
         year, number = today.year, today.month
     else:
@@ -131,7 +130,7 @@ def log_contact(user: User, fields: dict) -> ContactView:
             message="Supervision contacts are with technicians and therapists.",
             fields={"supervisee_id": ["Not a technician or therapist."]},
         )
-    if fields["day"] > utcnow().date():
+    if fields["day"] > local_today():  # the clinic's day, as the device dates it
         abort(422, message="A contact cannot be in the future.", fields={"day": ["In the future."]})
     observed = _linked_session(user, fields["observed_session_id"], "observed_session_id")
     if observed is not None and observed.observer_id != supervisee.id:
@@ -296,7 +295,7 @@ class ComplianceRow:
 def compliance(user: User, month: str | None) -> dict:
     """Each supervisee's month (to date, for the current month) against the clinic's rules."""
     first, last, label = month_span(month)
-    through = min(last, utcnow().date())
+    through = min(last, local_today())
     people = _supervisees(user, first, last)
     ids = [p.id for p in people]
     minutes = service_minutes(ids, first, last)

@@ -25,9 +25,9 @@ from sqlalchemy import or_, select
 from bdc import audit
 from bdc.analysis import fidelity_percent
 from bdc.auth import SEES_ALL, can_see_client, require_edit, visible_client_ids
+from bdc.dates import local_today
 from bdc.extensions import db
 from bdc.models import Assignment, Client, CompetencyCheck, Plan, TrainingRecord, User
-from bdc.models.base import utcnow
 from bdc.reports import FidelityPoint, fidelity_chart, render
 from bdc.services.supervision import caseload_staff
 
@@ -80,7 +80,7 @@ def _subject(user: User, fields: dict) -> tuple[dict, Plan | None]:
         abort(403, message="Only a therapist, a BCBA or a director records training.")
     trainee = _trainee(user, fields)
     plan = _plan(user, fields.get("plan_id"), trainee["client_id"])
-    if fields["day"] > utcnow().date():
+    if fields["day"] > local_today():  # the clinic's day, as the device dates it
         _refuse("day", "In the future.")
     return trainee, plan
 

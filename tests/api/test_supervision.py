@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -287,3 +288,23 @@ def test_clinic_rules_come_from_the_configuration(http, logged, app):
     finally:
         app.config["SUPERVISION_MIN_PERCENT"] = 5.0
     assert all(r["minutes_needed"] == 0 for r in result["supervisees"])
+
+
+def test_the_future_is_the_clinics_calendar_not_utcs(http, world, app, monkeypatch):
+    # The device dates a contact by the clinic's calendar. A clinic 14 h ahead of UTC (from
+    # 10:00 UTC its today is UTC's tomorrow) may log today; a clinic 12 h behind (before
+    # 12:00 UTC its today is UTC's yesterday) may not log UTC's today, its tomorrow.
+    now = datetime.now(UTC)
+    if now.hour >= 10:
+        monkeypatch.setitem(app.config, "TIME_ZONE", "Pacific/Kiritimati")
+        today = now.astimezone(ZoneInfo("Pacific/Kiritimati")).date()
+        assert today > now.date()
+        log(http, world, contact(world, "tech1", 30, "individual", day=today.isoformat()))
+    else:
+        monkeypatch.setitem(app.config, "TIME_ZONE", "Etc/GMT+12")
+        tomorrow = now.date()
+        assert now.astimezone(ZoneInfo("Etc/GMT+12")).date() < tomorrow
+        body = contact(world, "tech1", 30, "individual", day=tomorrow.isoformat())
+        answer = http.post(CONTACTS, json=body, headers=world["bcba"])
+        assert answer.status_code == 422
+        assert "day" in answer.get_json()["error"]["fields"]
