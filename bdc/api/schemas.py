@@ -244,6 +244,9 @@ class SessionSchema(Schema):
     target_ids = fields.List(fields.Str())
     plan_id = fields.Str(allow_none=True)
     staff_id = fields.Str(allow_none=True)
+    group_id = fields.Str(
+        allow_none=True, metadata={"description": "Shared by the sessions of one group session"}
+    )
     received_at = fields.AwareDateTime()
 
 

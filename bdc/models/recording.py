@@ -32,6 +32,9 @@ class Session(db.Model):
     target_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    # Set when several learners were recorded on one screen: each learner still has a session
+    # of their own (IOA, measures and permissions see ordinary sessions), linked by this id.
+    group_id: Mapped[str | None] = mapped_column(String(36), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
