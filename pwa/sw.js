@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '4c53478c47';
+const VERSION = '1911698d71';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -29,6 +29,7 @@ const SHELL = [
   '/js/controls/task-analysis.js',
   '/js/cue.js',
   '/js/db.js',
+  '/js/group.js',
   '/js/i18n.js',
   '/js/live.js',
   '/js/outbox.js',
@@ -46,6 +47,7 @@ const SHELL = [
   '/js/views/describe.js',
   '/js/views/fidelity.js',
   '/js/views/frame.js',
+  '/js/views/group.js',
   '/js/views/incident.js',
   '/js/views/language.js',
   '/js/views/nav.js',

@@ -14,6 +14,8 @@ import { renderFidelity } from './views/fidelity.js';
 import { liveChannel } from './live.js';
 import { renderSignIn, renderSignInStrip } from './views/signin.js';
 import { renderSession } from './views/session.js';
+import { renderGroup } from './views/group.js';
+import { GroupRecorder } from './group.js';
 import { renderSummary } from './views/summary.js';
 import { openSyncPanel, renderBadge } from './views/sync-panel.js';
 import { renderClient, renderClients } from './views/client.js';
@@ -26,6 +28,7 @@ const ROUTES = [
   [/^#\/signin$/, renderSignIn],
   [/^#\/session\/([\w-]+)$/, (app, m) => renderSession(app, m[1])],
   [/^#\/fidelity\/([\w-]+)$/, (app, m) => renderFidelity(app, m[1])],
+  [/^#\/group\/([\w-]+)$/, (app, m) => renderGroup(app, m[1])],
   [/^#\/summary\/([\w-]+)$/, (app, m) => renderSummary(app, m[1])],
   [/^#\/paper\/([\w-]+)$/, (app, m) => renderPaper(app, m[1])],
   // BCBA, director and incident screens (views/client.js, dashboard.js, incident.js)
@@ -165,7 +168,13 @@ class App {
     }
     this.cleanup?.();
     this.cleanup = null;
-    if (active) await (await Recorder.load(this.outbox, active, { live: this.live }))?.end();
+    if (active) {
+      const group = await this.store.local(`sess:${active}`);
+      const recording = group?.kind === 'group'
+        ? await GroupRecorder.load(this.outbox, active, group.members.map((m) => m.session_id), { live: this.live })
+        : await Recorder.load(this.outbox, active, { live: this.live });
+      await recording?.end();
+    }
     this.sync?.stop();
     await api.signOut().catch(() => {});
     // No caseload or client details stay behind; the outbox does, for its owner's next sign-in.

@@ -32,7 +32,7 @@ export function renderNav(app) {
   if (!nav) return;
   const hash = location.hash || '#/';
   const links = app.user ? LINKS.filter((l) => l.show(app.user.role)) : [];
-  const recording = /^#\/(session|fidelity)\/[\w-]+$/.test(hash);
+  const recording = /^#\/(session|fidelity|group)\/[\w-]+$/.test(hash);
   nav.hidden = links.length < 2 || recording;
   if (nav.hidden) return nav.replaceChildren();
   const key = `${app.user.role}|${hash}|${currentLanguage()}`;

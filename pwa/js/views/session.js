@@ -34,7 +34,8 @@ export async function finish(app, recorder) {
   app.go(`#/summary/${recorder.id}`);
 }
 
-function buildCard(app, recorder, target, number) {
+/** One target's card: its control records into ``recorder`` (the learner's own session). */
+export function buildCard(app, recorder, target, number) {
   const serialQueue = { chain: Promise.resolve() };
   const card = h('section', { class: 'card', dataset: { measurement: target.measurement }, 'aria-labelledby': `t-${target.id}` });
   const ctx = {
