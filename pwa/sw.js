@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '1911698d71';
+const VERSION = '7f4e85fa3c';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',

@@ -104,9 +104,8 @@ def test_a_group_of_three_recorded_offline_reaches_the_server_per_learner(
     # The keyboard: ] moves to the next learner, 1 records that learner's first target.
     row(page, sam).locator(".learner-head h2").click()
     page.keyboard.press("]")
-    wait_for_js(
-        page, "document.activeElement?.closest('section.learner')?.classList.contains('selected')"
-    )
+    wait_for_js(page, "document.activeElement?.getAttribute('aria-current') === 'true'")
+    assert row(page, ada).locator(".learner-head h2").get_attribute("aria-current") == "true"
     page.keyboard.press("]")
     page.keyboard.press("1")
     row(page, ben).locator(".tap-count").first.filter(has_text="2").wait_for()

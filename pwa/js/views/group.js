@@ -108,12 +108,14 @@ export async function renderGroup(app, groupId) {
   await Promise.all(rows.flatMap((r) => r.cards.map(async (c) => c.control.restore?.(await app.store.control(r.recorder.id, c.target.id)))));
   const cardOf = new Map(rows.flatMap((r) => r.cards.map((c) => [c.target.id, c])));
 
+  // Only the learners' headings change with the selection: a tap in another row repaints two
+  // headings, not two rows of cards, before its entry is written (bench/pwa_tap.py --group).
   const select = (index, { focus = false } = {}) => {
+    const before = group.selected;
     group.select(index);
-    rows.forEach((r, i) => {
-      r.el.classList.toggle('selected', i === group.selected);
-      r.heading.setAttribute('aria-current', i === group.selected ? 'true' : 'false');
-    });
+    if (before !== group.selected || !rows[before].heading.hasAttribute('aria-current')) {
+      rows.forEach((r, i) => r.heading.setAttribute('aria-current', String(i === group.selected)));
+    }
     if (focus) rows[group.selected].heading.focus();
   };
   const drawUndo = () => rows.forEach((r, i) => (r.undoBtn.disabled = !group.canUndo(i)));
