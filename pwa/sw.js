@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '7f4e85fa3c';
+const VERSION = 'c7fc308047';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -42,6 +42,7 @@ const SHELL = [
   '/js/ui.js',
   '/js/views/bcba-common.js',
   '/js/views/caseload.js',
+  '/js/views/child.js',
   '/js/views/client.js',
   '/js/views/dashboard.js',
   '/js/views/describe.js',

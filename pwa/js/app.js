@@ -15,6 +15,7 @@ import { liveChannel } from './live.js';
 import { renderSignIn, renderSignInStrip } from './views/signin.js';
 import { renderSession } from './views/session.js';
 import { renderGroup } from './views/group.js';
+import { renderChild } from './views/child.js';
 import { GroupRecorder } from './group.js';
 import { renderSummary } from './views/summary.js';
 import { openSyncPanel, renderBadge } from './views/sync-panel.js';
@@ -29,6 +30,7 @@ const ROUTES = [
   [/^#\/session\/([\w-]+)$/, (app, m) => renderSession(app, m[1])],
   [/^#\/fidelity\/([\w-]+)$/, (app, m) => renderFidelity(app, m[1])],
   [/^#\/group\/([\w-]+)$/, (app, m) => renderGroup(app, m[1])],
+  [/^#\/child\/([\w-]+)$/, (app, m) => renderChild(app, m[1])],
   [/^#\/summary\/([\w-]+)$/, (app, m) => renderSummary(app, m[1])],
   [/^#\/paper\/([\w-]+)$/, (app, m) => renderPaper(app, m[1])],
   // BCBA, director and incident screens (views/client.js, dashboard.js, incident.js)
@@ -40,6 +42,10 @@ const ROUTES = [
   [/^#\/fidelity-results(?:\?.*)?$/, renderFidelityResults],
   [/^#?\/?$/, renderCaseload],
 ];
+
+// A caregiver's screens: their children, recording at home, its summary, the child's graphs.
+// Every staff screen (the client view, dashboards, incidents, paper sheets) sends them home.
+const CAREGIVER_SCREENS = /^(#?\/?|#\/signin|#\/(session|summary|child)\/[\w-]+)$/;
 
 class App {
   constructor(db) {
@@ -65,6 +71,7 @@ class App {
   async route() {
     const hash = location.hash || '#/';
     if (!this.user && hash !== '#/signin') return this.go('#/signin');
+    if (this.user?.role === 'caregiver' && !CAREGIVER_SCREENS.test(hash)) return this.go('#/');
     this.cleanup?.();
     this.cleanup = null;
     renderNav(this);

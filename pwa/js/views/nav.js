@@ -58,6 +58,7 @@ export function clientCardLinks(app, client) {
     // A caregiver records at home on the phone: no incident reports, no paper sheets.
     caregiver ? '' : h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, t('caseload.incident'), who()),
     caregiver ? '' : h('a', { class: 'btn small', href: `#/paper/${client.id}` }, t('caseload.paper'), who()),
+    caregiver ? h('a', { class: 'btn small', href: `#/child/${client.id}` }, t('caseload.child_view'), who()) : '',
     PROGRAMMERS.has(app.user?.role)
       ? h('a', { class: 'btn small', href: `#/client/${client.id}` }, t('caseload.client_view'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.of', { name: client.name })}`))
       : '',
