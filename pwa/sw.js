@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'c7fc308047';
+const VERSION = '3ca74cb8dd';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -41,6 +41,7 @@ const SHELL = [
   '/js/timers.js',
   '/js/ui.js',
   '/js/views/bcba-common.js',
+  '/js/views/caregiver-links.js',
   '/js/views/caseload.js',
   '/js/views/child.js',
   '/js/views/client.js',

@@ -6,7 +6,7 @@ from flask import g
 from flask.views import MethodView
 
 from bdc.api.base import protected_blueprint
-from bdc.api.schemas import AssignmentAnswerSchema, AssignmentSchema, SessionSettingsSchema
+from bdc.api.schemas import AssignmentAnswerSchema, CaregiverLinkSchema, SessionSettingsSchema
 from bdc.auth import check_id, client_or_404
 from bdc.services import caregivers
 
@@ -20,12 +20,13 @@ class ClientCaregivers(MethodView):
         """The caregivers linked to the client."""
         return caregivers.list_caregivers(client_or_404(g.user, client_id))
 
-    @blp.arguments(AssignmentSchema)
+    @blp.arguments(CaregiverLinkSchema)
     @blp.response(201, AssignmentAnswerSchema)
     def post(self, fields, client_id):
-        """Link a caregiver account to the client (BCBAs, directors and admins)."""
+        """Link a caregiver account, by ``user_id`` or ``username``, to the client (BCBAs,
+        directors and admins)."""
         client = client_or_404(g.user, client_id)
-        return caregivers.link(g.user, client, str(fields["user_id"]))
+        return caregivers.link(g.user, client, fields)
 
 
 @blp.route("/clients/<uuid:client_id>/caregivers/<uuid:user_id>")

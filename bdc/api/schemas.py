@@ -126,6 +126,19 @@ class AssignmentSchema(StrictSchema):
     user_id = fields.UUID(required=True)
 
 
+class CaregiverLinkSchema(StrictSchema):
+    """The caregiver account to link: its id, or its username (what the admin who made the
+    account hands the BCBA; BCBAs cannot list users)."""
+
+    user_id = fields.UUID()
+    username = fields.Str(validate=validate.Length(min=1, max=80))
+
+    @validates_schema
+    def _one(self, data, **kwargs):
+        if ("user_id" in data) == ("username" in data):
+            raise ValidationError("Give user_id or username (one of them).", "user_id")
+
+
 class AssignmentAnswerSchema(Schema):
     user_id = fields.Str()
     client_id = fields.Str()

@@ -29,17 +29,23 @@ def list_caregivers(client: Client) -> list[Assignment]:
     )
 
 
-def link(user: User, client: Client, caregiver_id: str) -> Assignment:
-    """Link an active caregiver account to ``client`` (BCBAs, directors and admins)."""
+def link(user: User, client: Client, account: dict) -> Assignment:
+    """Link an active caregiver account, named by ``user_id`` or ``username``, to ``client``
+    (BCBAs, directors and admins)."""
     require_edit(user)
-    caregiver = db.session.get(User, caregiver_id)
+    if "username" in account:
+        field = "username"
+        caregiver = db.session.scalar(select(User).where(User.username == account["username"]))
+    else:
+        field = "user_id"
+        caregiver = db.session.get(User, str(account["user_id"]))
     if caregiver is None or not caregiver.active or caregiver.role != CAREGIVER:
         abort(
             422,
             message="No such active caregiver.",
-            fields={"user_id": ["Not an active caregiver account."]},
+            fields={field: ["Not an active caregiver account."]},
         )
-    return caseload.assign(user, client, caregiver_id)
+    return caseload.assign(user, client, caregiver.id)
 
 
 def unlink(user: User, client: Client, caregiver_id: str) -> None:

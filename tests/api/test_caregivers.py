@@ -211,6 +211,24 @@ def test_only_caregiver_accounts_are_linked_as_caregivers(http, make, home):
     assert http.delete(staff_delete, headers=make.login(home["bcba"])).status_code == 404
 
 
+def test_a_bcba_links_a_caregiver_by_the_username_the_admin_gave(http, make, home):
+    bcba = make.login(home["bcba"])
+    parent = make.user("caregiver", username=f"parent-{new_id()[:6]}")
+    url = f"/api/v1/clients/{home['other'].id}/caregivers"
+    answer = http.post(url, json={"username": parent.username}, headers=bcba)
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["user_id"] == parent.id
+    for body, field in (
+        ({"username": home["bcba"].username}, "username"),  # staff, not a caregiver
+        ({"username": "nobody-here"}, "username"),
+        ({"username": parent.username, "user_id": parent.id}, "user_id"),
+        ({}, "user_id"),
+    ):
+        refused = http.post(url, json=body, headers=bcba)
+        assert refused.status_code == 422, body
+        assert field in refused.get_json()["error"]["fields"], body
+
+
 @pytest.mark.parametrize("role", ["technician", "therapist"])
 def test_technicians_and_therapists_do_not_link_caregivers(http, make, home, role):
     staff = make.user(role)

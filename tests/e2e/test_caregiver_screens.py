@@ -1,11 +1,21 @@
 """A caregiver's phone screens at 360 px: their child's graphs and progress report, and no way
-into the staff screens (docs/caregivers.md)."""
+into the staff screens; the BCBA's caregiver controls on the client view (docs/caregivers.md)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from tests.e2e.pwa import LAYOUT_PROBLEMS, card, sign_in, wait_for_js, wait_for_service_worker
+from tests.e2e.pwa import (
+    LAYOUT_PROBLEMS,
+    PASSWORD,
+    Api,
+    card,
+    sign_in,
+    wait_for_js,
+    wait_for_service_worker,
+)
 from tests.e2e.test_caregiver import parent  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.e2e
@@ -55,3 +65,49 @@ def test_a_caregiver_sees_the_childs_graphs_and_report_and_no_staff_screen(
     hitting.locator(".tap-count").filter(has_text="1").wait_for()
     assert page.evaluate(LAYOUT_PROBLEMS) == []
     context.set_offline(False)
+
+
+def test_a_bcba_marks_a_target_for_home_and_links_a_caregiver(caseload, new_context):
+    from bdc.extensions import db
+    from bdc.models import User
+
+    admin = db.session.query(User).filter_by(role="admin").one()
+    account = (
+        Api(caseload.base)
+        .login(admin.username)
+        .ok(
+            "POST",
+            "/users",
+            {"username": f"mum-{uuid.uuid4().hex[:6]}", "password": PASSWORD, "role": "caregiver"},
+        )
+    )
+    page = new_context({"width": 768, "height": 1024}).new_page()
+    sign_in(page, caseload.base, caseload.users["bcba"]["username"])
+    client = caseload.client
+    page.goto(f"{caseload.base}/#/client/{client['id']}")
+    hitting = page.locator(
+        "section.target-panel", has=page.get_by_role("heading", name="Hitting", exact=True)
+    )
+    hitting.get_by_label("Recordable at home").check()
+    page.locator("#toast").get_by_text("Caregivers can now record Hitting at home.").wait_for()
+    bcba = caseload.api_as("bcba")
+    assert bcba.ok("GET", f"/targets/{caseload.targets['Hitting']['id']}")["home_recordable"]
+
+    panel = page.locator("section.caregiver-links")
+    panel.get_by_text("No caregiver is linked yet.").wait_for()
+    panel.get_by_label("Caregiver's username").fill("not-an-account")
+    panel.get_by_role("button", name="Link caregiver").click()
+    panel.get_by_text("Not an active caregiver account.").wait_for()
+    panel.get_by_label("Caregiver's username").fill(account["username"])
+    panel.get_by_role("button", name="Link caregiver").click()
+    panel.get_by_text(f"({account['username']})").wait_for()
+    linked = bcba.ok("GET", f"/clients/{client['id']}/caregivers")
+    assert [c["user_id"] for c in linked] == [account["id"]]
+    panel.get_by_role("button", name=f"Unlink {account['username']}").click()
+    panel.get_by_text("No caregiver is linked yet.").wait_for()
+    assert bcba.ok("GET", f"/clients/{client['id']}/caregivers") == []
+
+    # A technician's client screens have neither control.
+    tech = new_context({"width": 768, "height": 1024}).new_page()
+    sign_in(tech, caseload.base, caseload.users["technician"]["username"])
+    assert tech.get_by_role("link", name="Client view").count() == 0
