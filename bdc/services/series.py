@@ -78,6 +78,7 @@ class SessionValue(NamedTuple):
     n: int
     details: Mapping[str, Any]
     ioa_partner_id: str | None
+    setting: str = ""  # where the session took place ("" = not stated)
 
     @property
     def has_ioa(self) -> bool:
@@ -95,6 +96,7 @@ class SessionRow:
     started_at: datetime
     ended_at: datetime | None
     target_ids: frozenset[str]
+    setting: str = ""
 
 
 # An event as read: (session id, target id, id, kind, t, data) with ``t`` and ``data`` as the
@@ -161,6 +163,7 @@ def _sessions(
             type_coerce(Session.started_at, String),
             type_coerce(Session.ended_at, String),
             type_coerce(Session.target_ids, Text),
+            Session.setting,
         )
         .where(*_session_filter(client_id, date_from, date_to, setting))
         .order_by(Session.started_at, Session.id)
@@ -177,8 +180,9 @@ def _sessions(
             as_utc(started),
             None if ended is None else as_utc(ended),
             frozenset(_decoded(targets) or ()),
+            where or "",
         )
-        for sid, observer, role, started, ended, targets in rows
+        for sid, observer, role, started, ended, targets, where in rows
     ]
 
 
@@ -313,6 +317,7 @@ def _series(
                 n,
                 extra,
                 partner,
+                session.setting,
             )
         )
     return values

@@ -424,6 +424,39 @@ def test_data_and_summary_filter_by_setting(http, make, home):
     assert "setting" in bad.get_json()["error"]["fields"]
 
 
+def test_points_and_summaries_say_where_each_session_took_place(http, make, home):
+    """Per-point setting, the summary split by setting, and the graph filtered by setting."""
+    headers = make.login(home["bcba"])
+    tablet = Tablet(http, headers)
+    target = home["home_target"]
+    start = utcnow() - timedelta(days=10)
+    for day, (setting, count) in enumerate([("clinic", 2), ("home", 5), ("home", 7)]):
+        session = tablet.session(
+            home["client"], at=start + timedelta(days=day), targets=[target], setting=setting
+        )
+        tablet.counts(session, target, range(count))
+    tablet.send()
+    url = f"/api/v1/targets/{target.id}"
+    points = http.get(f"{url}/data", headers=headers).get_json()["points"]
+    assert [(p["setting"], p["value"]) for p in points] == [
+        ("clinic", 2),
+        ("home", 5),
+        ("home", 7),
+        ("clinic", 1),  # the fixture's session, the latest
+    ]
+    split = http.get(f"{url}/summary", headers=headers).get_json()["settings"]
+    assert [(s["setting"], s["sessions"], s["mean"], s["median"]) for s in split] == [
+        ("clinic", 2, 1.5, 1.5),
+        ("home", 2, 6.0, 6.0),
+    ]
+    assert split[1]["phases"] == [{"index": 0, "label": "Baseline", "sessions": 2, "mean": 6.0}]
+    for query in ("", "&setting=home"):
+        graph = http.get(f"{url}/graph.svg?chart=line{query}", headers=headers)
+        assert graph.status_code == 200, graph.get_json()
+    refused = http.get(f"{url}/graph.png?setting=moon", headers=headers)
+    assert refused.status_code == 422 and "setting" in refused.get_json()["error"]["fields"]
+
+
 def test_the_migration_stores_old_free_text_settings_in_the_list_spelling(tmp_path):
     """Sessions synced before the list existed said "Clinic" or "Home" (the PWA's labels)."""
     from flask_migrate import upgrade
