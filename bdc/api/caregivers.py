@@ -6,7 +6,12 @@ from flask import g
 from flask.views import MethodView
 
 from bdc.api.base import protected_blueprint
-from bdc.api.schemas import AssignmentAnswerSchema, CaregiverLinkSchema, SessionSettingsSchema
+from bdc.api.schemas import (
+    AssignmentAnswerSchema,
+    CaregiverLinkSchema,
+    SessionSettingsSchema,
+    SessionSettingsUpdateSchema,
+)
 from bdc.auth import check_id, client_or_404
 from bdc.services import caregivers
 
@@ -42,5 +47,12 @@ class OneCaregiver(MethodView):
 class SessionSettings(MethodView):
     @blp.response(200, SessionSettingsSchema)
     def get(self):
-        """The settings a session may be recorded in (``BDC_SESSION_SETTINGS``)."""
+        """The settings a session may be recorded in: the clinic's list (as a director saved
+        it, else ``BDC_SESSION_SETTINGS``)."""
         return caregivers.session_settings()
+
+    @blp.arguments(SessionSettingsUpdateSchema)
+    @blp.response(200, SessionSettingsSchema)
+    def put(self, fields):
+        """Replace the clinic's list of settings (directors and admins)."""
+        return caregivers.replace_session_settings(g.user, fields["settings"])

@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 
 from bdc.measurement_params import MEASUREMENTS
 from bdc.models import PHASE_KINDS, ROLES
-from bdc.text import text_problem
+from bdc.text import storable_text, text_problem
 
 DIRECTIONS = ("increase", "decrease")
 
@@ -149,6 +149,23 @@ class AssignmentAnswerSchema(Schema):
 
 class SessionSettingsSchema(Schema):
     settings = fields.List(fields.Str(), metadata={"description": "In the clinic's order"})
+
+
+class SessionSettingsUpdateSchema(StrictSchema):
+    settings = fields.List(
+        fields.Str(validate=[validate.Length(min=1, max=120), storable_text]),
+        required=True,
+        validate=validate.Length(min=1, max=30),
+        metadata={"description": "The whole list, in the order the start sheet offers it"},
+    )
+
+    @validates_schema
+    def _distinct(self, data, **kwargs):
+        names = [name.strip() for name in data.get("settings", [])]
+        if any(not name for name in names):
+            raise ValidationError("A setting needs a name.", "settings")
+        if len({name.casefold() for name in names}) != len(names):
+            raise ValidationError("Each setting once (names differ by more than case).", "settings")
 
 
 # --- targets, phases, plans --------------------------------------------------------------------

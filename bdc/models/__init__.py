@@ -18,6 +18,7 @@ from bdc.models.recording import (
     Event,
     Incident,
     Session,
+    SessionSetting,
     SessionValue,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "Plan",
     "Session",
     "SessionNote",
+    "SessionSetting",
     "SessionValue",
     "SupervisionContact",
     "Target",

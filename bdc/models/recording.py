@@ -38,6 +38,16 @@ class Session(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class SessionSetting(db.Model):
+    """One name of the clinic's list of session settings, as a director keeps it. While the
+    table is empty the configured list is the clinic's (bdc.session_settings)."""
+
+    __tablename__ = "session_settings"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
 class Event(db.Model):
     """One recorded fact. Never updated or deleted: a correction is a ``void`` event."""
 

@@ -395,6 +395,48 @@ def test_a_clinic_configures_its_own_settings(app, http, make, home, monkeypatch
     assert school["id"] in rejected
 
 
+def test_a_director_keeps_the_clinics_settings_list(http, make, home):
+    director = make.login(make.user("director"))
+    bcba = make.login(home["bcba"])
+    tablet = Tablet(http, bcba)
+    before = tablet.session(home["client"], at=utcnow() - timedelta(hours=5), setting="school")
+    tablet.send()
+    url = "/api/v1/session-settings"
+    saved = http.put(url, json={"settings": ["Clinic", " Home ", "Day camp"]}, headers=director)
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json() == {"settings": ["Clinic", "Home", "Day camp"]}
+    assert http.get(url, headers=bcba).get_json() == {"settings": ["Clinic", "Home", "Day camp"]}
+    camp = tablet.session(home["client"], at=utcnow() - timedelta(hours=3), setting="day CAMP")
+    school = tablet.session(home["client"], at=utcnow() - timedelta(hours=2), setting="school")
+    rejected, _ = _sync(http, bcba, tablet.batch)
+    assert db.session.get(Session, camp["id"]).setting == "Day camp"
+    assert "Day camp" in rejected[school["id"]]
+    assert db.session.get(Session, before["id"]).setting == "school"  # kept as recorded
+    entry = db.session.query(AuditEntry).filter_by(resource="session_settings").one()
+    assert entry.action == "update" and entry.detail["after"] == ["Clinic", "Home", "Day camp"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"settings": []},
+        {"settings": ["Clinic", "clinic"]},
+        {"settings": ["Clinic", "  "]},
+        {"settings": [f"s{i}" for i in range(31)]},
+        {"settings": ["x" * 121]},
+        {"settings": "Clinic"},
+        {},
+    ],
+)
+def test_a_bad_settings_list_is_refused_and_changes_nothing(http, make, home, body):
+    director = make.login(make.user("director"))
+    answer = http.put("/api/v1/session-settings", json=body, headers=director)
+    assert answer.status_code == 422
+    assert "settings" in answer.get_json()["error"]["fields"]
+    listed = http.get("/api/v1/session-settings", headers=director).get_json()["settings"]
+    assert listed == ["clinic", "home", "school", "community", "telehealth"]
+
+
 def test_data_and_summary_filter_by_setting(http, make, home):
     headers = make.login(home["bcba"])
     tablet = Tablet(http, headers)

@@ -1,17 +1,18 @@
-"""group sessions: the id linking the sessions of learners recorded on one screen
+"""group sessions and the clinic's list of settings
 
-Revision ID: 0008_group_sessions
+Revision ID: 0008_groups_settings
 Revises: 0005_session_values
 Create Date: 2026-11-26 03:55:00
 
 A group is no table of its own: each learner's session carries the group's id, and the group is
-the sessions holding it (docs/groups.md).
+the sessions holding it (docs/groups.md). The settings list a director keeps starts empty: until
+a director saves one, the configured list (BDC_SESSION_SETTINGS) is the clinic's list.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_group_sessions"
+revision = "0008_groups_settings"
 down_revision = "0005_session_values"
 branch_labels = None
 depends_on = None
@@ -21,9 +22,16 @@ def upgrade():
     with op.batch_alter_table("sessions") as batch:
         batch.add_column(sa.Column("group_id", sa.String(length=36), nullable=True))
         batch.create_index("ix_sessions_group_id", ["group_id"])
+    op.create_table(
+        "session_settings",
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_session_settings")),
+    )
 
 
 def downgrade():
+    op.drop_table("session_settings")
     with op.batch_alter_table("sessions") as batch:
         batch.drop_index("ix_sessions_group_id")
         batch.drop_column("group_id")
