@@ -10,6 +10,10 @@ through :mod:`bdc.services`, and every session and event through :func:`bdc.sync
 observing user, one batch per client-week, exactly as the tablets would send them. A rejected
 item is a bug (in the demo or in the server), so it raises instead of being dropped.
 
+The caseload is data: ``bdc/demo_data/caseload.yaml`` (learners, staff, targets with their
+measurement parameters, levels and phases, plans, note texts), read and checked by
+:mod:`bdc.demo_specs`. This module is the process that turns it into sessions.
+
 The data are generated from ``random.Random(2026)``, so two loads with the same ``today`` hold
 the same sessions, events and values (database ids of users, clients and targets differ). The
 eight weeks end the day before ``today``, so the graphs always look current.
@@ -33,36 +37,26 @@ from typing import Any
 from sqlalchemy import select
 
 from bdc.demo_documentation import load_documentation
+from bdc.demo_specs import ClientSpec, StaffSpec, TargetSpec, load_caseload
 from bdc.extensions import db
 from bdc.models import Client, Plan, Target, User
 from bdc.services import accounts, caregivers, caseload, programs
 from bdc.sync import ingest
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoSummary", "load_demo"]
+__all__ = ["DEMO_CASELOAD", "DEMO_PASSWORD", "DEMO_USERS", "DemoSummary", "load_demo"]
 
-DEMO_PASSWORD = "demo-password"
-
-DEMO_USERS: tuple[tuple[str, str, str], ...] = (
-    ("admin", "admin", "Alex Admin (demo)"),
-    ("director", "director", "Dana Director (demo)"),
-    ("bcba", "bcba", "Casey Analyst, BCBA (demo)"),
-    ("therapist", "therapist", "Riley Therapist (demo)"),
-    ("tech1", "technician", "Sam Technician, RBT (demo)"),
-    ("tech2", "technician", "Jordan Technician, RBT (demo)"),
-    ("parent", "caregiver", "Morgan Parent (demo)"),
-)
+# The caseload itself (learners, staff, targets, phases, plans, note texts) is data:
+# bdc/demo_data/caseload.yaml, read and checked by bdc.demo_specs. What follows is the process.
+DEMO_CASELOAD = load_caseload()
+DEMO_PASSWORD = DEMO_CASELOAD.password
+DEMO_USERS: tuple[StaffSpec, ...] = DEMO_CASELOAD.staff
 
 SEED = 2026
-# The learner whose parent records at home, and the target the BCBA marks home-recordable.
-HOME_CLIENT = "DEMO-02"
-HOME_TARGET = "Handwashing"
 WEEKS = 8
 DAYS = WEEKS * 7
 RELIABILITY_SHARE = 0.33  # of primary sessions; a few are lost to the therapist's timetable
 SLOPPY_RELIABILITY = (4, 23)  # the 5th and 24th reliability sessions disagree more (IOA ~70%)
 TAU_DAYS = 7.0  # time constant of the approach to the treated level
-
-PROMPTS = ["independent", "gestural", "model", "partial_physical", "full_physical"]
 
 
 @dataclass(frozen=True)
@@ -71,467 +65,6 @@ class DemoSummary:
     targets: int
     sessions: int
     events: int
-
-
-# --- the caseload, as a BCBA would write it ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _TargetSpec:
-    """One target and how its data behave.
-
-    ``level`` is (baseline, fully treated), in units that depend on the measurement:
-    responses per hour (frequency, abc), per minute (rate), episodes per hour (duration, with
-    ``extra`` the mean episode length in seconds), mean seconds (latency), probability an
-    interval is scored (interval methods), probability of independent correct (dtt,
-    task_analysis) or mean rating (rating).
-    """
-
-    name: str
-    definition: str
-    measurement: str
-    direction: str
-    params: dict[str, Any]
-    level: tuple[float, float]
-    phases: tuple[tuple[int, str, str], ...]  # (day from the start, kind, label)
-    extra: tuple[float, float] | None = None
-    mastery: dict[str, Any] | None = None
-    aim: tuple[float, float] | None = None  # (value at the intervention start, goal value)
-    burst: bool = False  # extinction burst in the first days of treatment
-
-
-@dataclass(frozen=True)
-class _PlanSpec:
-    title: str
-    function: str
-    strategies: tuple[str, ...]
-    checklist: tuple[str, ...]
-    start_day: int
-
-
-@dataclass(frozen=True)
-class _ClientSpec:
-    code: str
-    name: str
-    age: int
-    technician: str
-    start_minute: int  # usual session start, minutes after 00:00 UTC
-    minutes: tuple[int, int]  # session length range
-    off_weekday: int  # the weekday (0 = Monday) usually without a session
-    settings: tuple[str, ...]  # from BDC_SESSION_SETTINGS; a repeat weights the choice
-    targets: tuple[_TargetSpec, ...]
-    plan: _PlanSpec | None = None
-
-
-_DTT_MASTERY = {"percent": 80, "consecutive": 3, "min_trials": 10, "min_observers": 1}
-_DTT_PARAMS = {"prompt_levels": PROMPTS, "trials_per_session": 10}
-
-_ELOPEMENT_ABC = {
-    "antecedents": [
-        "Demand to start a non-preferred task",
-        "Transition between activities",
-        "Preferred item removed",
-        "Unstructured time",
-        "Door to the hallway open",
-    ],
-    "behaviors": ["Left the assigned area (more than 1 m)", "Ran toward the door", "Left the room"],
-    "consequences": [
-        "Task removed or delayed",
-        "Verbal reprimand",
-        "Escorted back, demand re-presented",
-        "Blocked and redirected to the break card",
-        "Praise for returning",
-    ],
-    "setting_events": [
-        "Poor sleep reported by caregiver",
-        "Skipped breakfast",
-        "Change in the daily schedule",
-        "New staff member in the room",
-        "Recovering from illness",
-    ],
-}
-
-CLIENTS: tuple[_ClientSpec, ...] = (
-    _ClientSpec(
-        code="DEMO-01",
-        name="Demo Learner A",
-        age=6,
-        technician="tech1",
-        start_minute=14 * 60,
-        minutes=(25, 60),
-        off_weekday=4,
-        settings=("clinic", "clinic", "clinic"),
-        targets=(
-            _TargetSpec(
-                name="Aggression",
-                definition=(
-                    "Hitting, kicking, scratching, biting or pushing another person with any part"
-                    " of the body or a thrown object, with enough force to make contact. Count each"
-                    " response separated from the last by 3 s or more; fully blocked attempts are"
-                    " counted. Not: high-fives, accidental contact during play."
-                ),
-                measurement="frequency",
-                direction="decrease",
-                params={},
-                level=(8.0, 0.8),
-                phases=((0, "baseline", "Baseline"), (14, "intervention", "FCT + extinction")),
-                burst=True,
-            ),
-            _TargetSpec(
-                name="Independent manding",
-                definition=(
-                    "A vocal, signed or AAC request for an item, activity, help or a break,"
-                    " emitted without an echoic or gestural prompt in the previous 5 s and"
-                    " specifying what is wanted. Repeats of the same request within 5 s count once."
-                ),
-                measurement="rate",
-                direction="increase",
-                params={},
-                level=(0.08, 0.55),
-                phases=(
-                    (0, "baseline", "Baseline"),
-                    (21, "intervention", "Mand training (incidental teaching)"),
-                ),
-                aim=(0.1, 0.6),
-            ),
-            _TargetSpec(
-                name="Receptive identification of common objects",
-                definition=(
-                    "Given a field of three pictures and the instruction 'Touch [item]', the"
-                    " learner touches the named picture within 5 s. Items: cup, shoe, ball,"
-                    " spoon, book, hat. Correct only when the first touch is the named picture."
-                ),
-                measurement="dtt",
-                direction="increase",
-                params=_DTT_PARAMS,
-                level=(0.15, 0.92),
-                phases=(
-                    (0, "baseline", "Baseline probes"),
-                    (14, "intervention", "Errorless teaching (most-to-least prompting)"),
-                    (42, "maintenance", "Maintenance (mixed with new targets)"),
-                ),
-                mastery=_DTT_MASTERY,
-            ),
-        ),
-        plan=_PlanSpec(
-            title="BIP - aggression (escape-maintained)",
-            function="escape",
-            strategies=(
-                "Functional communication training: teach the 'break please' card as the"
-                " replacement for aggression",
-                "Escape extinction: keep the demand in place after aggression; block with"
-                " minimal attention",
-                "First-then board and visual timer before every work period",
-                "High-probability request sequence before non-preferred tasks",
-                "Token board: 5 tokens for compliance earn a 2-minute break",
-            ),
-            checklist=(
-                "Set up the first-then board and visual timer before the work period",
-                "Presented the demand once, clearly, with the break card within reach",
-                "Prompted the break card within 3 s of a precursor (whining, pushing materials)",
-                "Honoured every independent break request within 5 s",
-                "Kept the demand in place after aggression (no escape)",
-                "Blocked aggression with minimal verbal and facial attention",
-                "Delivered a token within 3 s of each compliance",
-                "Recorded every aggression on the tablet as it occurred",
-            ),
-            start_day=14,
-        ),
-    ),
-    _ClientSpec(
-        code="DEMO-02",
-        name="Demo Learner B",
-        age=9,
-        technician="tech1",
-        start_minute=15 * 60 + 30,
-        minutes=(20, 60),
-        off_weekday=0,
-        settings=("home", "home"),
-        targets=(
-            _TargetSpec(
-                name="Tantrums",
-                definition=(
-                    "Crying, screaming or dropping to the floor, alone or together, for at least"
-                    " 3 s. The episode starts with the first such response and ends after 10 s"
-                    " with none of them. Record start and stop on the timer."
-                ),
-                measurement="duration",
-                direction="decrease",
-                params={},
-                level=(3.0, 0.7),
-                extra=(140.0, 35.0),
-                phases=((0, "baseline", "Baseline"), (21, "condition", "NCR + DRA")),
-                aim=(300.0, 60.0),
-            ),
-            _TargetSpec(
-                name="Latency to follow instructions",
-                definition=(
-                    "Seconds from the end of the adult's first verbal instruction to the learner"
-                    " starting the instructed action (hands on materials, or moving toward the"
-                    " named place). Instructions not started within 60 s are recorded as 60 s."
-                ),
-                measurement="latency",
-                direction="decrease",
-                params={},
-                level=(28.0, 5.0),
-                phases=(
-                    (0, "baseline", "Baseline"),
-                    (14, "intervention", "High-p request sequence"),
-                ),
-                aim=(28.0, 5.0),
-            ),
-            _TargetSpec(
-                name="Handwashing",
-                definition=(
-                    "Washing hands before snack, following the 9-step task analysis. A step is"
-                    " independent when it is done correctly within 5 s of the previous step (or"
-                    " of 'Wash your hands') without any prompt."
-                ),
-                measurement="task_analysis",
-                direction="increase",
-                params={
-                    "steps": [
-                        "Turn on the water",
-                        "Wet both hands",
-                        "Pump soap onto one hand",
-                        "Scrub palms, backs and between fingers",
-                        "Rinse off all soap",
-                        "Turn off the water",
-                        "Take a paper towel",
-                        "Dry both hands",
-                        "Throw the towel in the bin",
-                    ],
-                    "prompt_levels": PROMPTS,
-                },
-                level=(0.2, 0.95),
-                phases=(
-                    (0, "baseline", "Baseline (single-opportunity probes)"),
-                    (21, "intervention", "Forward chaining, most-to-least prompting"),
-                ),
-                mastery={"percent": 90, "consecutive": 3, "min_trials": 9, "min_observers": 1},
-            ),
-        ),
-        plan=_PlanSpec(
-            title="BIP - tantrums (attention-maintained)",
-            function="attention",
-            strategies=(
-                "Noncontingent attention on a 2-minute fixed-time schedule",
-                "Differential reinforcement of appropriate bids for attention ('Look!', tap on"
-                " the shoulder)",
-                "Planned ignoring of tantrum behaviour while keeping everyone safe",
-                "Teach 'tap on the shoulder' to ask for attention when an adult is busy",
-            ),
-            checklist=(
-                "Delivered attention at least every 2 minutes (timer running)",
-                "Praised appropriate bids for attention within 3 s",
-                "Withheld eye contact and comments during the tantrum",
-                "Kept the learner and others safe without reprimands",
-                "Re-engaged the learner with praise within 10 s of the tantrum ending",
-                "Prompted 'tap on the shoulder' when attention was not available",
-                "Recorded tantrum start and stop on the tablet",
-            ),
-            start_day=21,
-        ),
-    ),
-    _ClientSpec(
-        code="DEMO-03",
-        name="Demo Learner C",
-        age=11,
-        technician="tech2",
-        start_minute=14 * 60 + 30,
-        minutes=(35, 60),
-        off_weekday=2,
-        settings=("school", "school"),
-        targets=(
-            _TargetSpec(
-                name="Vocal stereotypy",
-                definition=(
-                    "Non-contextual vocalisations: humming, squealing, repeated phrases from"
-                    " videos, or sounds not directed to anyone and unrelated to the activity,"
-                    " audible from 1 m. Score the interval if it occurs at any time in it."
-                ),
-                measurement="partial_interval",
-                direction="decrease",
-                params={"interval_seconds": 10, "observation_minutes": 10},
-                level=(0.72, 0.18),
-                phases=(
-                    (0, "baseline", "Baseline"),
-                    (14, "intervention", "Response interruption and redirection (RIRD)"),
-                ),
-            ),
-            _TargetSpec(
-                name="In seat",
-                definition=(
-                    "Buttocks in contact with the seat of the chair and all four chair legs on the"
-                    " floor. Score the interval only if in seat for the whole interval."
-                ),
-                measurement="whole_interval",
-                direction="increase",
-                params={"interval_seconds": 15, "observation_minutes": 10},
-                level=(0.35, 0.85),
-                phases=((0, "baseline", "Baseline"), (21, "intervention", "DRA + token economy")),
-            ),
-            _TargetSpec(
-                name="Engagement in group activities",
-                definition=(
-                    "Rated at the end of each 10-minute block: 1 no interaction with materials or"
-                    " people; 2 brief engagement after prompts; 3 engaged about half the block;"
-                    " 4 engaged most of the block with few prompts; 5 engaged throughout,"
-                    " unprompted."
-                ),
-                measurement="rating",
-                direction="increase",
-                params={
-                    "scale_min": 1,
-                    "scale_max": 5,
-                    "labels": [
-                        "Not engaged",
-                        "Engaged after prompts",
-                        "Engaged half the time",
-                        "Mostly engaged",
-                        "Fully engaged",
-                    ],
-                },
-                level=(2.0, 4.3),
-                phases=(
-                    (0, "baseline", "Baseline"),
-                    (21, "intervention", "Activity choice + visual schedule"),
-                ),
-            ),
-        ),
-    ),
-    _ClientSpec(
-        code="DEMO-04",
-        name="Demo Learner D",
-        age=5,
-        technician="tech2",
-        start_minute=16 * 60 + 15,
-        minutes=(25, 60),
-        off_weekday=4,
-        settings=("clinic", "clinic"),
-        targets=(
-            _TargetSpec(
-                name="On-task behaviour",
-                definition=(
-                    "At the moment each 10-s interval ends: eyes oriented to the task materials or"
-                    " the instructor, and hands on the materials (or still while listening)."
-                    " Score only what is seen at that moment."
-                ),
-                measurement="momentary_time_sampling",
-                direction="increase",
-                params={"interval_seconds": 10, "observation_minutes": 10},
-                level=(0.4, 0.82),
-                phases=(
-                    (0, "baseline", "Baseline"),
-                    (14, "intervention", "Visual schedule + token economy"),
-                ),
-            ),
-            _TargetSpec(
-                name="Elopement",
-                definition=(
-                    "Moving more than 1 m away from the assigned area (table, carpet, line) or"
-                    " leaving the room without permission, from the moment the boundary is"
-                    " crossed. Record an ABC entry for every occurrence."
-                ),
-                measurement="abc",
-                direction="decrease",
-                params=_ELOPEMENT_ABC,
-                level=(3.5, 0.5),
-                phases=(
-                    (0, "baseline", "Baseline"),
-                    (21, "intervention", "FCT (break card) + DRA"),
-                ),
-            ),
-        ),
-        plan=_PlanSpec(
-            title="BIP - elopement (escape-maintained)",
-            function="escape",
-            strategies=(
-                "Teach the break card as a replacement for leaving the area",
-                "Differential reinforcement for staying in the area (token every 2 minutes)",
-                "Visual schedule reviewed before each transition",
-                "Block the exit and return the learner with minimal attention",
-            ),
-            checklist=(
-                "Reviewed the visual schedule before the transition",
-                "Kept the break card within reach during demands",
-                "Honoured break requests within 5 s",
-                "Delivered a token every 2 minutes in the area",
-                "Positioned self between the learner and the door",
-                "Returned the learner with minimal attention and re-presented the demand",
-            ),
-            start_day=21,
-        ),
-    ),
-    _ClientSpec(
-        code="DEMO-05",
-        name="Demo Learner E",
-        age=8,
-        technician="tech1",
-        start_minute=17 * 60,
-        minutes=(20, 50),
-        off_weekday=2,
-        settings=("clinic", "community"),
-        targets=(
-            _TargetSpec(
-                name="Self-injury (hand to head)",
-                definition=(
-                    "Open- or closed-hand contact of the hand with the head or face, audible or"
-                    " leaving redness. Count each contact separated from the last by 2 s or more."
-                ),
-                measurement="frequency",
-                direction="decrease",
-                params={},
-                level=(11.0, 2.0),
-                phases=(
-                    (0, "baseline", "Baseline"),
-                    (21, "intervention", "DRO (5 min) + competing stimulus"),
-                ),
-            ),
-            _TargetSpec(
-                name="Tacting actions",
-                definition=(
-                    "Shown a picture of a person doing an action and asked 'What is she doing?',"
-                    " the learner names the action ('jumping', 'eating', 'sleeping', 'washing',"
-                    " 'running') within 5 s. Correct when the verb is said (with or without -ing)."
-                ),
-                measurement="dtt",
-                direction="increase",
-                params=_DTT_PARAMS,
-                level=(0.1, 0.85),
-                phases=(
-                    (0, "baseline", "Baseline probes"),
-                    (14, "intervention", "Echoic-to-tact transfer"),
-                ),
-                mastery=_DTT_MASTERY,
-            ),
-        ),
-    ),
-)
-
-_SESSION_NOTES = (
-    "Caregiver reported poor sleep last night.",
-    "Fire drill at the start; session began after the learner settled.",
-    "Learner arrived late (transport delay).",
-    "New reinforcer (bubbles) very effective today.",
-    "Learner seemed unwell (runny nose); caregiver told at pick-up.",
-    "Peer absent; group activity replaced with 1:1 play.",
-    "Preferred tablet game unavailable; used music as the break activity.",
-)
-
-_TARGET_NOTES = {
-    "frequency": "Two attempts blocked; counted per the definition.",
-    "rate": "Several mands for 'more' during snack.",
-    "duration": "Longest episode after the tablet timer went off.",
-    "latency": "Instructions given during the table-time transition.",
-    "abc": "Exit door left open by visitor; closed after the first episode.",
-    "dtt": "Rotated items every 3 trials to avoid position bias.",
-    "task_analysis": "Soap dispenser empty at first; refilled before the chain.",
-    "partial_interval": "Stereotypy mostly during waiting times.",
-    "whole_interval": "Chair swapped for the wobble stool halfway through.",
-    "momentary_time_sampling": "Noisy room; observer moved closer.",
-    "rating": "Group activity was painting.",
-}
 
 
 # --- random helpers ------------------------------------------------------------------------------
@@ -712,7 +245,7 @@ class _Generator:
         return events
 
 
-def _phase_progress(spec: _TargetSpec, day: int) -> tuple[float, bool]:
+def _phase_progress(spec: TargetSpec, day: int) -> tuple[float, bool]:
     """Treatment effect 0..1 (below 0 in an extinction burst) and whether treatment is on."""
     treatment_start = next((d for d, kind, _ in spec.phases if kind != "baseline"), None)
     if treatment_start is None or day < treatment_start:
@@ -724,7 +257,7 @@ def _phase_progress(spec: _TargetSpec, day: int) -> tuple[float, bool]:
 
 
 def _target_events(
-    gen: _Generator, spec: _TargetSpec, tid: str, day: int, seconds: float, layout: _Layout
+    gen: _Generator, spec: TargetSpec, tid: str, day: int, seconds: float, layout: _Layout
 ) -> list[_Ev]:
     rng = gen.rng
     progress, treated = _phase_progress(spec, day)
@@ -773,7 +306,7 @@ def _second_observer(
     rng: random.Random,
     primary: list[_Ev],
     disagree: float,
-    specs: dict[str, _TargetSpec],
+    specs: dict[str, TargetSpec],
     seconds: float,
 ) -> list[_Ev]:
     """What a reliability observer records of the same behaviour: mostly the same.
@@ -864,7 +397,7 @@ class _Context:
     first_day: date
     users: dict[str, User]
     clients: dict[str, Client]
-    targets: dict[str, list[tuple[Target, _TargetSpec]]]
+    targets: dict[str, list[tuple[Target, TargetSpec]]]
     plans: dict[str, Plan]
     therapist_busy: list[tuple[datetime, datetime]] = field(default_factory=list)
     reliability_count: int = 0
@@ -943,7 +476,7 @@ def _fidelity_events(
     ]
 
 
-def _client_week(ctx: _Context, spec: _ClientSpec, week: int) -> list[_Batch]:
+def _client_week(ctx: _Context, spec: ClientSpec, week: int) -> list[_Batch]:
     rng = ctx.rng
     client = ctx.clients[spec.code]
     tech = ctx.users[spec.technician]
@@ -1008,7 +541,7 @@ def _client_week(ctx: _Context, spec: _ClientSpec, week: int) -> list[_Batch]:
                 _Ev(
                     pause[0] - 0.002,
                     "note",
-                    {"text": "Paused for a toilet break."},
+                    {"text": DEMO_CASELOAD.pause_note},
                     None,
                     _uuid(rng),
                 ),
@@ -1016,11 +549,11 @@ def _client_week(ctx: _Context, spec: _ClientSpec, week: int) -> list[_Batch]:
                 _Ev(pause[0], "resume", {}, None, _uuid(rng)),
             ]
         if rng.random() < 0.1:
-            text = rng.choice(_SESSION_NOTES)
+            text = rng.choice(DEMO_CASELOAD.session_notes)
             extra.append(_Ev(rng.uniform(5, 120), "note", {"text": text}, None, _uuid(rng)))
         if rng.random() < 0.06:
             target, tspec = rng.choice(targets)
-            text = _TARGET_NOTES[tspec.measurement]
+            text = DEMO_CASELOAD.target_notes[tspec.measurement]
             extra.append(
                 _Ev(rng.uniform(60, observed - 5), "note", {"text": text}, target.id, _uuid(rng))
             )
@@ -1103,7 +636,7 @@ def _setup(rng: random.Random, today: date, first_day: date) -> _Context:
     bcba = users["bcba"]
     written = datetime.combine(first_day - timedelta(days=4), time(21, 0), tzinfo=UTC)
     ctx = _Context(rng, first_day, users, {}, {}, {})
-    for spec in CLIENTS:
+    for spec in DEMO_CASELOAD.learners:
         born = today - timedelta(days=round(spec.age * 365.25) + rng.randint(30, 330))
         client = caseload.create_client(
             bcba,
@@ -1191,7 +724,7 @@ def load_demo(
         raise RuntimeError(f"demo user(s) already exist: {', '.join(sorted(existing))}")
     rng = random.Random(SEED)
     first_day = today - timedelta(days=DAYS)
-    batches_total = WEEKS * len(CLIENTS)
+    batches_total = WEEKS * len(DEMO_CASELOAD.learners)
     total = batches_total + 1
     ctx = _setup(rng, today, first_day)
     if progress:
@@ -1199,7 +732,7 @@ def load_demo(
 
     sessions = events = done = 0
     for week in range(WEEKS):
-        order = list(CLIENTS)
+        order = list(DEMO_CASELOAD.learners)
         rng.shuffle(order)  # so no client always gets the therapist first
         for spec in order:
             for batch in _client_week(ctx, spec, week):
@@ -1224,9 +757,13 @@ def _caregiver_at_home(ctx: _Context) -> tuple[int, int]:
     the random stream of everything else is unchanged). Answers (sessions, events)."""
     rng = ctx.rng
     bcba, parent = ctx.users["bcba"], ctx.users["parent"]
-    client = ctx.clients[HOME_CLIENT]
+    client = ctx.clients[DEMO_CASELOAD.home_client]
     caregivers.link(bcba, client, parent.id)
-    target, tspec = next((t, s) for t, s in ctx.targets[HOME_CLIENT] if s.name == HOME_TARGET)
+    target, tspec = next(
+        (t, s)
+        for t, s in ctx.targets[DEMO_CASELOAD.home_client]
+        if s.name == DEMO_CASELOAD.home_target
+    )
     programs.update_target(bcba, target, {"home_recordable": True})
     gen = _Generator(rng)
     batch = _Batch(parent)

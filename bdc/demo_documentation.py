@@ -1,7 +1,9 @@
 """The demo's documentation: session notes and supervision contacts (docs/supervision.md).
 
-Loaded by :func:`bdc.demo.load_demo` after the sessions, through the real services, so every
-note is drafted from its session's data and every contact passes the real checks.
+The texts are data (``bdc/demo_data/documentation.yaml``, read by :mod:`bdc.demo_specs`);
+this module is the seeded process. Loaded by :func:`bdc.demo.load_demo` after the sessions,
+through the real services, so every note is drafted from its session's data and every contact
+passes the real checks.
 
 - **Notes** for the primary sessions of the last ``NOTE_DAYS`` days (more than the 30 days
   the pending list looks back): most signed within a day
@@ -24,6 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from bdc.demo_specs import load_documentation_texts
 from bdc.extensions import db
 from bdc.models import Assignment, Plan, Session, User
 from bdc.models.base import utcnow
@@ -32,30 +35,8 @@ from bdc.services import notes, supervision, training
 __all__ = ["NOTE_DAYS", "load_documentation"]
 
 NOTE_DAYS = 35
-CREDENTIALS = {"technician": "RBT", "therapist": "BCaBA", "bcba": "BCBA", "director": "BCBA-D"}
-
-PRESENTATION = (
-    "Arrived calm and transitioned to the table with one verbal prompt.",
-    "Tired on arrival (late night per caregiver); needed frequent breaks.",
-    "Engaged and requesting preferred items; smiling during play breaks.",
-    "Irritable for the first 10 minutes; settled after a movement break.",
-)
-BARRIERS = (
-    "None noted.",
-    "Noise from the next room during the DTT block.",
-    "Preferred item unavailable; used the backup reinforcer.",
-    "Session started 10 minutes late (transport).",
-)
-CAREGIVER = (
-    "Caregiver not present.",
-    "Mother observed the last 10 minutes; reviewed the token board with her.",
-    "Father joined for generalization probes at home.",
-)
-PLAN_NEXT = (
-    "Continue the current phase; probe mastered targets at the start.",
-    "Increase the token board to 5 tokens if responding stays above 80 %.",
-    "Review the prompt-fading steps with the BCBA before the next session.",
-)
+# The texts notes and contacts are written from: bdc/demo_data/documentation.yaml.
+TEXTS = load_documentation_texts()
 
 
 def _at(moment: datetime, now: datetime) -> datetime:
@@ -82,15 +63,15 @@ def _notes(rng: random.Random, users: dict[str, User], today: date, now: datetim
     amended = False
     for session in sessions:
         author = by_id[session.observer_id]
-        if author.role not in CREDENTIALS:
+        if author.role not in TEXTS.credentials:
             continue  # a caregiver's home recording owes no note
         if rng.random() < 0.04:
             continue  # a session nobody wrote a note for
         fields = {
-            "presentation": rng.choice(PRESENTATION),
-            "barriers": rng.choice(BARRIERS),
-            "caregiver_involvement": rng.choice(CAREGIVER),
-            "plan_next": rng.choice(PLAN_NEXT),
+            "presentation": rng.choice(TEXTS.presentation),
+            "barriers": rng.choice(TEXTS.barriers),
+            "caregiver_involvement": rng.choice(TEXTS.caregiver_involvement),
+            "plan_next": rng.choice(TEXTS.plan_next),
         }
         view = notes.save_draft(author, session, _uuid(rng), fields)
         written += 1
@@ -98,17 +79,20 @@ def _notes(rng: random.Random, users: dict[str, User], today: date, now: datetim
         if age <= 1 or rng.random() < 0.05:
             continue  # still a draft
         signed_at = _at(session.ended_at + timedelta(hours=rng.uniform(0.3, 20)), now)
-        view = notes.sign(author, view.row, CREDENTIALS[author.role], at=signed_at)
+        view = notes.sign(author, view.row, TEXTS.credentials[author.role], at=signed_at)
         if view.row.cosign_required and age > 4 and rng.random() < 0.95:
             cosigned = _at(signed_at + timedelta(hours=rng.uniform(6, 60)), now)
-            notes.cosign(users["bcba"], view.row, "BCBA", at=cosigned)
+            notes.cosign(users["bcba"], view.row, TEXTS.credentials["bcba"], at=cosigned)
         elif not amended and author.role == "technician" and age > 4:
             amended = True
             notes.amend(
                 author,
                 view.row,
                 _uuid(rng),
-                {"reason": "Corrected the barrier noted.", "barriers": rng.choice(BARRIERS[1:])},
+                {
+                    "reason": TEXTS.amendment_reason,
+                    "barriers": rng.choice(TEXTS.barriers[1:]),
+                },
             )
     return written
 
@@ -161,7 +145,7 @@ def _contacts(rng: random.Random, users: dict[str, User], first_day: date, today
                     "client_present": True,
                     "observed_session_id": observed.id,
                     "fidelity_session_id": fidelity,
-                    "topics": ["prompt fading", "data collection"],
+                    "topics": list(TEXTS.observed_topics),
                     "day": observed.started_at.date(),
                 },
                 {
@@ -170,7 +154,7 @@ def _contacts(rng: random.Random, users: dict[str, User], first_day: date, today
                     "client_present": False,
                     "observed_session_id": None,
                     "fidelity_session_id": None,
-                    "topics": ["reinforcer assessment", "ethics: confidentiality"],
+                    "topics": list(TEXTS.group_topics),
                     "day": min(last, first + timedelta(days=rng.randint(7, 20))),
                 },
             ]
@@ -199,7 +183,11 @@ def _training(rng: random.Random, users: dict[str, User], today: date) -> int:
         trainees = [{"trainee_kind": "staff", "trainee_id": u.id} for u in staff]
         if n == 0:
             trainees.append(
-                {"trainee_kind": "caregiver", "client_id": plan.client_id, "caregiver": "mother"}
+                {
+                    "trainee_kind": "caregiver",
+                    "client_id": plan.client_id,
+                    "caregiver": TEXTS.trained_caregiver,
+                }
             )
         for trainee in trainees:
             start = today - timedelta(days=22)

@@ -16,6 +16,8 @@ lock_entries(root=None) -> list[str]
     Lock lines for published files not yet in ``published.lock`` (new versions only).
 target_from_protocol(protocol) -> dict, plan_from_protocol(protocol) -> dict
     The fields to create a Target / Plan from a protocol, per docs/api.md.
+StrictYamlLoader
+    The PyYAML SafeLoader that refuses duplicate keys; the demo data (bdc.demo_specs) use it too.
 
 Why a lock file: a target or plan created from a protocol stores its id and version, and the
 graphs and fidelity figures of years of sessions rest on what that version said. A published
@@ -51,6 +53,7 @@ __all__ = [
     "Protocol",
     "ProtocolError",
     "ProtocolLibrary",
+    "StrictYamlLoader",
     "check_library",
     "default_root",
     "file_sha256",
@@ -592,11 +595,11 @@ def _scan(root: Path) -> tuple[list[Protocol], list[ProtocolError]]:
     return protocols, problems
 
 
-class _StrictLoader(yaml.SafeLoader):
+class StrictYamlLoader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+def _construct_mapping(loader: StrictYamlLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -614,13 +617,13 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
     return loader.construct_mapping(node, deep=True)
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+StrictYamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _load_file(path: Path, root: Path) -> Protocol:
     shown = _display(path, root)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictYamlLoader)
     except (OSError, UnicodeDecodeError) as error:
         raise ProtocolError(shown, "", f"cannot read: {error}") from None
     except yaml.YAMLError as error:
