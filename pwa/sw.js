@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '3ca74cb8dd';
+const VERSION = 'ea3cce143e';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -57,6 +57,7 @@ const SHELL = [
   '/js/views/phase.js',
   '/js/views/protocols.js',
   '/js/views/session.js',
+  '/js/views/settings-list.js',
   '/js/views/signin.js',
   '/js/views/summary.js',
   '/js/views/sync-panel.js',

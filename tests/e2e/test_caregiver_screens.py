@@ -111,3 +111,61 @@ def test_a_bcba_marks_a_target_for_home_and_links_a_caregiver(caseload, new_cont
     tech = new_context({"width": 768, "height": 1024}).new_page()
     sign_in(tech, caseload.base, caseload.users["technician"]["username"])
     assert tech.get_by_role("link", name="Client view").count() == 0
+
+
+def test_a_director_keeps_the_settings_list_and_the_start_sheet_offers_it(caseload, new_context):
+    from bdc.extensions import db
+    from bdc.models import User
+
+    admin = db.session.query(User).filter_by(role="admin").one()
+    director = (
+        Api(caseload.base)
+        .login(admin.username)
+        .ok(
+            "POST",
+            "/users",
+            {"username": f"dir-{uuid.uuid4().hex[:6]}", "password": PASSWORD, "role": "director"},
+        )
+    )
+    page = new_context({"width": 768, "height": 1024}).new_page()
+    sign_in(page, caseload.base, director["username"])
+    box = page.get_by_label("Settings offered when a session starts, one per line")
+    wait_for_js(
+        page, "() => document.getElementById('settings-list')?.value.includes('telehealth')"
+    )
+    box.fill("Clinic\nHome\nclinic")
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Each setting once").wait_for()
+    box.fill("Clinic\nHome\nDay camp")
+    page.get_by_role("button", name="Save settings").click()
+    page.locator("#toast").get_by_text("3 settings saved.").wait_for()
+    listed = caseload.api_as("technician").ok("GET", "/session-settings")
+    assert listed == {"settings": ["Clinic", "Home", "Day camp"]}
+
+    tech = new_context({"width": 768, "height": 1024}).new_page()
+    sign_in(tech, caseload.base, caseload.users["technician"]["username"])
+    assert tech.locator("#settings-list").count() == 0  # a director's panel only
+    wait_for_js(
+        tech,
+        """async () => {
+          const db = await new Promise((ok) => {
+            const r = indexedDB.open('bdc');
+            r.onsuccess = () => ok(r.result);
+          });
+          const row = await new Promise((ok) => {
+            const r = db.transaction('cache').objectStore('cache').get('session-settings');
+            r.onsuccess = () => ok(r.result);
+          });
+          db.close();
+          return row?.value?.includes('Day camp');
+        }""",
+    )
+    tech.get_by_role("button", name=caseload.client["name"]).click()
+    tech.get_by_role("button", name="Day camp").click()
+    tech.get_by_role("button", name="Start session").click()
+    tech.wait_for_url("**/#/session/*")
+    session_id = tech.url.rsplit("/", 1)[1]
+    wait_for_js(
+        tech, "(s => s && s.pending === 0 && s.state === 'idle')(window.bdc?.sync?.status())"
+    )
+    assert caseload.api_as("bcba").ok("GET", f"/sessions/{session_id}")["setting"] == "Day camp"

@@ -7,6 +7,7 @@ import { chipGroup } from '../controls/chips.js';
 import { languagePicker } from './language.js';
 import { clientCardLinks } from './nav.js';
 import { openGroupSheet } from './group.js';
+import { KEEPS_SETTINGS, settingsListPanel } from './settings-list.js';
 import { firstRunTour } from './tour.js';
 
 // The clinic's settings (GET /session-settings, BDC_SESSION_SETTINGS), kept for offline starts;
@@ -46,6 +47,7 @@ export async function renderCaseload(app) {
       list,
     ),
     h('section', { class: 'panel prefs' }, languagePicker(app)),
+    KEEPS_SETTINGS.has(app.user.role) ? settingsListPanel(app) : '',
   );
 
   const activeId = await app.store.local('active');
