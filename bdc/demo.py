@@ -779,21 +779,41 @@ def _caregiver_at_home(ctx: _Context) -> tuple[int, int]:
             ctx.first_day + timedelta(days=day), time(18, 30), tzinfo=UTC
         ) + timedelta(minutes=rng.randint(0, 40), seconds=rng.randint(0, 59))
         seconds = rng.randint(8, 12) * 60
-        events = _target_events(gen, tspec, target.id, day, seconds, _Layout())
-        for e in events:
-            e.id = _uuid(rng)
-        session = _session_dict(
-            ctx,
-            client,
-            started=started,
-            ended=started + timedelta(seconds=seconds),
-            setting="home",
-            device="phone-parent",
-            target_ids=[target.id],
+        _one_target_session(
+            ctx, gen, batch, (client, target, tspec), day, started, seconds, "home", "phone-parent"
         )
-        _emit(batch, session, events, lambda offset, s=started: s + timedelta(seconds=offset))
     _sync_like_a_tablet(rng, batch, "the parent's home sessions")
     return len(batch.sessions), len(batch.events)
+
+
+def _one_target_session(
+    ctx: _Context,
+    gen: _Generator,
+    batch: _Batch,
+    recorded: tuple[Client, Target, TargetSpec],
+    day: int,
+    started: datetime,
+    seconds: int,
+    setting: str,
+    device: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """One session of one target (a home or a group session) into ``batch``."""
+    client, target, tspec = recorded
+    events = _target_events(gen, tspec, target.id, day, seconds, _Layout())
+    for e in events:
+        e.id = _uuid(ctx.rng)
+    session = _session_dict(
+        ctx,
+        client,
+        started=started,
+        ended=started + timedelta(seconds=seconds),
+        setting=setting,
+        device=device,
+        target_ids=[target.id],
+    )
+    session.update(extra or {})
+    _emit(batch, session, events, lambda offset, s=started: s + timedelta(seconds=offset))
 
 
 def _group_sessions(ctx: _Context, today: date) -> tuple[int, int]:
@@ -820,22 +840,20 @@ def _group_sessions(ctx: _Context, today: date) -> tuple[int, int]:
         started = datetime.combine(ctx.first_day + timedelta(days=day), time(0, 0), tzinfo=UTC)
         started += timedelta(minutes=spec.start_minute, seconds=rng.randint(0, 240))
         seconds = spec.minutes * 60
-        group_id = _uuid(rng)
+        group = {"group_id": _uuid(rng), "group_client_ids": learner_ids}
         for client, target in members:
-            events = _target_events(gen, spec.target, target.id, day, seconds, _Layout())
-            for e in events:
-                e.id = _uuid(rng)
-            session = _session_dict(
+            _one_target_session(
                 ctx,
-                client,
-                started=started,
-                ended=started + timedelta(seconds=seconds),
-                setting=spec.setting,
-                device=f"tablet-{leader.username}",
-                target_ids=[target.id],
+                gen,
+                batch,
+                (client, target, spec.target),
+                day,
+                started,
+                seconds,
+                spec.setting,
+                f"tablet-{leader.username}",
+                group,
             )
-            session.update(group_id=group_id, group_client_ids=learner_ids)
-            _emit(batch, session, events, lambda offset, s=started: s + timedelta(seconds=offset))
     _sync_like_a_tablet(rng, batch, "the group sessions")
     return len(batch.sessions), len(batch.events)
 

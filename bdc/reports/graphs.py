@@ -335,26 +335,18 @@ def draw_series(
                 gid="data-path" if setting is None else "setting-path",
             )
 
-    # Points: four marker classes in the clinic; one marker per other setting.
+    # Points: four marker classes in the clinic (circle or triangle, filled or open); one
+    # marker per other setting (filled or open).
     handles: dict[str, Artist] = {}
-    groups = {
-        (False, False): ("o", style.INK),
-        (False, True): ("o", "white"),
-        (True, False): ("^", style.INK),
-        (True, True): ("^", "white"),
-    }
-    for (rel, hol), (marker, face) in groups.items():
-        idx = [
-            i
-            for i in where.order
-            if pts[i].value is not None
-            and not omitted[i]
-            and _setting_key(pts[i]) is None
-            and pts[i].reliability == rel
-            and hollow[i] == hol
-        ]
-        if not idx:
+    classes: dict[tuple[str | None, str, str], list[int]] = {}
+    for i in where.order:
+        p = pts[i]
+        if p.value is None or omitted[i]:
             continue
+        key = _setting_key(p)
+        marker = ("^" if p.reliability else "o") if key is None else markers[key]
+        classes.setdefault((key, marker, "white" if hollow[i] else style.INK), []).append(i)
+    for (key, marker, face), idx in classes.items():
         ax.plot(
             [where.pos[i] for i in idx],
             [pts[i].value for i in idx],
@@ -366,33 +358,8 @@ def draw_series(
             markeredgewidth=0.9,
             zorder=4,
             clip_on=False,
-            gid="data-points",
+            gid="data-points" if key is None else "setting-points",
         )
-    for setting, marker in markers.items():
-        for hol in (False, True):
-            idx = [
-                i
-                for i in where.order
-                if pts[i].value is not None
-                and not omitted[i]
-                and _setting_key(pts[i]) == setting
-                and hollow[i] == hol
-            ]
-            if not idx:
-                continue
-            ax.plot(
-                [where.pos[i] for i in idx],
-                [pts[i].value for i in idx],
-                linestyle="none",
-                marker=marker,
-                markersize=style.MARKER_SIZE,
-                markerfacecolor="white" if hol else style.INK,
-                markeredgecolor=style.INK,
-                markeredgewidth=0.9,
-                zorder=4,
-                clip_on=False,
-                gid="setting-points",
-            )
     if markers:
         # Every setting on the graph is named, the clinic's circle too.
         kw = {"color": style.INK, "markersize": style.MARKER_SIZE, "markerfacecolor": style.INK}

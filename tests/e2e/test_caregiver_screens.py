@@ -13,6 +13,7 @@ from tests.e2e.pwa import (
     Api,
     card,
     sign_in,
+    wait_for_cached,
     wait_for_js,
     wait_for_service_worker,
 )
@@ -67,20 +68,18 @@ def test_a_caregiver_sees_the_childs_graphs_and_report_and_no_staff_screen(
     context.set_offline(False)
 
 
-def test_a_bcba_marks_a_target_for_home_and_links_a_caregiver(caseload, new_context):
+def new_account(caseload, role: str) -> dict:
+    """An account made by the admin, as an admin would."""
     from bdc.extensions import db
     from bdc.models import User
 
     admin = db.session.query(User).filter_by(role="admin").one()
-    account = (
-        Api(caseload.base)
-        .login(admin.username)
-        .ok(
-            "POST",
-            "/users",
-            {"username": f"mum-{uuid.uuid4().hex[:6]}", "password": PASSWORD, "role": "caregiver"},
-        )
-    )
+    body = {"username": f"{role}-{uuid.uuid4().hex[:6]}", "password": PASSWORD, "role": role}
+    return Api(caseload.base).login(admin.username).ok("POST", "/users", body)
+
+
+def test_a_bcba_marks_a_target_for_home_and_links_a_caregiver(caseload, new_context):
+    account = new_account(caseload, "caregiver")
     page = new_context({"width": 768, "height": 1024}).new_page()
     sign_in(page, caseload.base, caseload.users["bcba"]["username"])
     client = caseload.client
@@ -114,19 +113,7 @@ def test_a_bcba_marks_a_target_for_home_and_links_a_caregiver(caseload, new_cont
 
 
 def test_a_director_keeps_the_settings_list_and_the_start_sheet_offers_it(caseload, new_context):
-    from bdc.extensions import db
-    from bdc.models import User
-
-    admin = db.session.query(User).filter_by(role="admin").one()
-    director = (
-        Api(caseload.base)
-        .login(admin.username)
-        .ok(
-            "POST",
-            "/users",
-            {"username": f"dir-{uuid.uuid4().hex[:6]}", "password": PASSWORD, "role": "director"},
-        )
-    )
+    director = new_account(caseload, "director")
     page = new_context({"width": 768, "height": 1024}).new_page()
     sign_in(page, caseload.base, director["username"])
     box = page.get_by_label("Settings offered when a session starts, one per line")
@@ -145,21 +132,7 @@ def test_a_director_keeps_the_settings_list_and_the_start_sheet_offers_it(caselo
     tech = new_context({"width": 768, "height": 1024}).new_page()
     sign_in(tech, caseload.base, caseload.users["technician"]["username"])
     assert tech.locator("#settings-list").count() == 0  # a director's panel only
-    wait_for_js(
-        tech,
-        """async () => {
-          const db = await new Promise((ok) => {
-            const r = indexedDB.open('bdc');
-            r.onsuccess = () => ok(r.result);
-          });
-          const row = await new Promise((ok) => {
-            const r = db.transaction('cache').objectStore('cache').get('session-settings');
-            r.onsuccess = () => ok(r.result);
-          });
-          db.close();
-          return row?.value?.includes('Day camp');
-        }""",
-    )
+    wait_for_cached(tech, "session-settings", lambda names: names and "Day camp" in names)
     tech.get_by_role("button", name=caseload.client["name"]).click()
     tech.get_by_role("button", name="Day camp").click()
     tech.get_by_role("button", name="Start session").click()

@@ -10,7 +10,7 @@ import { h, mount, openDialog, toast } from '../ui.js';
 import { chipGroup } from '../controls/chips.js';
 import { FIRST_SETTINGS, settingChoices } from './caseload.js';
 import { sessionFrame } from './frame.js';
-import { buildCard } from './session.js';
+import { buildCard, targetKey } from './session.js';
 
 const snapshotKey = (groupId) => `sess:${groupId}`;
 
@@ -158,18 +158,7 @@ export async function renderGroup(app, groupId) {
         select(group.selected + (e.key === ']' ? 1 : -1), { focus: true });
         return true;
       }
-      const cards = rows[group.selected].cards;
-      const n = Number(e.key);
-      if (Number.isInteger(n) && n >= 1 && n <= cards.length && !e.ctrlKey) {
-        const c = cards[n - 1];
-        if (c.control.primary) c.control.primary();
-        else c.card.querySelector('button:not([disabled])')?.focus();
-        return true;
-      }
-      const focused = cards.find((c) => c.card.contains(document.activeElement));
-      const action = focused?.control.keys?.[e.key.toLowerCase()];
-      if (action) action();
-      return Boolean(action);
+      return targetKey(rows[group.selected].cards, e);
     },
   });
 
