@@ -108,20 +108,30 @@ export async function renderGroup(app, groupId) {
   await Promise.all(rows.flatMap((r) => r.cards.map(async (c) => c.control.restore?.(await app.store.control(r.recorder.id, c.target.id)))));
   const cardOf = new Map(rows.flatMap((r) => r.cards.map((c) => [c.target.id, c])));
 
-  // Only the learners' headings change with the selection: a tap in another row repaints two
-  // headings, not two rows of cards, before its entry is written (bench/pwa_tap.py --group).
-  const select = (index, { focus = false } = {}) => {
-    const before = group.selected;
+  // The selected learner is marked on the heading only. A tap on a card selects at once but
+  // marks after its entry is written (onEvent, or shortly after for a tap that records nothing):
+  // repainting during the tap would delay the write (bench/pwa_tap.py --group).
+  let marked = -1;
+  const mark = () => {
+    if (marked === group.selected) return;
+    marked = group.selected;
+    rows.forEach((r, i) => r.heading.setAttribute('aria-current', String(i === marked)));
+  };
+  const select = (index, { focus = false, later = false } = {}) => {
     group.select(index);
-    if (before !== group.selected || !rows[before].heading.hasAttribute('aria-current')) {
-      rows.forEach((r, i) => r.heading.setAttribute('aria-current', String(i === group.selected)));
-    }
+    if (later) setTimeout(mark, 100);
+    else mark();
     if (focus) rows[group.selected].heading.focus();
   };
+  let tapping = false;
   const drawUndo = () => rows.forEach((r, i) => (r.undoBtn.disabled = !group.canUndo(i)));
   rows.forEach((row, index) => {
-    row.el.addEventListener('focusin', () => select(index));
-    row.el.addEventListener('pointerdown', () => select(index));
+    row.el.addEventListener('pointerdown', (e) => {
+      tapping = Boolean(e.target.closest('.card'));
+      select(index, { later: tapping });
+    });
+    row.el.addEventListener('pointerup', () => setTimeout(() => (tapping = false)));
+    row.el.addEventListener('focusin', () => select(index, { later: tapping }));
     row.undoBtn.addEventListener('click', async () => {
       select(index);
       const undone = await row.recorder.undo();
@@ -144,6 +154,7 @@ export async function renderGroup(app, groupId) {
       app.go(`#/group/${groupId}`);
     },
     onEvent: (event) => {
+      mark();
       const card = cardOf.get(event.target_id);
       card?.control.refresh();
       card?.control.tick?.(group.now());
