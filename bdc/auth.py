@@ -58,6 +58,7 @@ CAREGIVER_ROUTES = frozenset(
         ("GET", "/api/v1/targets/<target_id>/summary"),
         ("GET", "/api/v1/targets/<target_id>/graph.png"),
         ("GET", "/api/v1/targets/<target_id>/graph.svg"),
+        ("GET", "/api/v1/clients/<client_id>/shared-notes"),  # what a BCBA shared
         ("POST", "/api/v1/sync"),
     }
 )
@@ -214,9 +215,9 @@ def target_or_404(user: User, target_id: str) -> Target:
     return target
 
 
-def may_record_target(user: User, target: Target) -> bool:
+def may_record_target(user: User, home_recordable: bool) -> bool:
     """Caregivers record only targets a BCBA marked home-recordable; staff record any target."""
-    return user.role != CAREGIVER or target.home_recordable
+    return user.role != CAREGIVER or home_recordable
 
 
 def recording_problem(user: User, session: dict, targets: dict[str, Target]) -> str | None:
@@ -233,7 +234,7 @@ def recording_problem(user: User, session: dict, targets: dict[str, Target]) -> 
         return "caregivers record one child at a time, not group sessions"
     for target_id in session["target_ids"]:
         target = targets.get(str(target_id))
-        if target is None or not may_record_target(user, target):
+        if target is None or not may_record_target(user, target.home_recordable):
             return f"target {target_id} is not marked home-recordable"
     return None
 

@@ -284,6 +284,18 @@ def _report_date(value: str | None, option: str) -> date | None:
 )
 @click.option("--provider", metavar="NAME", help="Practice or agency name for the title page.")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@click.option(
+    "--effect-sizes",
+    "effect_sizes_text",
+    metavar="NAMES",
+    help="Effect sizes to print, comma-separated (e.g. nap,tau_u,lrr,smd); default: NAP and "
+    "Tau-U, and LRR for frequency, rate and ABC targets.",
+)
+@click.option(
+    "--panel",
+    is_flag=True,
+    help="Add the multiple-baseline page: one panel per target with data, on shared days.",
+)
 @with_appcontext
 def report(
     client_code: str | None,
@@ -295,16 +307,19 @@ def report(
     username: str | None,
     provider: str | None,
     paper: str,
+    effect_sizes_text: str | None,
+    panel: bool,
 ) -> None:
     """Write the progress report (PDF) of CLIENT_CODE, or of a whole caseload.
 
     \b
     bdc report C-104 --from 2026-01-05 --to 2026-03-27 -o C-104.pdf
+    bdc report C-104 --panel -o C-104.pdf
     bdc report --caseload --from 2026-01-05 --to 2026-03-27 -o reports/
     """
     from bdc.extensions import db
     from bdc.models import Client
-    from bdc.services import progress_report
+    from bdc.services import effect_sizes, progress_report
 
     if caseload == bool(client_code):
         _fail("Give a CLIENT_CODE or --caseload (one of the two).")
@@ -312,13 +327,19 @@ def report(
     if start and end and start > end:
         _fail(f"--from {start} is after --to {end}.")
     start, end = progress_report.default_period(start, end)
+    names = None
+    if effect_sizes_text is not None:
+        try:
+            names = effect_sizes.parse(effect_sizes_text)
+        except ValueError as error:
+            _fail(f"--effect-sizes: {error}.")
     user = None
     if username is not None:
         user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         if user is None:
             _fail(f"No user {username!r}.")
     if caseload:
-        _caseload_reports(user, start, end, output, pseudonymous, provider, paper)
+        _caseload_reports(user, start, end, output, pseudonymous, provider, paper, panel, names)
         return
     client = db.session.scalar(select(Client).where(Client.code == client_code))
     if client is None:
@@ -340,7 +361,9 @@ def report(
             pseudonymous=pseudonymous,
             provider=provider,
             paper=paper,
+            panel=panel,
             progress=pages,
+            effect_size_names=names,
         )
     try:
         output.write_bytes(pdf)
@@ -362,7 +385,9 @@ def _check_writable(path: Path) -> None:
         _fail(f"Cannot write {path}: permission denied.")
 
 
-def _caseload_reports(user, start, end, folder: Path, pseudonymous, provider, paper) -> None:
+def _caseload_reports(
+    user, start, end, folder: Path, pseudonymous, provider, paper, panel: bool, names
+) -> None:
     from bdc.services import progress_report
 
     if folder.exists() and not folder.is_dir():
@@ -391,7 +416,9 @@ def _caseload_reports(user, start, end, folder: Path, pseudonymous, provider, pa
                 pseudonymous=pseudonymous,
                 provider=provider,
                 paper=paper,
+                panel=panel,
                 on_start=started,
+                effect_size_names=names,
             )
         except OSError as error:
             _fail(f"Cannot write a report to {folder}: {error.strerror or error}.")

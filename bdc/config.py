@@ -7,6 +7,7 @@ multi-host clinic deployment alike.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -53,12 +54,15 @@ DEFAULTS: dict[str, Any] = {
     "SUPERVISION_MIN_CONTACTS": 2,
     "SUPERVISION_MIN_INDIVIDUAL": 1,
     "SUPERVISION_MIN_OBSERVED": 1,
+    # Sessions a director's chart audit draws by default (docs/supervision.md, "Chart audits").
+    "CHART_AUDIT_SAMPLE": 10,
     "PWA_DIR": str(Path(__file__).resolve().parent.parent / "pwa"),
     "TIME_ZONE": None,  # the clinic's IANA zone; None: the server's own (bdc.dates)
 }
 
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
 _BOOL_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
+_FLOAT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, float)}
 
 
 class ConfigError(RuntimeError):
@@ -73,6 +77,14 @@ def _coerce(key: str, raw: str) -> Any:
             return int(raw)
         except ValueError as exc:
             raise ConfigError(f"BDC_{key} must be a whole number, not {raw!r}") from exc
+    if key in _FLOAT_KEYS:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # "nan" and "inf" parse, but mean nothing as a setting
+            raise ConfigError(f"BDC_{key} must be a number such as 4.5, not {raw!r}")
+        return value
     return raw
 
 

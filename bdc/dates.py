@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app, has_app_context
 
 __all__ = [
+    "client_zone",
     "clinic_zone",
     "day_start",
     "local_day",
@@ -57,6 +58,11 @@ def clinic_zone() -> tzinfo:
     if has_app_context():
         return zone(current_app.config.get("TIME_ZONE") or "UTC")
     return UTC
+
+
+def client_zone(name: str | None) -> tzinfo:
+    """A client's zone: its own IANA ``name`` (a caseload spanning zones), else the clinic's."""
+    return zone(name) if name else clinic_zone()
 
 
 def local_time(moment: datetime, tz: tzinfo | None = None) -> datetime:

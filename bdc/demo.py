@@ -156,7 +156,13 @@ class _Generator:
         for _ in range(n):
             value = _clamp(rng.lognormvariate(math.log(max(mean, 1.0)), 0.45), 1.0, 60.0)
             t = rng.uniform(value + 5, seconds - 5)
-            events.append(_Ev(t, "latency", {"seconds": round(value, 1)}, tid))
+            # not started within the 60-s wait: a no-response trial, entered at the wait
+            data = (
+                {"seconds": 60, "no_response": True}
+                if value >= 60
+                else {"seconds": round(value, 1)}
+            )
+            events.append(_Ev(t, "latency", data, tid))
         return events
 
     def intervals(self, tid: str, params: dict, p: float, layout: _Layout) -> list[_Ev]:
@@ -347,7 +353,9 @@ def _second_observer(
             copied.append(_Ev(stop, "duration_stop", {"episode": episode}, e.target))
         elif e.kind == "latency":
             latency = data["seconds"] * rng.uniform(1 - disagree, 1 + disagree)
-            data["seconds"] = round(_clamp(latency + rng.uniform(-1, 1), 0.5, 60.0), 1)
+            latency = round(_clamp(latency + rng.uniform(-1, 1), 0.5, 60.0), 1)
+            if not data.get("no_response"):  # the second observer waited the same 60 s
+                data["seconds"] = latency
             copied.append(_Ev(e.offset + jitter / 3, "latency", data, e.target))
         elif e.kind == "interval":
             if data["scored"] is not None and rng.random() < disagree:

@@ -15,6 +15,9 @@ passes the real checks.
   The current month has only tech1's first contact so far.
 - **Training**: for each active plan, BST for the client's technician and three weekly
   competency checks rising to criterion; for the first plan, the caregiver's too.
+- **A chart audit** by the director of the last four weeks: the sample reviewed as the server
+  prefilled it, one missing IOA judged not due (with a comment), the last few not reviewed yet.
+- **Shared notes**: the home learner's latest signed notes, shared with the family by the BCBA.
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ from sqlalchemy import select
 
 from bdc.demo_specs import load_documentation_texts
 from bdc.extensions import db
-from bdc.models import Assignment, Plan, Session, User
+from bdc.models import Assignment, Plan, Session, SessionNote, User
 from bdc.models.base import utcnow
-from bdc.services import notes, supervision, training
+from bdc.services import chart_audits, notes, supervision, training
 
 __all__ = ["NOTE_DAYS", "load_documentation"]
 
@@ -219,17 +222,57 @@ def _training(rng: random.Random, users: dict[str, User], today: date) -> int:
     return checks
 
 
+def _chart_audit(users: dict[str, User], today: date) -> int:
+    spec = TEXTS.chart_audit
+    period = {"date_from": today - timedelta(days=28), "date_to": today - timedelta(days=1)}
+    view = chart_audits.draw(
+        users["director"], {**period, "sample_size": spec.sample_size}, seed="demo-2026-15"
+    )
+    chart = view.row
+    corrected = False
+    for item in view.items[: len(view.items) - spec.left_to_review]:
+        answers, comment = dict(item.prefill), ""
+        if not corrected and answers["ioa_where_due"] is False:
+            answers["ioa_where_due"], comment, corrected = None, spec.corrected_comment, True
+        chart_audits.review_item(users["director"], chart, item.row.id, answers, comment)
+    return len(view.items)
+
+
+def _shared_notes(users: dict[str, User]) -> int:
+    parent_child = db.session.scalars(
+        select(Assignment.client_id).where(Assignment.user_id == users["parent"].id)
+    ).all()
+    signed = db.session.scalars(
+        select(SessionNote)
+        .join(Session, Session.id == SessionNote.session_id)
+        .where(
+            SessionNote.client_id.in_(parent_child),
+            SessionNote.revision == 1,
+            SessionNote.signed_at.is_not(None),
+        )
+        .order_by(Session.started_at.desc())
+        .limit(TEXTS.shared_notes)
+    ).all()
+    for note in signed:
+        notes.share(users["bcba"], note, True)
+    return len(signed)
+
+
 def load_documentation(today: date, first_day: date) -> tuple[int, int]:
     """Add the demo's notes, supervision contacts and training; answers (notes, contacts)."""
     rng = random.Random(2026_15)
     users = {
         u.username: u
         for u in db.session.scalars(
-            select(User).where(User.username.in_(["bcba", "tech1", "tech2", "therapist"]))
+            select(User).where(
+                User.username.in_(["bcba", "tech1", "tech2", "therapist", "director", "parent"])
+            )
         )
     }
     now = min(utcnow(), datetime.combine(today, time(), UTC))
     written = _notes(rng, users, today, now)
     contacts = _contacts(rng, users, first_day, today)
     _training(rng, users, today)
+    _chart_audit(users, today)
+    _shared_notes(users)
     return written, contacts

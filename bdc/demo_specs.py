@@ -160,6 +160,13 @@ class CaseloadSpec:
 
 
 @dataclass(frozen=True)
+class ChartAuditSpec:
+    sample_size: int  # sessions the director's audit draws
+    left_to_review: int  # the last sampled sessions, not reviewed yet
+    corrected_comment: str  # the comment on the one answer the director corrects
+
+
+@dataclass(frozen=True)
 class DocumentationTexts:
     credentials: dict[str, str]  # by role
     presentation: tuple[str, ...]
@@ -170,6 +177,8 @@ class DocumentationTexts:
     observed_topics: tuple[str, ...]  # an individual (or group) contact with the client present
     group_topics: tuple[str, ...]  # a group contact without the client
     trained_caregiver: str
+    chart_audit: ChartAuditSpec
+    shared_notes: int  # the home learner's latest signed notes the BCBA shares with the family
 
 
 def load_caseload(path: Path | str | None = None) -> CaseloadSpec:
@@ -189,6 +198,14 @@ def load_documentation_texts(path: Path | str | None = None) -> DocumentationTex
     missing = [role for role in _NOTE_WRITERS if role not in texts.credentials]
     reader.check(not missing, "credentials", f"needs {', '.join(missing)} (they write notes)")
     reader.check(len(texts.barriers) > 1, "barriers", "needs an item after the first (amendment)")
+    audit = texts.chart_audit
+    reader.check(audit.sample_size >= 1, "chart_audit.sample_size", "must be at least 1")
+    reader.check(
+        0 <= audit.left_to_review < audit.sample_size,
+        "chart_audit.left_to_review",
+        "must be at least 0 and less than sample_size",
+    )
+    reader.check(texts.shared_notes >= 0, "shared_notes", "must not be negative")
     return texts
 
 

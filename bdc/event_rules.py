@@ -89,11 +89,22 @@ def _episode(data, params):
 
 
 def _latency(data, params):
-    _keys(data, ("seconds",))
+    # A trial without a response is {"seconds": <the wait>, "no_response": true}: the seconds
+    # the observer waited (the target's max_wait_seconds when it has one), which the measure
+    # enters as a censored latency (docs/analysis.md). The wait travels with the event, so a
+    # later change of the target's maximum wait never rewrites an old session.
+    _keys(data, ("seconds",), ("no_response",))
     seconds = _number(data["seconds"], "seconds")
     if not 0 <= seconds <= MAX_SECONDS:
         raise ValueError("data.seconds must be between 0 and 86400")
-    return {"seconds": seconds}
+    no_response = data.get("no_response", False)
+    if not isinstance(no_response, bool):
+        raise ValueError("data.no_response must be true or false")
+    if not no_response:
+        return {"seconds": seconds}
+    if seconds <= 0:
+        raise ValueError("data.seconds of a no-response trial is the wait, so above 0")
+    return {"seconds": seconds, "no_response": True}
 
 
 def _interval(data, params):

@@ -109,6 +109,7 @@ _ABC_LISTS = ("antecedents", "behaviors", "consequences", "setting_events")
 _INTERVAL_SECONDS = (1, 3600)
 _OBSERVATION_MINUTES = (1, 600)
 _TRIALS_PER_SESSION = (1, 200)
+_MAX_WAIT_SECONDS = (1, 3600)
 
 
 class ParamsError(ValueError):
@@ -162,7 +163,9 @@ def validate_params(measurement: str, params: Mapping[str, Any] | None) -> dict[
     -----
     The rules, per docs/api.md:
 
-    - ``frequency``, ``rate``, ``duration``, ``latency``: no parameters.
+    - ``frequency``, ``rate``, ``duration``: no parameters.
+    - ``latency``: ``max_wait_seconds`` (optional int, 1-3600): how long the observer waits
+      for the response before recording the trial as "no response" (docs/analysis.md).
     - ``partial_interval``, ``whole_interval``, ``momentary_time_sampling``:
       ``interval_seconds`` (required int, 1-3600) and ``observation_minutes`` (required int,
       1-600); the observation must hold at least one interval.
@@ -195,9 +198,15 @@ def validate_params(measurement: str, params: Mapping[str, Any] | None) -> dict[
         if not isinstance(key, str):
             raise ParamsError(str(key), "parameter names must be strings")
 
-    if measurement in ("frequency", "rate", "duration", "latency"):
+    if measurement in ("frequency", "rate", "duration"):
         _reject_unknown(params, (), measurement)
         return {}
+    if measurement == "latency":
+        _reject_unknown(params, ("max_wait_seconds",), measurement)
+        if params.get("max_wait_seconds") is None:
+            return {}
+        wait = _int_in(params["max_wait_seconds"], "max_wait_seconds", *_MAX_WAIT_SECONDS)
+        return {"max_wait_seconds": wait}
     if measurement in INTERVAL_MEASUREMENTS:
         return _interval_params(measurement, params)
     if measurement == "abc":

@@ -35,6 +35,11 @@ Conventions (see also docs/analysis.md):
 - **Trials and steps.** Independent correct means ``result == "correct"`` and
   ``prompt == "independent"``. For a task analysis the later record of a step counts and
   steps not recorded are left out of the denominator.
+- **Latency.** A trial without a response (``data["no_response"]`` true) enters the mean at
+  its ``seconds``, the wait the observer gave it (the target's ``max_wait_seconds``): a
+  censored latency, so the mean is a lower bound, and the median is exact while fewer than
+  half the trials had no response. ``details["no_response"]`` counts them and
+  ``details["mean_latency_responded_s"]`` is the mean of the trials with a response.
 - **Inter-response times** are the gaps between consecutive responses; a gap that contains
   a pause is left out.
 
@@ -98,10 +103,11 @@ UNITS: Mapping[str, str] = MappingProxyType(
 
 FIDELITY_UNIT = "% of steps correct"
 
-MEASURES_VERSION = 2
+MEASURES_VERSION = 3
 """The version of the conventions below. Stored session values carry the version they were
 computed with; raise it whenever a change here changes any value, unit, n or detail, so
-``bdc recompute-values`` knows what is stale. 2: the one session window for every measure."""
+``bdc recompute-values`` knows what is stale. 2: the one session window for every measure.
+3: latency reports its no-response trials (``no_response``, ``mean_latency_responded_s``)."""
 
 _WINDOW = timedelta(seconds=SESSION_WINDOW_TOLERANCE_SECONDS)
 
@@ -421,16 +427,24 @@ def _duration_measure(
 
 
 def _latency_measure(events: list[EventRecord]) -> SessionMeasure:
-    xs = []
+    # A no-response trial enters at its wait (a censored latency), so the mean is a lower
+    # bound rather than a mean of the easy trials only; the count is reported beside it.
+    xs: list[float] = []
+    responded: list[float] = []
     for e in events:
         if e.kind == "latency":
             data = e.data if isinstance(e.data, Mapping) else {}
-            xs.append(_number(data.get("seconds"), f"events[{e.id}].data.seconds", minimum=0))
+            seconds = _number(data.get("seconds"), f"events[{e.id}].data.seconds", minimum=0)
+            xs.append(seconds)
+            if data.get("no_response") is not True:
+                responded.append(seconds)
     details = {
         "mean_latency_s": _mean(xs) if xs else None,
         "median_latency_s": _median(xs) if xs else None,
         "min_latency_s": min(xs) if xs else None,
         "max_latency_s": max(xs) if xs else None,
+        "no_response": float(len(xs) - len(responded)),
+        "mean_latency_responded_s": _mean(responded) if responded else None,
     }
     return SessionMeasure(details["mean_latency_s"], UNITS["latency"], len(xs), details)
 

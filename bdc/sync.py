@@ -40,6 +40,7 @@ from bdc.auth import (
 )
 from bdc.event_rules import check_event
 from bdc.extensions import db
+from bdc.fa_conditions import FaConditionField
 from bdc.measurement_params import SESSION_EVENT_KINDS, SESSION_WINDOW_TOLERANCE_SECONDS
 from bdc.models import (
     INCIDENT_TYPES,
@@ -129,6 +130,12 @@ class SyncSessionSchema(Schema):
     target_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=200))
     plan_id = fields.UUID(allow_none=True, load_default=None)
     staff_id = fields.UUID(allow_none=True, load_default=None)
+    fa_condition = FaConditionField(
+        metadata={
+            "description": "The functional-analysis condition run (attention, escape, tangible, "
+            "alone, play, or a named one); null when the session is not part of an FA"
+        }
+    )
     # A group session: one screen for several learners, each with a session like this one.
     # Every session of the group names all its learners, so each is checked on its own even
     # when the group's sessions reach the server in different batches.
@@ -382,6 +389,7 @@ SESSION_FIXED = (
     "plan_id",
     "staff_id",
     "group_id",
+    "fa_condition",
 )
 SESSION_COLUMNS = ("observer_id", *SESSION_FIXED, "ended_at")
 EVENT_CONTENT = ("session_id", "target_id", "kind", "t", "data")
@@ -412,21 +420,25 @@ class _EventScope:
     """What checking one batch's events needs, as plain values.
 
     sessions: id -> the caller's held session; refused: session id -> why this batch refused
-    it; targets: id -> (client id, measurement, params); held: event id -> stored content;
-    event_sessions: event id -> session id, for held events named by voids and for events this
-    batch has taken so far; taken: event id -> the row this batch took for it.
+    it; targets: id -> (client id, measurement, params); event_sessions: event id -> session
+    id, for held events named by voids and for events this batch has taken so far; taken:
+    event id -> the row this batch took for it.
+
+    Events already held are not looked up beforehand: the insert skips them (insert-or-ignore)
+    and only then are they compared with what is held (``_Batch._held_copies``). A replay is
+    the exception, and the lookup costs as much as the insert.
     """
 
     sessions: dict[str, _HeldSession]
     refused: dict[str, Refusal]
     targets: dict[str, tuple[str, str, Mapping]]
-    held: dict[str, dict]
     event_sessions: dict[str, str]
     taken: dict[str, dict] = field(default_factory=dict)
 
     def row(self, item: Any) -> dict | None:
-        """The row to insert, or None for an event already held as sent; raises Refusal or
-        ValueError for an event that cannot be stored."""
+        """The checked row, or None for a repeat of an event this batch has taken already;
+        raises Refusal or ValueError for an event that cannot be stored whatever is held.
+        :meth:`placement` then says whether the row fits its session."""
         if not isinstance(item, Mapping):
             raise Refusal(INVALID, "must be an object")
         unknown = item.keys() - EVENT_FIELDS
@@ -467,25 +479,34 @@ class _EventScope:
             "t": t,
             "data": data,
         }
-        stored = self.held.get(event_id) or self.taken.get(event_id)
-        if stored is not None:
-            differ = _differences(stored, row, EVENT_CONTENT)
+        taken = self.taken.get(event_id)
+        if taken is not None:
+            differ = _differences(taken, row, EVENT_CONTENT)
             if differ:
                 raise _conflict("entry", differ)
-            return None  # held as sent (a replay, or a repeat within this batch)
-        if kind == "void" and self.event_sessions.get(data["voids"], session_id) != session_id:
+            return None  # a repeat within this batch
+        return row
+
+    def placement(self, row: dict) -> Exception | None:
+        """Why a checked row does not fit its session (None: it fits). An event held already
+        is acknowledged even so: its session may have ended since it was stored."""
+        session = self.sessions[row["session_id"]]
+        if row["kind"] == "void" and (
+            self.event_sessions.get(row["data"]["voids"], row["session_id"]) != row["session_id"]
+        ):
             # A void may arrive before the event it cancels (measures apply voids by id), but
             # it can never cancel an event of another session.
-            raise ValueError("data.voids names an event of another session")
+            return ValueError("data.voids names an event of another session")
+        t = row["t"]
         if not session.earliest <= t <= session.latest:
             ended = _clock(session.ended_at) if session.ended_at else "has not ended"
-            raise Refusal(
+            return Refusal(
                 OUTSIDE_SESSION,
                 f"Recorded at {_clock(t)}, outside its session (started "
                 f"{_clock(session.started_at)}, ended {ended}); not counted. "
                 "Check the device's clock.",
             )
-        return row
+        return None
 
 
 class _Batch:
@@ -622,6 +643,8 @@ class _Batch:
                 raise ValueError("a fidelity session needs a plan_id of this client's plan")
             if not row["staff_id"] or row["staff_id"] not in self.staff:
                 raise ValueError("a fidelity session needs the staff_id of the person observed")
+            if row["fa_condition"] is not None:
+                raise ValueError("a fidelity session has no functional-analysis condition")
         problem = recording_problem(self.user, row, self.targets)
         if problem:
             raise Refusal(FORBIDDEN, problem)
@@ -644,42 +667,52 @@ class _Batch:
 
     def events_in(self, items: list) -> None:
         # One pass over the batch for every id it names; the lookups drop junk ids.
-        ids, session_ids, target_ids, voided = [], [], [], []
+        session_ids, target_ids, voided = [], [], []
         for item in items:
             if isinstance(item, Mapping):
-                ids.append(item.get("id"))
                 session_ids.append(item.get("session_id"))
                 target_ids.append(item.get("target_id"))
                 data = item.get("data")
                 if item.get("kind") == "void" and isinstance(data, Mapping):
                     voided.append(data.get("voids"))
-        held = _chunked_rows(Event.__table__, ids, EVENT_CONTENT)
-        for session in _by_id(Session, _id_set(session_ids) - set(self.sessions)).values():
-            if session.observer_id == self.user.id:
-                plan = db.session.get(Plan, session.plan_id) if session.kind == "fidelity" else None
-                self.sessions[session.id] = _HeldSession(
-                    session.client_id,
-                    session.started_at,
-                    session.ended_at,
+        # Plain rows rather than ORM objects, read once: loading objects costs more than the
+        # checks of a small batch, and attribute access per event is measurably slow.
+        held_sessions = _chunked_rows(
+            Session.__table__,
+            _id_set(session_ids) - set(self.sessions),
+            ("observer_id", "client_id", "started_at", "ended_at", "kind", "plan_id"),
+        )
+        for session in held_sessions.values():
+            if session["observer_id"] == self.user.id:
+                plan = (
+                    db.session.get(Plan, session["plan_id"])
+                    if session["kind"] == "fidelity"
+                    else None
+                )
+                self.sessions[session["id"]] = _HeldSession(
+                    session["client_id"],
+                    session["started_at"],
+                    session["ended_at"],
                     len(plan.checklist) if plan is not None else None,
                 )
-        targets = _by_id(Target, target_ids)
-        # Plain tuples, read once: ORM attribute access per event is measurably slow.
+        targets = _chunked_rows(
+            Target.__table__, target_ids, ("client_id", "measurement", "params", "home_recordable")
+        )
         scope = _EventScope(
             sessions=self.sessions,
             refused=self.refused_sessions,
             targets={
-                t.id: (t.client_id, t.measurement, t.params or {})
+                t["id"]: (t["client_id"], t["measurement"], t["params"] or {})
                 for t in targets.values()
-                if may_record_target(self.user, t)
+                if may_record_target(self.user, t["home_recordable"])
             },
-            held=held,
             event_sessions={
                 event_id: row["session_id"]
                 for event_id, row in _chunked_rows(Event.__table__, voided, ("session_id",)).items()
             },
         )
         rows: list[dict] = []
+        misplaced: list[tuple[Any, dict, Exception]] = []
         accepted, result = self.result.accepted, self.result
         for item in items:
             try:
@@ -690,12 +723,17 @@ class _Batch:
                 result.reject(item, _refusal(error))
                 continue
             if row is None:
-                accepted.append(item["id"].lower())  # held as sent
+                accepted.append(item["id"].lower())  # a repeat within the batch
+                continue
+            problem = scope.placement(row)
+            if problem is not None:
+                misplaced.append((item, row, problem))
                 continue
             rows.append(row)
             scope.taken[row["id"]] = row
             scope.event_sessions[row["id"]] = row["session_id"]
             accepted.append(row["id"])
+        all_stored = True
         if rows:
             inserted = insert_many(
                 db.session,
@@ -704,19 +742,40 @@ class _Batch:
                 shared={"received_at": self.now, "recorded_by": self.user.id},
             )
             if inserted != len(rows):
-                self._concurrent_events(rows)
+                self._held_copies(rows)
+                all_stored = False  # some rows are held copies: measure what is stored
+        if misplaced:
+            self._misplaced(misplaced)
         self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
-        self.touched_values.events(rows)
+        self.touched_values.events(rows, all_stored=all_stored)
 
-    def _concurrent_events(self, rows: list[dict]) -> None:
-        """Some rows were stored by a concurrent request after this one looked: the held copy
-        stays, and a row that differs from it is a conflict instead of accepted."""
+    def _held_copies(self, rows: list[dict]) -> None:
+        """Some rows were held already (a replay, or a concurrent request stored them first):
+        the held copy stays, and a row that differs from it is a conflict instead of accepted."""
         stored = _chunked_rows(Event.__table__, (row["id"] for row in rows), EVENT_CONTENT)
+        conflicts = {}
         for row in rows:
             differ = _differences(stored[row["id"]], row, EVENT_CONTENT)
             if differ:
-                self.result.accepted = [i for i in self.result.accepted if i != row["id"]]
+                conflicts[row["id"]] = row
                 self.result.reject(row, _conflict("entry", differ))
+        if conflicts:
+            self.result.accepted = [i for i in self.result.accepted if i not in conflicts]
+
+    def _misplaced(self, misplaced: list[tuple[Any, dict, Exception]]) -> None:
+        """Rows that do not fit their session: acknowledged when held as sent (a replay),
+        a conflict when held with other content, refused otherwise."""
+        stored = _chunked_rows(
+            Event.__table__, (row["id"] for _, row, _ in misplaced), EVENT_CONTENT
+        )
+        for item, row, problem in misplaced:
+            held = stored.get(row["id"])
+            if held is None:
+                self.result.reject(item, _refusal(problem))
+            elif differ := _differences(held, row, EVENT_CONTENT):
+                self.result.reject(item, _conflict("entry", differ))
+            else:
+                self.result.accepted.append(row["id"])
 
     # --- phases and incidents ------------------------------------------------------------
 

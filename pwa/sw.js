@@ -3,7 +3,8 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = '914eabf0fe';
+const VERSION = '034d701e05';
+const VERSION = 'cec9768f9a';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -29,6 +30,7 @@ const SHELL = [
   '/js/controls/task-analysis.js',
   '/js/cue.js',
   '/js/db.js',
+  '/js/documents.js',
   '/js/group.js',
   '/js/i18n.js',
   '/js/live.js',
@@ -43,6 +45,7 @@ const SHELL = [
   '/js/views/bcba-common.js',
   '/js/views/caregiver-links.js',
   '/js/views/caseload.js',
+  '/js/views/chart-audits.js',
   '/js/views/child.js',
   '/js/views/client.js',
   '/js/views/dashboard.js',
@@ -53,6 +56,7 @@ const SHELL = [
   '/js/views/incident.js',
   '/js/views/language.js',
   '/js/views/nav.js',
+  '/js/views/notes.js',
   '/js/views/paper.js',
   '/js/views/phase.js',
   '/js/views/protocols.js',
@@ -60,8 +64,10 @@ const SHELL = [
   '/js/views/settings-list.js',
   '/js/views/signin.js',
   '/js/views/summary.js',
+  '/js/views/supervision.js',
   '/js/views/sync-panel.js',
   '/js/views/tour.js',
+  '/js/views/training.js',
   '/locales/en.json',
   '/locales/es.json',
   '/locales/languages.json',

@@ -5,18 +5,22 @@
 A throwaway SQLite database gets the demo caseload (``bdc.demo.load_demo``); the charts and the
 report are then fetched through the real API as the demo BCBA, exactly as the PWA gets them,
 and the report's PDF pages are turned into PNGs with ``pdftoppm`` (poppler-utils). Also
-rendered: every client chart over a period without data, so the "no data" panels can be seen.
-Look at the folder before and after changing a chart (docs/graphs.md).
+rendered: every client chart over a period without data, so the "no data" panels can be seen,
+and a brief functional analysis of a target added for it (the demo caseload has none), so the
+multielement graph can be seen. Look at the folder before and after changing a chart
+(docs/graphs.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +79,7 @@ def _fetch_all(app, out: Path, today: date, work: Path) -> list[str]:
     if login.status_code != 200:
         raise SystemExit(f"cannot sign in as the demo BCBA: {login.status_code}")
     http.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {login.get_json()['token']}"
+    _functional_analysis(http, today)
     written: list[str] = []
     empty = {"from": (today + timedelta(days=30)).isoformat()}
     empty["to"] = (today + timedelta(days=60)).isoformat()
@@ -111,6 +116,60 @@ def _fetch_all(app, out: Path, today: date, work: Path) -> list[str]:
             )
             written += sorted(p.name for p in out.glob(f"{code}-report*.png"))
     return written
+
+
+# A multielement FA as run in a clinic: five conditions in a fixed rotation, three 10-minute
+# sessions a day; aggression is high in attention (attention-maintained) and low elsewhere.
+FA_ROTATION = ("play", "attention", "escape", "tangible", "alone")
+FA_RATE = {"attention": 9, "escape": 2, "tangible": 1, "alone": 0.5, "play": 0.5}
+
+
+def _functional_analysis(http, today: date) -> None:
+    """A target "Aggression (FA)" for the first demo client and 15 FA sessions on it, sent
+    through /sync as the BCBA's tablet would."""
+    rng = random.Random(12)
+    client = http.get("/api/v1/clients").get_json()[0]
+    target = http.post(
+        f"/api/v1/clients/{client['id']}/targets",
+        json={
+            "name": "Aggression (FA)",
+            "measurement": "frequency",
+            "direction": "decrease",
+            "definition": "Hitting, kicking or pushing an adult, each instance counted.",
+        },
+    ).get_json()
+    batch: dict[str, list] = {"sessions": [], "events": []}
+    first = today - timedelta(days=12)
+    for n in range(15):
+        day, slot = first + timedelta(days=n // 3), n % 3
+        start = datetime.combine(day, time(15, 0), tzinfo=UTC) + timedelta(minutes=25 * slot)
+        condition = FA_ROTATION[n % len(FA_ROTATION)]
+        session_id = str(uuid.uuid4())
+        batch["sessions"].append(
+            {
+                "id": session_id,
+                "client_id": client["id"],
+                "started_at": start.isoformat(),
+                "ended_at": (start + timedelta(minutes=10)).isoformat(),
+                "target_ids": [target["id"]],
+                "fa_condition": condition,
+            }
+        )
+        count = max(0, round(rng.gauss(FA_RATE[condition], 1.2)))
+        for k in range(count):
+            batch["events"].append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "session_id": session_id,
+                    "target_id": target["id"],
+                    "kind": "count",
+                    "t": (start + timedelta(seconds=20 + 30 * k)).isoformat(),
+                    "data": {},
+                }
+            )
+    answer = http.post("/api/v1/sync", json=batch).get_json()
+    if answer["rejected"]:
+        raise SystemExit(f"the gallery's FA sessions were refused: {answer['rejected'][:3]}")
 
 
 def main() -> None:

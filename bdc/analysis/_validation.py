@@ -43,6 +43,12 @@ def as_float_list(
         items = list(values)
     except TypeError:
         raise ValueError(f"{name}: must be a sequence of numbers") from None
+    # The common case checked at C speed: plain floats only, and a finite sum (inf or nan
+    # anywhere makes the sum inf or nan; an overflowing sum takes the item-by-item path).
+    if set(map(type, items)) <= {float} and math.isfinite(sum(items)):
+        if len(items) < min_len:
+            raise ValueError(f"{name}: needs at least {min_len} value(s), got {len(items)}")
+        return items
     out: list[float] = []
     for i, v in enumerate(items):
         if v is None and allow_none:

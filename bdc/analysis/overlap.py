@@ -25,6 +25,7 @@ PAND and PET are percentages on 0-100. Results are unrounded. An empty phase is 
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
@@ -78,13 +79,26 @@ def _phases(
     return a, b
 
 
+def _above_tied_below(x: float, ordered: Sequence[float]) -> tuple[int, int, int]:
+    """How many of ``ordered`` (sorted) are above ``x``, equal to it and below it."""
+    low, high = bisect.bisect_left(ordered, x), bisect.bisect_right(ordered, x)
+    return len(ordered) - high, high - low, low
+
+
 def _s_between(a: Sequence[float], b: Sequence[float]) -> int:
-    """Kendall S over all A x B pairs: sum of sign(B_j - A_i)."""
-    return sum(sign(y - x) for x in a for y in b)
+    """Kendall S over all A x B pairs: sum of sign(B_j - A_i), counted by bisection (the
+    difference of two finite floats is positive exactly when the first is greater)."""
+    ordered = sorted(b)
+    total = 0
+    for x in a:
+        above, _, below = _above_tied_below(x, ordered)
+        total += above - below
+    return total
 
 
 def _ties_between(a: Sequence[float], b: Sequence[float]) -> int:
-    return sum(x == y for x in a for y in b)
+    ordered = sorted(b)
+    return sum(_above_tied_below(x, ordered)[1] for x in a)
 
 
 def _s_trend(values: Sequence[float]) -> int:
@@ -112,27 +126,42 @@ def _tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
     return s / math.sqrt(den)
 
 
-def _nap_variance(q: list[list[float]], value: float, se: str) -> float | None:
-    """Variance of NAP by SingleCaseES's ``calc_NAP`` (``q[i][j]`` = score of pair A_i, B_j).
+def _scores(count: tuple[int, int, int], value: float, power: int = 1) -> list[float]:
+    """The pair scores of one row or column of the NAP matrix minus ``value`` (to ``power``):
+    1 for each pair above, 0.5 for each tie, 0 for each below (``count``), in no particular
+    order."""
+    above, tied, below = count
+    return (
+        [(1 - value) ** power] * above
+        + [(0.5 - value) ** power] * tied
+        + [(0 - value) ** power] * below
+    )
+
+
+def _nap_variance(
+    rows: list[tuple[int, int, int]], columns: list[tuple[int, int, int]], value: float, se: str
+) -> float | None:
+    """Variance of NAP by SingleCaseES's ``calc_NAP``. The pair scores ``q[i][j]`` (1, 0.5 or 0
+    for B_j above, tied with or below A_i) come as counts per row (A_i) and per column (B_j):
+    a score matrix has three distinct values, and ``math.fsum`` is exact whatever the order.
 
     The Hanley-McNeil and unbiased estimators use NAP truncated to
     ``[0.5/(mn), 1 - 0.5/(mn)]`` in their ``NAP (1 - NAP)`` term, so that complete
     nonoverlap (NAP = 1) does not give a standard error of 0.
     """
-    m, n = len(q), len(q[0])
+    m, n = len(rows), len(columns)
     if se == "null":
         return (m + n + 1) / (12 * m * n)
-    q1 = math.fsum(math.fsum(x - value for x in row) ** 2 for row in q) / (m * n * n)
-    q2 = math.fsum(math.fsum(q[i][j] - value for i in range(m)) ** 2 for j in range(n)) / (
-        m * m * n
-    )
+    q1 = math.fsum(math.fsum(_scores(row, value)) ** 2 for row in rows) / (m * n * n)
+    q2 = math.fsum(math.fsum(_scores(column, value)) ** 2 for column in columns) / (m * m * n)
     trunc = 0.5 / (m * n)
     clipped = min(max(value, trunc), 1 - trunc)
     if se == "hanley":
         return (clipped * (1 - clipped) + (n - 1) * q1 + (m - 1) * q2) / (m * n)
     if m < 2 or n < 2:
         return None  # the unbiased estimator divides by (m - 1)(n - 1)
-    x = math.fsum((v - value) ** 2 for row in q for v in row) / (m * n)
+    totals = tuple(sum(row[k] for row in rows) for k in range(3))
+    x = math.fsum(_scores(totals, value, 2)) / (m * n)
     return (clipped * (1 - clipped) + n * q1 + m * q2 - 2 * x) / ((m - 1) * (n - 1))
 
 
@@ -218,9 +247,13 @@ def _nap_interval(value: float, m: int, n: int, level: float) -> tuple[float, fl
 def _nap_estimate(a: list[float], b: list[float], se: str | None, confidence: float | None):
     check_choice(se, "se", (*NAP_SE_METHODS, None))
     level = check_confidence(confidence)
-    q = [[(y > x) + 0.5 * (y == x) for y in b] for x in a]
-    value = math.fsum(v for row in q for v in row) / (len(a) * len(b))
-    variance = None if se is None else _nap_variance(q, value, se)
+    ordered_a, ordered_b = sorted(a), sorted(b)
+    rows = [_above_tied_below(x, ordered_b) for x in a]
+    # column j: the A values below B_j score 1 (B_j is above them), ties 0.5
+    columns = [_above_tied_below(y, ordered_a)[::-1] for y in b]
+    above, tied = sum(r[0] for r in rows), sum(r[1] for r in rows)
+    value = (above + 0.5 * tied) / (len(a) * len(b))  # an exact sum of halves, as fsum gives
+    variance = None if se is None else _nap_variance(rows, columns, value, se)
     std_err = None if variance is None or variance < 0 else math.sqrt(variance)
     if level is None:
         return EffectSize(value, std_err)

@@ -14,6 +14,7 @@ from bdc.api import (
     targets,
     users,
 )
+from bdc.api import chart_audits as chart_audits_api
 from bdc.api import datasheets as datasheets_api
 from bdc.api import notes as notes_api
 from bdc.api import preferences as preferences_api
@@ -26,6 +27,7 @@ BLUEPRINTS += (analysis.blp,)
 BLUEPRINTS += (quality.blp, incidents.blp)
 BLUEPRINTS += (reports_api.blp,)
 BLUEPRINTS += (notes_api.blp, supervision_api.blp, training_api.blp)
+BLUEPRINTS += (chart_audits_api.blp,)
 BLUEPRINTS += (caregivers.blp,)
 BLUEPRINTS += (preferences_api.blp, datasheets_api.blp)
 

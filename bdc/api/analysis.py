@@ -11,14 +11,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
 from flask.views import MethodView
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from bdc.api.base import protected_blueprint
-from bdc.api.schemas import StrictSchema
+from bdc.api.schemas import (
+    DateRangeQuerySchema,
+    EffectSizesSchema,
+    StrictSchema,
+    TargetDataQuerySchema,
+    TargetSummaryQuerySchema,
+)
 from bdc.auth import client_or_404, target_or_404
 from bdc.services import fba, ioa, summaries
 from bdc.services.recordings import session_or_404
-from bdc.session_settings import SessionSettingField
 
 blp = protected_blueprint(
     "analysis", __name__, "Analysis: target data and summaries, IOA, FBA figures"
@@ -26,23 +31,6 @@ blp = protected_blueprint(
 
 
 # --- queries -----------------------------------------------------------------------------------
-
-
-class DateRangeQuerySchema(StrictSchema):
-    # "from" is a Python keyword, hence data_key.
-    date_from = fields.Date(data_key="from", metadata={"description": "First day (UTC)"})
-    date_to = fields.Date(data_key="to", metadata={"description": "Last day (UTC), inclusive"})
-
-    @validates_schema
-    def _ordered(self, data, **kwargs):
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            raise ValidationError("must not be before from", "to")
-
-
-class TargetDataQuerySchema(DateRangeQuerySchema):
-    setting = SessionSettingField(
-        metadata={"description": "Only sessions recorded in this setting (BDC_SESSION_SETTINGS)"}
-    )
 
 
 class IOAQuerySchema(StrictSchema):
@@ -170,31 +158,6 @@ class LevelChangeSchema(Schema):
     median_change = fields.Float()
     absolute_change = fields.Float()
     mean_difference = fields.Float()
-
-
-class ComparisonSchema(Schema):
-    phase_index = fields.Int()
-    phase_label = fields.Str()
-    baseline_n = fields.Int()
-    phase_n = fields.Int()
-    nap = fields.Float(allow_none=True)
-    tau = fields.Float(allow_none=True)
-    tau_u = fields.Float(allow_none=True)
-    pnd = fields.Float(allow_none=True)
-    pem = fields.Float(allow_none=True)
-    pand = fields.Float(allow_none=True)
-    ird = fields.Float(allow_none=True)
-    tau_bc = fields.Float(allow_none=True)
-    glass_delta = fields.Float(allow_none=True)
-    notes = Reasons
-
-
-class EffectSizesSchema(Schema):
-    baseline_index = fields.Int(allow_none=True)
-    direction = fields.Str()
-    tau_u_variant = fields.Str()
-    comparisons = fields.List(fields.Nested(ComparisonSchema))
-    note = fields.Str(allow_none=True)
 
 
 class MasteryStatusSchema(Schema):
@@ -407,14 +370,19 @@ class TargetData(MethodView):
 
 @blp.route("/targets/<uuid:target_id>/summary")
 class TargetSummary(MethodView):
-    @blp.arguments(TargetDataQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(TargetSummaryQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, TargetSummarySchema)
     def get(self, query, target_id):
-        """Per phase: level, trend and variability; effect sizes against the first baseline;
-        mastery and aim-line status. Undefined figures are null with a reason in ``notes``."""
+        """Per phase: level, trend and variability; the chosen effect sizes (``effect_sizes``)
+        against the first baseline, with standard errors and intervals where defined; mastery
+        and aim-line status. Undefined figures are null with a reason in ``notes``."""
         target = target_or_404(g.user, target_id)
         return summaries.target_summary(
-            target, query.get("date_from"), query.get("date_to"), query.get("setting")
+            target,
+            query.get("date_from"),
+            query.get("date_to"),
+            query.get("setting"),
+            query["effect_size_names"],
         )
 
 

@@ -16,8 +16,10 @@ from bdc.api.schemas_documentation import (
     NoteAmendmentSchema,
     NoteDraftSchema,
     NoteSchema,
+    NoteSharingSchema,
     PendingNoteSchema,
     PendingQuerySchema,
+    SharedNoteSchema,
     SignatureSchema,
 )
 from bdc.auth import client_or_404
@@ -96,6 +98,25 @@ class Cosignature(MethodView):
         """A BCBA or director co-signs a technician's or therapist's signed note."""
         note = notes.note_or_404(g.user, note_id)
         return notes.cosign(g.user, note, signature["credential"])
+
+
+@blp.route("/notes/<uuid:note_id>/sharing")
+class Sharing(MethodView):
+    @blp.arguments(NoteSharingSchema)
+    @blp.response(200, NoteSchema)
+    def put(self, sharing, note_id):
+        """A BCBA or director shares a signed note with the client's caregivers, or stops."""
+        note = notes.note_or_404(g.user, note_id)
+        return notes.share(g.user, note, sharing["shared"])
+
+
+@blp.route("/clients/<uuid:client_id>/shared-notes")
+class SharedNotes(MethodView):
+    @blp.response(200, SharedNoteSchema(many=True))
+    def get(self, client_id):
+        """The notes a BCBA shared with the client's caregivers (their latest signed
+        revision); what a caregiver's app shows of the session notes."""
+        return notes.shared_notes(client_or_404(g.user, client_id))
 
 
 @blp.route("/notes/<uuid:note_id>/amendments")

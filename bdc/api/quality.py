@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from bdc.api.base import protected_blueprint
 from bdc.api.schemas import AimSchema, PhaseSchema, PlanSchema, StrictSchema, TargetSchema
+from bdc.api.schemas_documentation import ChartDashboardSchema
 from bdc.auth import client_or_404, target_or_404
 from bdc.protocols import KINDS
 from bdc.services import mastery, protocol_library, quality
@@ -325,6 +326,10 @@ class DashboardSchema(Schema):
     stale = fields.List(fields.Nested(StaleTargetSchema))
     unreviewed = fields.List(fields.Nested(UnreviewedSchema))
     incidents = fields.Nested(IncidentSectionSchema)
+    chart_audits = fields.Nested(
+        ChartDashboardSchema,
+        metadata={"description": "Chart audits ending in the range (docs/supervision.md)"},
+    )
 
 
 # --- protocols -------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ from flask import Response, g
 from flask.views import MethodView
 from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
 
+from bdc import dates
 from bdc.api.analysis import TimeZoneField
 from bdc.api.base import binary_doc, file_response, protected_blueprint
-from bdc.api.schemas import StrictSchema
+from bdc.api.schemas import EffectSizesQuerySchema, StrictSchema
 from bdc.auth import client_or_404, target_or_404
 from bdc.extensions import db
 from bdc.models import Client
@@ -120,7 +121,7 @@ class PanelQuerySchema(PeriodQuerySchema):
     )
 
 
-class ReportQuerySchema(PeriodQuerySchema):
+class ReportQuerySchema(PeriodQuerySchema, EffectSizesQuerySchema):
     pseudonymous = fields.Bool(
         load_default=False, metadata={"description": "Print only the client's code, no name"}
     )
@@ -132,12 +133,22 @@ class ReportQuerySchema(PeriodQuerySchema):
         metadata={"description": "Add a multiple-baseline page of the targets with data"},
     )
 
+    @validates_schema
+    def _starts_by_today(self, data, **kwargs):
+        # without "to" the report ends today (the clinic's day): a later "from" has no period
+        start = data.get("date_from")
+        if start and not data.get("date_to") and start > dates.local_today():
+            raise ValidationError("Must not be after today, the default 'to'.", "from")
+
 
 class CsvQuerySchema(PeriodQuerySchema):
     table = fields.Str(
         load_default="sessions",
         validate=validate.OneOf(exports.TABLES),
-        metadata={"description": "sessions (one value per session and target) or events"},
+        metadata={
+            "description": "sessions (one value per session and target), events, or notes "
+            "(every revision of the session notes)"
+        },
     )
 
 
@@ -297,11 +308,12 @@ class ClientReport(MethodView):
     def get(self, query, client_id):
         """The progress report for an IEP meeting over ``from``..``to`` (default: the 90 days
         up to today): per target its definition, measurement, baseline and current level,
-        trend, effect size against baseline, mastery status and graph; then IOA and fidelity;
+        trend, the chosen effect sizes against baseline (``effect_sizes``), mastery status and
+        graph; then IOA and fidelity;
         signature lines. ``pseudonymous=true`` prints only the client's code."""
         client = client_or_404(g.user, client_id)
         date_from, date_to = progress_report.default_period(
-            query.get("date_from"), query.get("date_to")
+            query.get("date_from"), query.get("date_to"), client
         )
         pdf, _ = progress_report.report_pdf(
             client,
@@ -313,6 +325,7 @@ class ClientReport(MethodView):
             trend=query["trend"],
             paper=query["paper"],
             panel=query["panel"],
+            effect_size_names=query["effect_size_names"],
         )
         name = progress_report.report_filename(client, date_from, date_to)
         return file_response(pdf, CONTENT_TYPES["pdf"], name)

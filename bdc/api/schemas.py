@@ -6,8 +6,11 @@ from collections.abc import Mapping
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from bdc import dates
 from bdc.measurement_params import MEASUREMENTS
 from bdc.models import PHASE_KINDS, ROLES
+from bdc.services import effect_sizes
+from bdc.session_settings import SessionSettingField
 from bdc.text import storable_text, text_problem
 
 DIRECTIONS = ("increase", "decrease")
@@ -108,17 +111,38 @@ class LoginAnswerSchema(Schema):
 # --- clients -----------------------------------------------------------------------------------
 
 
+def _known_zone(name: str) -> None:
+    try:
+        dates.zone(name)
+    except ValueError as problem:
+        raise ValidationError(str(problem)) from None
+
+
+def _client_zone_field() -> fields.Str:
+    return fields.Str(
+        allow_none=True,
+        validate=[validate.Length(max=64), _known_zone],
+        metadata={
+            "description": "The client's IANA time zone when it is not the clinic's "
+            "(America/Chicago); null: the clinic's (BDC_TIME_ZONE). Every day and hour shown "
+            "for the client is in it."
+        },
+    )
+
+
 class ClientSchema(StrictSchema):
     id = fields.Str(dump_only=True)
     code = fields.Str(required=True, validate=validate.Length(min=1, max=40))
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     date_of_birth = fields.Date(allow_none=True)
+    time_zone = _client_zone_field()
     active = fields.Bool(dump_only=True)
 
 
 class ClientUpdateSchema(StrictSchema):
     name = fields.Str(validate=validate.Length(min=1, max=200))
     date_of_birth = fields.Date(allow_none=True)
+    time_zone = _client_zone_field()
     active = fields.Bool()
 
 
@@ -277,6 +301,10 @@ class SessionSchema(Schema):
     group_id = fields.Str(
         allow_none=True, metadata={"description": "Shared by the sessions of one group session"}
     )
+    fa_condition = fields.Str(
+        allow_none=True,
+        metadata={"description": "The functional-analysis condition run; null if not an FA"},
+    )
     received_at = fields.AwareDateTime()
 
 
@@ -359,3 +387,108 @@ class AuditEntrySchema(Schema):
     client_id = fields.Str(allow_none=True)
     address = fields.Str(allow_none=True)
     detail = fields.Dict()
+
+
+# --- analysis: a target's data and summary -----------------------------------------------------
+
+
+class DateRangeQuerySchema(StrictSchema):
+    # "from" is a Python keyword, hence data_key.
+    date_from = fields.Date(data_key="from", metadata={"description": "First day (UTC)"})
+    date_to = fields.Date(data_key="to", metadata={"description": "Last day (UTC), inclusive"})
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ValidationError("must not be before from", "to")
+
+
+class TargetDataQuerySchema(DateRangeQuerySchema):
+    setting = SessionSettingField(
+        metadata={"description": "Only sessions recorded in this setting (BDC_SESSION_SETTINGS)"}
+    )
+
+
+class EffectSizeNames(fields.Str):
+    """A comma-separated choice of effect sizes (``nap,tau_u,lrr``), loaded as a tuple of
+    names; an unknown name is refused with the list of known ones."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return effect_sizes.parse(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+class EffectSizesQuerySchema(Schema):
+    """The ``effect_sizes`` query option of the summary and the progress report."""
+
+    effect_size_names = EffectSizeNames(
+        data_key="effect_sizes",
+        load_default=None,
+        metadata={
+            "description": "Effect sizes to show, comma-separated, from: "
+            f"{', '.join(effect_sizes.NAMES)}. Default: nap,tau_u, and lrr for frequency, "
+            "rate and ABC targets (docs/analysis.md)"
+        },
+    )
+
+
+class TargetSummaryQuerySchema(TargetDataQuerySchema, EffectSizesQuerySchema):
+    pass
+
+
+class EffectSizeSchema(Schema):
+    """One effect size: the estimate, its standard error and confidence interval where the
+    measure has them (null otherwise), and the wording the report prints."""
+
+    label = fields.Str(metadata={"description": "NAP, Tau-U, LRRi, LRRd..."})
+    estimate = fields.Float()
+    se = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    confidence = fields.Float(allow_none=True, metadata={"description": "e.g. 0.95"})
+    display = fields.Str(metadata={"description": "e.g. 0.92 (95% CI 0.60 to 0.99)"})
+
+
+def _effect_size_field():
+    return fields.Nested(EffectSizeSchema, allow_none=True)
+
+
+class ComparisonSchema(Schema):
+    """One phase against the baseline: the chosen effect sizes only (null when undefined,
+    with the reason in ``notes``)."""
+
+    phase_index = fields.Int()
+    phase_label = fields.Str()
+    baseline_n = fields.Int()
+    phase_n = fields.Int()
+    nap = _effect_size_field()
+    tau = _effect_size_field()
+    tau_u = _effect_size_field()
+    tau_bc = _effect_size_field()
+    pnd = _effect_size_field()
+    pem = _effect_size_field()
+    pand = _effect_size_field()
+    ird = _effect_size_field()
+    pet = _effect_size_field()
+    smd = _effect_size_field()
+    lrr = _effect_size_field()
+    lor = _effect_size_field()
+    lrm = _effect_size_field()
+    pogo = _effect_size_field()
+    notes = fields.Dict(keys=fields.Str(), values=fields.Str())
+
+
+class ChosenEffectSizeSchema(Schema):
+    name = fields.Str()
+    variant = fields.Str(metadata={"description": "Which variant, with its source"})
+
+
+class EffectSizesSchema(Schema):
+    baseline_index = fields.Int(allow_none=True)
+    direction = fields.Str()
+    chosen = fields.List(fields.Nested(ChosenEffectSizeSchema))
+    comparisons = fields.List(fields.Nested(ComparisonSchema))
+    note = fields.Str(allow_none=True)

@@ -103,6 +103,40 @@ class NoteSchema(NoteRevisionSchema):
     updated_at = fields.AwareDateTime()
     latest_id = fields.Str()
     history = fields.List(fields.Nested(NoteRevisionSchema))
+    shared_with_caregivers = fields.Bool(
+        metadata={"description": "A BCBA let the client's caregivers read this note"}
+    )
+
+
+class NoteSharingSchema(StrictSchema):
+    shared = fields.Bool(
+        required=True,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "true: caregivers may read the note; false: no longer"},
+    )
+
+
+class SharedTargetSchema(Schema):
+    name = fields.Str()
+    value = fields.Float(allow_none=True)
+    unit = fields.Str()
+
+
+class SharedNoteSchema(Schema):
+    """A shared note as a caregiver reads it: the latest signed revision, no staff ids."""
+
+    session_id = fields.Str()
+    session_started_at = fields.AwareDateTime()
+    revision = fields.Int()
+    presentation = fields.Str()
+    barriers = fields.Str()
+    caregiver_involvement = fields.Str()
+    plan_next = fields.Str()
+    signer_name = fields.Str()
+    signer_credential = fields.Str()
+    signed_at = fields.AwareDateTime()
+    targets = fields.List(fields.Nested(SharedTargetSchema))
 
 
 class PendingQuerySchema(StrictSchema):
@@ -311,3 +345,94 @@ class StaffCompetencySchema(Schema):
     criterion = fields.Float()
     meets = fields.Bool(allow_none=True)
     checks = fields.Int()
+
+
+# --- director chart audits -----------------------------------------------------------------
+
+CHART_AUDIT_MAX_DAYS = 366
+
+
+class ChartAuditDrawSchema(StrictSchema):
+    date_from = fields.Date(required=True, data_key="from")
+    date_to = fields.Date(required=True, data_key="to")
+    sample_size = fields.Int(
+        validate=validate.Range(1, 500),
+        metadata={"description": "Sessions to draw; default BDC_CHART_AUDIT_SAMPLE"},
+    )
+    ioa_standard = fields.Float(
+        load_default=20.0,
+        validate=validate.Range(0, 100),
+        metadata={"description": "IOA coverage (%) below which IOA was due for a session"},
+    )
+
+    @validates_schema
+    def _a_period(self, data, **kwargs):
+        if data["date_from"] > data["date_to"]:
+            raise ValidationError("Must not be after 'to'.", "from")
+        if (data["date_to"] - data["date_from"]).days + 1 > CHART_AUDIT_MAX_DAYS:
+            raise ValidationError(f"At most {CHART_AUDIT_MAX_DAYS} days before 'to'.", "from")
+
+
+def _check_answer(description: str):
+    return fields.Bool(
+        required=True,
+        allow_none=True,
+        truthy={True},
+        falsy={False},
+        metadata={"description": f"{description}: true, false, or null (not due)"},
+    )
+
+
+class ChartChecksSchema(StrictSchema):
+    note_signed_in_time = _check_answer("Note present and signed in time")
+    data_complete = _check_answer("Data complete")
+    ioa_where_due = _check_answer("IOA where due")
+    fidelity_where_due = _check_answer("Fidelity where due")
+
+
+class ChartReviewSchema(StrictSchema):
+    answers = fields.Nested(ChartChecksSchema, required=True)
+    comment = fields.Str(load_default="", validate=[validate.Length(max=2000), storable_text])
+
+
+class ChartFiguresSchema(Schema):
+    sessions = fields.Int()
+    reviewed = fields.Int()
+    sessions_passing = fields.Int()
+    percent_sessions_passing = fields.Float(allow_none=True)
+    checks_applicable = fields.Int()
+    checks_passed = fields.Int()
+    percent_checks_passed = fields.Float(allow_none=True)
+
+
+class ChartItemSchema(Schema):
+    id = fields.Str()
+    session_id = fields.Str()
+    client_id = fields.Str()
+    client_code = fields.Str()
+    observer_id = fields.Str()
+    started_at = fields.AwareDateTime()
+    prefill = fields.Dict(metadata={"description": "What the server computed, per check"})
+    answers = fields.Dict(allow_none=True, metadata={"description": "The director's, or null"})
+    reviewed = fields.Bool()
+    comment = fields.Str()
+    reviewed_by = fields.Str(allow_none=True)
+    reviewed_at = fields.AwareDateTime(allow_none=True)
+
+
+class ChartAuditSchema(Schema):
+    id = fields.Str()
+    drawn_by = fields.Str()
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    sample_size = fields.Int()
+    population = fields.Int()
+    seed = fields.Str()
+    ioa_standard = fields.Float()
+    created_at = fields.AwareDateTime()
+    figures = fields.Nested(ChartFiguresSchema)
+    items = fields.List(fields.Nested(ChartItemSchema))
+
+
+class ChartDashboardSchema(ChartFiguresSchema):
+    audits = fields.Int(metadata={"description": "Chart audits whose period ends in the range"})

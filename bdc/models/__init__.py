@@ -2,9 +2,13 @@
 
 from bdc.models.audit import AuditEntry
 from bdc.models.documentation import (
+    AUDIT_CHECKS,
     CONTACT_FORMATS,
     TRAINEE_KINDS,
+    ChartAudit,
+    ChartAuditItem,
     CompetencyCheck,
+    NoteShare,
     SessionNote,
     SupervisionContact,
     TrainingRecord,
@@ -23,6 +27,7 @@ from bdc.models.recording import (
 )
 
 __all__ = [
+    "AUDIT_CHECKS",
     "CONTACT_FORMATS",
     "INCIDENT_TYPES",
     "PHASE_KINDS",
@@ -33,11 +38,14 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "AuthToken",
+    "ChartAudit",
+    "ChartAuditItem",
     "Client",
     "CompetencyCheck",
     "Event",
     "Incident",
     "LoginFailure",
+    "NoteShare",
     "Phase",
     "Plan",
     "Session",

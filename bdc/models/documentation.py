@@ -124,3 +124,56 @@ class CompetencyCheck(db.Model):
     percent: Mapped[float | None] = mapped_column()
     criterion: Mapped[float] = mapped_column(default=90.0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+AUDIT_CHECKS = ("note_signed_in_time", "data_complete", "ioa_where_due", "fidelity_where_due")
+
+
+class ChartAudit(db.Model):
+    """A director's chart audit: a random sample of the period's sessions, drawn once.
+
+    The seed is kept so the draw can be repeated from the same population (docs/supervision.md).
+    """
+
+    __tablename__ = "chart_audits"
+
+    id: Mapped[str] = id_column()
+    drawn_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    date_from: Mapped[date] = mapped_column(Date)
+    date_to: Mapped[date] = mapped_column(Date, index=True)
+    sample_size: Mapped[int] = mapped_column(Integer)  # asked for; fewer when fewer sessions
+    population: Mapped[int] = mapped_column(Integer)  # sessions the sample was drawn from
+    seed: Mapped[str] = mapped_column(String(32))
+    ioa_standard: Mapped[float] = mapped_column(default=20.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChartAuditItem(db.Model):
+    """One sampled session: what the server computed, and the director's answers."""
+
+    __tablename__ = "chart_audit_items"
+    __table_args__ = (UniqueConstraint("audit_id", "session_id"),)
+
+    id: Mapped[str] = id_column()
+    audit_id: Mapped[str] = mapped_column(ForeignKey("chart_audits.id"), index=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"))
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    # {check: true | false | null (not due)} for each of AUDIT_CHECKS
+    prefill: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # None until reviewed
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NoteShare(db.Model):
+    """A BCBA's decision that the caregivers linked to the client may read a session's note
+    (its latest signed revision). A row of its own: a signed note never changes."""
+
+    __tablename__ = "note_shares"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"), index=True)
+    shared_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -65,6 +65,9 @@ class Client(db.Model):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The client's IANA time zone when it is not the clinic's (a caseload spanning zones);
+    # None: the clinic's (bdc.dates.client_zone).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
 
 class Assignment(db.Model):

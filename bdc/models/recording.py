@@ -35,6 +35,9 @@ class Session(db.Model):
     # Set when several learners were recorded on one screen: each learner still has a session
     # of their own (IOA, measures and permissions see ordinary sessions), linked by this id.
     group_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The functional-analysis condition run in this session ("attention", "escape", "tangible",
+    # "alone", "play" or a named one); None for a session that is not part of an FA.
+    fa_condition: Mapped[str | None] = mapped_column(String(60))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -6,12 +6,18 @@ keys are empty cells.
 
 Session rows (one value per session and target, ``SESSION_COLUMNS``):
     session_id, client_code, target_id, target, measurement, date, started_at, ended_at,
-    phase, condition, observer, role (primary / reliability), setting, value, unit, trials,
+    phase, condition, fa_condition (the functional-analysis condition the session ran, empty if
+    none), observer, role (primary / reliability), setting, value, unit, trials,
     observed_minutes, note
 
 Event rows (one recorded fact, ``EVENT_COLUMNS``):
     event_id, session_id, client_code, target_id, target, kind, t (device time),
     received_at (server time), recorded_by, data (the event's data object), voided
+
+Note rows (one revision of a session note, ``NOTE_COLUMNS``):
+    session_id, session_started_at, session_ended_at, observer, note_id, revision, amends_id,
+    status, author, targets, incidents, the four written fields, amendment_reason, signer and
+    co-signer (name, credential, time), content_hash
 
 Cell values: ``datetime`` -> ISO 8601 text with its UTC offset (``2025-03-03T14:03:00+00:00``),
 ``date`` -> ``YYYY-MM-DD``, ``dict``/``list`` -> compact JSON, ``bool`` -> ``true``/``false``
@@ -26,7 +32,8 @@ are never prefixed, so a negative value stays a number.
 CSV files are UTF-8 with a byte-order mark (Excel needs it to read accents correctly) and
 CRLF line ends (RFC 4180). ``export_csv`` writes the session values (one table per file, as
 CSV allows); ``export_events_csv`` and ``export_sessions_csv`` write one table each. The XLSX
-workbook holds both: sheet ``Sessions`` first, then ``Events``; bold, frozen header row, an
+workbook holds both: sheet ``Sessions`` first, then ``Events`` (then ``Notes`` when note rows
+are given); bold, frozen header row, an
 autofilter, and reasonable column widths.
 """
 
@@ -35,17 +42,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
 __all__ = [
     "EVENT_COLUMNS",
+    "NOTE_COLUMNS",
     "SESSION_COLUMNS",
     "export_csv",
     "export_events_csv",
+    "export_notes_csv",
     "export_sessions_csv",
     "export_xlsx",
+    "safe_code",
     "safe_text",
 ]
 
@@ -60,6 +71,7 @@ SESSION_COLUMNS = (
     "ended_at",
     "phase",
     "condition",
+    "fa_condition",
     "observer",
     "role",
     "setting",
@@ -84,9 +96,40 @@ EVENT_COLUMNS = (
     "voided",
 )
 
+NOTE_COLUMNS = (
+    "session_id",
+    "session_started_at",
+    "session_ended_at",
+    "observer",
+    "note_id",
+    "revision",
+    "amends_id",
+    "status",
+    "author",
+    "targets",
+    "incidents",
+    "presentation",
+    "barriers",
+    "caregiver_involvement",
+    "plan_next",
+    "amendment_reason",
+    "signer_name",
+    "signer_credential",
+    "signed_at",
+    "cosigner_name",
+    "cosigner_credential",
+    "cosigned_at",
+    "content_hash",
+)
+
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 Row = Mapping[str, Any]
+
+
+def safe_code(code: str) -> str:
+    """The client code as a file-name part (letters, digits, ``.``, ``_`` and ``-`` only)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", code).strip("._") or "client"
 
 
 def safe_text(text: str) -> str:
@@ -148,6 +191,11 @@ def export_events_csv(event_rows: Iterable[Row]) -> bytes:
     return _csv(list(event_rows), EVENT_COLUMNS)
 
 
+def export_notes_csv(note_rows: Iterable[Row]) -> bytes:
+    """Session notes as CSV, a revision a row (columns: ``NOTE_COLUMNS``, then extra keys)."""
+    return _csv(list(note_rows), NOTE_COLUMNS)
+
+
 def export_csv(
     event_rows: Iterable[Row], session_rows: Iterable[Row], *, table: str = "sessions"
 ) -> bytes:
@@ -165,12 +213,14 @@ def export_xlsx(
     session_rows: Iterable[Row],
     *,
     created: datetime | None = None,
+    note_rows: Iterable[Row] | None = None,
 ) -> bytes:
-    """An XLSX workbook with the sheets ``Sessions`` and ``Events``.
+    """An XLSX workbook with the sheets ``Sessions`` and ``Events`` (and ``Notes``).
 
     Args:
         event_rows: raw events (keys: ``EVENT_COLUMNS``).
         session_rows: session values (keys: ``SESSION_COLUMNS``).
+        note_rows: session note revisions (keys: ``NOTE_COLUMNS``); None: no ``Notes`` sheet.
         created: the workbook's creation date in its properties (default: a fixed date, so
             the same rows always give the same workbook contents).
     """
@@ -186,10 +236,13 @@ def export_xlsx(
     wb.properties.created = stamp
     wb.properties.modified = stamp
     bold = Font(bold=True)
-    for title, rows, known in (
+    sheets = [
         ("Sessions", list(session_rows), SESSION_COLUMNS),
         ("Events", list(event_rows), EVENT_COLUMNS),
-    ):
+    ]
+    if note_rows is not None:
+        sheets.append(("Notes", list(note_rows), NOTE_COLUMNS))
+    for title, rows, known in sheets:
         ws = wb.create_sheet(title)
         cols = _columns(rows, known)
         ws.freeze_panes = "A2"

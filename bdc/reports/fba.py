@@ -324,13 +324,17 @@ def multielement_graph(
     unit: str | None = None,
     title: str | None = "Functional analysis",
     size: tuple[float, float] = (7.5, 4.2),
+    criteria: tuple[float, float] | None = None,
+    aid: str | None = None,
 ) -> Figure:
     """Multielement functional-analysis graph: one data path per condition.
 
     Points of one condition are joined across the sessions of the other conditions (the
     multielement convention), and the path is broken at a session without a value. The
     legend lists the conditions in the conventional order (attention, escape, tangible,
-    alone, play).
+    alone, play). ``criteria`` (lower, upper) draws the structured-criteria lines (thin,
+    dashed, gid ``fa-criterion``) and ``aid`` is printed under the graph (gid ``fa-aid``):
+    an aid to visual inspection, labelled as such, never a verdict.
 
     Returns:
         The figure; one ``Line2D`` per condition with gid ``condition:<name>``.
@@ -381,6 +385,21 @@ def multielement_graph(
             gid=f"condition:{c}",
         )
         handles.append(line)
+    if criteria is not None:
+        # a lower line below zero marks nothing a count or a percentage can reach
+        for level in (c for c in criteria if c >= 0):
+            criterion = ax.axhline(
+                level,
+                color=style.INK,
+                linewidth=0.7,
+                linestyle=(0, (4, 3)),
+                alpha=0.6,
+                zorder=1,
+                gid="fa-criterion",
+                label="Control mean \u00b1 1 SD",
+            )
+        vmax = max(vmax, *criteria)
+        handles.append(criterion)
     style.y_axis_from_zero(ax, vmax, percent=measurement in PERCENT_MEASUREMENTS)
     last = max((s.session for s in sessions), default=10)
     ax.set_xlim(0, last + 1)
@@ -394,6 +413,11 @@ def multielement_graph(
             loc="outside right upper",
             **style.legend_kw(),
         )
+    if aid:
+        width_pt = (size[0] - 0.3) * 72
+        text = "\n".join(style.wrap_to_width(aid, width_pt, style.TICK_SIZE - 0.5))
+        label = fig.supxlabel(text, x=0.01, ha="left", **style.text_kw(style.TICK_SIZE - 0.5))
+        label.set_gid("fa-aid")
     if title:
         fig.suptitle(title, x=0.01, ha="left", **style.text_kw(style.TITLE_SIZE, weight="bold"))
     return fig

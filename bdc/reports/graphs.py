@@ -34,7 +34,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from matplotlib.transforms import IdentityTransform, blended_transform_factory
+from matplotlib.transforms import IdentityTransform, ScaledTranslation, blended_transform_factory
 
 from . import style
 from .axes import Boundary, Positions, boundaries, check_axis, positions
@@ -176,6 +176,11 @@ def _format_x(ax: Axes, x: str, show_xlabel: bool = True) -> None:
             ax.set_xlabel("Sessions", **style.text_kw())
 
 
+PHASE_LABEL_LIFT = 8.0
+"""Points between the top of the axes and the condition labels: clear of the mastery ring
+(2.3 marker sizes across) around a point at the top of the axis."""
+
+
 def _phase_lines(
     ax: Axes,
     series: TargetSeries,
@@ -195,7 +200,11 @@ def _phase_lines(
         )
     if not (label_phases and series.phases):
         return
-    top = blended_transform_factory(ax.transData, ax.transAxes)
+    # a fixed lift in points, not a fraction of the axes: a short panel would otherwise put
+    # its labels on the points (and the mastery ring) at the top of the axis
+    top = blended_transform_factory(ax.transData, ax.transAxes) + ScaledTranslation(
+        0, PHASE_LABEL_LIFT / 72, ax.get_figure().dpi_scale_trans
+    )
     edges = [lim[0]] + [b.x for b in bounds] + [lim[1]]
     starts = [0] + [b.index for b in bounds]
     fig = ax.get_figure()
@@ -208,7 +217,7 @@ def _phase_lines(
         width_in = ax_w_in * (b_ - a) / (lim[1] - lim[0])
         ax.text(
             (a + b_) / 2,
-            1.03,
+            1.0,
             _wrap(label, width_in, style.PHASE_LABEL_SIZE),
             transform=top,
             ha="center",
@@ -517,6 +526,13 @@ def _tick_labels(axis) -> list[str]:
     return list(axis.get_major_formatter().format_ticks(values))
 
 
+def y_axis_margin(ax: Axes) -> float:
+    """Inches the y axis needs left of the axes: its tick labels (a rating scale's anchors
+    are long) and its label."""
+    yt = max((style.text_width(t, style.TICK_SIZE) for t in _tick_labels(ax.yaxis)), default=0.0)
+    return (style.LABEL_SIZE * 1.25 + 4 + yt + 7.5) * _PT
+
+
 def _fit_single(fig: Figure, ax: Axes, *, title: str | None, handles: dict[str, Artist]) -> None:
     """Lay out a one-axes figure with margins measured from its own labels.
 
@@ -524,9 +540,8 @@ def _fit_single(fig: Figure, ax: Axes, *, title: str | None, handles: dict[str, 
     over every text at render time (about 40 % of a graph's rendering time).
     """
     w, h = fig.get_size_inches()
-    yt = max((style.text_width(t, style.TICK_SIZE) for t in _tick_labels(ax.yaxis)), default=0.0)
     xts = _tick_labels(ax.xaxis)
-    left = _PAD + (style.LABEL_SIZE * 1.25 + 4 + yt + 7.5) * _PT
+    left = _PAD + y_axis_margin(ax)
     last_x = style.text_width(xts[-1], style.TICK_SIZE) if xts else 0.0
     right = max(0.2, last_x / 2 * _PT + 0.08)
     rows = 1 if handles else 0
@@ -535,8 +550,8 @@ def _fit_single(fig: Figure, ax: Axes, *, title: str | None, handles: dict[str, 
     top = _PAD + ((style.TITLE_SIZE * 1.3 * _PT + 0.05) if title else 0.0)
     lines = [t.get_text().count("\n") + 1 for t in ax.texts if t.get_gid() == "phase-label"]
     if lines:
-        axes_h = h - bottom - top
-        top += max(lines) * style.PHASE_LABEL_SIZE * 1.05 * 1.2 * _PT + 0.03 * axes_h + 0.05
+        top += max(lines) * style.PHASE_LABEL_SIZE * 1.05 * 1.2 * _PT + PHASE_LABEL_LIFT * _PT
+        top += 0.05
     fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
     if title:
         fig.suptitle(
@@ -609,7 +624,7 @@ class DogLeg(Line2D):
         self.set_transform(IdentityTransform())
         self.set_in_layout(False)
 
-    def path_points(self) -> tuple[list[float], list[float]]:
+    def path_points(self, renderer=None) -> tuple[list[float], list[float]]:
         xs: list[float] = []
         ys: list[float] = []
         for (ax_a, xa), (ax_b, xb) in pairwise(self.anchors):
@@ -617,13 +632,19 @@ class DogLeg(Line2D):
             x_b = ax_b.transData.transform((xb, 0.0))[0]
             y_a = ax_a.transAxes.transform((0.0, 0.0))[1]
             y_b = ax_b.transAxes.transform((0.0, 1.0))[1]
-            mid = (y_a + y_b) / 2
+            # the step runs above the lower panel's condition labels, never through them
+            above = [
+                t.get_window_extent(renderer).y1
+                for t in ax_b.texts
+                if t.get_gid() == "phase-label" and renderer is not None
+            ]
+            mid = (y_a + max([y_b, *above])) / 2
             xs += [x_a, x_a, x_b, x_b, np.nan]
             ys += [y_a, mid, mid, y_b, np.nan]
         return xs, ys
 
     def draw(self, renderer) -> None:  # type: ignore[override]
-        self.set_data(*self.path_points())
+        self.set_data(*self.path_points(renderer))
         super().draw(renderer)
 
 
@@ -636,6 +657,7 @@ def panel_graph(
     panel_labels: Sequence[str] | None = None,
     title: str | None = None,
     size: tuple[float, float] | None = None,
+    rect: tuple[float, float, float, float] | None = None,
 ) -> Figure:
     """Stacked panels sharing x: a reversal (ABAB) or multiple-baseline design.
 
@@ -651,6 +673,8 @@ def panel_graph(
         panel_labels: name written at the right of each panel; default the series names.
         title: figure title (none by default).
         size: inches; default 7 wide and 1.9 per panel.
+        rect: the part of the figure the panels are laid out in (left, bottom, width, height
+            as fractions; a report page keeps room for its own text); default all of it.
 
     Returns:
         The figure; its axes, top to bottom, are ``fig.axes[:len(panels)]``; the joins are
@@ -664,6 +688,9 @@ def panel_graph(
     w, h = size if size is not None else (7.0, 1.2 + 1.9 * n)
     fig = style.new_figure(w, h)
     fig.get_layout_engine().set(hspace=0.07)  # room between panels for the dog-leg step
+    if rect is not None:
+        fig.get_layout_engine().set(rect=rect)
+    laid_out_h = h * (rect[3] if rect is not None else 1.0)
     axs = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
 
     # One x range for all panels.
@@ -698,8 +725,9 @@ def panel_graph(
             ax.tick_params(axis="x", labelbottom=False)
         name = names[i] if i < len(names) else ""
         if name:
-            # written down the right of its panel, wrapped to the panel's height
-            panel_pt = (h - 1.2) / n * 72 * 0.85
+            # written down the right of its panel, wrapped to the panel's height: the figure
+            # less its title, legend and x axis (1.2 in) and each panel's condition labels
+            panel_pt = max(0.6, (laid_out_h - 1.2 - 0.45 * n) / n) * 72 * 0.85
             size_pt = style.PHASE_LABEL_SIZE + 0.5
             ax.text(
                 1.01,

@@ -216,6 +216,21 @@ class TargetSeries:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportEffectSize:
+    """One effect size of a target against its baseline, as the report prints it.
+
+    Attributes:
+        name: what it is and what it compares, e.g. ``NAP (Intervention vs Baseline)``.
+        text: its wording, e.g. ``0.92 (95% CI 0.60 to 0.99)``, or why it is undefined.
+        estimate: the number; ``None`` when undefined.
+    """
+
+    name: str
+    text: str
+    estimate: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReportTarget:
     """One target's page of the progress report.
 
@@ -228,8 +243,8 @@ class ReportTarget:
         current_level: level of the most recent phase.
         trend_slope: slope of the current phase's trend line, in value units per
             ``trend_per``.
-        effect_size_name: e.g. ``NAP`` or ``Tau-U``; ``None`` when not computed.
-        effect_size: its value against baseline.
+        effect_sizes: the chosen effect sizes against baseline, one table row each; empty
+            when none is computed (no baseline, or no data in the period).
         mastery_status: free text, e.g. ``Mastered 2025-04-12`` or ``In progress``.
         mastery_criterion: the criterion in words, e.g. ``80% on 3 consecutive sessions``.
         level_statistic: how the levels were taken, e.g. ``mean`` or ``median``.
@@ -241,8 +256,7 @@ class ReportTarget:
     baseline_level: float | None = None
     current_level: float | None = None
     trend_slope: float | None = None
-    effect_size_name: str | None = None
-    effect_size: float | None = None
+    effect_sizes: tuple[ReportEffectSize, ...] = ()
     mastery_status: str = ""
     mastery_criterion: str | None = None
     level_statistic: str = "mean"

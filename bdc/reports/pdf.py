@@ -37,7 +37,7 @@ from matplotlib.lines import Line2D
 
 from . import format as fmt
 from . import style
-from .graphs import PANEL_MAX, draw_series, panel_graph
+from .graphs import PANEL_MAX, draw_series, panel_graph, y_axis_margin
 from .model import FidelitySummary, IoaSummary, ProgressReport, ReportTarget
 from .quality import draw_fidelity, draw_ioa
 
@@ -308,13 +308,11 @@ def _panel_page(report: ProgressReport, size: tuple[float, float]) -> _Page:
     shown = _panel_series(report)
     page = _Page(size)
     axis = "date" if all(isinstance(p.x, date) for s in shown for p in s.points) else "session"
-    page.fig = panel_graph(shown, x=axis, title=None, size=size)
     w, h = size
+    rect = (_M / w, (_M + 0.6) / h, 1 - 2 * _M / w, 1 - (2 * _M + 1.35) / h)
+    page.fig = panel_graph(shown, x=axis, title=None, size=size, rect=rect)
     # the figure's own legend moves between the graph and the footer
     legend = page.fig.legends.pop() if page.fig.legends else None
-    page.fig.get_layout_engine().set(
-        rect=(_M / w, (_M + 0.6) / h, 1 - 2 * _M / w, 1 - (2 * _M + 1.35) / h)
-    )
     if legend is not None:
         page.fig.legend(
             legend.legend_handles,
@@ -371,7 +369,8 @@ def _title_page(
     page.table(
         ["#", "Target", "Measurement", "Goal", "Baseline", "Current", "Mastery"],
         body,
-        [0.3, 1.95, 1.05, 0.8, 0.95, 0.95, 1.0],
+        # the level columns hold a value with its unit on one line ("0.75 records/session")
+        [0.22, 1.5, 0.98, 0.78, 1.335, 1.335, 0.85],
         align=["left", "left", "left", "left", "right", "right", "left"],
     )
 
@@ -405,16 +404,16 @@ def _target_page(
     if t.mastery_criterion:
         page.text(f"Mastery criterion: {t.mastery_criterion}", size=9.5)
     page.gap(0.08)
-    es = _DASH
-    if t.effect_size_name and t.effect_size is not None:
-        es = f"{t.effect_size_name} = {t.effect_size:.2f}"
+    effects = [[e.name, e.text] for e in t.effect_sizes] or [
+        ["Effect size against baseline", _DASH]
+    ]
     page.table(
         ["Figure", "Value"],
         [
             [f"Baseline level ({t.level_statistic})", _fmt_value(t.baseline_level, s.measurement)],
             [f"Current level ({t.level_statistic})", _fmt_value(t.current_level, s.measurement)],
             ["Trend, current phase", _fmt_trend(t)],
-            ["Effect size against baseline", es],
+            *effects,
             ["Mastery status", t.mastery_status or _DASH],
         ],
         [2.6, 4.4],
@@ -432,6 +431,11 @@ def _target_page(
     # a target numbered by session (no dates) is drawn by session even in a dated report
     axis = x if all(isinstance(p.x, date) for p in s.points) else "session"
     drawn = draw_series(ax, s, x=axis, trend=trend)
+    # a rating scale's anchor labels need more room than numbers: the axes give it up
+    needed = _M + y_axis_margin(ax)
+    if needed > left:
+        box = ax.get_position()
+        ax.set_position((needed / page.w, box.y0, (right - needed) / page.w, box.height))
     if drawn.handles:
         ax.legend(
             list(drawn.handles.values()),

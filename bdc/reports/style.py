@@ -12,6 +12,7 @@ the axes, so graphs can be built concurrently in several threads of one server p
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -107,8 +108,10 @@ def journal_axes(ax: Axes, *, offset: bool = False) -> None:
 _T2P = TextToPath()
 
 
+@functools.lru_cache(maxsize=8192)
 def text_width(text: str, size: float, weight: str = "normal") -> float:
-    """Width in points of ``text`` in the house font (its widest line)."""
+    """Width in points of ``text`` in the house font (its widest line). Cached: a report
+    measures the same words over and over while wrapping its table cells."""
     prop = FontProperties(family=FONT, size=size, weight=weight)
     return max(
         (_T2P.get_text_width_height_descent(ln, prop, ismath=False)[0] for ln in text.split("\n")),

@@ -1,6 +1,7 @@
-"""A client's data as spreadsheet rows: session values and raw events, for CSV and XLSX.
+"""A client's data as spreadsheet rows: session values, raw events and session notes, for CSV
+and XLSX.
 
-Two tables, written by :mod:`bdc.reports.export` (which neutralises spreadsheet formulas):
+Three tables, written by :mod:`bdc.reports.export` (which neutralises spreadsheet formulas):
 
 - **Sessions**: one row per observation session and target with a value (primary and
   reliability sessions; ``role`` tells them apart), as :func:`bdc.services.series.client_values`
@@ -10,6 +11,8 @@ Two tables, written by :mod:`bdc.reports.export` (which neutralises spreadsheet 
 - **Events**: every stored event of those sessions and of the client's fidelity sessions, as
   recorded: id, session, target, kind, device time ``t``, server time ``received_at``, the
   username that recorded it, its data as JSON, and whether a ``void`` cancelled it.
+- **Notes**: every revision of the period's session notes (:func:`bdc.services.notes.note_rows`):
+  the drafted summary in brief, what was written, signature and co-signature, status and hash.
 
 The period filters sessions by the UTC date they started on, as every other read does. The
 client appears by pseudonymous code only; names and dates of birth are never exported.
@@ -17,10 +20,9 @@ client appears by pseudonymous code only; names and dates of birth are never exp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from sqlalchemy import select
@@ -31,13 +33,14 @@ from bdc.extensions import db
 from bdc.measures import EventRecord, apply_voids
 from bdc.models import Client, Event, Session, Target, User
 from bdc.models.base import utcnow
-from bdc.reports import export_csv, export_xlsx
+from bdc.reports import export_events_csv, export_notes_csv, export_sessions_csv, export_xlsx
+from bdc.reports.export import safe_code
 from bdc.reports.model import PERCENT_MEASUREMENTS
-from bdc.services import series
+from bdc.services import notes, series
 
 __all__ = ["TABLES", "Export", "client_export", "export_rows", "safe_code"]
 
-TABLES = ("sessions", "events")
+TABLES = ("sessions", "events", "notes")
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,6 @@ class Export:
     content: bytes
     filename: str
     content_type: str
-
-
-def safe_code(code: str) -> str:
-    """The client code as a file-name part (letters, digits, ``.``, ``_`` and ``-`` only)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", code).strip("._") or "client"
 
 
 def _usernames(ids: Iterable[str | None]) -> dict[str, str]:
@@ -80,7 +78,12 @@ def session_rows(
     if not targets:
         return []
     values = series.client_values(
-        targets, date_from=date_from, date_to=date_to, include_reliability=True, details=True
+        targets,
+        date_from=date_from,
+        date_to=date_to,
+        include_reliability=True,
+        details=True,
+        include_fa=True,
     )
     sessions = {
         s.id: s
@@ -88,7 +91,9 @@ def session_rows(
             select(Session).where(
                 Session.client_id == client.id,
                 Session.kind == "observation",
-                *within_days(Session.started_at, date_from, date_to),
+                *within_days(
+                    Session.started_at, date_from, date_to, dates.client_zone(client.time_zone)
+                ),
             )
         )
     }
@@ -105,13 +110,14 @@ def session_rows(
                     "target_id": target.id,
                     "target": target.name,
                     "measurement": target.measurement,
-                    "date": dates.local_day(v.started_at),
+                    "date": v.date,
                     "started_at": v.started_at,
                     "ended_at": series.as_utc(session.ended_at)
                     if session is not None and session.ended_at is not None
                     else None,
                     "phase": v.phase_label,
                     "phase_kind": v.phase_kind,
+                    "fa_condition": v.fa_condition,
                     "observer": users.get(v.observer_id, ""),
                     "role": v.role,
                     "setting": session.setting if session is not None else None,
@@ -138,7 +144,9 @@ def event_rows(
         .join(Session, Session.id == Event.session_id)
         .where(
             Session.client_id == client.id,
-            *within_days(Session.started_at, date_from, date_to),
+            *within_days(
+                Session.started_at, date_from, date_to, dates.client_zone(client.time_zone)
+            ),
         )
         .order_by(Session.started_at, Session.id, Event.t, Event.id)
     ).all()
@@ -175,9 +183,9 @@ def export_rows(
     return session_rows(client, date_from, date_to), event_rows(client, date_from, date_to)
 
 
-def _span(date_from: date | None, date_to: date | None) -> str:
+def _span(date_from: date | None, date_to: date | None, tz: tzinfo) -> str:
     return f"{date_from.isoformat() if date_from else 'start'}-to-" + (
-        date_to.isoformat() if date_to else dates.local_today().isoformat()
+        date_to.isoformat() if date_to else dates.local_today(tz).isoformat()
     )
 
 
@@ -195,24 +203,28 @@ def client_export(
         raise ValueError("fmt must be 'csv' or 'xlsx'")
     if table not in TABLES:
         raise ValueError(f"table must be one of {TABLES}")
-    name = f"bdc-{safe_code(client.code)}-{_span(date_from, date_to)}"
+    span = _span(date_from, date_to, dates.client_zone(client.time_zone))
+    name = f"bdc-{safe_code(client.code)}-{span}"
     if fmt == "csv":
-        if table == "sessions":
-            sessions, events = session_rows(client, date_from, date_to), []
-        else:
-            sessions, events = [], event_rows(client, date_from, date_to)
-        content = export_csv(events, sessions, table=table)
+        load, write = {
+            "sessions": (session_rows, export_sessions_csv),
+            "events": (event_rows, export_events_csv),
+            "notes": (lambda *period: notes.note_rows(*period)[0], export_notes_csv),
+        }[table]
+        rows = load(client, date_from, date_to)
+        content = write(rows)
         result = Export(content, f"{name}-{table}.csv", "text/csv; charset=utf-8")
-        counts = {table: len(sessions) if table == "sessions" else len(events)}
+        counts = {table: len(rows)}
     else:
         sessions, events = export_rows(client, date_from, date_to)
-        content = export_xlsx(events, sessions, created=utcnow())
+        revisions = notes.note_rows(client, date_from, date_to)[0]
+        content = export_xlsx(events, sessions, created=utcnow(), note_rows=revisions)
         result = Export(
             content,
             f"{name}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        counts = {"sessions": len(sessions), "events": len(events)}
+        counts = {"sessions": len(sessions), "events": len(events), "notes": len(revisions)}
     audit.record(
         "export",
         "client_data",

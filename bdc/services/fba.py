@@ -14,11 +14,13 @@ records the same behavior a second time), with voids applied:
   one target asked for. Every day with a primary session
   that tracked one of them is a column, and ``observed`` marks the cells a session covered,
   so a 0 that was observed differs from a cell nobody watched.
-- **Functional analysis**: for every target with FA-condition phases (kind ``condition``
-  with a label naming one: attention, escape/demand, tangible, alone/ignore, play/control;
-  :func:`is_fa_condition`), the session values grouped by condition
-  label and judged against the control condition (``play`` unless asked otherwise) by
-  :func:`bdc.analysis.functional_analysis_summary`.
+- **Functional analysis**: for every target tracked in FA sessions (sessions carrying the
+  condition chosen on the tablet, :mod:`bdc.fa_conditions`), the values of those sessions
+  grouped by condition and judged against the control condition (``play`` unless asked
+  otherwise) by :func:`bdc.analysis.functional_analysis_summary`. Sessions without a
+  condition are never part of it, so a treatment phase ("NCR + DRA") is not an FA. Legacy
+  data recorded before sessions carried a condition, under phases of kind ``condition``
+  labelled after one ("Attention"), still count (:func:`fa_condition_of`).
 """
 
 from __future__ import annotations
@@ -33,18 +35,20 @@ from sqlalchemy import select
 
 from bdc import analysis, audit, dates
 from bdc.extensions import db
+from bdc.fa_conditions import CONTROL, canonical, is_fa_phase_label
 from bdc.measures import EventRecord, apply_voids, unit_for
-from bdc.models import Client, Target
+from bdc.models import Client, Session, Target
 from bdc.services import series
 
 __all__ = [
-    "FA_CONDITION_WORDS",
     "OCCURRENCE_MEASUREMENTS",
     "client_fba",
+    "fa_condition_of",
     "fa_targets",
     "is_fa_condition",
     "is_occurrence",
     "problem_behaviors",
+    "scatterplot_sessions",
 ]
 
 OCCURRENCE_MEASUREMENTS = frozenset(
@@ -53,25 +57,43 @@ OCCURRENCE_MEASUREMENTS = frozenset(
 """Measurements whose events mark when the behavior occurred: a count, an ABC record, the
 start of an episode, a scored interval (momentary time sampling is left out: it samples)."""
 
-FA_CONDITION_WORDS = frozenset(
-    {"attention", "escape", "demand", "tangible", "alone", "ignore", "play", "control"}
-)
-"""Words naming the test and control conditions of a functional analysis (Iwata et al.
-1982/1994; Hanley, Iwata & McCord 2003). A phase of kind ``condition`` whose label holds one
-("Attention", "Escape/demand", "Toy play") is an FA condition; "NCR + DRA" is a treatment."""
+
+def fa_condition_of(value: series.SessionValue) -> str | None:
+    """The FA condition a session value was recorded under, in its stored form
+    (:func:`bdc.fa_conditions.canonical`): the session's own condition, or for legacy data (a
+    session without one) the label of an FA condition phase in force; None when the session is
+    not part of a functional analysis."""
+    if value.fa_condition is not None:
+        return value.fa_condition
+    if is_fa_phase_label(value.phase_kind, value.phase_label):
+        return canonical(value.phase_label)
+    return None
 
 
-def is_fa_condition(kind: str | None, label: str | None) -> bool:
-    """True for a phase that is a functional-analysis condition (see FA_CONDITION_WORDS)."""
-    if kind != "condition" or not label:
-        return False
-    words = "".join(c if c.isalpha() else " " for c in label.lower()).split()
-    return any(w in FA_CONDITION_WORDS for w in words)
+def is_fa_condition(value: series.SessionValue) -> bool:
+    """True for a value from a functional-analysis session (see :func:`fa_condition_of`)."""
+    return fa_condition_of(value) is not None
 
 
-def fa_targets(targets: Sequence[Target]) -> list[Target]:
-    """The targets with at least one functional-analysis condition phase."""
-    return [t for t in targets if any(is_fa_condition(p.kind, p.label) for p in t.phases)]
+def fa_targets(client_id: str, targets: Sequence[Target]) -> list[Target]:
+    """The targets tracked in at least one FA session of the client, or with a legacy FA
+    condition phase."""
+    tracked = {
+        target_id
+        for ids in db.session.scalars(
+            select(Session.target_ids).where(
+                Session.client_id == client_id,
+                Session.kind == "observation",
+                Session.fa_condition.is_not(None),
+            )
+        )
+        for target_id in ids or ()
+    }
+    return [
+        t
+        for t in targets
+        if t.id in tracked or any(is_fa_phase_label(p.kind, p.label) for p in t.phases)
+    ]
 
 
 def problem_behaviors(targets: Sequence[Target], target_id: str | None = None) -> list[Target]:
@@ -104,13 +126,13 @@ def client_fba(
     target_id: str | None = None,
     bin_minutes: float = 30,
     tz: tzinfo | None = None,
-    control: str = "play",
+    control: str = CONTROL,
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> dict[str, Any]:
     """The three FBA views of ``client`` (see the module docstring); ``tz`` defaults to the
-    clinic's zone."""
-    tz = tz or dates.clinic_zone()
+    client's zone (its own, else the clinic's)."""
+    tz = tz or dates.client_zone(client.time_zone)
     targets = list(
         db.session.scalars(
             select(Target).where(Target.client_id == client.id).order_by(Target.name, Target.id)
@@ -122,7 +144,7 @@ def client_fba(
             abort(404, message="No such target.")
     abc_targets = [t for t in targets if t.measurement == "abc"]
     problem = problem_behaviors(targets, target_id)
-    analysed = fa_targets(targets)
+    analysed = fa_targets(client.id, targets)
     wanted = {t.id for t in (*abc_targets, *problem, *analysed)}
     recs = series.load_client(
         client.id, target_ids=sorted(wanted), date_from=date_from, date_to=date_to
@@ -214,12 +236,7 @@ def _scatterplot(
     if not targets:
         return None
     ids = {t.id for t in targets}
-    sessions = [
-        s
-        for s in recs.sessions
-        if s.role == "primary"
-        and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
-    ]
+    sessions = scatterplot_sessions(recs, kept, ids)
     times = [
         e.t for s in sessions for e in kept.get(s.id, ()) if e.target_id in ids and is_occurrence(e)
     ]
@@ -235,6 +252,21 @@ def _scatterplot(
         "observed": _observed(sessions, matrix, tz),
         "events": len(times),
     }
+
+
+def scatterplot_sessions(
+    recs: series.ClientRecords, kept: dict[str, list[EventRecord]], ids: set[str]
+) -> list[series.SessionRow]:
+    """The sessions a scatterplot shows: primary sessions that tracked or recorded one of the
+    targets ``ids``, except functional-analysis sessions (their conditions are arranged, not
+    the day's routine the scatterplot describes)."""
+    return [
+        s
+        for s in recs.sessions
+        if s.role == "primary"
+        and s.fa_condition is None
+        and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
+    ]
 
 
 def _observed(sessions, matrix: analysis.ScatterplotMatrix, tz: tzinfo) -> list[list[bool]]:
@@ -266,11 +298,11 @@ def _observed(sessions, matrix: analysis.ScatterplotMatrix, tz: tzinfo) -> list[
 
 
 def _fa(target: Target, recs: series.ClientRecords, control: str) -> dict[str, Any]:
-    values = [v for v in series.values_from(target, recs, details=False) if v.phase_kind]
     conditions: dict[str, list[float]] = {}
-    for v in values:
-        if is_fa_condition(v.phase_kind, v.phase_label):
-            conditions.setdefault(v.phase_label.strip(), []).append(v.value)
+    for v in series.values_from(target, recs, details=False):
+        condition = fa_condition_of(v)
+        if condition is not None:
+            conditions.setdefault(condition, []).append(v.value)
     answer: dict[str, Any] = {
         "target_id": target.id,
         "measurement": target.measurement,
@@ -284,9 +316,10 @@ def _fa(target: Target, recs: series.ClientRecords, control: str) -> dict[str, A
         "note": None,
     }
     if not conditions:
-        answer["note"] = "no session under a condition phase"
+        answer["note"] = "no functional-analysis session"
         return answer
-    label = next((c for c in conditions if c.lower() == control.strip().lower()), None)
+    wanted = canonical(control)
+    label = next((c for c in conditions if c.casefold() == (wanted or "").casefold()), None)
     if label is None:
         answer["note"] = f"no {control!r} (control) condition: nothing can be judged elevated"
         answer["conditions"] = [

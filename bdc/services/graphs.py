@@ -32,8 +32,9 @@ from flask_smorest import abort
 from matplotlib.figure import Figure
 from sqlalchemy import select
 
-from bdc import audit, dates, reports
+from bdc import analysis, audit, dates, reports
 from bdc.extensions import db
+from bdc.fa_conditions import CONTROL, condition_label
 from bdc.models import Client, Target, User
 from bdc.reports import style
 from bdc.reports.graphs import PANEL_MAX
@@ -147,7 +148,7 @@ def _point(target: Target, v: SessionValue, phase_index: int) -> SeriesPoint:
         if isinstance(raw, int | float) and raw > 0:
             minutes = float(raw)
     return SeriesPoint(
-        x=dates.local_day(v.started_at),
+        x=v.date,
         value=float(v.value),
         phase_index=phase_index,
         reliability=v.has_ioa,
@@ -182,7 +183,7 @@ def series_from(
             continue
         phase = by_id.get(v.phase_id) if v.phase_id else None
         if phase is None:
-            day = dates.local_day(v.started_at)
+            day = v.date
             mark = PhaseMark(day, NO_PHASE_LABEL, "baseline")
             key: tuple = (day, len(marks))
         else:
@@ -191,8 +192,8 @@ def series_from(
         seen.add(v.phase_id)
         marks.append((key, mark, [v]))
     # a phase begun after the last session (no data yet) still shows its phase change
-    lo = dates.local_day(values[-1].started_at) if values else date_from
-    hi = date_to or dates.local_today()
+    lo = values[-1].date if values else date_from
+    hi = date_to or dates.local_today(series.zone_of_client(target.client_id))
     if lo is not None:
         for phase in phases:
             if phase.id not in seen and lo < phase.start_date <= hi:
@@ -429,12 +430,7 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
             client.id, target_ids=sorted(ids), date_from=date_from, date_to=date_to
         )
         kept = fba.kept_events(recs)
-        sessions = [
-            s
-            for s in recs.sessions
-            if s.role == "primary"
-            and (s.target_ids & ids or any(e.target_id in ids for e in kept.get(s.id, ())))
-        ]
+        sessions = fba.scatterplot_sessions(recs, kept, ids)
         times = [
             _local(e.t, tz)
             for s in sessions
@@ -476,30 +472,64 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
 
 
 def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figure:
-    analysed = fba.fa_targets(targets)
+    analysed = fba.fa_targets(client.id, targets)
     if target_id is not None and not analysed:
         _unprocessable(
             "target_id",
-            "The target has no functional-analysis condition phases (attention, escape, "
-            "tangible, alone, play...).",
+            "The target was not recorded in any functional-analysis session (a session "
+            "started with an FA condition: attention, escape, tangible, alone, play...).",
         )
     if not analysed:
         return reports.multielement_graph([], title="Functional analysis")
     target = analysed[0]
-    values = series.target_values(target, date_from=date_from, date_to=date_to, details=False)
-    # only FA-condition sessions, numbered in the order they were run; a treatment phase
-    # (kind condition, "NCR + DRA") is never drawn as an FA condition
+    values = series.target_values(
+        target, date_from=date_from, date_to=date_to, details=False, include_fa=True
+    )
+    # only FA sessions, numbered in the order they were run; a session without a condition
+    # (a treatment phase such as "NCR + DRA") is never drawn as an FA condition
+    run = [(v, c) for v in values if (c := fba.fa_condition_of(v)) is not None]
     sessions = [
-        FaSession(session=i, condition=v.phase_label.strip(), value=v.value)
-        for i, v in enumerate(
-            (v for v in values if fba.is_fa_condition(v.phase_kind, v.phase_label)), start=1
-        )
+        FaSession(session=i, condition=condition_label(c), value=v.value)
+        for i, (v, c) in enumerate(run, start=1)
     ]
+    criteria, aid = _structured_criteria(run)
     return reports.multielement_graph(
         sessions,
         measurement=target.measurement,
         title=f"{target.name}: functional analysis",
+        criteria=criteria,
+        aid=aid,
     )
+
+
+def _structured_criteria(run) -> tuple[tuple[float, float] | None, str | None]:
+    """The structured-criteria lines and their caption for the multielement graph, when the
+    control (play) condition has the two sessions they need; (None, None) otherwise.
+
+    An aid to visual inspection after Hagopian et al. (1997) as modified by Roane et al.
+    (2013), simplified as :func:`bdc.analysis.functional_analysis_summary` says; the caption
+    says so, and that the BCBA interprets the graph."""
+    conditions: dict[str, list[float]] = {}
+    for v, c in run:
+        conditions.setdefault(c, []).append(v.value)
+    if len(conditions.get(CONTROL, ())) < 2:
+        return None, None
+    summary = analysis.functional_analysis_summary(conditions, control=CONTROL)
+    if summary.upper_criterion is None or summary.lower_criterion is None:
+        return None, None
+    tested = [
+        f"{condition_label(c.condition)} {c.points_above} of {c.n} above"
+        + (" (differentiated)" if c.elevated else "")
+        for c in summary.conditions
+        if c.condition != CONTROL
+    ]
+    aid = (
+        "Aid to visual inspection, not a verdict: structured criteria (Hagopian et al., 1997; "
+        "Roane et al., 2013; simplified), lines at the play mean \u00b1 1 SD. "
+        + "; ".join(tested)
+        + ". The BCBA interprets the graph."
+    )
+    return (summary.lower_criterion, summary.upper_criterion), aid
 
 
 def fba_chart(
@@ -525,7 +555,7 @@ def fba_chart(
     if kind not in FBA_KINDS:
         _unprocessable("kind", f"Must be one of: {', '.join(FBA_KINDS)}.")
     targets = _client_targets(client, target_id)
-    tz = tz or dates.clinic_zone()
+    tz = tz or dates.client_zone(client.time_zone)
     if kind == "abc":
         fig = _abc_figure(client, targets, date_from, date_to, behavior, target_id)
     elif kind == "scatterplot":
@@ -625,6 +655,7 @@ def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData
     """Fidelity checks of the client's plans over the period: one row per plan version and
     staff member (checks, mean, range, the plan's criterion) and one point per check, scored
     by :func:`bdc.services.quality.score_fidelity_sessions`."""
+    tz = dates.client_zone(client.time_zone)
     scores = quality.score_fidelity_sessions(
         quality.fidelity_sessions([client.id], date_from, date_to)
     )
@@ -653,7 +684,7 @@ def fidelity_data(client: Client, date_from: date, date_to: date) -> QualityData
         )
     points = [
         FidelityPoint(
-            x=dates.local_day(s.session.started_at),
+            x=dates.local_day(s.session.started_at, tz),
             percent=s.percent,
             staff=_staff_label(staff.get(s.session.staff_id) if s.session.staff_id else None),
             plan=plan_label(s.plan),

@@ -19,9 +19,11 @@ from sqlalchemy import event, inspect, select
 
 from bdc import audit
 from bdc.auth import EDITS_PROGRAMS, SEES_ALL, can_see_client, check_id, require_role
+from bdc.dates import local_day
 from bdc.extensions import db
 from bdc.models import Client, Incident, User
 from bdc.models.base import utcnow
+from bdc.services import series
 
 SIGNS_OFF = SEES_ALL
 CONTENT_FIELDS = (
@@ -115,7 +117,8 @@ def list_incidents(
     """The latest revision of each of a client's incidents, newest first."""
     rows = db.session.scalars(select(Incident).where(Incident.client_id == client.id))
     views = [_view(chain[-1], chain) for chain in chains(rows)]
-    views = [v for v in views if _occurred_within(v.row, date_from, date_to)]
+    tz = series.zone_of_client(client.id)
+    views = [v for v in views if _within(local_day(v.row.occurred_at, tz), date_from, date_to)]
     if status is not None:
         views = [v for v in views if v.status == status]
     audit.record("read", "incident", client_id=client.id)
@@ -201,14 +204,18 @@ def latest_revisions(
     client_ids, date_from: date | None, date_to: date | None
 ) -> list[IncidentView]:
     """The latest revision of every incident of the given clients (a list or a select),
-    when it occurred within ``date_from`` .. ``date_to`` (UTC days, inclusive)."""
-    rows = db.session.scalars(select(Incident).where(Incident.client_id.in_(client_ids)))
+    when it occurred within ``date_from`` .. ``date_to`` (the client's days, inclusive)."""
+    rows = list(db.session.scalars(select(Incident).where(Incident.client_id.in_(client_ids))))
     views = [_view(chain[-1], chain) for chain in chains(rows)]
-    return [v for v in views if _occurred_within(v.row, date_from, date_to)]
+    zones = series.client_zones()
+    return [
+        v
+        for v in views
+        if _within(local_day(v.row.occurred_at, zones[v.row.client_id]), date_from, date_to)
+    ]
 
 
-def _occurred_within(row: Incident, date_from: date | None, date_to: date | None) -> bool:
-    day = row.occurred_at.date()
+def _within(day: date, date_from: date | None, date_to: date | None) -> bool:
     return (date_from is None or day >= date_from) and (date_to is None or day <= date_to)
 
 

@@ -26,6 +26,7 @@ Conventions (docs/analysis.md, "API"):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -371,7 +372,20 @@ def _latency_measures(sides: _Sides):
     x1 = [float(e.data["seconds"]) for e in e1]
     x2 = [float(e.data["seconds"]) for e in e2]
     per, table = _by_occurrence(x1, x2, "latency")
-    facts = [{"latencies": len(x), **o} for x, o in zip((x1, x2), outside, strict=True)]
+    # A trial one observer saw answered and the other saw unanswered is a disagreement, however
+    # close the seconds (a response at 9.8 s against a 10-s wait is not 98% agreement).
+    silent1 = [e.data.get("no_response") is True for e in e1]
+    silent2 = [e.data.get("no_response") is True for e in e2]
+    split = [i for i, (a, b) in enumerate(zip(silent1, silent2, strict=False)) if a != b]
+    if split:
+        for i in split:
+            table["rows"][i]["agreement"] = 0.0
+        rows = table["rows"]
+        per["value"] = math.fsum(r["agreement"] for r in rows) / len(rows)
+    facts = [
+        {"latencies": len(x), "no_response": sum(silent), **o}
+        for x, silent, o in zip((x1, x2), (silent1, silent2), outside, strict=True)
+    ]
     return [per], table, facts
 
 

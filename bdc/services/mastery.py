@@ -19,11 +19,12 @@ from sqlalchemy import or_, select
 from bdc import audit
 from bdc.analysis import evaluate_mastery
 from bdc.auth import require_edit
+from bdc.dates import local_day, local_today
 from bdc.extensions import db
 from bdc.models import Session, Target, User
 from bdc.models.base import utcnow
 from bdc.services import programs
-from bdc.services.series import SessionValue, phase_on, target_values
+from bdc.services.series import SessionValue, phase_on, target_values, zone_of_client
 
 log = logging.getLogger("bdc")
 
@@ -41,7 +42,7 @@ def _window(target: Target, today: date) -> tuple[object, list[SessionValue]]:
     if target.criterion_met_session_id is not None:
         after = db.session.get(Session, target.criterion_met_session_id)
         if after is not None:
-            met_day = after.started_at.date()
+            met_day = local_day(after.started_at, zone_of_client(target.client_id))
             date_from = met_day if date_from is None else max(date_from, met_day)
     values = [
         v
@@ -62,7 +63,7 @@ def evaluate_target(target: Target, *, today: date | None = None) -> bool:
         return False
     if target.criterion_met_at is not None and target.criterion_reviewed_at is None:
         return False
-    today = today or utcnow().date()
+    today = today or local_today(zone_of_client(target.client_id))
     phase, values = _window(target, today)
     if not values:
         return False

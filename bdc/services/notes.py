@@ -20,9 +20,7 @@ docs/supervision.md.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -41,14 +39,13 @@ from bdc.auth import (
     check_id,
     visible_client_ids,
 )
-from bdc.dates import within_days
+from bdc.dates import local_day, within_days
 from bdc.extensions import db
-from bdc.models import Client, Session, SessionNote, Target, User
+from bdc.models import Client, NoteShare, Session, SessionNote, Target, User
 from bdc.models.base import utcnow
-from bdc.reports.export import safe_text
+from bdc.reports.export import export_notes_csv, safe_code
 from bdc.reports.notes_pdf import NotePrint, build_notes_pdf
 from bdc.services import incidents, quality, series
-from bdc.services.exports import safe_code
 
 CONTENT_FIELDS = ("presentation", "barriers", "caregiver_involvement", "plan_next")
 NEEDS_COSIGN = frozenset({"technician", "therapist"})
@@ -90,6 +87,10 @@ class NoteView:
     @property
     def status(self) -> str:
         return note_status(self.row, self.latest_id)
+
+    @property
+    def shared_with_caregivers(self) -> bool:
+        return db.session.get(NoteShare, self.row.session_id) is not None
 
     @property
     def hash_verified(self) -> bool | None:
@@ -148,7 +149,8 @@ def draft_summary(session: Session) -> dict[str, Any]:
     ``/targets/<id>/data``; incidents are the latest revisions of the client's reports that
     occurred during the session; the phase is the one in force for each target that day.
     """
-    day = session.started_at.date()
+    tz = series.zone_of_client(session.client_id)
+    day = local_day(session.started_at, tz)  # the client's day, as the values carry it
     ended = session.ended_at
     summary: dict[str, Any] = {
         "role": session.role,
@@ -169,7 +171,12 @@ def draft_summary(session: Session) -> dict[str, Any]:
         )
     )
     values = series.client_values(
-        targets, date_from=day, date_to=day, include_reliability=True, details=True
+        targets,
+        date_from=day,
+        date_to=day,
+        include_reliability=True,
+        details=True,
+        include_fa=True,
     )
     for target in targets:
         for value in values.get(target.id, ()):
@@ -190,7 +197,7 @@ def draft_summary(session: Session) -> dict[str, Any]:
                 }
             )
     until = ended or session.started_at
-    for view in incidents.latest_revisions([session.client_id], day, until.date()):
+    for view in incidents.latest_revisions([session.client_id], day, local_day(until, tz)):
         if session.started_at <= view.row.occurred_at <= until:
             summary["incidents"].append(
                 {
@@ -425,6 +432,76 @@ def amend(user: User, note: SessionNote, amendment_id: str | None, changes: dict
     return NoteView(amendment, (*chain, amendment))
 
 
+# --- sharing with caregivers ------------------------------------------------------------------
+
+
+def share(user: User, note: SessionNote, shared: bool) -> NoteView:
+    """A BCBA (or director) lets the client's caregivers read the note, or stops it. Only a
+    signed note is shared; caregivers read its latest signed revision. Idempotent."""
+    if user.role not in EDITS_PROGRAMS:
+        abort(403, message="Only a BCBA or a director shares notes with caregivers.")
+    chain = _chain(note.session_id)
+    existing = db.session.get(NoteShare, note.session_id)
+    if shared and existing is None:
+        if not any(r.signed_at for r in chain):
+            abort(409, message="Sign the note before sharing it with caregivers.")
+        db.session.add(
+            NoteShare(session_id=note.session_id, client_id=note.client_id, shared_by=user.id)
+        )
+        db.session.flush()
+        _audit("share", chain[-1])
+    elif not shared and existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+        _audit("unshare", chain[-1])
+    return NoteView(chain[-1], tuple(chain))
+
+
+@dataclass(frozen=True)
+class SharedNote:
+    """What a caregiver reads of a shared note: its latest signed revision, no staff ids."""
+
+    row: SessionNote
+    session: Session
+
+    def __getattr__(self, name):
+        return getattr(self.row, name)
+
+    @property
+    def session_started_at(self) -> datetime:
+        return self.session.started_at
+
+    @property
+    def targets(self) -> list[dict[str, Any]]:
+        return [
+            {"name": t["name"], "value": t["value"], "unit": t["unit"]}
+            for t in (self.row.summary or {}).get("targets", [])
+        ]
+
+
+def shared_notes(client: Client) -> list[SharedNote]:
+    """The client's notes a BCBA shared, oldest session first (audited as a read)."""
+    shares = list(db.session.scalars(select(NoteShare).where(NoteShare.client_id == client.id)))
+    sessions = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Session).where(Session.id.in_([share.session_id for share in shares]))
+        )
+    }
+    out = []
+    for share_row in shares:
+        signed = [r for r in _chain(share_row.session_id) if r.signed_at is not None]
+        out.append(SharedNote(signed[-1], sessions[share_row.session_id]))
+    out.sort(key=lambda n: (n.session.started_at, n.session.id))
+    audit.record(
+        "read",
+        "shared_note",
+        client_id=client.id,
+        detail={"notes": len(out), "sessions": [n.session.id for n in out]},
+    )
+    return out
+
+
 # --- printing and export -------------------------------------------------------------------
 
 SECTION_HEADINGS = (
@@ -432,28 +509,6 @@ SECTION_HEADINGS = (
     ("barriers", "Barriers"),
     ("caregiver_involvement", "Caregiver involvement"),
     ("plan_next", "Plan for the next session"),
-)
-CSV_COLUMNS = (
-    "session_id",
-    "session_started_at",
-    "session_ended_at",
-    "observer",
-    "note_id",
-    "revision",
-    "amends_id",
-    "status",
-    "author",
-    "targets",
-    "incidents",
-    *CONTENT_FIELDS,
-    "amendment_reason",
-    "signer_name",
-    "signer_credential",
-    "signed_at",
-    "cosigner_name",
-    "cosigner_credential",
-    "cosigned_at",
-    "content_hash",
 )
 
 
@@ -542,45 +597,60 @@ def client_notes_pdf(
     return pdf, f"notes-{safe_code(client.code)}-{period}.pdf"
 
 
-def client_notes_csv(
+def note_rows(
     client: Client, date_from: date | None, date_to: date | None
-) -> tuple[bytes, str]:
-    """Every revision of the period's notes as CSV rows (UTF-8 with BOM, CRLF), formulas
-    neutralised; a superseded revision stays in the file with its status."""
+) -> tuple[list[dict[str, Any]], int]:
+    """Every revision of the period's notes as export rows (keys: ``NOTE_COLUMNS`` of
+    :mod:`bdc.reports.export`), oldest session first, and how many notes they are. A
+    superseded revision stays, with its status. No audit entry: the caller writes one."""
     views = _period_views(client, date_from, date_to)
     sessions = _sessions_of(views)
     rows = [r for v in views for r in v.history]
     names = _names([*(s.observer_id for s in sessions.values()), *(r.author_id for r in rows)])
     latest = {v.session_id: v.latest_id for v in views}
-    buf = io.StringIO(newline="")
-    out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(CSV_COLUMNS)
+    out = []
     for row in rows:
         session = sessions[row.session_id]
         summary = row.summary or {}
-        cells = {
-            "session_id": session.id,
-            "session_started_at": session.started_at.isoformat(),
-            "session_ended_at": session.ended_at.isoformat() if session.ended_at else "",
-            "observer": names.get(session.observer_id, ""),
-            "note_id": row.id,
-            "revision": row.revision,
-            "amends_id": row.amends_id or "",
-            "status": note_status(row, latest[row.session_id]),
-            "author": names.get(row.author_id, ""),
-            "targets": "; ".join(
-                f"{t['name']}: {t['value']:g} {t['unit']}" for t in summary.get("targets", [])
-            ),
-            "incidents": "; ".join(i["type"] for i in summary.get("incidents", [])),
-            "signed_at": row.signed_at.isoformat() if row.signed_at else "",
-            "cosigned_at": row.cosigned_at.isoformat() if row.cosigned_at else "",
-        }
-        out.writerow(
-            [cells[c] if c in cells else safe_text(getattr(row, c) or "") for c in CSV_COLUMNS]
+        out.append(
+            {
+                "session_id": session.id,
+                "session_started_at": session.started_at,
+                "session_ended_at": session.ended_at,
+                "observer": names.get(session.observer_id, ""),
+                "note_id": row.id,
+                "revision": row.revision,
+                "amends_id": row.amends_id,
+                "status": note_status(row, latest[row.session_id]),
+                "author": names.get(row.author_id, ""),
+                "targets": "; ".join(
+                    f"{t['name']}: {t['value']:g} {t['unit']}" for t in summary.get("targets", [])
+                ),
+                "incidents": "; ".join(i["type"] for i in summary.get("incidents", [])),
+                **{name: getattr(row, name) for name in CONTENT_FIELDS},
+                "amendment_reason": row.amendment_reason,
+                "signer_name": row.signer_name,
+                "signer_credential": row.signer_credential,
+                "signed_at": row.signed_at,
+                "cosigner_name": row.cosigner_name,
+                "cosigner_credential": row.cosigner_credential,
+                "cosigned_at": row.cosigned_at,
+                "content_hash": row.content_hash,
+            }
         )
+    return out, len(views)
+
+
+def client_notes_csv(
+    client: Client, date_from: date | None, date_to: date | None
+) -> tuple[bytes, str]:
+    """Every revision of the period's notes as CSV rows (UTF-8 with BOM, CRLF), formulas
+    neutralised; a superseded revision stays in the file with its status."""
+    rows, count = note_rows(client, date_from, date_to)
     period = _period_label(date_from, date_to)
-    _export_audit(client, "csv", len(views), period=period)
-    return buf.getvalue().encode("utf-8-sig"), f"notes-{safe_code(client.code)}-{period}.csv"
+    _export_audit(client, "csv", count, period=period)
+    content = export_notes_csv(rows)
+    return content, f"notes-{safe_code(client.code)}-{period}.csv"
 
 
 def _sessions_of(views: list[NoteView]) -> dict[str, Session]:
@@ -744,10 +814,13 @@ __all__ = [
     "cosign",
     "draft_summary",
     "note_or_404",
+    "note_rows",
     "pending",
     "read_note",
     "save_draft",
     "session_note",
     "session_note_pdf",
+    "share",
+    "shared_notes",
     "sign",
 ]

@@ -14,8 +14,10 @@ it for the API, so the report and the screens agree:
   - baseline level = mean of the first baseline phase;
   - current level = mean of the current phase (the latest phase with data) over its
     sessions in the period, the ones on the graph; trend = their OLS slope per session;
-  - effect size = NAP (the summary's first effect size; 0-1, in the target's direction) of
-    those sessions against the baseline;
+  - effect sizes = the chosen ones (``effect_size_names``; default
+    :func:`bdc.services.effect_sizes.default_names`: NAP and Tau-U, and the LRR for counts
+    and rates) of those sessions against the baseline, in the target's direction, one table
+    row each, worded as the summary words them (estimate and 95% interval);
   - without a session in the period, no current level, trend or effect size ("—").
 
 - **Mastery**: the summary's evaluation of the criterion over every session of the phase in
@@ -45,8 +47,14 @@ from bdc.auth import visible_client_ids
 from bdc.dates import within_days
 from bdc.extensions import db
 from bdc.models import Client, Session, Target, User
-from bdc.reports.model import PERCENT_MEASUREMENTS, ProgressReport, ReportTarget
-from bdc.services import graphs, series, summaries
+from bdc.reports.format import DASH
+from bdc.reports.model import (
+    PERCENT_MEASUREMENTS,
+    ProgressReport,
+    ReportEffectSize,
+    ReportTarget,
+)
+from bdc.services import effect_sizes, graphs, series, summaries
 from bdc.services.exports import safe_code
 from bdc.services.series import SessionValue
 
@@ -63,8 +71,6 @@ __all__ = [
 
 DEFAULT_DAYS = 90
 """Without ``from``, a report covers the 90 days up to ``to`` (about a school quarter)."""
-EFFECT_SIZE = "nap"
-EFFECT_SIZE_NAME = "NAP"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,18 +129,39 @@ def _summary_start(target: Target, date_from: date) -> date:
     return start
 
 
-def _effect_name(current: str, baseline: str) -> str:
-    """The effect size's label, always worded ``NAP (<current> vs <baseline>)`` (the
-    report's table wraps a long one)."""
-    return f"{EFFECT_SIZE_NAME} ({current} vs {baseline})"
+def _effect_rows(
+    comparison: dict[str, Any], names: Sequence[str], current: str, baseline: str
+) -> tuple[ReportEffectSize, ...]:
+    """One row per chosen effect size, named ``NAP (<current> vs <baseline>)`` (the report's
+    table wraps a long one); an undefined one says why."""
+    rows = []
+    for name in names:
+        figure = comparison[name]
+        label = figure["label"] if figure else effect_sizes.CATALOGUE[name].label
+        if figure is None:
+            text = f"{DASH} ({comparison['notes'].get(name, 'undefined')})"
+        else:
+            text = figure["display"]
+        rows.append(
+            ReportEffectSize(
+                name=f"{label} ({current} vs {baseline})",
+                text=text,
+                estimate=figure["estimate"] if figure else None,
+            )
+        )
+    return tuple(rows)
 
 
 def _report_target(
-    target: Target, values: Sequence[SessionValue], date_from: date, date_to: date
+    target: Target,
+    values: Sequence[SessionValue],
+    date_from: date,
+    date_to: date,
+    effect_size_names: Sequence[str] | None,
 ) -> ReportTarget:
     start = _summary_start(target, date_from)
-    history = [v for v in values if start <= dates.local_day(v.started_at) <= date_to]
-    period = [v for v in history if dates.local_day(v.started_at) >= date_from]
+    history = [v for v in values if start <= v.date <= date_to]
+    period = [v for v in history if v.date >= date_from]
     # Levels, trend and effect size: the first baseline run (wherever it lies) and the
     # sessions of the period, so the current phase's figures are those of the graph.
     first_baseline = next(
@@ -145,19 +172,21 @@ def _report_target(
         v for v in (first_baseline.points if first_baseline else ()) if v.session_id not in shown
     ]
     compared = sorted([*before, *period], key=lambda v: (v.started_at, v.session_id))
-    levels = summaries.compute_summary(target, compared, date_from=start, date_to=date_to)
+    names = effect_size_names or effect_sizes.default_names(target.measurement)
+    levels = summaries.compute_summary(
+        target, compared, date_from=start, date_to=date_to, effect_size_names=names
+    )
     phases = levels["phases"]
     effects = levels["effect_sizes"]
     baseline = phases[effects["baseline_index"]] if effects["baseline_index"] is not None else None
     current = phases[-1] if period else None  # no data in the period: no current level
-    effect_name = effect = None
+    effect_rows: tuple[ReportEffectSize, ...] = ()
     if current is not None and baseline is not None and current["index"] > baseline["index"]:
         comparison = next(
             (c for c in effects["comparisons"] if c["phase_index"] == current["index"]), None
         )
-        if comparison is not None and comparison[EFFECT_SIZE] is not None:
-            effect = comparison[EFFECT_SIZE]
-            effect_name = _effect_name(current["label"], baseline["label"])
+        if comparison is not None:
+            effect_rows = _effect_rows(comparison, names, current["label"], baseline["label"])
     # Mastery: every session of the phase in force at the end of the period, also before it.
     mastery = summaries.compute_summary(target, history, date_from=start, date_to=date_to)
     return ReportTarget(
@@ -166,8 +195,7 @@ def _report_target(
         baseline_level=baseline["mean"] if baseline is not None else None,
         current_level=current["mean"] if current is not None else None,
         trend_slope=current["trend"]["ols_per_session"] if current is not None else None,
-        effect_size_name=effect_name,
-        effect_size=effect,
+        effect_sizes=effect_rows,
         mastery_status=mastery_text(mastery["mastery"]),
         mastery_criterion=criterion_text(target),
         level_statistic="mean",
@@ -183,9 +211,14 @@ def _order(target: Target) -> tuple:
     return (0 if target.direction == "decrease" else 1, target.name.casefold(), target.id)
 
 
-def default_period(date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    """``to`` defaults to today (the clinic's), ``from`` to ``DEFAULT_DAYS`` days up to ``to``."""
-    date_to = date_to or dates.local_today()
+def default_period(
+    date_from: date | None, date_to: date | None, client: Client | None = None
+) -> tuple[date, date]:
+    """``to`` defaults to today (the ``client``'s, else the clinic's), ``from`` to
+    ``DEFAULT_DAYS`` days up to ``to``."""
+    date_to = date_to or dates.local_today(
+        dates.client_zone(client.time_zone if client is not None else None)
+    )
     date_from = date_from or date_to - timedelta(days=DEFAULT_DAYS - 1)
     if date_from > date_to:
         raise ValueError("the period starts after it ends")
@@ -201,9 +234,11 @@ def assemble(
     prepared_by: str | None = None,
     provider: str | None = None,
     generated_at: datetime | None = None,
+    effect_size_names: Sequence[str] | None = None,
 ) -> ProgressReport:
     """The :class:`ProgressReport` of ``client`` over ``date_from``..``date_to`` (no audit
-    entry; :func:`report_pdf` records one)."""
+    entry; :func:`report_pdf` records one), with the effect sizes ``effect_size_names``
+    (default: each target's :func:`bdc.services.effect_sizes.default_names`)."""
     if date_from > date_to:
         raise ValueError("the period starts after it ends")
     targets = list(
@@ -211,16 +246,17 @@ def assemble(
             select(Target).where(Target.client_id == client.id).order_by(Target.name, Target.id)
         )
     )
+    tz = dates.client_zone(client.time_zone)
     earliest = min((_summary_start(t, date_from) for t in targets), default=date_from)
     values = series.client_values(targets, date_from=earliest, date_to=date_to, details=True)
     shown = []
     for target in sorted(targets, key=_order):
         mine = values.get(target.id, [])
         in_period = any(v.date >= date_from for v in mine)
-        existed = dates.local_day(series.as_utc(target.created_at)) <= date_to
+        existed = dates.local_day(series.as_utc(target.created_at), tz) <= date_to
         if in_period or (target.active and existed):
             shown.append((target, mine))
-    report_targets = [_report_target(t, v, date_from, date_to) for t, v in shown]
+    report_targets = [_report_target(t, v, date_from, date_to, effect_size_names) for t, v in shown]
     with_data = [t for t, v in shown if any(x.date >= date_from for x in v)]
     ioa = graphs.ioa_data(client, with_data, date_from, date_to)
     fidelity = graphs.fidelity_data(client, date_from, date_to)
@@ -229,7 +265,7 @@ def assemble(
         period_from=date_from,
         period_to=date_to,
         targets=report_targets,
-        generated_at=generated_at or dates.local_time(datetime.now(UTC).replace(microsecond=0)),
+        generated_at=generated_at or dates.local_time(datetime.now(UTC).replace(microsecond=0), tz),
         ioa_rows=ioa.rows,
         fidelity_rows=fidelity.rows,
         client_name=None if pseudonymous else client.name,
@@ -267,10 +303,12 @@ def report_pdf(
     paper: str = "letter",
     panel: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    effect_size_names: Sequence[str] | None = None,
 ) -> tuple[bytes, ProgressReport]:
     """The PDF and the report it shows, with an ``export`` audit entry (period, options and
     page count; no PHI). ``user`` is who made it: the audit entry's user and the report's
-    "prepared by". ``panel`` adds the multiple-baseline page."""
+    "prepared by". ``panel`` adds the multiple-baseline page; ``effect_size_names`` chooses
+    the effect sizes (default: NAP and Tau-U, and the LRR for counts and rates)."""
     report = assemble(
         client,
         date_from,
@@ -278,6 +316,7 @@ def report_pdf(
         pseudonymous=pseudonymous,
         prepared_by=person_label(user),
         provider=provider,
+        effect_size_names=effect_size_names,
     )
     if panel:
         report = replace(report, panel=True)
@@ -294,6 +333,7 @@ def report_pdf(
             "to": date_to.isoformat(),
             "pseudonymous": pseudonymous,
             "panel": panel,
+            "effect_sizes": list(effect_size_names) if effect_size_names else "default",
             "targets": len(report.targets),
             "pages": reports.report_page_count(report),
         },
@@ -325,7 +365,9 @@ def _has_data(client: Client, date_from: date, date_to: date) -> bool:
             .where(
                 Session.client_id == client.id,
                 Session.kind == "observation",
-                *within_days(Session.started_at, date_from, date_to),
+                *within_days(
+                    Session.started_at, date_from, date_to, dates.client_zone(client.time_zone)
+                ),
             )
             .limit(1)
         )
@@ -343,7 +385,9 @@ def caseload_reports(
     pseudonymous: bool = False,
     provider: str | None = None,
     paper: str = "letter",
+    panel: bool = False,
     on_start: Callable[[int], Any] | None = None,
+    effect_size_names: Sequence[str] | None = None,
 ) -> CaseloadResult:
     """One report per active client of ``user``'s caseload (every active client when
     ``user`` is None) with observation sessions in the period, written to ``out_dir`` as
@@ -365,6 +409,8 @@ def caseload_reports(
                 pseudonymous=pseudonymous,
                 provider=provider,
                 paper=paper,
+                effect_size_names=effect_size_names,
+                panel=panel,
             )
             path = out_dir / report_filename(client, date_from, date_to)
             path.write_bytes(pdf)

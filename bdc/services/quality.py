@@ -19,11 +19,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from flask_smorest import abort
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from bdc import audit
 from bdc.auth import CAREGIVER, SEES_ALL, visible_client_ids
@@ -31,8 +31,8 @@ from bdc.dates import day_start, local_day, local_today, within_days
 from bdc.extensions import db
 from bdc.measures import EventRecord, measure_fidelity
 from bdc.models import INCIDENT_TYPES, Assignment, Client, Event, Plan, Session, Target, User
+from bdc.services import chart_audits, ioa, series
 from bdc.services import incidents as incident_service
-from bdc.services import ioa
 from bdc.services.series import SessionValue, client_values
 
 API = "/api/v1"
@@ -158,15 +158,33 @@ def score_fidelity_sessions(sessions: Sequence[Session]) -> list[FidelityScore]:
     return scores
 
 
+def on_client_days(
+    column, client_ids: Sequence[str], date_from: date | None, date_to: date | None
+) -> ColumnElement[bool]:
+    """SQL: a session of one of ``client_ids`` whose ``column`` (UTC) falls on the days
+    ``date_from``..``date_to`` of that client's time zone (a caseload may span zones)."""
+    zones = series.client_zones()
+    by_zone: dict[tzinfo, list[str]] = defaultdict(list)
+    for client_id in client_ids:
+        by_zone[zones[client_id]].append(client_id)
+    return or_(
+        false(),
+        *(
+            and_(Session.client_id.in_(ids), *within_days(column, date_from, date_to, tz))
+            for tz, ids in by_zone.items()
+        ),
+    )
+
+
 def fidelity_sessions(client_ids, date_from: date, date_to: date) -> list[Session]:
+    """The primary fidelity sessions of the clients on their days ``date_from``..``date_to``."""
     return list(
         db.session.scalars(
             select(Session)
             .where(
-                Session.client_id.in_(client_ids),
                 Session.kind == "fidelity",
                 Session.role == "primary",
-                *within_days(Session.started_at, date_from, date_to),
+                on_client_days(Session.started_at, list(client_ids), date_from, date_to),
             )
             .order_by(Session.started_at, Session.id)
         )
@@ -397,7 +415,11 @@ def ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
     rows = []
     agreement_of = _Agreements()
     all_values = client_values(
-        targets, date_from=scope.date_from, date_to=scope.date_to, include_reliability=True
+        targets,
+        date_from=scope.date_from,
+        date_to=scope.date_to,
+        include_reliability=True,
+        include_fa=True,
     )
     caregivers = _caregivers_among(v.observer_id for vs in all_values.values() for v in vs)
     for target in targets:
@@ -421,7 +443,7 @@ def ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
                         {
                             "primary_id": v.session_id,
                             "reliability_id": check.session_id,
-                            "date": local_day(v.started_at),
+                            "date": v.date,
                             "agreement": agreement,
                             "meets_standard": None
                             if agreement is None
@@ -518,9 +540,7 @@ def _timeliness(scope: Scope) -> dict:
                 Event.session_id, Event.recorded_by, Event.t, Event.received_at, Session.client_id
             )
             .join(Session, Session.id == Event.session_id)
-            .where(
-                Session.client_id.in_(chunk), *within_days(Event.t, scope.date_from, scope.date_to)
-            )
+            .where(on_client_days(Event.t, chunk, scope.date_from, scope.date_to))
         )
         for session_id, recorded_by, t, received_at, client_id in rows:
             delay = (received_at - t).total_seconds() / 60.0
@@ -570,17 +590,17 @@ def _sessions_per_week(scope: Scope) -> list[dict]:
         weeks.append(week)
         week += timedelta(days=7)
     counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    zones = series.client_zones()
     for chunk in _chunks(scope.ids):
         rows = db.session.execute(
             select(Session.client_id, Session.started_at).where(
-                Session.client_id.in_(chunk),
                 Session.kind == "observation",
                 Session.role == "primary",
-                *within_days(Session.started_at, scope.date_from, scope.date_to),
+                on_client_days(Session.started_at, chunk, scope.date_from, scope.date_to),
             )
         )
         for client_id, started_at in rows:
-            counts[client_id][_monday(local_day(started_at))] += 1
+            counts[client_id][_monday(local_day(started_at, zones[client_id]))] += 1
     days = (scope.date_to - scope.date_from).days + 1
     rows_out = []
     for client in scope.clients:
@@ -646,14 +666,16 @@ def _stale_targets(scope: Scope, targets: Sequence[Target]) -> list[dict]:
         ):
             seen(target_id, latest)
     rows = []
+    zones = series.client_zones()
     for target in candidates:
         latest = last.get(target.id)
-        last_day = local_day(latest) if latest is not None else None
+        tz = zones[target.client_id]  # the client's calendar: a 19:00 session is that day's
+        last_day = local_day(latest, tz) if latest is not None else None
         if last_day is not None and last_day >= window_start:
             continue
-        if local_day(target.created_at) > window_start:
+        if local_day(target.created_at, tz) > window_start:
             continue  # too new to have gone N days without data
-        since = last_day or local_day(target.created_at)
+        since = last_day or local_day(target.created_at, tz)
         rows.append(
             {
                 "client_id": target.client_id,
@@ -743,7 +765,16 @@ def _incidents(scope: Scope) -> dict:
 # the whole dashboard --------------------------------------------------------------------------
 
 
-SECTIONS = ("ioa", "fidelity", "timeliness", "sessions", "stale", "unreviewed", "incidents")
+SECTIONS = (
+    "ioa",
+    "fidelity",
+    "timeliness",
+    "sessions",
+    "stale",
+    "unreviewed",
+    "incidents",
+    "chart_audits",
+)
 
 
 def _fidelity_section(scope: Scope) -> dict:
@@ -769,6 +800,9 @@ def dashboard(
         "stale": lambda: _stale_targets(scope, targets),
         "unreviewed": lambda: _unreviewed(scope, targets),
         "incidents": lambda: _incidents(scope),
+        "chart_audits": lambda: chart_audits.dashboard_figures(
+            scope.ids, scope.date_from, scope.date_to
+        ),
     }
     answer: dict[str, Any] = {
         "scope": {
@@ -866,6 +900,12 @@ def _csv_rows(table: str, data: dict) -> tuple[list[str], list[list[Any]]]:
             "days_waiting", "link",
         ]  # fmt: skip
         rows = [[r[k] for k in header[:-1]] + [r["links"]["target"]] for r in data["unreviewed"]]
+    elif table == "chart_audits":
+        header = [
+            "audits", "sessions", "reviewed", "sessions_passing", "percent_sessions_passing",
+            "checks_applicable", "checks_passed", "percent_checks_passed",
+        ]  # fmt: skip
+        rows = [[data["chart_audits"][k] for k in header]]
     else:
         header = [
             "incident_id", "client_code", "type", "occurred_at", "duration_minutes", "revision",

@@ -8,10 +8,11 @@ touch the raw events. The raw events are read only where the events themselves a
 analysed: IOA, FBA (:func:`load_client`, :func:`values_from` measures them with the same
 function) and event-level exports.
 
-Context. The phase in force on the session's date (UTC) and the session's IOA partner are
-attached here, since both need the database. A primary session "has IOA" for a target when a
-reliability session of the same client overlaps it (:func:`bdc.analysis.pair_ioa_sessions`)
-and that reliability session tracked the target or recorded for it (it has a stored row).
+Context. The session's day in the client's time zone (:func:`bdc.dates.client_zone`), the
+phase in force on that day, the session's FA condition and its IOA partner are attached here,
+since they need the database. A primary session "has IOA" for a target when a reliability
+session of the same client overlaps it (:func:`bdc.analysis.pair_ioa_sessions`) and that
+reliability session tracked the target or recorded for it (it has a stored row).
 """
 
 from __future__ import annotations
@@ -21,16 +22,16 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, NamedTuple
 
 from sqlalchemy import String, Text, or_, select, type_coerce
 
 from bdc.analysis import pair_ioa_sessions
-from bdc.dates import within_days
+from bdc.dates import client_zone, within_days
 from bdc.extensions import db
 from bdc.measures import UNITS, EventRecord
-from bdc.models import Event, Phase, Session, Target
+from bdc.models import Client, Event, Phase, Session, Target
 from bdc.models import SessionValue as StoredValue
 from bdc.services.session_values import (
     EVENT_COLUMNS,
@@ -47,12 +48,14 @@ __all__ = [
     "SessionValue",
     "as_utc",
     "client_values",
+    "client_zones",
     "load_client",
     "phase_on",
     "plain",
     "records_of",
     "target_values",
     "values_from",
+    "zone_of_client",
 ]
 
 
@@ -79,6 +82,7 @@ class SessionValue(NamedTuple):
     details: Mapping[str, Any]
     ioa_partner_id: str | None
     setting: str = ""  # where the session took place ("" = not stated)
+    fa_condition: str | None = None
 
     @property
     def has_ioa(self) -> bool:
@@ -97,6 +101,7 @@ class SessionRow:
     ended_at: datetime | None
     target_ids: frozenset[str]
     setting: str = ""
+    fa_condition: str | None = None
 
 
 # An event as read: (session id, target id, id, kind, t, data) with ``t`` and ``data`` as the
@@ -113,6 +118,7 @@ class ClientRecords:
     sessions: list[SessionRow]
     by_target: dict[tuple[str, str], list[RawEvent]]  # (session id, target id) -> events
     session_level: dict[str, list[RawEvent]]  # session id -> pause/resume/void/note events
+    tz: tzinfo = UTC
     _decoded: Decoded = field(default_factory=Decoded)
 
     def data(self, raw: Any) -> Mapping[str, Any]:
@@ -141,19 +147,44 @@ def _decoded(raw: Any) -> Mapping[str, Any]:
     return json.loads(raw) if isinstance(raw, str | bytes) else raw
 
 
+def zone_of_client(client_id: str) -> tzinfo:
+    """The client's time zone: its own (``clients.time_zone``), else the clinic's."""
+    return client_zone(db.session.scalar(select(Client.time_zone).where(Client.id == client_id)))
+
+
+def client_zones() -> defaultdict[str, tzinfo]:
+    """Client id -> its time zone (:func:`zone_of_client`) in one query: the clients with
+    their own zone (a few, where a caseload spans zones), the clinic's for any other id."""
+    clinic = client_zone(None)
+    zones: defaultdict[str, tzinfo] = defaultdict(lambda: clinic)
+    rows = db.session.execute(
+        select(Client.id, Client.time_zone).where(Client.time_zone.is_not(None))
+    )
+    zones.update({client_id: client_zone(name) for client_id, name in rows})
+    return zones
+
+
 def _session_filter(
-    client_id: str, date_from: date | None, date_to: date | None, setting: str | None = None
+    client_id: str,
+    date_from: date | None,
+    date_to: date | None,
+    tz: tzinfo,
+    setting: str | None = None,
 ):
     return (
         Session.client_id == client_id,
         Session.kind == "observation",
-        *within_days(Session.started_at, date_from, date_to),
+        *within_days(Session.started_at, date_from, date_to, tz),
         *([Session.setting == setting] if setting else []),
     )
 
 
 def _sessions(
-    client_id: str, date_from: date | None, date_to: date | None, setting: str | None = None
+    client_id: str,
+    date_from: date | None,
+    date_to: date | None,
+    tz: tzinfo,
+    setting: str | None = None,
 ) -> list[SessionRow]:
     query = (
         select(
@@ -164,8 +195,9 @@ def _sessions(
             type_coerce(Session.ended_at, String),
             type_coerce(Session.target_ids, Text),
             Session.setting,
+            Session.fa_condition,
         )
-        .where(*_session_filter(client_id, date_from, date_to, setting))
+        .where(*_session_filter(client_id, date_from, date_to, tz, setting))
         .order_by(Session.started_at, Session.id)
     )
     result = db.session.connection().execute(query)
@@ -181,8 +213,9 @@ def _sessions(
             None if ended is None else as_utc(ended),
             frozenset(_decoded(targets) or ()),
             where or "",
+            condition,
         )
-        for sid, observer, role, started, ended, targets, where in rows
+        for sid, observer, role, started, ended, targets, where, condition in rows
     ]
 
 
@@ -198,15 +231,17 @@ def load_client(
 
     ``target_ids`` limits the target events read (session-level events are always read);
     None reads the events of every target. ``setting`` keeps only sessions recorded there.
+    Days are the client's (:func:`zone_of_client`), kept in ``tz``.
     """
-    sessions = _sessions(client_id, date_from, date_to, setting)
-    records = ClientRecords(sessions=sessions, by_target={}, session_level={})
+    tz = zone_of_client(client_id)
+    sessions = _sessions(client_id, date_from, date_to, tz, setting)
+    records = ClientRecords(sessions=sessions, by_target={}, session_level={}, tz=tz)
     if not sessions:
         return records
     query = (
         select(*EVENT_COLUMNS)
         .join(Session, Session.id == Event.session_id)
-        .where(*_session_filter(client_id, date_from, date_to, setting))
+        .where(*_session_filter(client_id, date_from, date_to, tz, setting))
     )
     if target_ids is not None:
         wanted = sorted(set(target_ids))
@@ -266,11 +301,14 @@ def _series(
     stored: _Stored,
     partners: Mapping[str, list[str]],
     position: Mapping[str, int],
+    tz: tzinfo,
     *,
     include_reliability: bool,
     details: bool,
+    include_fa: bool = True,
 ) -> list[SessionValue]:
-    """The target's values per session, with phase and IOA partner attached.
+    """The target's values per session, with its local day (``tz``), phase, FA condition and
+    IOA partner attached.
 
     A session has a stored row when it tracked the target or recorded for it; the row's value
     is None when the measure has none (left out). A partner with a row "has IOA".
@@ -291,6 +329,8 @@ def _series(
             continue
         if session.role != "primary" and not include_reliability:
             continue
+        if session.fa_condition is not None and not include_fa:
+            continue
         value, n = found[2], found[3]
         extra = _decoded(found[4]) if details else {}
         partner = None
@@ -298,7 +338,7 @@ def _series(
             if other in stored:
                 partner = other
                 break
-        day = session.started_at.date()
+        day = session.started_at.astimezone(tz).date()
         while upcoming < len(phases) and phases[upcoming][0] <= day:
             current = phases[upcoming]
             upcoming += 1
@@ -318,6 +358,7 @@ def _series(
                 extra,
                 partner,
                 session.setting,
+                session.fa_condition,
             )
         )
     return values
@@ -352,6 +393,7 @@ def values_from(
         stored,
         _partners(recs.sessions),
         {s.id: i for i, s in enumerate(recs.sessions)},
+        recs.tz,
         include_reliability=include_reliability,
         details=details,
     )
@@ -365,19 +407,23 @@ def client_values(
     include_reliability: bool = False,
     details: bool = False,
     setting: str | None = None,
+    include_fa: bool = False,
 ) -> dict[str, list[SessionValue]]:
     """Stored values per session for several targets: two queries per client (its sessions,
     and the targets' stored values), no raw event.
 
     Returns target id -> values in time order (see :func:`target_values`); ``setting`` keeps
-    only sessions recorded there.
+    only sessions recorded there. Functional-analysis sessions (with an FA condition) are
+    left out unless ``include_fa``: they are an assessment, drawn on the multielement graph,
+    not points of the target's baseline or treatment series.
     """
     by_client: dict[str, list[Target]] = defaultdict(list)
     for target in targets:
         by_client[target.client_id].append(target)
     out: dict[str, list[SessionValue]] = {}
     for client_id, group in by_client.items():
-        sessions = _sessions(client_id, date_from, date_to, setting)
+        tz = zone_of_client(client_id)
+        sessions = _sessions(client_id, date_from, date_to, tz, setting)
         partners = _partners(sessions)
         position = {s.id: i for i, s in enumerate(sessions)}
         columns = [StoredValue.session_id, StoredValue.target_id, StoredValue.value, StoredValue.n]
@@ -390,7 +436,7 @@ def client_values(
         query = select(*columns).where(StoredValue.target_id.in_(wanted))
         if date_from is not None or date_to is not None:
             query = query.join(Session, Session.id == StoredValue.session_id).where(
-                *within_days(Session.started_at, date_from, date_to)
+                *within_days(Session.started_at, date_from, date_to, tz)
             )
         result = db.session.connection().execute(query)
         # The DBAPI rows: no column needs a result processor but details (JSON, decoded in
@@ -407,8 +453,10 @@ def client_values(
                 stored[target.id],
                 partners,
                 position,
+                tz,
                 include_reliability=include_reliability,
                 details=details,
+                include_fa=include_fa,
             )
     return out
 
@@ -421,8 +469,10 @@ def target_values(
     include_reliability: bool = False,
     details: bool = True,
     setting: str | None = None,
+    include_fa: bool = False,
 ) -> list[SessionValue]:
-    """Values per session in time order (primary sessions unless asked otherwise).
+    """Values per session in time order (primary sessions unless asked otherwise; FA
+    sessions only with ``include_fa``, see :func:`client_values`).
 
     A session that tracked the target with no response gives 0; a session that did not track
     it gives no value at all (it is left out), as the measures module defines. A session
@@ -435,4 +485,5 @@ def target_values(
         include_reliability=include_reliability,
         details=details,
         setting=setting,
+        include_fa=include_fa,
     )[target.id]

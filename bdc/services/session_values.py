@@ -27,16 +27,32 @@ breaks docs/api.md, stored before sync checked it) give ``value`` None with the 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, Text, delete, func, or_, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    Text,
+    delete,
+    event,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session as OrmSession
 
 from bdc.extensions import db
 from bdc.measures import MEASURES_VERSION, EventRecord, measure_session, unit_for
@@ -109,17 +125,23 @@ EVENT_COLUMNS = (
 )
 
 
-def event_records(rows: Iterable[Sequence[Any]]) -> list[EventRecord]:
-    """Stored events as (session id, target id, id, kind, t, data) rows -> EventRecords.
+def event_records(
+    rows: Iterable[Sequence[Any]], more: Sequence[EventRecord] | None = None
+) -> list[EventRecord]:
+    """Stored events as (session id, target id, id, kind, t, data) rows -> EventRecords,
+    followed by ``more`` records (events just stored).
 
     ``t`` and ``data`` may come as the driver gives them (ISO text and JSON text on SQLite, a
     naive UTC datetime and a decoded object on PostgreSQL) or already converted.
     """
     decoded = Decoded()
-    return [
+    records = [
         EventRecord(r[2], r[3], as_utc(r[4]), _mapping(r[5], decoded), r[1])  # positional: faster
         for r in rows
     ]
+    if more:
+        records.extend(more)
+    return records
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,21 +199,41 @@ def measure_row(
 
 @dataclass
 class Touched:
-    """What a change touched: whole sessions, or single (session, target) pairs."""
+    """What a change touched: whole sessions, or single (session, target) pairs.
+
+    ``new`` holds, by (session id, target id or None), the records of events this transaction
+    has just stored (``new_ids`` their ids): measuring uses them as they are instead of reading
+    them back, and reads only the events stored before.
+    """
 
     sessions: set[str] = field(default_factory=set)
     pairs: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    new: defaultdict[tuple[str, str | None], list[EventRecord]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    new_ids: set[str] = field(default_factory=set)
 
     def session(self, session_id: str) -> None:
         self.sessions.add(session_id)
 
-    def events(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        """New events (dicts with session_id, target_id, kind) just stored."""
+    def events(self, rows: Iterable[Mapping[str, Any]], *, all_stored: bool = False) -> None:
+        """New events (dicts with id, session_id, target_id, kind, t, data) just stored.
+
+        ``all_stored``: every row was inserted by this transaction as given (none was held
+        already), so its record can stand in for the stored row: ``t`` an aware UTC datetime
+        and ``data`` the mapping as stored (the checked payload).
+        """
         for row in rows:
-            if row["target_id"] is None or row["kind"] == "void":
-                self.sessions.add(row["session_id"])
+            session_id, target_id = row["session_id"], row["target_id"]
+            if target_id is None or row["kind"] == "void":
+                self.sessions.add(session_id)
             else:
-                self.pairs[row["session_id"]].add(row["target_id"])
+                self.pairs[session_id].add(target_id)
+            if all_stored:
+                self.new[session_id, target_id].append(
+                    EventRecord(row["id"], row["kind"], row["t"], row["data"], target_id)
+                )
+                self.new_ids.add(row["id"])
 
     def scope(self) -> dict[str, set[str] | None]:
         """Session id -> the targets to recompute (None: all of them)."""
@@ -200,10 +242,173 @@ class Touched:
         return out
 
 
+# A session's events by target id (None: session-level), as EventRecords.
+Groups = dict[str | None, list[EventRecord]]
+
+
+class _RecentEvents:
+    """The events of recently synced sessions, per process and database, as last committed.
+
+    Sync re-measures the touched targets of a session from all their events; reading them
+    back grows with the session. Events are never updated or deleted (a correction is a new
+    ``void`` event), so the events known for a session stay a subset of what is stored, and
+    they are all of it exactly when the stored count equals the known count plus the events
+    this transaction added: one count per session replaces the read. The greatest event id
+    is compared as well, which only a database whose events were deleted (a test emptying
+    its tables, a restore while the server runs) could get wrong by count alone. Anything
+    else (another process or host syncing the session, an unknown session) reads the events
+    as before. Entries are added only after a commit; the least recently used go beyond
+    ``limit`` events.
+    """
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self.sessions: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, session_id: str) -> tuple | None:
+        with self.lock:
+            known = self.sessions.get(session_id)
+            if known is not None:
+                self.sessions.move_to_end(session_id)
+            return known
+
+    def put(self, remembered: Mapping[str, tuple]) -> None:
+        with self.lock:
+            for session_id, entry in remembered.items():
+                old = self.sessions.pop(session_id, None)
+                self.size -= old[0] if old is not None else 0
+                self.sessions[session_id] = entry
+                self.size += entry[0]
+            while self.size > self.limit and self.sessions:
+                self.size -= self.sessions.popitem(last=False)[1][0]
+
+
+RECENT_EVENTS_LIMIT = 200_000  # events kept per process and database: some tens of MB
+_recent: weakref.WeakKeyDictionary[Engine, _RecentEvents] = weakref.WeakKeyDictionary()
+_recent_lock = threading.Lock()
+_PENDING = "bdc_recent_events"  # Session.info key: what to remember once committed
+
+
+def _recent_events(engine: Engine) -> _RecentEvents:
+    with _recent_lock:
+        known = _recent.get(engine)
+        if known is None:
+            known = _recent[engine] = _RecentEvents(RECENT_EVENTS_LIMIT)
+        return known
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _remember_committed(session: OrmSession) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        for engine, remembered in pending.items():
+            _recent_events(engine).put(remembered)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_rolled_back(session: OrmSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
+class _Known(NamedTuple):
+    """What is remembered of one session: its number of events, the greatest event id, the
+    greatest rowid (SQLite, where rowids only grow: None elsewhere) and the events."""
+
+    size: int
+    last_id: str
+    last_rowid: int | None
+    groups: Groups
+
+
+def _rowid(connection: Connection):
+    """SQLite's rowid of events (None elsewhere): a new event's is above every stored one, as
+    SQLite has one writer at a time and events are never deleted."""
+    return literal_column("events.rowid") if connection.dialect.name == "sqlite" else None
+
+
+def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Groups:
+    """``groups`` with ``more`` added, in new lists (the remembered lists are shared)."""
+    out = dict(groups)
+    for tid, records in more.items():
+        out[tid] = [*out.get(tid, ()), *records]
+    return out
+
+
+_NO_EVENTS = (0, "", None)  # count, greatest id and rowid of a session without events
+
+
+def _known_groups(
+    connection: Connection,
+    sessions: Iterable[str],
+    fresh: Mapping[tuple[str, str | None], list[EventRecord]],
+    new_ids: set[str],
+) -> dict[str, tuple[Groups, int | None]]:
+    """The sessions whose stored events are the remembered ones plus ``fresh`` (on SQLite,
+    plus those stored since, read by rowid): their events, grouped, and the greatest rowid."""
+    recent = _recent_events(connection.engine)
+    known = {sid: _Known(*hit) for sid in sessions if (hit := recent.get(sid)) is not None}
+    if not known:
+        return {}
+    mine: dict[str, dict[str | None, list[EventRecord]]] = defaultdict(dict)
+    for (sid, tid), records in fresh.items():
+        if sid in known:
+            mine[sid][tid] = records
+    rowid = _rowid(connection)
+    # the greatest id as Python orders text (PostgreSQL's default collation may not)
+    by_text = Event.id.collate("C") if connection.dialect.name == "postgresql" else Event.id
+    columns = [Event.session_id, func.count(), func.max(by_text)]
+    stored = {
+        row[0]: (row[1], row[2], row[3] if rowid is not None else None)
+        for row in connection.execute(
+            select(*columns, *([func.max(rowid)] if rowid is not None else []))
+            .where(Event.session_id.in_(list(known)))
+            .group_by(Event.session_id)
+        )
+    }
+
+    def matches(sid: str, extra: Mapping[str | None, list[EventRecord]]) -> bool:
+        """Whether the stored count and greatest id are the remembered ones plus ``extra``."""
+        k, held = known[sid], stored.get(sid, _NO_EVENTS)
+        ids = [r.id for records in extra.values() for r in records]
+        return held[:2] == (k.size + len(ids), max([k.last_id, *ids]))
+
+    found, behind = {}, []
+    for sid, k in known.items():
+        if matches(sid, mine.get(sid, {})):
+            found[sid] = (_merged(k.groups, mine.get(sid, {})), stored.get(sid, _NO_EVENTS)[2])
+        elif k.last_rowid is not None:
+            behind.append(sid)
+    if behind:  # SQLite: read only the events stored since (by another worker)
+        floor = min(known[sid].last_rowid for sid in behind)
+        added: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
+        query = select(*EVENT_COLUMNS, rowid).where(Event.session_id.in_(behind), rowid > floor)
+        for row in connection.execute(query).all():
+            if row[6] > known[row[0]].last_rowid and row[2] not in new_ids:
+                added[row[0]][row[1]].append(row)
+        for sid in behind:
+            extra = {tid: event_records(rows) for tid, rows in added[sid].items()}
+            for tid, records in mine.get(sid, {}).items():
+                extra[tid] = [*extra.get(tid, ()), *records]
+            if matches(sid, extra):
+                found[sid] = (_merged(known[sid].groups, extra), stored.get(sid, _NO_EVENTS)[2])
+    return found
+
+
 def _compute(
-    connection: Connection, scope: Mapping[str, set[str] | None], *, lock: bool = True
+    connection: Connection,
+    scope: Mapping[str, set[str] | None],
+    *,
+    lock: bool = True,
+    new: Touched | None = None,
+    remember: dict[str, tuple] | None = None,
 ) -> list[dict]:
-    """The rows of the given sessions (restricted to the given targets where not None)."""
+    """The rows of the given sessions (restricted to the given targets where not None).
+
+    ``new``: events just stored, measured from memory rather than read back. ``remember``:
+    use the events remembered for these sessions (:class:`_RecentEvents`) and put every
+    session's events here, to be remembered once committed.
+    """
     ids = sorted(scope)
     # On PostgreSQL, lock the sessions (FOR NO KEY UPDATE, which the events' foreign keys do
     # not conflict with): two concurrent syncs of one session then measure one after the
@@ -221,20 +426,47 @@ def _compute(
     }
     if not sessions:
         return []
-    query = select(*EVENT_COLUMNS).where(Event.session_id.in_(list(sessions)))
-    if all(scope[sid] is not None for sid in sessions):
-        wanted = sorted(set().union(*(scope[sid] for sid in sessions)))
-        query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
-    by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
-    result = connection.execute(query)
-    for row in result.cursor.fetchall():
-        by_pair[row[0], row[1]].append(row)
-    result.close()
+    fresh = new.new if new is not None else {}
+    # The events just stored are read too when a session is read (leaving them out in SQL
+    # binds every id, which costs more) and skipped.
+    new_ids = new.new_ids if new is not None else set()
+    known = _known_groups(connection, sessions, fresh, new_ids) if remember is not None else {}
+    groups: dict[str, Groups] = {sid: g for sid, (g, _) in known.items()}
+    last_rowid: dict[str, int | None] = {sid: r for sid, (_, r) in known.items()}
+    unread = [sid for sid in sessions if sid not in groups]
+    unread_ids = set(unread)
+    if unread:
+        rowid = _rowid(connection)
+        query = select(*EVENT_COLUMNS, *([rowid] if rowid is not None else [])).where(
+            Event.session_id.in_(unread)
+        )
+        if remember is None and all(scope[sid] is not None for sid in unread):
+            wanted = sorted(set().union(*(scope[sid] for sid in unread)))
+            query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
+        by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
+        result = connection.execute(query)
+        for sid in unread:
+            groups[sid], last_rowid[sid] = {}, None
+        for row in result.cursor.fetchall():
+            if rowid is not None and (last_rowid[row[0]] or 0) < row[6]:
+                last_rowid[row[0]] = row[6]
+            if row[2] not in new_ids:
+                by_pair[row[0], row[1]].append(row)
+        result.close()
+        for (sid, tid), raw in by_pair.items():
+            groups[sid][tid] = event_records(raw)
+        for (sid, tid), records in fresh.items():
+            if sid in unread_ids:
+                groups[sid][tid] = [*groups[sid].get(tid, ()), *records]
+    if remember is not None:
+        for sid, g in groups.items():
+            ids = [r.id for records in g.values() for r in records]
+            remember[sid] = (len(ids), max(ids, default=""), last_rowid.get(sid), g)
     needed: dict[str, set[str]] = {}
     for sid, session in sessions.items():
         only = scope[sid]
         if only is None:
-            only = set(session.target_ids) | {t for s, t in by_pair if s == sid and t is not None}
+            only = set(session.target_ids) | {t for t in groups[sid] if t is not None}
         needed[sid] = only
     target_ids = sorted(set().union(*needed.values()))
     targets = {
@@ -245,18 +477,13 @@ def _compute(
     }
     rows = []
     for sid, session in sessions.items():
-        session_events = event_records(by_pair.get((sid, None), ()))
+        session_events = groups[sid].get(None, [])
         for tid in sorted(needed[sid]):
             if tid not in targets:
                 continue
-            raw = by_pair.get((sid, tid), ())
+            records = groups[sid].get(tid, [])
             row = measure_row(
-                tid,
-                *targets[tid],
-                session,
-                event_records(raw),
-                session_events,
-                has_events=bool(raw),
+                tid, *targets[tid], session, records, session_events, has_events=bool(records)
             )
             if row is not None:
                 rows.append(row)
@@ -266,22 +493,26 @@ def _compute(
 _UPDATED = ("value", "unit", "n", "details", "measures_version")
 
 
-def _upsert(connection: Connection, rows: list[dict]) -> None:
-    """Insert ``rows``, replacing the stored row of the same (session, target): one
-    statement. A pair's row never has to go (a session's tracked targets and its events are
-    never removed), so sync needs no delete."""
-    if not rows:
-        return
-    if connection.dialect.name == "postgresql":
+@functools.cache
+def _upsert_statement(dialect_name: str):
+    """INSERT ... ON CONFLICT (session, target) DO UPDATE, built once per dialect."""
+    if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(SessionValue.__table__)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["session_id", "target_id"],
         set_={name: statement.excluded[name] for name in _UPDATED},
     )
-    connection.execute(statement, rows)
+
+
+def _upsert(connection: Connection, rows: list[dict]) -> None:
+    """Insert ``rows``, replacing the stored row of the same (session, target): one
+    statement. A pair's row never has to go (a session's tracked targets and its events are
+    never removed), so sync needs no delete."""
+    if rows:
+        connection.execute(_upsert_statement(connection.dialect.name), rows)
 
 
 def _chunks(scope: Mapping[str, set[str] | None]):
@@ -292,12 +523,16 @@ def _chunks(scope: Mapping[str, set[str] | None]):
 
 def refresh(touched: Touched, connection: Connection | None = None) -> int:
     """Recompute and store the values ``touched`` names; answer the number of rows written."""
+    remember: dict[str, tuple] | None = None
     if connection is None:
         db.session.flush()  # sessions and end times changed through the ORM
         connection = db.session.connection()
+        # remembered (_RecentEvents) once the request's commit has stored them
+        pending = db.session.info.setdefault(_PENDING, {})
+        remember = pending.setdefault(connection.engine, {})
     written = 0
     for part in _chunks(touched.scope()):
-        rows = _compute(connection, part)
+        rows = _compute(connection, part, new=touched, remember=remember)
         _upsert(connection, rows)
         written += len(rows)
     return written

@@ -12,10 +12,9 @@ pure :mod:`bdc.analysis` library. Choices (also in docs/analysis.md, "API"):
   last three points before and the first three after the change; signs are later minus
   earlier).
 - **Effect sizes**: every phase after the first baseline phase against that baseline, in the
-  target's direction: NAP, Tau, Tau-U (A vs B minus trend A, the SingleCaseES ``Tau_U``), PND,
-  PEM (ties 0.5), PAND (minimum removal), IRD, Tau-BC (SingleCaseES default) and Glass's delta
-  (no direction flip: for a decrease target a negative delta is the improvement). Undefined ->
-  null with a reason, never 0.
+  target's direction: the ones chosen (:mod:`bdc.services.effect_sizes`; default NAP and
+  Tau-U, and the LRR for counts and rates), each with its estimate, standard error, interval
+  and wording. Undefined -> null with a reason, never 0.
 - **Mastery** (targets with a ``mastery`` criterion): :func:`bdc.analysis.evaluate_mastery` on
   the sessions of the phase in force on the last day of the window (``to``, else today), with
   percent = the session value, trials = its ``n`` (trials, steps scored or intervals
@@ -29,20 +28,19 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from bdc import analysis, audit
+from bdc import analysis, audit, dates
 from bdc.measures import unit_for
 from bdc.models import Target
 from bdc.reports import format as fmt
-from bdc.services import series
+from bdc.services import effect_sizes, series
 from bdc.services.series import SessionValue
 
 __all__ = [
-    "EFFECT_SIZES",
     "compute_summary",
     "phase_runs",
     "summaries_for",
@@ -59,23 +57,6 @@ TREND_NAMES = (
     "split_middle_per_session",
     "theil_sen_per_session",
 )
-
-# Public name -> (library function, takes the target's direction)
-EFFECT_SIZES: dict[str, tuple[Callable[..., float | None], bool]] = {
-    "nap": (analysis.nap, True),
-    "tau": (analysis.tau, True),
-    "tau_u": (analysis.tau_u, True),
-    "pnd": (analysis.pnd, True),
-    "pem": (analysis.pem, True),
-    "pand": (analysis.pand, True),
-    "ird": (analysis.ird, True),
-    "tau_bc": (analysis.tau_bc, True),
-    "glass_delta": (lambda a, b: analysis.smd(a, b, correction=False), False),
-}
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,10 +124,16 @@ def target_summary(
     date_from: date | None = None,
     date_to: date | None = None,
     setting: str | None = None,
+    effect_size_names: Sequence[str] | None = None,
 ):
-    """The summary of one target (see the module docstring); ``setting``: sessions there only."""
+    """The summary of one target (see the module docstring); ``setting``: sessions there only;
+    ``effect_size_names``: the effect sizes to show (default
+    :func:`bdc.services.effect_sizes.default_names`)."""
+    names = effect_size_names or effect_sizes.default_names(target.measurement)
+    # a rate's LRR floor needs the sessions' observed minutes, which only details hold
+    details = target.measurement == "rate" and "lrr" in names
     values = series.target_values(
-        target, date_from=date_from, date_to=date_to, details=False, setting=setting
+        target, date_from=date_from, date_to=date_to, details=details, setting=setting
     )
     audit.record(
         "read",
@@ -155,7 +142,9 @@ def target_summary(
         client_id=target.client_id,
         detail={"sessions": len(values)},
     )
-    return compute_summary(target, values, date_from=date_from, date_to=date_to)
+    return compute_summary(
+        target, values, date_from=date_from, date_to=date_to, effect_size_names=names
+    )
 
 
 def summaries_for(
@@ -163,7 +152,9 @@ def summaries_for(
 ) -> dict[str, dict[str, Any]]:
     """Summaries of many targets, reading each client's events once (no audit entries: the
     caller records what it shows)."""
-    values = series.client_values(targets, date_from=date_from, date_to=date_to, details=False)
+    # a rate's LRR (a default for rates) floors at the sessions' observed minutes: details
+    details = any(t.measurement == "rate" for t in targets)
+    values = series.client_values(targets, date_from=date_from, date_to=date_to, details=details)
     return {
         t.id: compute_summary(t, values[t.id], date_from=date_from, date_to=date_to)
         for t in targets
@@ -212,9 +203,12 @@ def compute_summary(
     *,
     date_from: date | None = None,
     date_to: date | None = None,
+    effect_size_names: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """The summary of ``values`` (one target's values per session, in time order)."""
-    as_of = date_to or _today()
+    """The summary of ``values`` (one target's values per session, in time order), with the
+    effect sizes ``effect_size_names`` (default: :func:`effect_sizes.default_names`)."""
+    names = effect_size_names or effect_sizes.default_names(target.measurement)
+    as_of = date_to or dates.local_today(series.zone_of_client(target.client_id))
     runs = phase_runs(target, values)
     with_ioa = sum(v.has_ioa for v in values)
     return {
@@ -228,7 +222,7 @@ def compute_summary(
         "level_changes": [
             _level_change(before, after) for before, after in itertools.pairwise(runs)
         ],
-        "effect_sizes": _effect_sizes(runs, target.direction),
+        "effect_sizes": _effect_sizes(runs, target, names),
         "mastery": _mastery(target, values, as_of),
         "aim": _aim(target, values, as_of),
     }
@@ -347,57 +341,58 @@ def _level_change(before: Run, after: Run) -> dict[str, Any]:
     }
 
 
-def _effect_sizes(runs: Sequence[Run], direction: str) -> dict[str, Any]:
+def _effect_sizes(runs: Sequence[Run], target: Target, names: Sequence[str]) -> dict[str, Any]:
+    chosen = [{"name": name, "variant": effect_sizes.CATALOGUE[name].variant} for name in names]
     baseline = next((r for r in runs if r.kind == "baseline"), None)
     if baseline is None:
-        return {"baseline_index": None, "comparisons": [], "note": "no baseline phase"}
+        return {
+            "baseline_index": None,
+            "chosen": chosen,
+            "comparisons": [],
+            "note": "no baseline phase",
+        }
     later = [r for r in runs if r.index > baseline.index]
     note = None if later else "no phase after the baseline yet"
     return {
         "baseline_index": baseline.index,
-        "direction": direction,
-        "tau_u_variant": "A vs B minus trend A (Parker et al. 2011; SingleCaseES Tau_U)",
-        "comparisons": [_compare(baseline, run, direction) for run in later],
+        "direction": target.direction,
+        "chosen": chosen,
+        "comparisons": [_compare(baseline, run, target, names) for run in later],
         "note": note,
     }
 
 
-def _compare(baseline: Run, phase: Run, direction: str) -> dict[str, Any]:
-    a, b = baseline.values, phase.values
+def _mean_observed_minutes(points: Sequence[SessionValue]) -> float | None:
+    minutes = [p.details["observed_minutes"] for p in points if p.details.get("observed_minutes")]
+    return math.fsum(minutes) / len(minutes) if minutes else None
+
+
+def _compare(baseline: Run, phase: Run, target: Target, names: Sequence[str]) -> dict[str, Any]:
+    compared = effect_sizes.Compared(
+        baseline=baseline.values,
+        treatment=phase.values,
+        direction=target.direction,
+        measurement=target.measurement,
+        params=target.params or {},
+        observed_minutes=_mean_observed_minutes([*baseline.points, *phase.points]),
+        goal=float(target.aim["end_value"]) if target.aim else None,
+    )
     out: dict[str, Any] = {
         "phase_index": phase.index,
         "phase_label": phase.label,
-        "baseline_n": len(a),
-        "phase_n": len(b),
+        "baseline_n": len(baseline.points),
+        "phase_n": len(phase.points),
     }
     notes: dict[str, str] = {}
-    for name, (function, directed) in EFFECT_SIZES.items():
-        reason = _undefined_reason(name, a)
-        value = None
-        if reason is None:
-            try:
-                result = function(a, b, direction=direction) if directed else function(a, b)
-            except ValueError as error:
-                result, reason = None, str(error)
-            if result is not None and math.isfinite(result):
-                value = float(result)
-            elif reason is None:
-                reason = "undefined for these data"
-        out[name] = value
+    for name in names:
+        result, reason = effect_sizes.compute(name, compared)
+        out[name] = None if result is None else effect_sizes.serialize(name, result, compared)
         if reason is not None:
             notes[name] = reason
-    if min(len(a), len(b)) < WWC_MIN_POINTS:
+    if min(len(baseline.points), len(phase.points)) < WWC_MIN_POINTS:
         notes["comparison"] = f"a phase has fewer than {WWC_MIN_POINTS} data points"
     out["notes"] = notes
     return out
-
-
-def _undefined_reason(name: str, baseline: Sequence[float]) -> str | None:
-    if name in ("tau_bc", "glass_delta") and len(baseline) < 2:
-        return "needs at least 2 baseline data points"
-    if name == "glass_delta" and len(set(baseline)) == 1:
-        return "the baseline has no variability (SD 0)"
-    return None
 
 
 def _mastery(target: Target, values: Sequence[SessionValue], as_of: date) -> dict | None:

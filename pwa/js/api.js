@@ -2,11 +2,13 @@
 // is ever handled by scripts. Every failure is an ApiError with the HTTP status
 // (0 when the network is down).
 
+import { t } from './i18n.js';
+
 const BASE = '/api/v1';
 
 class ApiError extends Error {
   constructor(status, body, retryAfter = null) {
-    super(body?.error?.message ?? (status === 0 ? 'No connection' : `HTTP ${status}`));
+    super(body?.error?.message ?? (status === 0 ? t('error.no_connection') : `HTTP ${status}`));
     this.status = status;
     this.body = body;
     // Retry-After in seconds (429, 503): the sync engine waits at least this long.
@@ -81,3 +83,27 @@ export const signOffIncident = (id) => post(`/incidents/${id}/sign-off`);
 export const amendIncident = (id, changes) => post(`/incidents/${id}/amendments`, changes);
 export const dashboard = (params) => api(withQuery('/dashboard', params));
 export const sessionSettings = () => api('/session-settings');
+
+// Session notes, supervision and training (views/notes.js, supervision.js, training.js).
+const put = (path, body) => api(path, { method: 'PUT', body });
+export const note = (noteId) => api(`/notes/${noteId}`);
+export const sessionNote = (sessionId) => api(`/sessions/${sessionId}/note`);
+export const saveNote = (sessionId, draft) => put(`/sessions/${sessionId}/note`, draft);
+export const signNote = (noteId, credential) => post(`/notes/${noteId}/signature`, { credential });
+export const cosignNote = (noteId, credential) => post(`/notes/${noteId}/cosignature`, { credential });
+export const shareNote = (noteId, shared) => put(`/notes/${noteId}/sharing`, { shared });
+export const sharedNotes = (clientId) => api(`/clients/${clientId}/shared-notes`);
+export const pendingNotes = (params) => api(withQuery('/notes/pending', params));
+export const logContact = (contact) => post('/supervision/contacts', contact);
+export const contacts = (params) => api(withQuery('/supervision/contacts', params));
+export const compliance = (params) => api(withQuery('/supervision/compliance', params));
+export const recordTraining = (body) => post('/training/records', body);
+export const trainingRecords = (params) => api(withQuery('/training/records', params));
+export const recordCompetency = (body) => post('/training/competency', body);
+export const competencyChecks = (params) => api(withQuery('/training/competency', params));
+export const clientCompetency = (clientId) => api(`/clients/${clientId}/competency`);
+export const assign = (clientId, userId) => post(`/clients/${clientId}/assignments`, { user_id: userId });
+export const chartAudits = () => api('/chart-audits');
+export const chartAudit = (id) => api(`/chart-audits/${id}`);
+export const drawChartAudit = (body) => post('/chart-audits', body);
+export const reviewChartItem = (auditId, itemId, body) => put(`/chart-audits/${auditId}/items/${itemId}`, body);

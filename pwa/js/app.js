@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { Db } from './db.js';
+import { sendDocument } from './documents.js';
 import { chooseLanguage, currentLanguage, loadLanguage, t, translatePage } from './i18n.js';
 import { Outbox } from './outbox.js';
 import { Recorder } from './recorder.js';
@@ -24,6 +25,10 @@ import { renderDashboard, renderFidelityResults } from './views/dashboard.js';
 import { renderIncidentForm, renderIncidents } from './views/incident.js';
 import { renderNav } from './views/nav.js';
 import { renderPaper } from './views/paper.js';
+import { renderNote, renderPendingNotes, renderSharedNotes } from './views/notes.js';
+import { renderSupervision } from './views/supervision.js';
+import { renderTraining } from './views/training.js';
+import { renderChartAudit, renderChartAudits } from './views/chart-audits.js';
 
 const ROUTES = [
   [/^#\/signin$/, renderSignIn],
@@ -39,13 +44,22 @@ const ROUTES = [
   [/^#\/client\/([\w-]+)(?:\?.*)?$/, (app, m) => renderClient(app, m[1])],
   [/^#\/incident\/new\/([\w-]+)$/, (app, m) => renderIncidentForm(app, m[1])],
   [/^#\/dashboard$/, renderDashboard],
+  // Session notes, supervision and training (views/notes.js, supervision.js, training.js)
+  [/^#\/note\/([\w-]+)$/, (app, m) => renderNote(app, m[1])],
+  [/^#\/notes$/, renderPendingNotes],
+  [/^#\/shared-notes\/([\w-]+)$/, (app, m) => renderSharedNotes(app, m[1])],
+  [/^#\/supervision$/, renderSupervision],
+  [/^#\/training(?:\/([\w-]+))?$/, (app, m) => renderTraining(app, m[1])],
+  [/^#\/chart-audits$/, renderChartAudits],
+  [/^#\/chart-audits\/([\w-]+)$/, (app, m) => renderChartAudit(app, m[1])],
   [/^#\/fidelity-results(?:\?.*)?$/, renderFidelityResults],
   [/^#?\/?$/, renderCaseload],
 ];
 
-// A caregiver's screens: their children, recording at home, its summary, the child's graphs.
-// Every staff screen (the client view, dashboards, incidents, paper sheets) sends them home.
-const CAREGIVER_SCREENS = /^(#?\/?|#\/signin|#\/(session|summary|child)\/[\w-]+)$/;
+// A caregiver's screens: their children, recording at home, its summary, the child's graphs
+// and the notes shared with the family. Every staff screen (the client view, dashboards,
+// incidents, paper sheets, notes) sends them home.
+const CAREGIVER_SCREENS = /^(#?\/?|#\/signin|#\/(session|summary|child|shared-notes)\/[\w-]+)$/;
 
 class App {
   constructor(db) {
@@ -113,6 +127,7 @@ class App {
     this.sync = new SyncEngine({
       outbox: this.outbox,
       send: (batch) => api.sync(batch),
+      sendDirect: (record) => sendDocument(api, record),
       isOnline: () => navigator.onLine,
       // One tab at a time drains the outbox they share: no two tabs send the same entries.
       exclusive: (fn) => (navigator.locks ? navigator.locks.request('bdc-sync', fn) : fn()),
@@ -146,11 +161,15 @@ class App {
   }
 
   /** Another language was chosen: redraw what is on screen in it. */
-  languageChanged() {
+  async languageChanged() {
+    // A username typed before choosing the language survives the screen drawn in the new words.
+    const typed = document.getElementById('username')?.value;
     translatePage();
     renderUser(this);
     renderBadge(this);
-    this.route();
+    await this.route();
+    const field = document.getElementById('username');
+    if (typed && field && !field.value) field.value = typed;
   }
 
   /** Signed in again from the strip: the outbox drains. */

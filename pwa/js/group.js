@@ -5,6 +5,7 @@
 // (views/frame.js) drives: the bar's undo acts on the selected learner, pause on everyone.
 // No DOM: the unit tests drive it under fake-indexeddb.
 
+import { t } from './i18n.js';
 import { Recorder } from './recorder.js';
 import { lastUndoable } from './tally.js';
 
@@ -18,7 +19,7 @@ export const GROUP_MAX = 6;
  */
 export async function beginGroup(outbox, members, fields, opts = {}) {
   if (members.length < GROUP_MIN || members.length > GROUP_MAX) {
-    throw new RangeError(`A group has ${GROUP_MIN} to ${GROUP_MAX} learners.`);
+    throw new RangeError(t('group.size', { min: GROUP_MIN, max: GROUP_MAX }));
   }
   const uuid = opts.uuid ?? (() => crypto.randomUUID());
   const groupId = uuid();

@@ -14,6 +14,7 @@
 //          acknowledgement of an older copy never marks the newer one sent.
 
 import { SEQ_KEY, STORES, promisify } from './db.js';
+import { t } from './i18n.js';
 
 const S = STORES.outbox;
 const L = STORES.local;
@@ -103,7 +104,7 @@ export class Outbox {
   async endSession(sessionId, endedAt) {
     return this.db.transaction(S, 'readwrite', async (s) => {
       const rec = await promisify(s[S].get(sessionId));
-      if (!rec) throw new SessionClosedError('This session is no longer on this device.');
+      if (!rec) throw new SessionClosedError(t('error.session_gone'));
       if (rec.body.ended_at) return rec.body;
       rec.body = { ...rec.body, ended_at: endedAt };
       rec.state = 'pending';
@@ -124,8 +125,8 @@ export class Outbox {
     return this.withSeq((s, seq) => {
       // Issued with the write, not before it: a refusal undoes the transaction.
       const open = promisify(s[S].get(body.session_id)).then((session) => {
-        if (!session) throw new SessionClosedError('This session is no longer on this device.');
-        if (session.body.ended_at) throw new SessionClosedError('This session has ended.');
+        if (!session) throw new SessionClosedError(t('error.session_gone'));
+        if (session.body.ended_at) throw new SessionClosedError(t('error.session_ended'));
       });
       const record = {
         id: body.id,
@@ -212,7 +213,7 @@ export class Outbox {
         rec.state = 'rejected';
         rec.code = refusedSession ? 'session_refused' : String(answer.code ?? 'invalid');
         rec.reason = refusedSession
-          ? `Its session was refused: ${refusedSession.reason}`
+          ? t('refusal.its_session', { reason: refusedSession.reason })
           : String(answer.reason ?? 'refused');
         result.rejected += 1;
         s[S].put(rec);
@@ -302,7 +303,7 @@ export class Outbox {
   // --- phase changes and incident reports --------------------------------------------------
   // Records of type 'phase' or 'incident' stand alone (no session_id): {id, type, owner, body,
   // state, seq, rev}. They are sent, acknowledged and rejected like events (POST /sync lists
-  // `phases` and `incidents`).
+  // `phases` and `incidents`). Notes and supervision contacts (DIRECT_TYPES) stand alone too.
 
   /** Store one phase change or incident report as pending; resolves once it has committed. */
   async addItem(type, body) {
@@ -312,6 +313,31 @@ export class Outbox {
       s[S].add(record); // add, not put: an id is never written twice
       return record;
     });
+  }
+
+  /**
+   * Store a session note or supervision contact, or replace the copy on the device (a draft
+   * edited again, a note signed): the new copy is pending with a higher rev, so an answer to
+   * an older copy never marks it sent. Keeps its place in the send order.
+   */
+  async saveItem(type, body) {
+    if (!DIRECT_TYPES.includes(type)) throw new Error(`Unknown outbox item type: ${type}`);
+    const changed = await this.db.transaction(S, 'readwrite', async (s) => {
+      const old = await promisify(s[S].get(body.id));
+      if (!old) return null;
+      const record = { ...old, body, state: 'pending', rev: old.rev + 1 };
+      delete record.reason;
+      delete record.code;
+      s[S].put(record);
+      return record;
+    });
+    return changed ?? this.addItem(type, body);
+  }
+
+  /** One record of this user by id, or undefined. */
+  async item(id) {
+    const record = await this.db.get(S, id);
+    return record?.owner === this.owner ? record : undefined;
   }
 
   /** This user's records of one item type (any state), oldest first. */
@@ -335,5 +361,11 @@ export class Outbox {
   }
 }
 
+/**
+ * Records sent on their own through the REST route that owns them, not in POST /sync: session
+ * notes (PUT /sessions/<id>/note, then the signature) and supervision contacts. See sync.js.
+ */
+export const DIRECT_TYPES = ['note', 'contact'];
+
 /** Outbox record types that are not part of a session. */
-export const ITEM_TYPES = ['phase', 'incident'];
+export const ITEM_TYPES = ['phase', 'incident', ...DIRECT_TYPES];

@@ -5,13 +5,14 @@
 // No DOM: the session screen drives it, and the unit tests drive it under fake-indexeddb.
 
 import { SessionClock } from './clock.js';
+import { t } from './i18n.js';
 import { SessionClosedError } from './outbox.js';
 import { lastUndoable, liveEvents } from './tally.js';
 import { activeMs, durationEpisodes, pauseSpans } from './timers.js';
 
 const SESSION_FIELDS = [
   'id', 'client_id', 'role', 'kind', 'started_at', 'ended_at', 'setting', 'device_id',
-  'target_ids', 'plan_id', 'staff_id', 'group_id', 'group_client_ids',
+  'target_ids', 'plan_id', 'staff_id', 'fa_condition', 'group_id', 'group_client_ids',
 ];
 
 /** An outbox event body as the screens and the tallies use it: with its time in ms. */
@@ -131,7 +132,7 @@ export class Recorder {
 
   /** Record one event; resolves with it after the outbox write has committed. */
   async record(targetId, kind, data = {}) {
-    if (this.ended) throw new Error('This session has ended.');
+    if (this.ended) throw new Error(t('error.session_ended'));
     const body = {
       id: this.uuid(),
       session_id: this.session.id,

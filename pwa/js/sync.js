@@ -4,6 +4,8 @@
 // attention; anything unanswered stays pending and is sent again.
 // No DOM: the page wires it to the network, the clock and the 'online' event.
 
+import { fmtTime, t } from './i18n.js';
+import { DIRECT_TYPES } from './outbox.js';
 import { ago } from './ui.js';
 
 export const SYNC_STATE = {
@@ -21,6 +23,9 @@ export class SyncEngine {
    * @param {import('./outbox.js').Outbox} o.outbox
    * @param {(batch: object) => Promise<{accepted: string[], rejected: {id: string, reason: string}[]}>} o.send
    *   throws an error with `status` (0 for a network failure) when the request fails
+   * @param {(record: object) => Promise<{accepted?: boolean, reason?: string, code?: string, retry?: boolean}>} [o.sendDirect]
+   *   sends one note or supervision contact to its own route (documents.js); throws like `send`
+   *   when the request fails as a whole
    * @param {(status: object) => void} [o.onStatus]
    * @param {(fn: () => Promise<void>) => Promise<void>} [o.exclusive] runs a drain so that no
    *   other tab drains the same outbox at the same time (the page passes a Web Lock)
@@ -28,6 +33,7 @@ export class SyncEngine {
   constructor({
     outbox,
     send,
+    sendDirect = (record) => Promise.resolve({ reason: t('sync.unknown_entry', { type: record.type }), code: 'invalid' }),
     onStatus = () => {},
     batchSize = 500,
     pollMs = 5000,
@@ -42,7 +48,7 @@ export class SyncEngine {
     clearTimer = (id) => clearTimeout(id),
     exclusive = (fn) => fn(),
   }) {
-    Object.assign(this, { outbox, send, onStatus, batchSize, pollMs, debounceMs, maxWaitMs });
+    Object.assign(this, { outbox, send, sendDirect, onStatus, batchSize, pollMs, debounceMs, maxWaitMs });
     Object.assign(this, { backoffBaseMs, backoffMaxMs, now, isOnline, random, setTimer, clearTimer, exclusive });
     this.state = SYNC_STATE.idle;
     this.failures = 0;
@@ -182,24 +188,44 @@ export class SyncEngine {
     const skip = new Set();
     try {
       for (;;) {
-        const records = await this.outbox.nextBatch(this.batchSize, { skip });
-        if (records.length === 0) break;
-        const result = await this.send(toBatch(records));
-        const accepted = result?.accepted ?? [];
-        const refused = result?.rejected ?? [];
-        const { sent, rejected, deferred } = await this.outbox.acknowledge(
-          records.map((r) => ({ id: r.id, rev: r.rev })),
-          accepted,
-          refused,
-        );
+        const fetched = await this.outbox.nextBatch(this.batchSize, { skip });
+        if (fetched.length === 0) break;
+        // Notes and supervision contacts go to their own routes, after the sessions of the
+        // same batch (which come earlier in the send order) have reached the server.
+        const records = fetched.filter((r) => !DIRECT_TYPES.includes(r.type));
+        const direct = fetched.filter((r) => DIRECT_TYPES.includes(r.type));
+        let settled = 0;
+        const answered = new Set();
+        if (records.length) {
+          const result = await this.send(toBatch(records));
+          const accepted = result?.accepted ?? [];
+          const refused = result?.rejected ?? [];
+          const { sent, rejected, deferred } = await this.outbox.acknowledge(
+            records.map((r) => ({ id: r.id, rev: r.rev })),
+            accepted,
+            refused,
+          );
+          settled += sent + rejected + deferred.length;
+          for (const id of [...accepted, ...refused.map((r) => r.id)]) answered.add(id);
+          for (const id of deferred) skip.add(id);
+        }
+        for (const r of direct) {
+          const answer = await this.sendDirect(r);
+          const { sent, rejected, deferred } = await this.outbox.acknowledge(
+            [{ id: r.id, rev: r.rev }],
+            answer.accepted ? [r.id] : [],
+            answer.accepted ? [] : [{ id: r.id, ...answer }],
+          );
+          settled += sent + rejected + deferred.length;
+          answered.add(r.id);
+          for (const id of deferred) skip.add(id);
+        }
         this.lastSuccessAt = this.now();
         // A batch the server answered without settling anything would loop forever.
-        if (sent + rejected + deferred.length === 0) {
-          throw Object.assign(new Error('The server answered without taking anything'), { status: -1 });
+        if (settled === 0) {
+          throw Object.assign(new Error(t('sync.answer_empty')), { status: -1 });
         }
-        const answered = new Set([...accepted, ...refused.map((r) => r.id)]);
-        for (const r of records) if (!answered.has(r.id)) skip.add(r.id);
-        for (const id of deferred) skip.add(id);
+        for (const r of fetched) if (!answered.has(r.id)) skip.add(r.id);
         if (this.stopped) break;
       }
       this.failures = 0;
@@ -261,26 +287,22 @@ export function toBatch(records) {
  * 'warn'. Nothing pending is ever called "all sent" while entries need attention.
  * @param {ReturnType<SyncEngine['status']>} s
  */
-export function describeSync(s, { online = true, now = Date.now(), timeOf = hourMinute } = {}) {
-  const waiting = `${s.pending} waiting`;
-  const attention = s.rejected > 0 ? `${s.rejected} need attention` : null;
+export function describeSync(s, { online = true, now = Date.now(), timeOf = fmtTime } = {}) {
+  const waiting = t('sync.waiting', { n: s.pending });
+  const attention = s.rejected > 0 ? t('sync.attention', { n: s.rejected }) : null;
   let text;
   let tone = 'warn';
-  if (s.state === SYNC_STATE.auth) text = `Signed out · ${waiting}`;
+  if (s.state === SYNC_STATE.auth) text = t('sync.signed_out', { waiting });
   else if (!online || s.state === SYNC_STATE.offline) {
-    text = s.pending > 0 ? `Offline · ${waiting}` : attention ? 'Offline' : 'Offline · all sent';
+    text = s.pending > 0 ? t('sync.offline_waiting', { waiting }) : attention ? t('sync.offline') : t('sync.offline_all_sent');
     tone = 'pending';
-  } else if (s.state === SYNC_STATE.unreachable) text = `Server unreachable · ${waiting}`;
-  else if (s.state === SYNC_STATE.error) text = `Server error since ${timeOf(s.errorSince ?? now)} · ${waiting}`;
-  else if (s.pending > 0) [text, tone] = [`${s.state === SYNC_STATE.syncing ? 'Sending' : 'Waiting'} · ${s.pending}`, 'pending'];
+  } else if (s.state === SYNC_STATE.unreachable) text = t('sync.unreachable', { waiting });
+  else if (s.state === SYNC_STATE.error) text = t('sync.error_since', { time: timeOf(s.errorSince ?? now), waiting });
+  else if (s.pending > 0) [text, tone] = [t(s.state === SYNC_STATE.syncing ? 'sync.sending' : 'sync.queued', { n: s.pending }), 'pending'];
   else if (attention) text = attention;
-  else [text, tone] = ['All sent', 'ok'];
+  else [text, tone] = [t('sync.all_sent'), 'ok'];
   if (attention) tone = 'warn';
-  const last = s.lastSuccessAt ? `synced ${ago(s.lastSuccessAt, now)}` : 'not synced yet';
+  const last = s.lastSuccessAt ? t('sync.synced', { ago: ago(s.lastSuccessAt, now) }) : t('sync.not_synced');
   const detail = attention && text !== attention ? attention : last;
   return { text, detail, tone };
-}
-
-function hourMinute(ms) {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }

@@ -53,8 +53,11 @@ export function summarize(target, events, { activeMs, nowMs }) {
       return { episodes: closed.length + open.length, open, totalMs, percentOfSession: pct(totalMs, activeMs) };
     }
     case 'latency': {
-      const secs = of('latency').map((e) => e.data.seconds);
-      return { n: secs.length, meanSeconds: mean(secs), lastSeconds: secs.at(-1) ?? null };
+      // a no-response trial counts at its wait, as the server's mean does (docs/analysis.md)
+      const trials = of('latency');
+      const secs = trials.map((e) => e.data.seconds);
+      const noResponse = trials.filter((e) => e.data.no_response === true).length;
+      return { n: secs.length, meanSeconds: mean(secs), lastSeconds: secs.at(-1) ?? null, noResponse };
     }
     case 'partial_interval':
     case 'whole_interval':

@@ -1,6 +1,7 @@
 // Timer arithmetic, computed from wall-clock timestamps (ms since the epoch) and never from
 // counting ticks: a locked screen or a sleeping tab skips ticks, but the next reading is
 // still right. No DOM, no state.
+import { fmtNumber } from './i18n.js';
 
 /** Milliseconds of observation between start and now, less the paused spans. */
 export function activeMs(startMs, pauses, nowMs) {
@@ -58,9 +59,9 @@ export function formatClock(ms) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** "12.3 s" for short spans, else a clock. */
+/** "12.3 s" ("12,3 s" in Spanish) for short spans, else a clock. */
 export function formatSeconds(seconds) {
-  return seconds < 60 ? `${seconds.toFixed(1)} s` : formatClock(seconds * 1000);
+  return seconds < 60 ? `${fmtNumber(seconds, 1)} s` : formatClock(seconds * 1000);
 }
 
 /**

@@ -14,9 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bdc.api.schemas import ComparisonSchema
 from bdc.extensions import db
 from bdc.models import AuditEntry, Target
-from bdc.services import series, summaries
+from bdc.services import effect_sizes, series, summaries
 from tests.tablet import Tablet
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday, 09:00 in Chicago (CST)
@@ -156,46 +157,184 @@ def test_summary_phases_trends_and_level_change(http, team, make):
     assert change["mean_difference"] == pytest.approx(6 - 7 / 3)
 
 
+ALL_OVERLAP = "nap,tau,tau_u,pnd,pem,pand,ird,tau_bc,smd,lrr"
+
+
 def test_effect_sizes_against_the_first_baseline(http, team, make):
     target, _ = ab_data(team, make)
-    effects = get(http, team, f"/api/v1/targets/{target.id}/summary")["effect_sizes"]
+    url = f"/api/v1/targets/{target.id}/summary"
+    effects = get(http, team, url, effect_sizes=ALL_OVERLAP)["effect_sizes"]
     assert effects["baseline_index"] == 0
+    assert [c["name"] for c in effects["chosen"]] == ALL_OVERLAP.split(",")
     (es,) = effects["comparisons"]
     assert (es["baseline_n"], es["phase_n"], es["phase_label"]) == (3, 3, "DRA")
+
+    def est(name):
+        return es[name]["estimate"]
+
     # Every one of the 9 (A, B) pairs improves: NAP = Tau = 1; baseline 2, 3, 2 has no trend
     # (S_A = +1 + 0 - 1 = 0), so Tau-U = (9 - 0) / 9 = 1.
-    assert es["nap"] == 1 and es["tau"] == 1 and es["tau_u"] == 1
-    assert es["pnd"] == 100  # all of 5, 6, 7 above the baseline maximum 3
-    assert es["pem"] == 100  # all above the baseline median 2
-    assert es["pand"] == 100 and es["ird"] == 1
+    assert est("nap") == 1 and est("tau") == 1 and est("tau_u") == 1
+    assert est("pnd") == 100  # all of 5, 6, 7 above the baseline maximum 3
+    assert est("pem") == 100  # all above the baseline median 2
+    assert est("pand") == 100 and est("ird") == 1
     # Theil-Sen on the baseline: slopes 1, 0, -1 -> 0; intercept median(2, 3, 2) = 2; the
     # residuals 0, 1, 0 | 3, 4, 5 do not overlap.
-    assert es["tau_bc"] == 1
-    # Glass's delta: (6 - 7/3) / sqrt(1/3) = 11 / sqrt(3).
-    assert es["glass_delta"] == pytest.approx(11 / math.sqrt(3))
+    assert est("tau_bc") == 1
+    # SMD (SingleCaseES default): J (6 - 7/3) / sqrt(1/3), J = 1 - 3 / (4 * 2 - 1) = 4/7.
+    assert est("smd") == pytest.approx(4 / 7 * 11 / math.sqrt(3))
+    # LRRi of counts, bias-corrected: A mean 7/3 (variance 1/3), B mean 6 (variance 1).
+    lrr = math.log(6) + 1 / (2 * 3 * 36) - math.log(7 / 3) - (1 / 3) / (2 * 3 * 49 / 9)
+    se = math.sqrt(1 / (3 * 36) + (1 / 3) / (3 * 49 / 9))
+    assert es["lrr"]["label"] == "LRRi"
+    assert est("lrr") == pytest.approx(lrr) and es["lrr"]["se"] == pytest.approx(se)
+    assert es["lrr"]["ci_low"] == pytest.approx(lrr - 1.959963984540054 * se)
+    assert es["lrr"]["display"].endswith("% vs baseline")
+    # NAP 1 with 3 + 3 points: the truncated unbiased SE and Newcombe's interior limit
+    assert es["nap"]["se"] > 0 and es["nap"]["ci_low"] == pytest.approx(0.501, abs=5e-4)
+    assert es["nap"]["ci_high"] == 1 and es["nap"]["confidence"] == 0.95
+    assert es["nap"]["display"] == "1.00 (95% CI 0.50 to 1.00)"
+    assert es["pnd"]["display"] == "100.0%" and es["pnd"]["se"] is None
+    assert es["tau_u"]["ci_low"] is None  # Tau-U has no SE (SingleCaseES gives none)
     assert es["notes"] == {}
+
+
+def test_default_effect_sizes_are_nap_tau_u_and_lrr_for_counts(http, team, make):
+    # before: nine fixed effect sizes as bare numbers, no choice, no SE or interval
+    target, _ = ab_data(team, make)
+    effects = get(http, team, f"/api/v1/targets/{target.id}/summary")["effect_sizes"]
+    assert [c["name"] for c in effects["chosen"]] == ["nap", "tau_u", "lrr"]
+    (es,) = effects["comparisons"]
+    assert {"nap", "tau_u", "lrr"} <= es.keys() and not {"tau", "pnd", "smd"} & es.keys()
+    assert set(es["nap"]) == {
+        "label",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "confidence",
+        "display",
+    }
+
+    skill = make.target(team.client, "dtt")
+    team.rec.phase(skill, "baseline", "Baseline", day(0))
+    team.rec.send()
+    chosen = get(http, team, f"/api/v1/targets/{skill.id}/summary")["effect_sizes"]["chosen"]
+    assert [c["name"] for c in chosen] == ["nap", "tau_u"]  # a percentage: no LRR by default
+
+
+@pytest.mark.parametrize(
+    ("asked", "message"),
+    [
+        ("nap,glass", "unknown effect size 'glass'; choose from nap, tau"),
+        ("", "name at least one effect size"),
+        (" , ", "name at least one effect size"),
+    ],
+)
+def test_unknown_effect_sizes_are_a_422_naming_the_field(http, team, make, asked, message):
+    target, _ = ab_data(team, make)
+    answer = get(http, team, f"/api/v1/targets/{target.id}/summary", status=422, effect_sizes=asked)
+    (said,) = answer["error"]["fields"]["effect_sizes"]
+    assert message in said
+
+
+def test_the_answer_schema_declares_every_effect_size_of_the_catalogue():
+    declared = set(ComparisonSchema().fields) - {
+        "phase_index",
+        "phase_label",
+        "baseline_n",
+        "phase_n",
+        "notes",
+    }
+    assert declared == set(effect_sizes.NAMES)
+
+
+def test_names_are_read_once_in_the_order_given_ignoring_case(http, team, make):
+    target, _ = ab_data(team, make)
+    url = f"/api/v1/targets/{target.id}/summary"
+    chosen = get(http, team, url, effect_sizes="LRR, nap,lrr")["effect_sizes"]["chosen"]
+    assert [c["name"] for c in chosen] == ["lrr", "nap"]
 
 
 def test_effect_sizes_follow_the_target_direction(http, team, make):
     target, _ = ab_data(team, make, direction="decrease", baseline=(8, 9, 8), treatment=(3, 2, 1))
-    (es,) = get(http, team, f"/api/v1/targets/{target.id}/summary")["effect_sizes"]["comparisons"]
-    assert es["nap"] == 1 and es["tau"] == 1 and es["pnd"] == 100 and es["pand"] == 100
-    # Glass's delta keeps its sign: (2 - 25/3) / sqrt(1/3) = -19 / sqrt(3).
-    assert es["glass_delta"] == pytest.approx(-19 / math.sqrt(3))
+    url = f"/api/v1/targets/{target.id}/summary"
+    (es,) = get(http, team, url, effect_sizes=ALL_OVERLAP)["effect_sizes"]["comparisons"]
+    assert es["nap"]["estimate"] == 1 and es["tau"]["estimate"] == 1
+    assert es["pnd"]["estimate"] == 100 and es["pand"]["estimate"] == 100
+    # SMD is flipped for a decrease (positive = improvement): J 19 / sqrt(3), J = 4/7.
+    assert es["smd"]["estimate"] == pytest.approx(4 / 7 * 19 / math.sqrt(3))
+    # the LRR of a decrease target is LRRd, negative when the behaviour fell
+    assert es["lrr"]["label"] == "LRRd" and es["lrr"]["estimate"] < 0
 
 
 def test_undefined_effect_sizes_are_null_with_a_reason(http, team, make):
     target, _ = ab_data(team, make, baseline=(4,), treatment=(5, 6))
-    (es,) = get(http, team, f"/api/v1/targets/{target.id}/summary")["effect_sizes"]["comparisons"]
-    assert es["nap"] == 1  # defined with one baseline point
-    assert es["tau_bc"] is None and "2 baseline" in es["notes"]["tau_bc"]
-    assert es["glass_delta"] is None and "2 baseline" in es["notes"]["glass_delta"]
+    url = f"/api/v1/targets/{target.id}/summary"
+    (es,) = get(http, team, url, effect_sizes=ALL_OVERLAP)["effect_sizes"]["comparisons"]
+    assert es["nap"]["estimate"] == 1  # defined with one baseline point
+    assert es["nap"]["se"] is None  # the unbiased SE needs two points per phase
+    assert es["tau_bc"] is None and "at least 2" in es["notes"]["tau_bc"]
+    assert es["smd"] is None and "2 baseline" in es["notes"]["smd"]
+    assert es["lrr"] is None and "2 data points in each phase" in es["notes"]["lrr"]
     assert "fewer than 3" in es["notes"]["comparison"]
 
     flat, _ = ab_data(team, make, baseline=(2, 2, 2), treatment=(5, 6, 7))
-    (es,) = get(http, team, f"/api/v1/targets/{flat.id}/summary")["effect_sizes"]["comparisons"]
-    assert es["glass_delta"] is None and "SD 0" in es["notes"]["glass_delta"]
-    assert es["tau_bc"] == 1
+    url = f"/api/v1/targets/{flat.id}/summary"
+    (es,) = get(http, team, url, effect_sizes="smd,tau_bc,lor")["effect_sizes"]["comparisons"]
+    assert es["smd"] is None and "SD above 0" in es["notes"]["smd"]
+    assert es["tau_bc"]["estimate"] == 1
+    assert es["lor"] is None and "percentages" in es["notes"]["lor"]
+
+
+def test_a_rate_that_falls_to_zero_has_an_lrr_on_the_session_length_floor(http, team, make):
+    """SingleCaseES floors a zero phase mean at 1/(2 L n), L the session length in minutes:
+    the summary takes L from the sessions' observed minutes (30 here)."""
+    target = make.target(team.client, "rate", direction="decrease")
+    rec = team.rec
+    rec.phase(target, "baseline", "Baseline", day(0))
+    rec.phase(target, "intervention", "NCR", day(3))
+    for i, n in enumerate([3, 6, 3, 0, 0, 0]):
+        s = rec.session(team.client, at=START + timedelta(days=i), targets=[target])
+        rec.counts(s, target, [10 * k + 1 for k in range(n)])
+    rec.send()
+    url = f"/api/v1/targets/{target.id}/summary"
+    (es,) = get(http, team, url)["effect_sizes"]["comparisons"]
+    # A: 0.1, 0.2, 0.1 per minute (mean 2/15, variance 1/300); B: 0 floored to 1/(2*30*3)
+    # with variance at least 1/(30^2 * 27)
+    a_mean, a_var, b_mean, b_var = 2 / 15, 1 / 300, 1 / 180, 1 / (900 * 27)
+    expected = (math.log(b_mean) + b_var / (2 * 3 * b_mean**2)) - (
+        math.log(a_mean) + a_var / (2 * 3 * a_mean**2)
+    )
+    assert es["lrr"]["label"] == "LRRd"
+    assert es["lrr"]["estimate"] == pytest.approx(expected)
+
+
+def test_pogo_takes_the_aim_lines_end_value_as_the_goal(http, team, make):
+    target = make.target(
+        team.client,
+        "frequency",
+        aim={
+            "start_date": day(0).isoformat(),
+            "start_value": 2,
+            "end_date": day(30).isoformat(),
+            "end_value": 10,
+        },
+    )
+    rec = team.rec
+    rec.phase(target, "baseline", "Baseline", day(0))
+    rec.phase(target, "intervention", "DRA", day(2))
+    for i, n in enumerate([2, 2, 6, 6]):
+        s = rec.session(team.client, at=START + timedelta(days=i), targets=[target])
+        rec.counts(s, target, [10 * k + 1 for k in range(n)])
+    rec.send()
+    url = f"/api/v1/targets/{target.id}/summary"
+    (es,) = get(http, team, url, effect_sizes="pogo")["effect_sizes"]["comparisons"]
+    assert es["pogo"]["estimate"] == pytest.approx(50)  # (6 - 2) / (10 - 2)
+    bare, _ = ab_data(team, make)
+    url = f"/api/v1/targets/{bare.id}/summary"
+    (es,) = get(http, team, url, effect_sizes="pogo")["effect_sizes"]["comparisons"]
+    assert es["pogo"] is None and "aim line" in es["notes"]["pogo"]
 
 
 def test_sessions_before_any_phase_and_no_baseline(http, team, make):
@@ -217,6 +356,17 @@ def test_sessions_before_any_phase_and_no_baseline(http, team, make):
     assert "at least 2" in summary["phases"][1]["notes"]["ols_per_session"]
     assert summary["effect_sizes"] == {
         "baseline_index": None,
+        "chosen": [
+            {"name": "nap", "variant": "Parker & Vannest 2009; SingleCaseES NAP()"},
+            {
+                "name": "tau_u",
+                "variant": "A vs B minus trend A (Parker et al. 2011; SingleCaseES Tau_U())",
+            },
+            {
+                "name": "lrr",
+                "variant": "bias-corrected (Pustejovsky 2018; SingleCaseES LRRi()/LRRd())",
+            },
+        ],
         "comparisons": [],
         "note": "no baseline phase",
     }
@@ -486,6 +636,26 @@ def test_duration_ioa(http, team, make):
     assert m["mean_duration_per_occurrence"]["value"] == pytest.approx(100 * (0.8 + 1) / 2)
 
 
+def test_latency_ioa_a_response_against_no_response_is_a_disagreement(http, team, make):
+    target = make.target(team.client, "latency", params={"max_wait_seconds": 10})
+    primary, reliability = ioa_pair(team, [target])
+    trials = (
+        (team.tech_rec, primary, [{"seconds": 4}, {"seconds": 10, "no_response": True}]),
+        (team.second_rec, reliability, [{"seconds": 5}, {"seconds": 9.8}]),
+    )
+    for rec, session, data in trials:
+        for k, d in enumerate(data):
+            rec.event(session, target, "latency", d, seconds=10 + 20 * k)
+    send_pair(team)
+    (row,) = get(http, team, f"/api/v1/sessions/{primary['id']}/ioa")["targets"]
+    # trial 1: 4 against 5 s = 80%; trial 2: no response against a response at 9.8 s = 0,
+    # not 98%
+    assert [r["agreement"] for r in row["table"]["rows"]] == [pytest.approx(80), 0]
+    assert measures(row)["mean_duration_per_occurrence"]["value"] == pytest.approx(40)
+    assert row["agreement"] == pytest.approx(40)
+    assert (row["observer1"]["no_response"], row["observer2"]["no_response"]) == (1, 0)
+
+
 def test_only_targets_tracked_by_both_sessions_and_zero_is_not_untracked(http, team, make):
     both = make.target(team.client, "frequency", name="both")
     primary_only = make.target(team.client, "frequency", name="primary only")
@@ -704,7 +874,13 @@ MEASUREMENT_EVENTS = {
     "frequency": lambda r: ("count", {}),
     "rate": lambda r: ("count", {}),
     "abc": lambda r: ("abc", abc(r.choice("ab"), "hit", r.choice(["attention", "break"]))),
-    "latency": lambda r: ("latency", {"seconds": round(r.uniform(0, 20), 2)}),
+    "latency": lambda r: (
+        "latency",
+        # a fifth of the trials without a response, at the 20-s wait
+        {"seconds": 20, "no_response": True}
+        if r.random() < 0.2
+        else {"seconds": round(r.uniform(0, 20), 2)},
+    ),
     "partial_interval": lambda r: (
         "interval",
         {"index": r.randrange(8), "scored": r.choice([True, False, None])},

@@ -32,6 +32,7 @@ ALLOWED = {
     ("GET", "/api/v1/targets/<target_id>/summary"),
     ("GET", "/api/v1/targets/<target_id>/graph.png"),
     ("GET", "/api/v1/targets/<target_id>/graph.svg"),
+    ("GET", "/api/v1/clients/<client_id>/shared-notes"),
     ("POST", "/api/v1/sync"),
 }
 # BODIES holds writes staff may be refused; a caregiver's own language is a write they may make.
@@ -111,6 +112,8 @@ def home(make):
             "incident_id": incident.id,
             "note_id": note.id,
             "contact_id": new_id(),
+            "audit_id": new_id(),  # chart audits are not client-scoped: directors only
+            "item_id": new_id(),
             "user_id": bcba.id,
             "staff_id": bcba.id,
             "caregiver_id": caregiver.id,

@@ -89,3 +89,30 @@ def test_demo_competency_rises_to_criterion(demo):
         "/api/v1/training/competency?caregiver=mother", headers=login("bcba")
     ).get_json()
     assert [c["percent"] for c in caregivers][-1] == 100.0
+
+
+def test_demo_chart_audit_is_partly_reviewed_with_one_correction(demo):
+    http, login = demo
+    [chart] = http.get("/api/v1/chart-audits", headers=login("director")).get_json()
+    assert (chart["from"], chart["to"]) == ("2026-10-26", "2026-11-22")
+    assert len(chart["items"]) == 8
+    reviewed = [i for i in chart["items"] if i["reviewed"]]
+    assert len(reviewed) == 6 and chart["figures"]["reviewed"] == 6
+    [corrected] = [i for i in reviewed if i["comment"]]
+    assert corrected["prefill"]["ioa_where_due"] is False
+    assert corrected["answers"]["ioa_where_due"] is None
+    assert all(i["answers"] == i["prefill"] for i in reviewed if i is not corrected)
+    board = http.get(
+        "/api/v1/dashboard?from=2026-10-26&to=2026-11-22", headers=login("director")
+    ).get_json()
+    assert board["chart_audits"]["audits"] == 1
+    assert board["chart_audits"]["percent_checks_passed"] is not None
+
+
+def test_demo_family_reads_the_shared_notes(demo):
+    http, login = demo
+    parent = login("parent")
+    [home] = http.get("/api/v1/clients", headers=parent).get_json()
+    shared = http.get(f"/api/v1/clients/{home['id']}/shared-notes", headers=parent).get_json()
+    assert len(shared) == 3
+    assert all(n["signer_credential"] for n in shared)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bdc.extensions import db
 from bdc.models import AuditEntry, Phase, Target
 from bdc.models.base import utcnow
-from bdc.services import mastery
+from bdc.services import graphs, mastery, progress_report
 
 TODAY = utcnow().date()
 DAY0 = TODAY - timedelta(days=20)
@@ -231,3 +231,47 @@ def test_targets_without_a_criterion_or_inactive_are_left_alone(http, make, worl
         send(http, world["tech"], client, target, DAY0, 10, 10)
     assert mastery.evaluate_targets([plain.id, retired.id]) == []
     assert db.session.get(Target, retired.id).criterion_met_at is None
+
+
+def test_the_mastery_date_is_the_session_that_completed_the_run_in_the_phase_in_force(http, world):
+    # Criterion: >= 80 % on 3 consecutive sessions, at least 5 trials each (worked by hand).
+    #   day 0-2  Baseline      100 % x3      not counted: another phase
+    #   day 3    Intervention   90 % (9/10)  run 1
+    #   day 4    Intervention  100 % (4/4)   too few trials: breaks the run (docs/decisions.md)
+    #   day 5-7  Intervention   80, 90, 100  run 1, 2, 3 -> met on day 7
+    # Skipping the short session instead would give day 6; counting the baseline, day 2.
+    client, target = world["client"], world["target"]
+    db.session.add_all(
+        [
+            Phase(target_id=target.id, kind="baseline", label="Baseline", start_date=DAY0),
+            Phase(
+                target_id=target.id,
+                kind="intervention",
+                label="DTT",
+                start_date=DAY0 + timedelta(3),
+            ),
+        ]
+    )
+    db.session.commit()
+    plan = [(10, 10), (10, 10), (10, 10), (9, 10), (4, 4), (8, 10), (9, 10), (10, 10)]
+    sessions = [
+        send(http, world["tech"], client, target, DAY0 + timedelta(i), correct, trials)
+        for i, (correct, trials) in enumerate(plan)
+    ]
+    met = DAY0 + timedelta(7)
+    answer = target_json(http, world)
+    assert answer["criterion_met_at"] == met.isoformat()
+    target = db.session.get(Target, target.id)
+    assert target.criterion_met_session_id == sessions[7]
+    # the summary (and the report's "Met on") and the line graph's marker say the same
+    summary = http.get(
+        f"/api/v1/targets/{target.id}/summary", headers=world["bcba_headers"]
+    ).get_json()
+    assert summary["mastery"]["date_met"] == met.isoformat()
+    assert summary["mastery"]["session_id"] == sessions[7]
+    points = graphs.target_series(target, DAY0, TODAY).points
+    assert [p.x for p in points if p.criterion_met] == [met]
+    report = progress_report.assemble(world["client"], DAY0, TODAY)
+    (row,) = report.targets
+    assert row.mastery_status == f"Met on {met.day} {met:%b %Y}"
+    assert [p.x for p in row.series.points if p.criterion_met] == [met]

@@ -399,3 +399,119 @@ def test_notes_csv_keeps_every_revision_and_neutralises_formulas(http, world):
     assert "'=HYPERLINK" in body[0]
     listed = http.get(f"/api/v1/clients/{world['client'].id}/notes", headers=world["bcba"])
     assert [n["revision"] for n in listed.get_json()] == [2]
+
+
+def test_the_client_exports_carry_every_revision_of_the_notes(http, world):
+    """XLSX (sheet Notes) and CSV (table=notes): a signed and amended note is two rows."""
+    import csv
+
+    import openpyxl
+
+    note = signed_note(http, world)
+    amended = http.post(
+        f"/api/v1/notes/{note['id']}/amendments",
+        json={"reason": "Typo.", "plan_next": "@SUM(A1) probe mand."},
+        headers=world["tech"],
+    ).get_json()
+    client_id = world["client"].id
+    answer = http.get(f"/api/v1/clients/{client_id}/export.xlsx", headers=world["bcba"])
+    assert answer.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(answer.data))
+    assert workbook.sheetnames == ["Sessions", "Events", "Notes"]
+    sheet = list(workbook["Notes"].iter_rows(values_only=True))
+    rows = [dict(zip(sheet[0], r, strict=True)) for r in sheet[1:]]
+    assert [(r["note_id"], r["revision"], r["status"]) for r in rows] == [
+        (note["id"], 1, "superseded"),
+        (amended["id"], 2, "draft"),
+    ]
+    original = rows[0]
+    assert original["session_id"] == world["session_id"]
+    assert (original["signer_credential"], original["content_hash"]) == (
+        "RBT",
+        note["content_hash"],
+    )
+    assert original["presentation"] == WRITTEN["presentation"]
+    assert original["targets"].startswith("Aggression: 3 ")
+    assert original["incidents"] == "elopement"
+    assert rows[1]["amendment_reason"] == "Typo."
+    assert rows[1]["plan_next"] == "'@SUM(A1) probe mand."  # a formula is never run
+
+    csv_answer = http.get(
+        f"/api/v1/clients/{client_id}/export.csv",
+        query_string={"table": "notes"},
+        headers=world["bcba"],
+    )
+    assert csv_answer.status_code == 200
+    assert "-notes.csv" in csv_answer.headers["Content-Disposition"]
+    text = csv_answer.data.decode("utf-8-sig")
+    csv_rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["note_id"] for r in csv_rows] == [note["id"], amended["id"]]
+    assert csv_rows[0]["signed_at"] == note["signed_at"].replace("Z", "+00:00")
+    assert csv_rows[1]["signed_at"] == ""
+    assert csv_rows[1]["plan_next"] == "'@SUM(A1) probe mand."
+    exports = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.resource == "client_data", AuditEntry.action == "export"
+        )
+    )
+    # the XLSX: both targets' values, 3 counts + 3 trials, the two revisions
+    assert sorted(str(e.detail["rows"]) for e in exports) == sorted(
+        [str({"notes": 2}), str({"sessions": 2, "events": 6, "notes": 2})]
+    )
+
+
+def test_a_bcba_shares_a_signed_note_and_only_caregivers_of_the_child_read_it(http, make, world):
+    from bdc.models import Assignment
+
+    parent, other_parent = make.user("caregiver"), make.user("caregiver")
+    db.session.add(Assignment(user_id=parent.id, client_id=world["client"].id))
+    db.session.add(Assignment(user_id=other_parent.id, client_id=make.client().id))
+    db.session.commit()
+    parent_headers, other_headers = make.login(parent), make.login(other_parent)
+    client_id = world["client"].id
+    shared_url = f"/api/v1/clients/{client_id}/shared-notes"
+
+    note = draft(http, world).get_json()
+    sharing = f"/api/v1/notes/{note['id']}/sharing"
+    assert note["shared_with_caregivers"] is False
+    unsigned = http.put(sharing, json={"shared": True}, headers=world["bcba"])
+    assert unsigned.status_code == 409  # a draft is never shown to a family
+    http.post(
+        f"/api/v1/notes/{note['id']}/signature", json={"credential": "RBT"}, headers=world["tech"]
+    )
+    assert http.put(sharing, json={"shared": True}, headers=world["tech"]).status_code == 403
+    assert http.put(sharing, json={"shared": "yes"}, headers=world["bcba"]).status_code == 422
+    assert http.get(shared_url, headers=parent_headers).get_json() == []
+    answer = http.put(sharing, json={"shared": True}, headers=world["bcba"])
+    assert answer.status_code == 200 and answer.get_json()["shared_with_caregivers"] is True
+    assert http.put(sharing, json={"shared": True}, headers=world["bcba"]).status_code == 200
+
+    # An unsigned amendment does not reach the family: they read the signed revision.
+    http.post(
+        f"/api/v1/notes/{note['id']}/amendments",
+        json={"reason": "Typo.", "plan_next": "Not signed yet."},
+        headers=world["tech"],
+    )
+    [shared] = http.get(shared_url, headers=parent_headers).get_json()
+    assert shared["revision"] == 1
+    assert shared["plan_next"] == WRITTEN["plan_next"]
+    assert (shared["signer_credential"], shared["session_id"]) == ("RBT", world["session_id"])
+    assert {t["name"] for t in shared["targets"]} == {"Aggression", "Mand for break"}
+    assert "author_id" not in shared and "signed_by" not in shared
+    # Everything else about notes stays closed to caregivers; another child's parent: 404.
+    assert http.get(f"/api/v1/notes/{note['id']}", headers=parent_headers).status_code == 404
+    assert http.get(note_url(world), headers=parent_headers).status_code == 404
+    assert http.get(shared_url, headers=other_headers).status_code == 404
+
+    assert http.put(sharing, json={"shared": False}, headers=world["bcba"]).status_code == 200
+    assert http.get(shared_url, headers=parent_headers).get_json() == []
+    assert [e.action for e in audit_rows("share")] == ["share"]
+    assert [e.action for e in audit_rows("unshare")] == ["unshare"]
+    reads = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.resource == "shared_note", AuditEntry.action == "read")
+    )
+    assert [(e.user_id, e.detail["notes"]) for e in reads] == [
+        (parent.id, 0),
+        (parent.id, 1),
+        (parent.id, 0),
+    ]

@@ -49,6 +49,7 @@ BODIES = {
     ("/api/v1/notes/<uuid:note_id>/signature", "POST"): {"credential": "RBT"},
     ("/api/v1/notes/<uuid:note_id>/cosignature", "POST"): {"credential": "BCBA"},
     ("/api/v1/notes/<uuid:note_id>/amendments", "POST"): {"reason": "Corrected."},
+    ("/api/v1/notes/<uuid:note_id>/sharing", "PUT"): {"shared": True},
 }
 
 
@@ -99,6 +100,8 @@ def world(make):
         "incident_id": incident.id,
         "note_id": note.id,
         "contact_id": new_id(),  # supervision contacts are not client-scoped: only sign-in here
+        "audit_id": new_id(),  # chart audits are not client-scoped: directors only
+        "item_id": new_id(),
         "protocol_id": "aggression-frequency",
     }
     return ids
@@ -211,3 +214,14 @@ def test_every_api_route_requires_sign_in(app, http, world):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             answer = http.open(fill(rule.rule, world), method=method, json={})
             assert answer.status_code == 401, (method, rule.rule, answer.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_directors_and_admins_audit_charts(http, make, role):
+    expected = (200, 201) if role in SEES_ALL else (403, 403)
+    headers = make.login(make.user(role))
+    period = {"from": "2026-10-01", "to": "2026-10-31"}
+    assert http.get("/api/v1/chart-audits", headers=headers).status_code == expected[0]
+    assert (
+        http.post("/api/v1/chart-audits", json=period, headers=headers).status_code == expected[1]
+    )

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bdc.extensions import db
 from bdc.models import AuditEntry
 from bdc.reports import report_page_count
-from bdc.services import graphs, progress_report
+from bdc.services import fba, graphs, progress_report, series
 from tests.tablet import Tablet
 
 START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday
@@ -325,7 +325,12 @@ def test_report_pdf_pages_and_text(http, world):
     assert "Test Learner (RPT-001)" in text
     assert "3.8 per session" in text and "1.0 per session" in text  # baseline, current
     assert "-0.60 per session (improving)" in text
-    assert "NAP (DRA vs Baseline) = 1.00" in text
+    # the default effect sizes of a count: NAP, Tau-U and LRR (LRRd: a decrease target), one
+    # row each, with the summary's wording (hand figures: test_reports_api world docstring)
+    assert "NAP (DRA vs Baseline)" in text and "1.00 (95% CI 0.58 to 1.00)" in text
+    assert "Tau-U (DRA vs Baseline)" in text and "1.19" in text  # (16 + 3) / 16
+    assert "LRRd (DRA vs Baseline)" in text
+    assert "-1.25 (95% CI -2.08 to -0.41); level -71% vs baseline" in text
     assert "Met on 8 Mar 2026" in text
     assert "No criterion" in text
     assert "\u2265 80% on 3 consecutive sessions, at least 5 trials each" in text
@@ -339,9 +344,47 @@ def test_report_pdf_pages_and_text(http, world):
         "to": "2026-03-15",
         "pseudonymous": False,
         "panel": False,
+        "effect_sizes": "default",
         "targets": 3,
         "pages": 6,
     }
+
+
+def test_the_bcba_chooses_the_reports_effect_sizes(http, world):
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    answer = get(http, world, url, effect_sizes="smd,nap", **PERIOD)
+    _, text = pdf_text(answer.data)
+    # Hitting peers (decrease): SMD = J (3.75 - 1) / SD_A, flipped, J = 1 - 3/11; one row
+    # each, in the order asked, and nothing not asked for
+    assert "SMD (DRA vs Baseline)" in text and "NAP (DRA vs Baseline)" in text
+    assert text.index("SMD (DRA vs Baseline)") < text.index("NAP (DRA vs Baseline)")
+    assert "Tau-U (" not in text and "LRRd (" not in text
+    report = progress_report.assemble(world.client, day(0), day(13), effect_size_names=["smd"])
+    hits = next(t for t in report.targets if t.series.name == "Hitting peers")
+    (smd,) = hits.effect_sizes
+    assert smd.estimate == pytest.approx((1 - 3 / 11) * 2.75 / (2.75 / 3) ** 0.5)
+    # an undefined one says why: the LOR of a count
+    report = progress_report.assemble(world.client, day(0), day(13), effect_size_names=["lor"])
+    hits = next(t for t in report.targets if t.series.name == "Hitting peers")
+    assert [(e.text, e.estimate) for e in hits.effect_sizes] == [
+        ("\u2014 (applies to percentages (interval, DTT and task-analysis targets))", None)
+    ]
+    assert audit_entries("export", "progress_report")[0].detail["effect_sizes"] == ["smd", "nap"]
+
+
+def test_an_unknown_effect_size_in_the_report_is_a_422(http, world):
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    answer = get(http, world, url, status=422, effect_sizes="nap,cohens_d", **PERIOD)
+    (said,) = answer.get_json()["error"]["fields"]["effect_sizes"]
+    assert "unknown effect size 'cohens_d'" in said
+    assert audit_entries("export", "progress_report") == []
+
+
+def test_a_report_from_a_day_after_today_without_to_is_a_422(http, world):
+    # before: 500 (default_period refused the period after the query was accepted)
+    url = f"/api/v1/clients/{world.client.id}/report.pdf"
+    answer = get(http, world, url, status=422, **{"from": "2313-09-01"})
+    assert "after today" in answer.get_json()["error"]["fields"]["from"][0]
 
 
 def test_pseudonymous_report_prints_only_the_code(http, world):
@@ -367,7 +410,10 @@ def test_a_baseline_before_the_period_is_still_the_baseline(ctx, world):
     hits = next(t for t in report.targets if t.series.name == "Hitting peers")
     assert hits.baseline_level == pytest.approx(3.75)  # days 0-3, before the period
     assert hits.current_level == pytest.approx(1.0)
-    assert hits.effect_size == pytest.approx(1.0)
+    assert [(e.name, e.estimate) for e in hits.effect_sizes][:2] == [
+        ("NAP (DRA vs Baseline)", 1.0),
+        ("Tau-U (DRA vs Baseline)", pytest.approx(19 / 16)),
+    ]
     assert [p.x for p in hits.series.points] == [day(n) for n in range(4, 8)]  # graph: period
 
 
@@ -389,7 +435,7 @@ def test_active_targets_without_data_keep_their_page(ctx, world):
     hits = report.targets[1]
     assert hits.series.points == ()
     assert hits.baseline_level == pytest.approx(3.75)
-    assert (hits.current_level, hits.trend_slope, hits.effect_size) == (None, None, None)
+    assert (hits.current_level, hits.trend_slope, hits.effect_sizes) == (None, None, ())
     assert report.ioa_rows == () and report.fidelity_rows == ()
 
 
@@ -409,7 +455,7 @@ def test_xlsx_holds_every_synced_row(http, world):
     answer = get(http, world, f"/api/v1/clients/{world.client.id}/export.xlsx")
     disposition(answer)
     workbook = openpyxl.load_workbook(io.BytesIO(answer.data))
-    assert workbook.sheetnames == ["Sessions", "Events"]
+    assert workbook.sheetnames == ["Sessions", "Events", "Notes"]
     sessions = list(workbook["Sessions"].iter_rows(values_only=True))
     events = list(workbook["Events"].iter_rows(values_only=True))
     # 8 primary sessions x 3 targets, and the reliability session's one target
@@ -434,7 +480,7 @@ def test_xlsx_holds_every_synced_row(http, world):
     assert {r["client_code"] for r in event_rows} == {"RPT-001"}
     entry = audit_entries("export", "client_data")[0]
     assert entry.detail["format"] == "xlsx"
-    assert entry.detail["rows"] == {"sessions": 25, "events": world.sent["events"]}
+    assert entry.detail["rows"] == {"sessions": 25, "events": world.sent["events"], "notes": 0}
 
 
 def read_csv(answer) -> list[dict]:
@@ -605,3 +651,153 @@ def test_report_with_the_optional_multiple_baseline_page(http, world):
     assert len(reader.pages) == len(plain.pages) + 1
     assert "Multiple-baseline view across targets" in text
     assert [e.detail["panel"] for e in audit_entries("export", "progress_report")] == [False, True]
+
+
+def _fa_sessions(http, make, conditions, phases=()):
+    """A client whose Tantrums sessions ran ``conditions`` (None: not an FA session), one a
+    day from DAY0, with 1-3 counts each; ``phases`` are (day, kind, label)."""
+    bcba = make.user("bcba")
+    client = make.client(bcba, code="FA-002")
+    target = make.target(client, "frequency", name="Tantrums", direction="decrease")
+    box = Tablet(http, make.login(bcba))
+    for n, kind, label in phases:
+        box.phase(target, kind, label, day(n))
+    for n, condition in enumerate(conditions):
+        extra = {} if condition is None else {"fa_condition": condition}
+        s = box.session(client, at=START + timedelta(days=n), minutes=10, targets=[target], **extra)
+        for k in range(n % 3 + 1):
+            box.event(s, target, "count", {}, 10 + k)
+    box.send()
+    return client, target, make.login(bcba)
+
+
+def _paths(svg: str) -> dict[str, list[float]]:
+    """Condition -> the x data of its path, read from the SVG's gid groups."""
+    root = ET.fromstring(svg)
+    paths = {}
+    for group in root.iter(f"{SVG}g"):
+        gid = group.get("id", "")
+        if gid.startswith("condition:"):
+            paths[gid.removeprefix("condition:")] = group
+    return paths
+
+
+def test_fa_sessions_draw_the_multielement_graph_from_their_own_condition(http, make):
+    # Five FA sessions chosen on the tablet (no condition phase at all), then the treatment
+    # phase "NCR + DRA" with two sessions that carry no condition: only the five are drawn,
+    # numbered 1-5 in the order run, one path per condition.
+    run = ["play", "attention", "Escape/demand", "play", "attention", None, None]
+    client, target, headers = _fa_sessions(
+        http, make, run, phases=[(0, "baseline", "Baseline"), (5, "condition", "NCR + DRA")]
+    )
+    url = f"/api/v1/clients/{client.id}/charts/multielement.svg"
+    svg = http.get(url, headers=headers).get_data(as_text=True)
+    assert set(_paths(svg)) == {"Attention", "Escape/demand", "Play"}
+    assert 'id="no-data"' not in svg and "NCR" not in svg
+    values = series.target_values(target, include_fa=True)
+    assert [fba.fa_condition_of(v) for v in values] == [
+        "play", "attention", "escape", "play", "attention", None, None
+    ]  # fmt: skip
+    # the FA is an assessment: its sessions are not points of the line graph or summary
+    assert [v.session_id for v in series.target_values(target)] == [
+        v.session_id for v in values[5:]
+    ]
+    line = http.get(f"/api/v1/targets/{target.id}/data", headers=headers).get_json()["points"]
+    assert len(line) == 2
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                http.get(f"/api/v1/clients/{client.id}/export.csv", headers=headers)
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            )
+        )
+    )
+    assert [r["fa_condition"] for r in rows] == [
+        "play", "attention", "escape", "play", "attention", "", ""
+    ]  # fmt: skip
+    # the structured-criteria aid: play 0, 1 (mean 0.5, SD 0.71), lines drawn, labelled
+    assert svg.count('id="fa-criterion') >= 1 and 'id="fa-aid"' in svg
+    assert "not a verdict" in svg
+    answer = http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()
+    (fa,) = answer["functional_analyses"]
+    # the scatterplot describes the day's routine: the arranged FA sessions are not in it
+    assert answer["scatterplot"]["events"] == 3 + 1  # sessions 6 and 7 (n % 3 + 1 counts)
+    by_name = {c["condition"]: c["n"] for c in fa["conditions"]}
+    assert by_name == {"attention": 2, "escape": 1, "play": 2}
+    assert fa["control"] == "play"
+
+
+def test_an_ncr_dra_treatment_phase_gives_no_fa_chart(http, make):
+    # Regression (issue 12): the "NCR + DRA" intervention phase was drawn as a functional
+    # analysis of 20 sessions. Sessions without an FA condition are never an FA.
+    client, target, headers = _fa_sessions(
+        http,
+        make,
+        [None] * 6,
+        phases=[(0, "baseline", "Baseline"), (3, "condition", "NCR + DRA")],
+    )
+    url = f"/api/v1/clients/{client.id}/charts/multielement.svg"
+    svg = http.get(url, headers=headers).get_data(as_text=True)
+    assert 'id="no-data"' in svg and not _paths(svg)
+    answer = http.get(url, query_string={"target_id": target.id}, headers=headers)
+    assert answer.status_code == 422
+    assert (
+        http.get(f"/api/v1/clients/{client.id}/fba", headers=headers).get_json()[
+            "functional_analyses"
+        ]
+        == []
+    )
+
+
+def test_a_client_in_chicago_keeps_its_19_00_session_on_its_local_day(http, make):
+    # The clinic's zone is UTC (the default here); the client's own zone is America/Chicago.
+    # 2 March 2026 19:00 CST is 3 March 01:00 UTC: every daily figure must say 2 March.
+    director = make.user("director")
+    bcba = make.user("bcba")
+    client = make.client(bcba, code="TZ-002")
+    headers = make.login(bcba)
+    answer = http.patch(
+        f"/api/v1/clients/{client.id}", json={"time_zone": "Mars/Olympus"}, headers=headers
+    )
+    assert answer.status_code == 422 and "time_zone" in answer.get_json()["error"]["fields"]
+    answer = http.patch(
+        f"/api/v1/clients/{client.id}", json={"time_zone": "America/Chicago"}, headers=headers
+    )
+    assert answer.status_code == 200 and answer.get_json()["time_zone"] == "America/Chicago"
+    hits = make.target(client, "frequency", name="Hitting", direction="decrease")
+    box = Tablet(http, headers)
+    evening = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    s = box.session(client, at=evening, minutes=20, targets=[hits])
+    box.event(s, hits, "count", {}, 30)
+    box.send()
+    local, utc_day = date(2026, 3, 2), date(2026, 3, 3)
+    # the series (the data table, the line graph and the celeration chart read it)
+    assert [v.date for v in series.target_values(hits)] == [local]
+    assert [p.x for p in graphs.target_series(hits, local, local).points] == [local]
+    assert graphs.target_series(hits, utc_day, utc_day).points == ()
+    data = http.get(
+        f"/api/v1/targets/{hits.id}/data", query_string={"from": "2026-03-02"}, headers=headers
+    ).get_json()
+    assert [p["date"] for p in data["points"]] == ["2026-03-02"]
+    celeration = http.get(
+        f"/api/v1/targets/{hits.id}/graph.svg",
+        query_string={"chart": "celeration", "from": "2026-03-02", "to": "2026-03-02"},
+        headers=headers,
+    ).get_data(as_text=True)
+    assert 'id="no-data"' not in celeration
+    # the scatterplot: the 19:00 row of 2 March
+    plot = http.get(
+        f"/api/v1/clients/{client.id}/fba", query_string={"bin_minutes": 60}, headers=headers
+    ).get_json()["scatterplot"]
+    assert plot["time_zone"] == "America/Chicago" and plot["dates"] == ["2026-03-02"]
+    assert plot["counts"][plot["bin_starts"].index("19:00:00")] == [1]
+    # timeliness: the event belongs to 2 March, the day the dashboard asks for, not 3 March
+    director_headers = make.login(director)
+    for day_asked, events in (("2026-03-02", 1), ("2026-03-03", 0)):
+        board = http.get(
+            "/api/v1/dashboard",
+            query_string={"from": day_asked, "to": day_asked},
+            headers=director_headers,
+        ).get_json()
+        assert board["timeliness"]["summary"]["events"] == events, day_asked

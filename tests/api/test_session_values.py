@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -53,7 +53,12 @@ def test_values_are_stored_with_the_sync_and_follow_voids_ends_and_params(http, 
     tab.event(s, intervals, "interval", {"index": 0, "scored": True}, 10)
     tab.send()
     row = stored(s["id"], count.id)
-    assert (row.value, row.n, row.unit, row.measures_version) == (3.0, 3, "Responses", 2)
+    assert (row.value, row.n, row.unit, row.measures_version) == (
+        3.0,
+        3,
+        "Responses",
+        MEASURES_VERSION,
+    )
     assert row.details["observed_minutes"] is None  # still open
     assert stored(s["id"], intervals.id).details["intervals_planned"] == 30.0
 
@@ -146,6 +151,63 @@ def test_randomized_sync_sequences_never_leave_a_stale_value(http, make, team, s
     assert db.session.scalar(select(db.func.count()).select_from(SessionValue)) > 0
 
 
+def test_a_sync_measures_its_new_events_with_those_stored_before(make, team):
+    """Sync measures the events it has just stored from memory and reads only the older ones:
+    the stored value must equal a fresh measurement of everything, whatever the offsets, the
+    payloads and replays in the batch."""
+    client, _, tab = team
+    count, trials = make.target(client, "frequency"), make.target(client, "dtt")
+    s = tab.session(client, at=START, targets=[count, trials])
+    older = tab.counts(s, count, [5, 10])
+    tab.event(s, trials, "trial", {"result": "correct", "prompt": "independent"}, 12)
+    tab.send()
+    newer = tab.counts(s, count, [20, 30])
+    newer[1]["t"] = (
+        (START + timedelta(seconds=30)).astimezone(timezone(timedelta(hours=-5))).isoformat()
+    )  # the same moment with another offset
+    tab.event(s, trials, "trial", {"result": "incorrect", "prompt": "independent"}, 25)
+    tab.send()
+    assert stored(s["id"], count.id).value == 4.0
+    assert stored(s["id"], trials.id).value == 50.0
+    assert mismatches() == []
+    tab.counts(s, count, [40])
+    tab.batch["events"] += [older[0], newer[0]]  # replays next to a new event: read back
+    tab.send()
+    assert stored(s["id"], count.id).value == 5.0
+    assert mismatches() == []
+
+
+def test_a_session_synced_through_two_workers_is_measured_from_all_its_events(
+    app, database_url, make, team
+):
+    """Each server process remembers the events of the sessions it synced and, before
+    measuring from them, checks that the database holds nothing else: syncs of one session
+    reaching two workers (two apps, two engines) still measure every event."""
+    client, headers, tab = team
+    count = make.target(client, "frequency")
+    s = tab.session(client, at=START, targets=[count], open=True)
+    tab.counts(s, count, [5, 10])
+    tab.send()  # worker 1 measures and remembers the session
+    other = create_app({**app.config, "DATABASE_URL": database_url})
+    try:
+        second = Tablet(other.test_client(use_cookies=False), headers)
+        second.counts(s, count, [15])
+        second.send()  # worker 2: an event worker 1 has not seen
+        tab.counts(s, count, [20])
+        tab.send()
+        assert stored(s["id"], count.id).value == 4.0
+        tab.counts(s, count, [25])
+        tab.send()  # worker 1 again, nothing new elsewhere
+        assert stored(s["id"], count.id).value == 5.0
+        second.counts(s, count, [30])
+        second.send()
+        assert stored(s["id"], count.id).value == 6.0
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    assert mismatches() == []
+
+
 def run_cli(app, *args):
     return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))
 
@@ -171,6 +233,59 @@ def test_check_values_finds_a_stale_value_and_recompute_values_repairs_it(app, m
     assert "Stored 1 session values." in fixed.output
     assert run_cli(app, "check-values", "--sample", "5", "--seed", "1").exit_code == 0
     assert stored(s["id"], target.id).value == 2.0
+
+
+def post_latency_target(http, client, headers, max_wait):
+    return http.post(
+        f"/api/v1/clients/{client.id}/targets",
+        json={
+            "name": "Latency to comply",
+            "measurement": "latency",
+            "direction": "decrease",
+            "params": {"max_wait_seconds": max_wait},
+        },
+        headers=headers,
+    )
+
+
+def test_latency_no_response_trials_are_stored_counted_and_entered_at_the_wait(
+    app, http, make, team
+):
+    """A latency target with a maximum wait; a trial without a response is recorded as
+    {"seconds": <wait>, "no_response": true}, enters the mean at the wait and is counted."""
+    client, headers, tab = team
+    created = post_latency_target(http, client, headers, 30)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["params"] == {"max_wait_seconds": 30}
+    target = db.session.get(Target, created.get_json()["id"])
+    s = tab.session(client, at=START, targets=[target])
+    tab.event(s, target, "latency", {"seconds": 4}, 10)
+    tab.event(s, target, "latency", {"seconds": 30, "no_response": True}, 60)
+    tab.event(s, target, "latency", {"seconds": 8}, 120)
+    tab.send()
+    row = stored(s["id"], target.id)
+    assert (row.value, row.n, row.measures_version) == (14.0, 3, MEASURES_VERSION)
+    assert row.details["no_response"] == 1.0
+    assert row.details["mean_latency_responded_s"] == 6.0
+    (point,) = http.get(f"/api/v1/targets/{target.id}/data", headers=headers).get_json()["points"]
+    assert (point["value"], point["details"]["no_response"]) == (14.0, 1.0)
+    # a row of the previous version (no count) is stale: check-values finds it
+    db.session.execute(
+        update(SessionValue)
+        .where(SessionValue.session_id == s["id"])
+        .values(measures_version=MEASURES_VERSION - 1)
+    )
+    db.session.commit()
+    assert "measures_version stored" in run_cli(app, "check-values", "--all").output
+    assert run_cli(app, "recompute-values").exit_code == 0
+    assert stored(s["id"], target.id).measures_version == MEASURES_VERSION
+
+
+def test_a_maximum_wait_that_is_not_a_whole_number_is_refused(http, make, team):
+    client, headers, _ = team
+    answer = post_latency_target(http, client, headers, "thirty")
+    assert answer.status_code == 422
+    assert "max_wait_seconds" in str(answer.get_json()["error"]["fields"])
 
 
 def test_events_that_cannot_be_measured_give_no_value_and_say_why(make, team):

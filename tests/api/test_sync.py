@@ -129,6 +129,10 @@ def test_bad_events_get_a_reason(http, setup, mutate, reason_part):
         ("rating", "rating", {"value": 6}, False),
         ("latency", "latency", {"seconds": 4.5}, True),
         ("latency", "latency", {"seconds": -1}, False),
+        ("latency", "latency", {"seconds": 30, "no_response": True}, True),
+        ("latency", "latency", {"seconds": 4.5, "no_response": False}, True),
+        ("latency", "latency", {"seconds": 0, "no_response": True}, False),
+        ("latency", "latency", {"seconds": 30, "no_response": "yes"}, False),
         ("duration", "duration_start", {"episode": str(uuid.uuid4())}, True),
         ("duration", "duration_stop", {"episode": "x"}, False),
         ("abc", "abc", {"antecedent": "demand", "behavior": "hit", "consequence": "escape"}, True),
@@ -275,13 +279,16 @@ def test_fidelity_sessions_need_a_plan_and_take_checklist_items(http, make):
     ok = new_event(session, None, "fidelity", {"step": 2, "opportunity": 0, "value": None})
     beyond = new_event(session, None, "fidelity", {"step": 3, "opportunity": 0, "value": True})
     no_plan = new_session(client, kind="fidelity")
+    fa = new_session(
+        client, kind="fidelity", plan_id=plan.id, staff_id=tech.id, fa_condition="attention"
+    )
     answer = http.post(
         "/api/v1/sync",
-        json={"sessions": [session, no_plan], "events": [ok, beyond]},
+        json={"sessions": [session, no_plan, fa], "events": [ok, beyond]},
         headers=make.login(therapist),
     ).get_json()
     assert set(answer["accepted"]) == {session["id"], ok["id"]}
-    assert {r["id"] for r in answer["rejected"]} == {beyond["id"], no_plan["id"]}
+    assert {r["id"] for r in answer["rejected"]} == {beyond["id"], no_plan["id"], fa["id"]}
 
 
 def test_phases_and_incidents_sync_offline(http, make):
@@ -329,3 +336,51 @@ def test_sync_body_must_be_the_documented_envelope(http, setup):
     assert answer["rejected"] == [
         {"id": "", "reason": "must be an object", "code": "invalid", "retry": False}
     ]
+
+
+# --- issue 12: the functional-analysis condition chosen on the tablet ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("attention", "attention"),
+        ("Escape/demand", "escape"),
+        ("  Ignore ", "alone"),
+        ("Divided attention", "Divided attention"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_session_keeps_its_fa_condition(http, setup, sent, stored):
+    _, client, target, headers = setup
+    session = new_session(client, target_ids=[target.id], fa_condition=sent)
+    answer = http.post("/api/v1/sync", json={"sessions": [session]}, headers=headers).get_json()
+    assert answer["rejected"] == []
+    assert db.session.get(Session, session["id"]).fa_condition == stored
+    shown = http.get(f"/api/v1/sessions/{session['id']}", headers=headers).get_json()
+    assert shown["fa_condition"] == stored
+
+
+@pytest.mark.parametrize(
+    ("sent", "words"),
+    [("x" * 61, "maximum length"), ("atten\x00tion", "NUL"), (7, "Not a valid string")],
+)
+def test_a_bad_fa_condition_is_refused_with_a_reason(http, setup, sent, words):
+    _, client, target, headers = setup
+    session = new_session(client, target_ids=[target.id], fa_condition=sent)
+    answer = http.post("/api/v1/sync", json={"sessions": [session]}, headers=headers).get_json()
+    (refused,) = answer["rejected"]
+    assert refused["id"] == session["id"] and words in refused["reason"]
+    assert counts() == (0, 0)
+
+
+def test_a_resent_session_with_another_fa_condition_is_a_conflict(http, setup):
+    _, client, target, headers = setup
+    session = new_session(client, target_ids=[target.id], fa_condition="attention")
+    http.post("/api/v1/sync", json={"sessions": [session]}, headers=headers)
+    changed = {**session, "fa_condition": "tangible"}
+    answer = http.post("/api/v1/sync", json={"sessions": [changed]}, headers=headers).get_json()
+    (refused,) = answer["rejected"]
+    assert refused["code"] == "conflict" and "fa_condition" in refused["reason"]
+    assert db.session.get(Session, session["id"]).fa_condition == "attention"

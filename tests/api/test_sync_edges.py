@@ -293,6 +293,19 @@ def test_events_stored_before_an_earlier_end_arrived_stay_held_and_acknowledged(
     assert post(http, headers, events=[late]) == {"accepted": [late["id"]], "rejected": []}
 
 
+def test_an_event_beyond_an_earlier_end_resent_with_other_content_is_a_conflict(http, tech):
+    """Held events are compared after the insert, not looked up first: one that no longer fits
+    its session is still a conflict when sent with other content, not "outside_session"."""
+    _, client, target, headers = tech
+    session = new_session(client)
+    late = new_event(session, target, seconds=40 * 60)
+    post(http, headers, sessions=[session], events=[late])
+    post(http, headers, sessions=[{**session, "ended_at": iso(START + timedelta(minutes=30))}])
+    moved = {**late, "t": iso(START + timedelta(minutes=41))}
+    assert refusals(post(http, headers, events=[moved])) == {late["id"]: ("conflict", False)}
+    assert count(Event) == 1
+
+
 # --- an id held with different content is a conflict ---------------------------------------
 
 

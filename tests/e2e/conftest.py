@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.pwa import CHROMIUM_ARGS, PASSWORD, LiveServer, seed_caseload
+from tests.e2e.pwa import CHROMIUM_ARGS, PASSWORD, Api, LiveServer, seed_caseload
 
 CHROMIUM = os.environ.get("BDC_CHROMIUM", "/usr/bin/chromium")
 
@@ -68,6 +68,32 @@ def caseload(server, ctx):
     accounts.create_user(username=admin, password=PASSWORD, role="admin")
     db.session.commit()
     return seed_caseload(server, admin, PASSWORD)
+
+
+@pytest.fixture
+def parent(caseload):
+    """A caregiver account (made by an admin), linked by the BCBA, who marks one target."""
+    from bdc.extensions import db
+    from bdc.models import User
+
+    admin = db.session.query(User).filter_by(role="admin").one()
+    account = (
+        Api(caseload.base)
+        .login(admin.username)
+        .ok(
+            "POST",
+            "/users",
+            {
+                "username": f"parent-{uuid.uuid4().hex[:6]}",
+                "password": PASSWORD,
+                "role": "caregiver",
+            },
+        )
+    )
+    bcba = caseload.api_as("bcba")
+    bcba.ok("PATCH", f"/targets/{caseload.targets['Hitting']['id']}", {"home_recordable": True})
+    bcba.ok("POST", f"/clients/{caseload.client['id']}/caregivers", {"user_id": account["id"]})
+    return account
 
 
 @pytest.fixture

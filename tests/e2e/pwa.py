@@ -126,7 +126,12 @@ TARGETS = [
         "measurement": "task_analysis",
         "params": {"steps": ["Turn on water", "Wet hands", "Soap", "Scrub", "Rinse", "Dry"]},
     },
-    {"name": "Follows instruction", "measurement": "latency", "direction": "decrease"},
+    {
+        "name": "Follows instruction",
+        "measurement": "latency",
+        "direction": "decrease",
+        "params": {"max_wait_seconds": 5},
+    },
     {
         "name": "Engagement",
         "measurement": "rating",

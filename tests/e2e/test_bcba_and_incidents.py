@@ -35,6 +35,25 @@ AXE_RUN = """async () => {
 GRAPH_LOADED = "(img) => img.complete && img.naturalWidth > 0"
 
 
+def screen_problems(page, screens: dict, prepare: dict | None = None) -> dict[str, list[str]]:
+    """Layout problems and serious axe findings of each screen ({name: (route, ready
+    selector)}), after its ``prepare[name](page)`` when given; {} when there are none."""
+    problems = {}
+    for name, (route, ready) in screens.items():
+        page.evaluate(f"location.hash = '{route}'")
+        page.locator(ready).first.wait_for()
+        page.wait_for_load_state("networkidle")
+        if prepare and name in prepare:
+            prepare[name](page)
+        found = page.evaluate(LAYOUT_PROBLEMS)
+        if AXE.exists():
+            run_script(page, AXE)
+            found += page.evaluate(AXE_RUN)
+        if found:
+            problems[name] = found
+    return problems
+
+
 def record_sessions(caseload, days=(6, 4, 2), counts=(5, 7, 4)) -> None:
     """A few primary sessions of Hitting on past days, sent as a tablet would."""
     api = caseload.api_as("technician")
@@ -228,7 +247,7 @@ def test_technician_files_an_incident_offline_and_a_director_signs_it_off(caselo
     # The dashboard counts it, links to it, and offers the table as CSV.
     desk.get_by_role("link", name="Dashboard").click()
     incidents = desk.locator("#dash-incidents")
-    incidents.get_by_text("1 report of incidents in this period.").wait_for()
+    incidents.get_by_text("1 incident report in this period.").wait_for()
     assert incidents.get_by_role("link", name="Elopement").get_attribute("href") == (
         f"#/client/{caseload.client['id']}/incidents?focus={stored['id']}"
     )
@@ -250,15 +269,4 @@ def test_bcba_screens_fit_and_are_accessible(caseload, new_context, width, heigh
         "fidelity results": ("#/fidelity-results", "select#fid-client"),
         "clients": ("#/clients", "li.client-card"),
     }
-    problems = {}
-    for name, (route, ready) in screens.items():
-        page.evaluate(f"location.hash = '{route}'")
-        page.locator(ready).first.wait_for()
-        page.wait_for_load_state("networkidle")
-        found = page.evaluate(LAYOUT_PROBLEMS)
-        if AXE.exists():
-            run_script(page, AXE)
-            found += page.evaluate(AXE_RUN)
-        if found:
-            problems[name] = found
-    assert problems == {}
+    assert screen_problems(page, screens) == {}

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from tests.e2e.pwa import (
-    PASSWORD,
-    Api,
     card,
     sign_in,
     wait_for_cached,
@@ -17,32 +13,6 @@ from tests.e2e.pwa import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def parent(caseload):
-    """A caregiver account (made by an admin), linked by the BCBA, who marks one target."""
-    from bdc.extensions import db
-    from bdc.models import User
-
-    admin = db.session.query(User).filter_by(role="admin").one()
-    account = (
-        Api(caseload.base)
-        .login(admin.username)
-        .ok(
-            "POST",
-            "/users",
-            {
-                "username": f"parent-{uuid.uuid4().hex[:6]}",
-                "password": PASSWORD,
-                "role": "caregiver",
-            },
-        )
-    )
-    bcba = caseload.api_as("bcba")
-    bcba.ok("PATCH", f"/targets/{caseload.targets['Hitting']['id']}", {"home_recordable": True})
-    bcba.ok("POST", f"/clients/{caseload.client['id']}/caregivers", {"user_id": account["id"]})
-    return account
 
 
 def test_a_caregiver_records_the_home_target_offline(caseload, parent, new_context):

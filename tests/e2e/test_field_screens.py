@@ -5,6 +5,7 @@ and laptop widths, and the Spanish session screen."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,21 @@ LONG_TASK = {
         "prompt_levels": ["independent", "gestural", "model", "partial_physical", "full_physical"],
     },
 }
+LONG_LABELS = {
+    "name": "Group engagement",
+    "measurement": "rating",
+    "params": {
+        "scale_min": 1,
+        "scale_max": 5,
+        "labels": [
+            "Not engaged",
+            "Engaged after prompts",
+            "Engaged half the time",
+            "Mostly engaged",
+            "Fully engaged",
+        ],
+    },
+}
 IN_VIEW = """(el) => {
   const r = el.getBoundingClientRect();
   return r.height > 0 && r.top >= 0 && r.left >= 0
@@ -64,6 +80,59 @@ COVERED_BY_BAR = """() => {
   return covered;
 }"""
 
+# Words that touch (or overflow) the edges of their button: longer Spanish words on a phone.
+TEXT_TOUCHES_EDGES = """() => {
+  const touching = [];
+  for (const button of document.querySelectorAll('.bar-actions button, .cards button')) {
+    if (!button.getClientRects().length) continue;
+    // the visible words only (not the screen-reader text inside some buttons)
+    let left = Infinity;
+    let right = -Infinity;
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim() || node.parentElement.closest('.visually-hidden')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        left = Math.min(left, r.left);
+        right = Math.max(right, r.right);
+      }
+    }
+    if (left === Infinity) continue;
+    const box = button.getBoundingClientRect();
+    const border = parseFloat(getComputedStyle(button).borderLeftWidth);
+    const room = Math.min(left - box.left, box.right - right) - border;
+    if (room < 2) touching.push(`${button.innerText.trim()} (${room.toFixed(1)} px)`);
+  }
+  // no button sticks out of its card
+  for (const button of document.querySelectorAll('.cards button')) {
+    const card = button.closest('.card');
+    if (!card || !button.getClientRects().length) continue;
+    const over = button.getBoundingClientRect().right - card.getBoundingClientRect().right;
+    if (over > 0) touching.push(`${button.innerText.trim()} sticks out by ${over.toFixed(1)} px`);
+  }
+  // no word is broken across lines inside a button ("Enga / ged")
+  for (const button of document.querySelectorAll('.cards button')) {
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.visually-hidden')) continue;
+      for (const m of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) touching.push(`broken word: ${m[0]}`);
+      }
+    }
+  }
+  // a running timer's name is shortened to make room; its reading and action never overflow
+  for (const button of document.querySelectorAll('.running button')) {
+    const over = button.scrollWidth - button.clientWidth;
+    if (over > 1) touching.push(`${button.innerText.trim()} (${over} px over)`);
+  }
+  return touching;
+}"""
+
 
 def shoot(page, name: str) -> None:
     """Screenshots for looking at, when BDC_SCREENSHOTS names a folder."""
@@ -79,6 +148,13 @@ def axe(page) -> list[str]:
     page.evaluate("window.scrollTo(0, 0)")
     run_script(page, AXE)
     return page.evaluate(AXE_RUN)
+
+
+@pytest.fixture
+def long_labels(caseload):
+    return caseload.api_as("bcba").ok(
+        "POST", f"/clients/{caseload.client['id']}/targets", LONG_LABELS
+    )
 
 
 @pytest.fixture
@@ -157,13 +233,15 @@ def test_no_accessibility_violations_on_the_technician_screens(
 
 
 @pytest.mark.parametrize(("width", "height"), WIDTHS, ids=[f"{w}px" for w, _ in WIDTHS])
-def test_the_session_screen_in_spanish(caseload, new_context, width, height):
+def test_the_session_screen_in_spanish(caseload, long_labels, new_context, width, height):
     page = new_context({"width": width, "height": height}).new_page()
     page.goto(caseload.base + "/")
+    # The username typed before the language is chosen is kept.
+    page.get_by_label("Username").fill(caseload.users["technician"]["username"])
     page.get_by_label("Language").select_option("es")
     page.get_by_label("Usuario").wait_for()
+    assert page.get_by_label("Usuario").input_value() == caseload.users["technician"]["username"]
     shoot(page, "signin-es")
-    page.get_by_label("Usuario").fill(caseload.users["technician"]["username"])
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Entrar").click()
     page.get_by_role("heading", name="Mis casos").wait_for()
@@ -173,6 +251,8 @@ def test_the_session_screen_in_spanish(caseload, new_context, width, height):
     assert page.locator("html").get_attribute("lang") == "es"
     card(page, "Out of seat").get_by_role("button", name="Empezar Out of seat").click()
     page.locator(".session-bar .running").get_by_text("Parar").wait_for()
+    card(page, "Engaged with peers").get_by_role("button", name="Empezar intervalos").click()
+    page.locator(".session-bar .running").get_by_text("Parar serie").wait_for()
     receptive = card(page, "Receptive ID")
     assert receptive.get_by_role("group", name="Nivel de ayuda").is_visible()
     receptive.get_by_role("button", name="Gestual (G)").click()
@@ -181,6 +261,11 @@ def test_the_session_screen_in_spanish(caseload, new_context, width, height):
     assert card(page, "On task").get_by_text("Intervalo parcial").is_visible()
     for english in ["Start", "Pause", "Undo", "Prompt level", "Recent entries", "independent"]:
         assert page.get_by_text(english, exact=True).count() == 0, english
+    # The sync badge speaks Spanish too ("Todo enviado", "En espera · 2", "sincronizado hace 3 s").
+    badge = page.locator("#sync-badge").inner_text()
+    assert re.search(r"Todo enviado|En espera|Enviando|Sin conexión", badge), badge
+    assert not re.search(r"All sent|waiting|Waiting|Sending|synced", badge), badge
+    assert page.evaluate(TEXT_TOUCHES_EDGES) == []
     shoot(page, "session-es")
     if AXE.exists():
         assert axe(page) == []

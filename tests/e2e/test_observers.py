@@ -191,7 +191,7 @@ def test_a_rejected_entry_is_kept_and_shown_as_needing_attention(caseload, new_c
         session_id,
     )
     badge = page.locator("#sync-badge")
-    badge.filter(has_text="1 need attention").wait_for()
+    badge.filter(has_text="1 needs attention").wait_for()
     badge.click()
     panel = page.get_by_role("dialog", name="Sync")
     panel.get_by_role("heading", name="Needs attention").wait_for()

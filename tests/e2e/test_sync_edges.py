@@ -211,7 +211,7 @@ def test_a_malformed_entry_needs_attention_and_the_rest_drains(caseload, new_con
     context.set_offline(False)
     page.evaluate("window.bdc.sync.syncNow()")
     badge = page.locator("#sync-badge")
-    badge.get_by_text("1 need attention").wait_for()
+    badge.get_by_text("1 needs attention").wait_for()
     wait_until_synced(page)
     assert "All sent" not in badge.inner_text()
     assert page.evaluate("window.bdc.outbox.counts()") == {"pending": 0, "rejected": 1}

@@ -7,6 +7,9 @@ import { chooseLanguage, fmtNumber, fmtPct, t, useCatalogue } from '../../pwa/js
 import { abbreviate, promptLabel } from '../../pwa/js/controls/prompts.js';
 import { RATE_SHOWN_AFTER_MS, liveRate } from '../../pwa/js/timers.js';
 import { PWA } from './shell.js';
+import { describeSync } from '../../pwa/js/sync.js';
+import { formatSeconds } from '../../pwa/js/timers.js';
+import { fmtDate, fmtMinutes, fmtPct1 } from '../../pwa/js/views/bcba-common.js';
 
 const english = catalogue('en');
 const placeholders = (message) =>
@@ -58,6 +61,22 @@ test('messages fill placeholders and choose the plural form per language', () =>
     assert.equal(t('caseload.targets', { n: 1 }), '1 objetivo');
     assert.equal(t('frequency.rate', { rate: fmtNumber(45.5, 1) }), '45,5 por min');
     assert.equal(fmtPct(40), '40\u00a0%'); // Spanish puts a no-break space before %
+  });
+});
+
+test('the sync badge, timers and the figures of the BCBA screens speak the chosen language', () => {
+  const idle = { state: 'idle', pending: 0, rejected: 0, lastSuccessAt: 1000, errorSince: null };
+  assert.equal(describeSync(idle, { now: 1000 }).text, 'All sent');
+  assert.equal(formatSeconds(4.25), '4.3 s');
+  assert.equal(fmtPct1(45.5), '45.5%');
+  withLanguage('es', () => {
+    assert.deepEqual(describeSync(idle, { now: 1000 }), { text: 'Todo enviado', detail: 'sincronizado ahora mismo', tone: 'ok' });
+    assert.equal(describeSync({ ...idle, pending: 3 }, { online: false }).text, 'Sin conexión · 3 en espera');
+    assert.equal(describeSync({ ...idle, rejected: 1 }).text, '1 requiere atención');
+    assert.equal(formatSeconds(4.25), '4,3 s');
+    assert.equal(fmtPct1(45.5), '45,5\u00a0%');
+    assert.equal(fmtMinutes(3 * 1440), '3 días');
+    assert.equal(fmtDate('2026-11-26'), '26 nov 2026');
   });
 });
 

@@ -121,6 +121,10 @@ test('summaries per measurement', async () => {
   await rec.record('l', 'latency', { seconds: 2 });
   await rec.record('l', 'latency', { seconds: 4 });
   assert.equal(summarize({ measurement: 'latency' }, liveEvents(rec.eventsOf('l')), ctx()).meanSeconds, 3);
+  // a no-response trial enters the live mean at its wait and is counted, as on the server
+  await rec.record('l', 'latency', { seconds: 30, no_response: true });
+  const lat = summarize({ measurement: 'latency' }, liveEvents(rec.eventsOf('l')), ctx());
+  assert.deepEqual([lat.n, lat.meanSeconds, lat.noResponse], [3, 12, 1]);
 
   await rec.record('r', 'rating', { value: 2 });
   await rec.record('r', 'rating', { value: 4 });

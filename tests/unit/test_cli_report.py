@@ -7,6 +7,7 @@ fixture, with rows written the way sync stores them.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -144,6 +145,14 @@ def test_caseload_without_a_user_covers_every_active_client(app, caseload, tmp_p
     assert codes == ["1", "2", "4"]  # CL-1, CL-2, CL-4; CL-3 has no data, CL-5 is inactive
 
 
+def test_the_effect_sizes_are_chosen_on_the_command_line(app, caseload, tmp_path):
+    out = tmp_path / "cl1.pdf"
+    result = run(app, "CL-1", "--from", FROM, "--to", TO, "-o", str(out), "--effect-sizes", "lrr")
+    assert result.exit_code == 0, result.output
+    _, text = pdf(out)
+    assert "LRRd (" in text and "% vs baseline" in text and "NAP (" not in text
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -154,6 +163,10 @@ def test_caseload_without_a_user_covers_every_active_client(app, caseload, tmp_p
         (["--from", FROM], "Give a CLIENT_CODE or --caseload (one of the two)."),
         (["CL-1", "--caseload"], "Give a CLIENT_CODE or --caseload (one of the two)."),
         (["CL-1", "--user", "nobody"], "No user 'nobody'."),
+        (
+            ["CL-1", "--effect-sizes", "nap,glass"],
+            "--effect-sizes: unknown effect size 'glass'; choose from nap, tau,",
+        ),
     ],
 )
 def test_errors_are_readable(app, caseload, tmp_path, args, message):
@@ -177,3 +190,22 @@ def test_an_unwritable_output_is_refused(app, caseload, tmp_path):
     assert result.exit_code == 1
     assert "must be a folder, not a file" in result.output
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all() == []
+
+
+def test_panel_adds_the_multiple_baseline_page(app, caseload, tmp_path):
+    _, clients = caseload
+    plain, with_panel = tmp_path / "plain.pdf", tmp_path / "panel.pdf"
+    assert run(app, "CL-1", "--from", FROM, "--to", TO, "-o", str(plain)).exit_code == 0
+    result = run(app, "CL-1", "--from", FROM, "--to", TO, "--panel", "-o", str(with_panel))
+    assert result.exit_code == 0, result.output
+    (plain_reader, plain_text), (reader, text) = pdf(plain), pdf(with_panel)
+    assert "Multiple-baseline view" not in plain_text
+    assert "Multiple-baseline view across targets" in text
+    assert len(reader.pages) == len(plain_reader.pages) + 1
+    report = progress_report.assemble(clients["CL-1"], date(2026, 4, 6), date(2026, 4, 19))
+    assert len(reader.pages) == report_page_count(replace(report, panel=True))
+    folder = tmp_path / "all"
+    result = run(app, "--caseload", "--from", FROM, "--to", TO, "--panel", "-o", str(folder))
+    assert result.exit_code == 0, result.output
+    for written in sorted(folder.glob("*.pdf")):
+        assert "Multiple-baseline view across targets" in pdf(written)[1]

@@ -1,5 +1,6 @@
 // Shared pieces of the BCBA, director and incident screens: roles, dates, number formats,
 // the period control, the "needs a connection" notice, tables and links to the data.
+import { currentLanguage, t } from '../i18n.js';
 import { h } from '../ui.js';
 
 /**
@@ -12,23 +13,17 @@ export const PROGRAMMERS = new Set(['bcba', 'director', 'admin']); // change tar
 export const DIRECTORS = new Set(['director', 'admin']); // sign off incident reports
 export const SUPERVISORS = new Set(['therapist', 'bcba', 'director', 'admin']);
 
-export const INCIDENT_TYPES = [
-  ['restraint', 'Restraint'],
-  ['seclusion', 'Seclusion'],
-  ['injury', 'Injury'],
-  ['elopement', 'Elopement'],
-  ['property_damage', 'Property damage'],
-  ['other', 'Other'],
-];
+/**
+ * [value, label] pairs whose label is looked up in the catalogue each time it is read, so a
+ * list built at start-up speaks the language chosen later.
+ */
+const labelled = (prefix, values) =>
+  values.map((value) => Object.defineProperty([value], 1, { get: () => t(`${prefix}.${value}`), enumerable: true }));
+
+export const INCIDENT_TYPES = labelled('incident_type', ['restraint', 'seclusion', 'injury', 'elopement', 'property_damage', 'other']);
 export const incidentTypeLabel = (type) => INCIDENT_TYPES.find(([v]) => v === type)?.[1] ?? type;
 
-export const PHASE_KINDS = [
-  ['baseline', 'Baseline'],
-  ['intervention', 'Intervention'],
-  ['maintenance', 'Maintenance'],
-  ['generalization', 'Generalization'],
-  ['condition', 'Named condition'],
-];
+export const PHASE_KINDS = labelled('phase_kind', ['baseline', 'intervention', 'maintenance', 'generalization', 'condition']);
 export const phaseKindLabel = (kind) => PHASE_KINDS.find(([v]) => v === kind)?.[1] ?? kind;
 
 // --- dates: the API's dates are UTC calendar days (YYYY-MM-DD) ---
@@ -49,33 +44,35 @@ export function addDays(iso, days) {
 export function fmtDate(iso) {
   if (!iso) return '–';
   const d = new Date(`${String(iso).slice(0, 10)}T12:00:00Z`);
-  return d.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return d.toLocaleDateString(currentLanguage(), { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
 /** "3 Nov 2026, 14:05" for a timestamp, in the device's time zone. */
 export function fmtDateTime(iso) {
   if (!iso) return '–';
-  return new Date(iso).toLocaleString([], { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleString(currentLanguage(), { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 /** A number for reading: figures come unrounded from the API. */
 export function fmtNum(x, digits = 1) {
   if (x === null || x === undefined || Number.isNaN(x)) return '–';
   const rounded = Number(x.toFixed(digits));
-  return rounded.toLocaleString([], { maximumFractionDigits: digits });
+  return rounded.toLocaleString(currentLanguage(), { maximumFractionDigits: digits });
 }
 
-export const fmtPct1 = (x) => (x === null || x === undefined ? '–' : `${fmtNum(x, 1)}%`);
+/** "45.5%" ("45,5 %" in Spanish), one decimal at most. */
+export const fmtPct1 = (x) =>
+  x === null || x === undefined || Number.isNaN(x) ? '–' : (x / 100).toLocaleString(currentLanguage(), { style: 'percent', maximumFractionDigits: 1 });
 
 export function fmtMinutes(m) {
   if (m === null || m === undefined) return '–';
-  if (Math.abs(m) < 90) return `${fmtNum(m, 0)} min`;
-  if (Math.abs(m) < 48 * 60) return `${fmtNum(m / 60, 1)} h`;
-  return `${fmtNum(m / 1440, 1)} days`;
+  if (Math.abs(m) < 90) return t('units.minutes', { x: fmtNum(m, 0) });
+  if (Math.abs(m) < 48 * 60) return t('units.hours', { x: fmtNum(m / 60, 1) });
+  return t('units.days', { n: Math.round(m / 144) / 10, x: fmtNum(m / 1440, 1) });
 }
 
 /** ✓ / ✗ with words (never colour alone). */
-export function verdict(ok, yes = 'meets', no = 'below') {
+export function verdict(ok, yes = t('verdict.meets'), no = t('verdict.below')) {
   if (ok === null || ok === undefined) return h('span', { class: 'verdict none' }, '–');
   return h('span', { class: `verdict ${ok ? 'ok' : 'bad'}` }, ok ? `✓ ${yes}` : `✗ ${no}`);
 }
@@ -83,9 +80,9 @@ export function verdict(ok, yes = 'meets', no = 'below') {
 // --- the period control: 4 weeks, 12 weeks or custom dates ---
 
 export const PRESETS = [
-  ['4w', '4 weeks', 28],
-  ['12w', '12 weeks', 84],
-  ['custom', 'Custom dates', null],
+  ['4w', 'period.4w', 28],
+  ['12w', 'period.12w', 84],
+  ['custom', 'period.custom', null],
 ];
 
 /** {preset, from, to} of a preset ending today. */
@@ -106,8 +103,8 @@ export function periodControl(idPrefix, initial, onChange) {
   const custom = h(
     'div',
     { class: 'date-pair', hidden: period.preset !== 'custom' },
-    h('div', {}, h('label', { for: from.id, class: 'field-label' }, 'From'), from),
-    h('div', {}, h('label', { for: to.id, class: 'field-label' }, 'To'), to),
+    h('div', {}, h('label', { for: from.id, class: 'field-label' }, t('period.from')), from),
+    h('div', {}, h('label', { for: to.id, class: 'field-label' }, t('period.to')), to),
   );
   const chips = PRESETS.map(([value, label]) =>
     h('button', {
@@ -115,7 +112,7 @@ export function periodControl(idPrefix, initial, onChange) {
       class: 'chip',
       'aria-pressed': String(period.preset === value),
       onclick: () => choose(value),
-    }, label),
+    }, t(label)),
   );
   function choose(preset) {
     chips.forEach((c, i) => c.setAttribute('aria-pressed', String(PRESETS[i][0] === preset)));
@@ -134,7 +131,7 @@ export function periodControl(idPrefix, initial, onChange) {
   const changed = () => {
     if (!from.value || !to.value) return;
     if (to.value < from.value) {
-      error.textContent = 'The end date is before the start date.';
+      error.textContent = t('period.end_before_start');
       return;
     }
     error.textContent = '';
@@ -146,7 +143,7 @@ export function periodControl(idPrefix, initial, onChange) {
   const el = h(
     'div',
     { class: 'period' },
-    h('fieldset', { class: 'chips' }, h('legend', {}, 'Period'), ...chips),
+    h('fieldset', { class: 'chips' }, h('legend', {}, t('period.legend')), ...chips),
     custom,
     error,
   );
@@ -158,7 +155,7 @@ export function periodControl(idPrefix, initial, onChange) {
 /** A notice that stays in sync with the connection; `what` says what needs the server. */
 export function connectionNotice(what) {
   const el = h('p', { class: 'offline-note', role: 'status', hidden: navigator.onLine });
-  el.textContent = `Offline: ${what}`;
+  el.textContent = t('online.offline_notice', { what });
   const update = () => {
     el.hidden = navigator.onLine;
   };
@@ -169,11 +166,11 @@ export function connectionNotice(what) {
 
 /** Why a request failed, in words a clinician can act on. */
 export function describeFailure(err) {
-  if (!err) return 'Something went wrong.';
-  if (err.status === 0) return 'No connection: this needs the server. Try again once you are online.';
-  if (err.status === 401) return 'Your sign-in has expired. Sign in again, then retry.';
-  if (err.status === 403) return 'Your role cannot do this.';
-  if (err.status === 404) return 'Not found, or not on your caseload.';
+  if (!err) return t('failure.unknown');
+  if (err.status === 0) return t('failure.offline');
+  if (err.status === 401) return t('failure.signed_out');
+  if (err.status === 403) return t('failure.forbidden');
+  if (err.status === 404) return t('failure.not_found');
   const fields = err.body?.error?.fields;
   const detail = fields && Object.keys(fields).length
     ? ` (${Object.entries(fields).map(([k, v]) => `${k}: ${[].concat(v).flat().join(' ')}`).join('; ')})`
@@ -184,28 +181,30 @@ export function describeFailure(err) {
 // --- tables ---
 
 /**
- * A table in a keyboard-scrollable region (wide tables scroll inside it on a phone, never
- * the page). columns: [{label, cell: (row) => node|string, num?: bool}]
+ * A table in a keyboard-scrollable region (never the page scrolling sideways). Below laptop
+ * width each row reflows into a card of labelled figures (bcba.css), so no column is cut at
+ * the right edge of a tablet; every cell carries its column's label for that, and the explicit
+ * roles keep the table a table for screen readers when CSS changes its display.
+ * columns: [{label, cell: (row) => node|string, num?: bool}]
  */
-export function dataTable(caption, columns, rows, { empty = 'Nothing to show.' } = {}) {
+export function dataTable(caption, columns, rows, { empty = t('table.empty') } = {}) {
   if (!rows.length) return h('p', { class: 'hint' }, empty);
   return h(
     'div',
     { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption },
     h(
       'table',
-      { class: 'data' },
+      { class: 'data reflow', role: 'table' },
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : '' }, c.label)))),
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...columns.map((c) => h('th', { scope: 'col', role: 'columnheader', class: c.num ? 'num' : '' }, c.label)))),
       h(
         'tbody',
-        {},
+        { role: 'rowgroup' },
         ...rows.map((row) =>
-          h('tr', {}, ...columns.map((c, i) => {
+          h('tr', { role: 'row' }, ...columns.map((c, i) => {
             const value = c.cell(row);
-            return i === 0
-              ? h('th', { scope: 'row', class: c.num ? 'num' : '' }, value ?? '–')
-              : h('td', { class: c.num ? 'num' : '' }, value ?? '–');
+            const attrs = { class: c.num ? 'num' : '', dataset: { label: c.label } };
+            return i === 0 ? h('th', { scope: 'row', role: 'rowheader', ...attrs }, value ?? '–') : h('td', { role: 'cell', ...attrs }, value ?? '–');
           })),
         ),
       ),

@@ -26,6 +26,38 @@ const SUPERVISORS = new Set(['therapist', 'bcba', 'director', 'admin']);
 const atHome = (app) => app.user.role === 'caregiver';
 const recordable = (app, targets) => (atHome(app) ? targets.filter((t) => t.home_recordable) : targets);
 const today = () => new Date().toISOString().slice(0, 10);
+// Functional-analysis conditions as the server stores them (bdc/fa_conditions.py). The picker
+// shows when a target still runs FA condition phases (data recorded before sessions carried a
+// condition) or when a supervisor starts a functional-analysis session.
+const FA_CONDITIONS = ['attention', 'escape', 'tangible', 'alone', 'play'];
+const FA_WORDS = /\b(attention|escape|demand|tangible|alone|ignore|play|control)\b/i;
+const hasFaPhase = (targets) =>
+  targets.some((target) => (target.phases ?? []).some((p) => p.kind === 'condition' && FA_WORDS.test(p.label)));
+
+/** The FA condition picker: a standard condition, or one the BCBA names; null: not an FA. */
+function faPicker() {
+  const named = h('input', { type: 'text', id: 'fa-named', maxlength: '60', autocomplete: 'off' });
+  const chips = chipGroup(t('start.fa_condition'), FA_CONDITIONS.map((value) => ({ value, label: t(`fa.${value}`) })), {
+    optional: true,
+    onChange: (value) => {
+      if (value) named.value = '';
+    },
+  });
+  named.addEventListener('input', () => {
+    if (named.value.trim()) chips.set(null);
+  });
+  const el = h('div', { class: 'fa-picker', hidden: true },
+    chips.el,
+    h('label', { for: 'fa-named', class: 'field-label' }, t('start.fa_named')), named,
+    h('p', { class: 'hint' }, t('start.fa_hint')),
+  );
+  return {
+    el,
+    get value() {
+      return el.hidden ? null : chips.value ?? (named.value.trim() || null);
+    },
+  };
+}
 
 export async function renderCaseload(app) {
   const list = h('ul', { class: 'clients' });
@@ -128,10 +160,19 @@ async function openStartSheet(app, client, targets) {
   const settings = (await app.store.cached('session-settings')) ?? FIRST_SETTINGS;
   const lastSetting = (await app.store.local(`setting:${client.id}`)) ?? settings[0];
   const canFidelity = SUPERVISORS.has(app.user.role);
+  const faTargets = hasFaPhase(targets);
   await openDialog(t('start.title', { name: client.name }), (close) => {
+    const fa = faPicker();
     const setting = chipGroup(t('start.setting'), settingChoices(settings), { initial: settings.includes(lastSetting) ? lastSetting : settings[0] });
     const role = chipGroup(t('start.i_am'), [{ value: 'primary', label: t('role.primary_observer_cap') }, { value: 'reliability', label: t('role.reliability') }], { initial: 'primary' });
-    const kind = chipGroup(t('start.record'), [{ value: 'targets', label: t('start.targets') }, { value: 'fidelity', label: t('start.fidelity') }], { initial: 'targets', onChange: (v) => { fidelityBox.hidden = v !== 'fidelity'; roleBox.hidden = !fidelityBox.hidden; } });
+    const showFa = (v) => {
+      fa.el.hidden = atHome(app) || !(v === 'fa' || (v === 'targets' && faTargets));
+    };
+    const kind = chipGroup(
+      t('start.record'),
+      [{ value: 'targets', label: t('start.targets') }, { value: 'fa', label: t('start.fa') }, { value: 'fidelity', label: t('start.fidelity') }],
+      { initial: 'targets', onChange: (v) => { fidelityBox.hidden = v !== 'fidelity'; roleBox.hidden = !fidelityBox.hidden; showFa(v); } },
+    );
     const ioaNote = h('p', { class: 'hint', 'aria-live': 'polite' });
     const roleBox = h('div', {}, role.el, ioaNote);
     const fidelityBox = h('div', { hidden: true });
@@ -158,6 +199,7 @@ async function openStartSheet(app, client, targets) {
       }, () => fidelityBox.replaceChildren(h('p', { class: 'hint' }, t('start.plans_failed'))));
     }
 
+    showFa('targets');
     if (atHome(app)) {
       setting.set('Home');
       setting.el.hidden = true;
@@ -188,10 +230,12 @@ async function openStartSheet(app, client, targets) {
           Object.assign(fields, { kind: 'fidelity', role: 'primary', plan_id: plan.id, staff_id: staff.user_id, target_ids: [] });
           snapshot = { kind: 'fidelity', client, plan, staff };
         } else {
+          if (kind.value === 'fa' && !fa.value) throw new Error(t('start.pick_condition'));
           Object.assign(fields, {
             kind: 'observation',
             role: role.value === 'reliability' ? 'reliability' : 'primary',
             target_ids: targets.map((t) => t.id),
+            fa_condition: fa.value,
           });
           snapshot = { kind: 'observation', client, targets };
         }
@@ -214,6 +258,7 @@ async function openStartSheet(app, client, targets) {
       canFidelity ? kind.el : '',
       roleBox,
       fidelityBox,
+      fa.el,
       error,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('common.cancel')), startBtn),
     ];

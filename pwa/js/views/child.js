@@ -1,5 +1,6 @@
 // A caregiver's view of their own child (docs/caregivers.md): each target's graph, with home
-// data marked apart from clinic data, and the progress report. Reads only the routes a
+// data marked apart from clinic data, the progress report, and the session notes shared with
+// the family (views/shared-notes.js). Reads only the routes a
 // caregiver may call (bdc.auth.CAREGIVER_ROUTES); the staff client view is never reached from
 // here (app.js sends a caregiver on any staff screen back to My caseload).
 import { t } from '../i18n.js';
@@ -47,6 +48,7 @@ export async function renderChild(app, clientId) {
       offline,
       h('div', { class: 'actions' },
         h('a', { class: 'btn primary', href: app.api.url(`/clients/${clientId}/report.pdf`), download: '' }, t('child.report')),
+        h('a', { class: 'btn', href: `#/shared-notes/${clientId}` }, t('snote.shared_link')),
         h('a', { class: 'btn', href: '#/' }, t('nav.caseload')))),
     ...targets.map(graph),
   );

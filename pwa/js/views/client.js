@@ -2,6 +2,7 @@
 // figures beside it, mastery review, phase changes (offline too, through the outbox), protocols,
 // and the progress report and data downloads. Graphs and figures need the server.
 import { MEASUREMENT_LABELS } from '../controls/index.js';
+import { fmtNumber, t } from '../i18n.js';
 import { h, mount, openDialog, toast } from '../ui.js';
 import {
   PROGRAMMERS,
@@ -22,17 +23,13 @@ import { addPhaseChange, localPhases, phaseFields } from './phase.js';
 import { applyProtocol } from './protocols.js';
 import { caregiverPanel, homeRecordableToggle } from './caregiver-links.js';
 
+// [value, which measurements it fits]; labels are client.chart.* and client.trend.*
 const CHARTS = [
-  ['line', 'Line graph', () => true],
-  ['celeration', 'Standard Celeration Chart', (m) => m === 'rate' || m === 'frequency'],
-  ['cumulative', 'Cumulative record', (m) => m === 'frequency' || m === 'abc'],
+  ['line', () => true],
+  ['celeration', (m) => m === 'rate' || m === 'frequency'],
+  ['cumulative', (m) => m === 'frequency' || m === 'abc'],
 ];
-const TRENDS = [
-  ['none', 'No trend line'],
-  ['split_middle', 'Split-middle'],
-  ['ols', 'Least squares (OLS)'],
-  ['theil_sen', 'Theil–Sen'],
-];
+const TRENDS = ['none', 'split_middle', 'ols', 'theil_sen'];
 
 // Chosen period and per-target chart settings, kept while the app is open.
 let period = presetPeriod('12w');
@@ -41,17 +38,17 @@ const chartChoice = new Map();
 // --- the list of clients ---------------------------------------------------------------------
 
 export async function renderClients(app) {
-  const note = h('p', { class: 'hint', 'aria-live': 'polite' }, 'Loading…');
+  const note = h('p', { class: 'hint', 'aria-live': 'polite' }, t('common.loading'));
   const list = h('ul', { class: 'clients client-links' });
-  mount(h('section', { class: 'panel' }, h('h1', {}, 'Clients'), note, list));
+  mount(h('section', { class: 'panel' }, h('h1', {}, t('nav.clients')), note, list));
   let clients;
   try {
     clients = (await app.api.clients()).filter((c) => c.active !== false);
-    note.textContent = clients.length ? '' : 'No clients are on your caseload.';
+    note.textContent = clients.length ? '' : t('client.none');
   } catch (err) {
     const cached = await app.store.caseload();
     clients = cached?.clients ?? [];
-    note.textContent = err.status === 0 ? 'Offline: the client list saved on this device. Graphs and reports need a connection.' : describeFailure(err);
+    note.textContent = err.status === 0 ? t('client.list_offline') : describeFailure(err);
   }
   const programmer = PROGRAMMERS.has(app.user.role);
   list.replaceChildren(
@@ -64,8 +61,8 @@ export async function renderClients(app) {
         h(
           'div',
           { class: 'card-links' },
-          h('a', { class: 'btn small', href: `#/client/${c.id}` }, programmer ? 'Graphs and programming' : 'Graphs', h('span', { class: 'visually-hidden' }, ` of ${c.name}`)),
-          h('a', { class: 'btn small', href: `#/client/${c.id}/incidents` }, 'Incident reports', h('span', { class: 'visually-hidden' }, ` of ${c.name}`)),
+          h('a', { class: 'btn small', href: `#/client/${c.id}` }, programmer ? t('client.graphs_and_programming') : t('client.graphs'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.of', { name: c.name })}`)),
+          h('a', { class: 'btn small', href: `#/client/${c.id}/incidents` }, t('incident.reports'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.of', { name: c.name })}`)),
         ),
       ),
     ),
@@ -94,17 +91,17 @@ export async function renderClient(app, clientId) {
   const cleanups = [];
   const cleanup = () => cleanups.forEach((fn) => fn());
 
-  mount(h('section', { class: 'panel' }, h('h1', {}, 'Client'), h('p', { class: 'hint', role: 'status' }, 'Loading…')));
+  mount(h('section', { class: 'panel' }, h('h1', {}, t('dash.col.client')), h('p', { class: 'hint', role: 'status' }, t('common.loading'))));
   let loaded;
   try {
     loaded = await loadClient(app, clientId);
   } catch (err) {
-    mount(h('section', { class: 'panel' }, h('h1', {}, 'Client'), h('p', { class: 'error' }, describeFailure(err)), h('a', { class: 'btn', href: '#/clients' }, 'All clients')));
+    mount(h('section', { class: 'panel' }, h('h1', {}, t('dash.col.client')), h('p', { class: 'error' }, describeFailure(err)), h('a', { class: 'btn', href: '#/clients' }, t('client.all'))));
     return undefined;
   }
   const { client } = loaded;
   const programmer = PROGRAMMERS.has(app.user.role);
-  const notice = connectionNotice('graphs, figures and downloads need a connection. Phase changes you add are kept on this device and sent when you are back online.');
+  const notice = connectionNotice(t('client.needs_connection'));
   cleanups.push(notice.cleanup);
 
   // Downloads: plain links (the session cookie authenticates them); built from the period.
@@ -113,17 +110,17 @@ export async function renderClient(app, clientId) {
   const drawDownloads = () => {
     const range = { from: period.from, to: period.to };
     downloads.replaceChildren(
-      downloadLink('Progress report (PDF)', app.api.url(`/clients/${client.id}/report.pdf`, { ...range, pseudonymous: pseudo.checked })),
-      downloadLink('Sessions (CSV)', app.api.url(`/clients/${client.id}/export.csv`, { ...range, table: 'sessions' })),
-      downloadLink('Events (CSV)', app.api.url(`/clients/${client.id}/export.csv`, { ...range, table: 'events' })),
-      downloadLink('Workbook (XLSX)', app.api.url(`/clients/${client.id}/export.xlsx`, range)),
+      downloadLink(t('client.report_pdf'), app.api.url(`/clients/${client.id}/report.pdf`, { ...range, pseudonymous: pseudo.checked })),
+      downloadLink(t('client.sessions_csv'), app.api.url(`/clients/${client.id}/export.csv`, { ...range, table: 'sessions' })),
+      downloadLink(t('client.events_csv'), app.api.url(`/clients/${client.id}/export.csv`, { ...range, table: 'events' })),
+      downloadLink(t('client.workbook'), app.api.url(`/clients/${client.id}/export.xlsx`, range)),
     );
   };
   pseudo.addEventListener('change', drawDownloads);
   downloads.addEventListener('click', (e) => {
     if (e.target.closest('a') && !navigator.onLine) {
       e.preventDefault();
-      toast('Downloads need a connection.', { kind: 'error' });
+      toast(t('client.downloads_offline'), { kind: 'error' });
     }
   });
 
@@ -134,12 +131,12 @@ export async function renderClient(app, clientId) {
     periodText.textContent = periodLabel();
     for (const p of panels) p.refresh();
   });
-  const periodLabel = () => `Showing ${fmtDate(period.from)} – ${fmtDate(period.to)}.`;
-  const periodText = h('p', { class: 'hint', 'aria-live': 'polite' }, periodLabel());
+  const periodLabel = () => t('client.showing', { from: fmtDate(period.from), to: fmtDate(period.to) });
+  const periodText = h('p', { class: 'hint period-text', 'aria-live': 'polite' }, periodLabel());
 
   const targetsBox = h('div', { class: 'target-list' });
   const plansBox = h('div');
-  const active = loaded.targets.filter((t) => t.active !== false);
+  const active = loaded.targets.filter((target) => target.active !== false);
   const inactive = loaded.targets.length - active.length;
 
   const header = h(
@@ -148,12 +145,12 @@ export async function renderClient(app, clientId) {
     h(
       'div',
       { class: 'title-row' },
-      h('div', {}, h('h1', {}, client.name), h('p', { class: 'client-meta' }, `${client.code} · ${active.length} active target${active.length === 1 ? '' : 's'}${inactive ? ` (${inactive} inactive not shown)` : ''}`)),
+      h('div', {}, h('h1', {}, client.name), h('p', { class: 'client-meta' }, `${client.code} · ${t('client.active_targets', { n: active.length })}${inactive ? ` ${t('client.inactive_hidden', { n: inactive })}` : ''}`)),
       h(
         'div',
         { class: 'card-links' },
-        h('a', { class: 'btn small', href: `#/client/${client.id}/incidents` }, 'Incident reports'),
-        h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, 'New incident report'),
+        h('a', { class: 'btn small', href: `#/client/${client.id}/incidents` }, t('incident.reports')),
+        h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, t('incident.new')),
       ),
     ),
     notice.el,
@@ -162,24 +159,24 @@ export async function renderClient(app, clientId) {
     h(
       'details',
       { class: 'group' },
-      h('summary', {}, 'Progress report and data exports'),
-      h('label', { class: 'check' }, pseudo, 'Report shows the client code only (no name)'),
+      h('summary', {}, t('client.exports')),
+      h('label', { class: 'check' }, pseudo, t('client.pseudonymous')),
       downloads,
-      h('p', { class: 'hint' }, 'For the period above. Files hold client data: keep them on approved devices.'),
+      h('p', { class: 'hint' }, t('client.exports_hint')),
     ),
     programmer
       ? h(
           'div',
           { class: 'card-links programming' },
-          h('button', { type: 'button', class: 'btn small', onclick: () => addFromProtocol('measurement') }, 'Add target from protocol'),
-          h('button', { type: 'button', class: 'btn small', onclick: () => addFromProtocol('plan') }, 'Add plan from protocol'),
+          h('button', { type: 'button', class: 'btn small', onclick: () => addFromProtocol('measurement') }, t('client.add_target')),
+          h('button', { type: 'button', class: 'btn small', onclick: () => addFromProtocol('plan') }, t('client.add_plan')),
         )
       : '',
   );
 
   async function addFromProtocol(kind) {
     if (!navigator.onLine) {
-      toast('Adding from a protocol needs a connection.', { kind: 'error' });
+      toast(t('client.protocol_offline'), { kind: 'error' });
       return;
     }
     const created = await applyProtocol(app, client, kind);
@@ -198,25 +195,25 @@ export async function renderClient(app, clientId) {
     try {
       const plans = (await app.api.plans(client.id)).filter((p) => p.active !== false);
       plansBox.replaceChildren(
-        h('h2', {}, 'Behavior plans'),
+        h('h2', {}, t('client.plans')),
         plans.length
-          ? h('ul', { class: 'plain-list' }, ...plans.map((p) => h('li', {}, h('strong', {}, `${p.title || 'Plan'} v${p.version}`), ` · function: ${p.function} · fidelity criterion ${fmtNum(p.criterion, 0)}%`, p.protocol_id ? ` · from ${p.protocol_id} v${p.protocol_version}` : '')))
-          : h('p', { class: 'hint' }, 'No behavior plan yet.'),
-        h('a', { class: 'btn small', href: `#/fidelity-results?client=${client.id}` }, 'Fidelity results'),
+          ? h('ul', { class: 'plain-list' }, ...plans.map((p) => h('li', {}, h('strong', {}, t('dash.plan_version', { title: p.title || t('dash.col.plan'), version: p.version })), ` · ${t('client.plan_facts', { function: p.function, criterion: fmtPct1(p.criterion) })}`, p.protocol_id ? ` · ${t('client.from_protocol', { id: p.protocol_id, version: p.protocol_version })}` : '')))
+          : h('p', { class: 'hint' }, t('client.no_plan')),
+        h('a', { class: 'btn small', href: `#/fidelity-results?client=${client.id}` }, t('fid.title')),
       );
     } catch {
       plansBox.replaceChildren();
     }
   }
 
-  for (const t of active) panels.push(targetPanel(app, client, t, programmer));
+  for (const target of active) panels.push(targetPanel(app, client, target, programmer));
   targetsBox.append(...panels.map((p) => p.el));
   const baseline = active.length > 1 ? multipleBaseline(app, client, active) : null;
   if (baseline) panels.push(baseline);
   const caregivers = programmer ? caregiverPanel(app, client) : null;
   mount(
     header,
-    active.length ? '' : h('p', { class: 'panel hint' }, 'This client has no active targets yet.'),
+    active.length ? '' : h('p', { class: 'panel hint' }, t('client.no_targets')),
     targetsBox,
     baseline ? baseline.el : '',
     h('section', { class: 'panel' }, plansBox),
@@ -247,18 +244,18 @@ export async function renderClient(app, clientId) {
 const PANEL_MAX = 6;
 
 function multipleBaseline(app, client, targets) {
-  const boxes = targets.map((t, i) => h('input', { type: 'checkbox', value: t.id, checked: i < PANEL_MAX }));
+  const boxes = targets.map((target, i) => h('input', { type: 'checkbox', value: target.id, checked: i < PANEL_MAX }));
   const img = h('img', { class: 'graph tall', alt: '', decoding: 'async', hidden: true });
   const status = h('p', { class: 'graph-status hint', role: 'status' });
   const details = h(
     'details',
     { class: 'panel group' },
-    h('summary', {}, 'Multiple-baseline graph across targets'),
+    h('summary', {}, t('client.multiple_baseline')),
     h(
       'fieldset',
       { class: 'checks' },
-      h('legend', {}, `Targets, top panel first (at most ${PANEL_MAX})`),
-      ...targets.map((t, i) => h('label', { class: 'check' }, boxes[i], t.name)),
+      h('legend', {}, t('client.mb_targets', { n: PANEL_MAX })),
+      ...targets.map((target, i) => h('label', { class: 'check' }, boxes[i], target.name)),
     ),
     status,
     img,
@@ -268,25 +265,25 @@ function multipleBaseline(app, client, targets) {
     const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
     if (!navigator.onLine) {
       img.hidden = true;
-      status.textContent = 'The graph needs a connection.';
+      status.textContent = t('client.graph_offline');
       return;
     }
     if (!chosen.length || chosen.length > PANEL_MAX) {
       img.hidden = true;
-      status.textContent = `Choose 1 to ${PANEL_MAX} targets.`;
+      status.textContent = t('client.mb_choose', { n: PANEL_MAX });
       return;
     }
     // target_id is repeated, one per panel, in the order chosen
     const src = app.api.url(`/clients/${client.id}/charts/panel.svg`, { from: period.from, to: period.to }) + chosen.map((id) => `&target_id=${encodeURIComponent(id)}`).join('');
-    status.textContent = 'Loading the graph…';
-    img.alt = `Multiple-baseline graph of ${chosen.length} targets, ${fmtDate(period.from)} to ${fmtDate(period.to)}.`;
+    status.textContent = t('client.graph_loading');
+    img.alt = t('client.mb_alt', { n: chosen.length, from: fmtDate(period.from), to: fmtDate(period.to) });
     img.onload = () => {
       status.textContent = '';
       img.hidden = false;
     };
     img.onerror = () => {
       img.hidden = true;
-      status.textContent = 'The graph could not be loaded.';
+      status.textContent = t('client.graph_failed');
     };
     img.src = src;
   };
@@ -298,11 +295,11 @@ function multipleBaseline(app, client, targets) {
 // --- one target ------------------------------------------------------------------------------
 
 function criterionText(mastery) {
-  if (!mastery) return 'No mastery criterion.';
-  const parts = [`${mastery.percent}% or more on ${mastery.consecutive} consecutive sessions`];
-  if (mastery.min_trials) parts.push(`at least ${mastery.min_trials} trials each`);
-  if (mastery.min_observers > 1) parts.push(`${mastery.min_observers} different observers`);
-  return `Criterion: ${parts.join(', ')}.`;
+  if (!mastery) return t('client.no_criterion');
+  const parts = [t('client.criterion_pct', { pct: fmtPct1(mastery.percent), n: mastery.consecutive })];
+  if (mastery.min_trials) parts.push(t('client.criterion_trials', { n: mastery.min_trials }));
+  if (mastery.min_observers > 1) parts.push(t('client.criterion_observers', { n: mastery.min_observers }));
+  return t('client.criterion', { parts: parts.join(', ') });
 }
 
 function targetPanel(app, client, initialTarget, programmer) {
@@ -312,8 +309,8 @@ function targetPanel(app, client, initialTarget, programmer) {
   const choice = chartChoice.get(id) ?? { chart: 'line', trend: 'none' };
   chartChoice.set(id, choice);
 
-  const chartSelect = h('select', { id: `chart-${id}` }, ...CHARTS.filter(([, , ok]) => ok(measurement)).map(([v, l]) => h('option', { value: v, selected: v === choice.chart }, l)));
-  const trendSelect = h('select', { id: `trend-${id}` }, ...TRENDS.map(([v, l]) => h('option', { value: v, selected: v === choice.trend }, l)));
+  const chartSelect = h('select', { id: `chart-${id}` }, ...CHARTS.filter(([, ok]) => ok(measurement)).map(([v]) => h('option', { value: v, selected: v === choice.chart }, t(`client.chart.${v}`))));
+  const trendSelect = h('select', { id: `trend-${id}` }, ...TRENDS.map((v) => h('option', { value: v, selected: v === choice.trend }, t(`client.trend.${v}`))));
   const img = h('img', { class: 'graph', alt: '', decoding: 'async' });
   const graphStatus = h('p', { class: 'graph-status hint', role: 'status' });
   const figures = h('div', { class: 'figures-box', 'aria-live': 'polite', 'aria-busy': 'false' });
@@ -324,7 +321,7 @@ function targetPanel(app, client, initialTarget, programmer) {
   // a loaded target holds it, not just until the outbox lets it go.
   const awaiting = new Set();
 
-  const chartLabel = () => CHARTS.find(([v]) => v === choice.chart)?.[1] ?? choice.chart;
+  const chartLabel = () => t(`client.chart.${choice.chart}`);
   const graphUrl = () =>
     app.api.url(`/targets/${id}/graph.svg`, {
       chart: choice.chart,
@@ -338,29 +335,30 @@ function targetPanel(app, client, initialTarget, programmer) {
     if (!navigator.onLine) {
       img.hidden = true;
       img.removeAttribute('src');
-      graphStatus.textContent = 'The graph needs a connection.';
+      graphStatus.textContent = t('client.graph_offline');
       return;
     }
     const src = graphUrl();
     img.hidden = false;
-    img.alt = `${chartLabel()} of ${target.name}, ${fmtDate(period.from)} to ${fmtDate(period.to)}${choice.chart === 'line' && choice.trend !== 'none' ? `, ${TRENDS.find(([v]) => v === choice.trend)[1]} trend lines` : ''}.`;
-    graphStatus.textContent = 'Loading the graph…';
+    const withTrend = choice.chart === 'line' && choice.trend !== 'none';
+    img.alt = t(withTrend ? 'client.graph_alt_trend' : 'client.graph_alt', { chart: chartLabel(), name: target.name, from: fmtDate(period.from), to: fmtDate(period.to), trend: t(`client.trend.${choice.trend}`) });
+    graphStatus.textContent = t('client.graph_loading');
     img.onload = () => {
       graphStatus.textContent = '';
     };
     img.onerror = async () => {
       img.hidden = true;
       if (!navigator.onLine) {
-        graphStatus.textContent = 'The graph needs a connection.';
+        graphStatus.textContent = t('client.graph_offline');
         return;
       }
       // An <img> does not say why; ask again for the reason (422 for a chart that does not fit).
       try {
         const answer = await fetch(src, { credentials: 'same-origin', cache: 'no-store' });
         const body = await answer.json().catch(() => null);
-        graphStatus.textContent = `The graph could not be drawn: ${body?.error?.message ?? `HTTP ${answer.status}`}`;
+        graphStatus.textContent = t('client.graph_not_drawn', { reason: body?.error?.message ?? `HTTP ${answer.status}` });
       } catch {
-        graphStatus.textContent = 'The graph could not be loaded.';
+        graphStatus.textContent = t('client.graph_failed');
       }
     };
     img.src = src;
@@ -368,7 +366,7 @@ function targetPanel(app, client, initialTarget, programmer) {
 
   const drawFigures = async () => {
     if (!navigator.onLine) {
-      figures.replaceChildren(h('p', { class: 'hint' }, 'Summary figures need a connection.'));
+      figures.replaceChildren(h('p', { class: 'hint' }, t('client.figures_offline')));
       return;
     }
     figures.setAttribute('aria-busy', 'true');
@@ -376,7 +374,7 @@ function targetPanel(app, client, initialTarget, programmer) {
       const s = await app.api.targetSummary(id, { from: period.from, to: period.to });
       figures.replaceChildren(...summaryFigures(target, s));
     } catch (err) {
-      figures.replaceChildren(h('p', { class: 'error' }, `Figures: ${describeFailure(err)}`));
+      figures.replaceChildren(h('p', { class: 'error' }, t('client.figures_failed', { reason: describeFailure(err) })));
     } finally {
       figures.setAttribute('aria-busy', 'false');
     }
@@ -386,17 +384,17 @@ function targetPanel(app, client, initialTarget, programmer) {
     review.replaceChildren();
     if (!target.criterion_met_at) return;
     if (target.criterion_reviewed_at) {
-      review.append(h('p', { class: 'mastery-line done' }, `✓ Criterion met on ${fmtDate(target.criterion_met_at)}; reviewed ${fmtDateTime(target.criterion_reviewed_at)}.`));
+      review.append(h('p', { class: 'mastery-line done' }, t('client.reviewed', { met: fmtDate(target.criterion_met_at), reviewed: fmtDateTime(target.criterion_reviewed_at) })));
       return;
     }
     review.append(
       h(
         'div',
         { class: 'mastery-alert', role: 'note' },
-        h('p', {}, h('strong', {}, `Criterion met on ${fmtDate(target.criterion_met_at)} — review`)),
+        h('p', {}, h('strong', {}, t('client.met_review', { date: fmtDate(target.criterion_met_at) }))),
         programmer
-          ? h('button', { type: 'button', class: 'btn small primary', onclick: openReview }, 'Review criterion…')
-          : h('p', { class: 'hint' }, 'A BCBA reviews it and decides the next phase.'),
+          ? h('button', { type: 'button', class: 'btn small primary', onclick: openReview }, t('client.review_button'))
+          : h('p', { class: 'hint' }, t('client.review_by_bcba')),
       ),
     );
   };
@@ -407,22 +405,22 @@ function targetPanel(app, client, initialTarget, programmer) {
     for (const p of target.phases ?? []) awaiting.delete(p.id);
     const phases = [...(target.phases ?? [])].sort((a, b) => (a.start_date < b.start_date ? -1 : a.start_date > b.start_date ? 1 : 0));
     const items = [
-      ...phases.map((p) => h('li', {}, h('strong', {}, p.label), `${phaseKindLabel(p.kind) === p.label ? '' : ` · ${phaseKindLabel(p.kind)}`} · from ${fmtDate(p.start_date)}`)),
+      ...phases.map((p) => h('li', {}, h('strong', {}, p.label), `${phaseKindLabel(p.kind) === p.label ? '' : ` · ${phaseKindLabel(p.kind)}`} · ${t('client.phase_from', { date: fmtDate(p.start_date) })}`)),
       ...local.map((r) =>
         h(
           'li',
           { class: r.state === 'rejected' ? 'local rejected' : 'local' },
           h('strong', {}, r.body.label),
-          ` · ${phaseKindLabel(r.body.kind)} · from ${fmtDate(r.body.start_date)} `,
+          ` · ${phaseKindLabel(r.body.kind)} · ${t('client.phase_from', { date: fmtDate(r.body.start_date) })} `,
           r.state === 'rejected'
-            ? h('span', { class: 'tag bad' }, `refused: ${r.reason}`)
-            : h('span', { class: 'tag' }, 'waiting to sync'),
+            ? h('span', { class: 'tag bad' }, t('client.phase_refused', { reason: r.reason }))
+            : h('span', { class: 'tag' }, t('client.phase_waiting')),
         ),
       ),
     ];
     phasesBox.replaceChildren(
-      h('h3', {}, 'Phases'),
-      items.length ? h('ol', { class: 'phase-list' }, ...items) : h('p', { class: 'hint' }, 'No phases yet: every session so far is unphased.'),
+      h('h3', {}, t('client.phases')),
+      items.length ? h('ol', { class: 'phase-list' }, ...items) : h('p', { class: 'hint' }, t('client.no_phases')),
       programmer
         ? h('button', {
             type: 'button',
@@ -431,7 +429,7 @@ function targetPanel(app, client, initialTarget, programmer) {
               const rec = await addPhaseChange(app, target);
               if (rec) drawPhases();
             },
-          }, 'Add phase change', h('span', { class: 'visually-hidden' }, ` for ${target.name}`))
+          }, t('client.add_phase'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.for', { name: target.name })}`))
         : '',
     );
   };
@@ -446,28 +444,28 @@ function targetPanel(app, client, initialTarget, programmer) {
 
   async function openReview() {
     if (!navigator.onLine) {
-      toast('Reviewing a criterion needs a connection.', { kind: 'error' });
+      toast(t('client.review_offline'), { kind: 'error' });
       return;
     }
-    const done = await openDialog(`Review: ${target.name}`, (close) => {
+    const done = await openDialog(t('client.review_title', { name: target.name }), (close) => {
       const nextDay = addDays(target.criterion_met_at, 1);
       const current = [...(target.phases ?? [])].sort((a, b) => (a.start_date < b.start_date ? -1 : 1)).at(-1);
       const nextKind = { baseline: 'intervention', intervention: 'maintenance', maintenance: 'generalization' }[current?.kind] ?? 'maintenance';
-      const fields = phaseFields({ kind: nextKind, minDate: nextDay, legend: 'The next phase' });
+      const fields = phaseFields({ kind: nextKind, minDate: nextDay, legend: t('client.next_phase') });
       const withPhase = h('input', { type: 'checkbox', id: `review-phase-${id}`, checked: true });
       withPhase.addEventListener('change', () => {
         fields.el.hidden = !withPhase.checked;
       });
       const error = h('p', { class: 'error', role: 'alert' });
-      const ok = h('button', { type: 'submit', class: 'btn primary' }, 'Confirm review');
+      const ok = h('button', { type: 'submit', class: 'btn primary' }, t('client.confirm_review'));
       const form = h(
         'form',
         { novalidate: true },
-        h('p', {}, `${criterionText(target.mastery)} It was met on ${fmtDate(target.criterion_met_at)}. Confirm you have looked at the data; the next phase may start with this review.`),
-        h('label', { class: 'check', for: withPhase.id }, withPhase, 'Start the next phase'),
+        h('p', {}, `${criterionText(target.mastery)} ${t('client.review_text', { date: fmtDate(target.criterion_met_at) })}`),
+        h('label', { class: 'check', for: withPhase.id }, withPhase, t('client.start_next_phase')),
         fields.el,
         error,
-        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close(false) }, 'Cancel'), ok),
+        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close(false) }, t('common.cancel')), ok),
       );
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
@@ -484,7 +482,7 @@ function targetPanel(app, client, initialTarget, programmer) {
         ok.disabled = true;
         try {
           target = await app.api.criterionReview(id, body);
-          toast(body.phase ? `Reviewed; ${body.phase.label} starts ${fmtDate(body.phase.start_date)}.` : 'Criterion reviewed.');
+          toast(body.phase ? t('client.reviewed_with_phase', { label: body.phase.label, date: fmtDate(body.phase.start_date) }) : t('client.reviewed_toast'));
           close(true);
         } catch (err) {
           error.textContent = describeFailure(err);
@@ -510,8 +508,8 @@ function targetPanel(app, client, initialTarget, programmer) {
     drawGraph();
   });
 
-  const meta = [MEASUREMENT_LABELS[measurement] ?? measurement, target.direction === 'decrease' ? 'goal: decrease' : 'goal: increase'];
-  if (target.protocol_id) meta.push(`protocol ${target.protocol_id} v${target.protocol_version}`);
+  const meta = [MEASUREMENT_LABELS[measurement] ?? measurement, target.direction === 'decrease' ? t('client.goal_decrease') : t('client.goal_increase')];
+  if (target.protocol_id) meta.push(t('client.protocol', { id: target.protocol_id, version: target.protocol_version }));
   const el = h(
     'section',
     { class: 'panel target-panel', id: `target-${id}`, 'aria-labelledby': `target-h-${id}`, tabindex: '-1' },
@@ -528,11 +526,11 @@ function targetPanel(app, client, initialTarget, programmer) {
         h(
           'div',
           { class: 'graph-controls' },
-          h('div', {}, h('label', { for: chartSelect.id, class: 'field-label' }, 'Chart'), chartSelect),
-          h('div', {}, h('label', { for: trendSelect.id, class: 'field-label' }, 'Trend'), trendSelect),
+          h('div', {}, h('label', { for: chartSelect.id, class: 'field-label' }, t('client.chart')), chartSelect),
+          h('div', {}, h('label', { for: trendSelect.id, class: 'field-label' }, t('client.trend')), trendSelect),
         ),
-        h('div', { class: 'graph-scroll', tabindex: '0', role: 'region', 'aria-label': `Graph of ${target.name} (scrolls sideways on a small screen)` }, img),
-        h('p', { class: 'graph-hint hint small', 'aria-hidden': 'true' }, 'Swipe the graph sideways to see all of it.'),
+        h('div', { class: 'graph-scroll', tabindex: '0', role: 'region', 'aria-label': t('client.graph_region', { name: target.name }) }, img),
+        h('p', { class: 'graph-hint hint small', 'aria-hidden': 'true' }, t('client.swipe')),
         graphStatus,
       ),
       h('div', { class: 'figures-col' }, figures, phasesBox),
@@ -561,7 +559,7 @@ function targetPanel(app, client, initialTarget, programmer) {
 /** A slope per session: signed, with enough digits to tell a small trend from none. */
 function fmtSlope(x) {
   if (x === null || x === undefined) return '–';
-  const text = Math.abs(x) < 0.1 ? x.toFixed(3) : x.toFixed(2);
+  const text = fmtNumber(x, Math.abs(x) < 0.1 ? 3 : 2);
   return x > 0 ? `+${text}` : text;
 }
 
@@ -572,8 +570,8 @@ function summaryFigures(target, s) {
     h(
       'p',
       { class: 'figure-line' },
-      h('strong', {}, `${s.sessions} session${s.sessions === 1 ? '' : 's'}`),
-      s.sessions ? ` · ${s.sessions_with_ioa} with IOA (${fmtPct1(s.percent_with_ioa)})` : ' in this period',
+      h('strong', {}, t('client.sessions', { n: s.sessions })),
+      ` ${s.sessions ? `· ${t('client.with_ioa', { n: s.sessions_with_ioa, pct: fmtPct1(s.percent_with_ioa) })}` : t('client.in_period')}`,
     ),
   );
   if (s.phases?.length) {
@@ -593,12 +591,12 @@ function summaryFigures(target, s) {
     out.push(
       h(
         'div',
-        { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': `Phases of ${target.name}` },
+        { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('client.phases_of', { name: target.name }) },
         h(
           'table',
           { class: 'data compact' },
-          h('caption', {}, `Per phase (${unit})`),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Phase'), h('th', { scope: 'col', class: 'num' }, 'n'), h('th', { scope: 'col', class: 'num' }, 'Level (mean)'), h('th', { scope: 'col', class: 'num' }, 'Trend / session'), h('th', { scope: 'col', class: 'num' }, 'SD (range)'))),
+          h('caption', {}, t('client.per_phase', { unit })),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('dash.col.phase')), h('th', { scope: 'col', class: 'num' }, 'n'), h('th', { scope: 'col', class: 'num' }, t('client.level')), h('th', { scope: 'col', class: 'num' }, t('client.trend_per_session')), h('th', { scope: 'col', class: 'num' }, t('client.sd_range')))),
           h('tbody', {}, ...rows),
         ),
       ),
@@ -608,7 +606,7 @@ function summaryFigures(target, s) {
   if (es?.comparisons?.length) {
     const baseline = s.phases.find((p) => p.index === es.baseline_index);
     out.push(
-      h('h3', {}, 'Effect size vs baseline (NAP)'),
+      h('h3', {}, t('client.effect_size')),
       h(
         'ul',
         { class: 'plain-list' },
@@ -616,32 +614,32 @@ function summaryFigures(target, s) {
           h(
             'li',
             {},
-            h('strong', {}, c.nap === null ? '–' : c.nap.toFixed(2)),
-            ` ${c.phase_label} vs ${baseline?.label ?? 'baseline'} (${c.phase_n} vs ${c.baseline_n} sessions)`,
+            h('strong', {}, c.nap?.display ?? '–'),
+            ` ${t('client.nap_line', { phase: c.phase_label, baseline: baseline?.label ?? t('phase_kind.baseline'), n: c.phase_n, m: c.baseline_n })}`,
             c.notes?.comparison ? h('small', { class: 'hint' }, ` — ${c.notes.comparison}`) : '',
           ),
         ),
       ),
-      h('p', { class: 'hint small' }, 'NAP: 0.5 = no change, 1 = no overlap in the goal’s direction.'),
+      h('p', { class: 'hint small' }, t('client.nap_hint')),
     );
-  } else if (es?.note) out.push(h('p', { class: 'hint' }, `Effect size: ${es.note}.`));
+  } else if (es?.note) out.push(h('p', { class: 'hint' }, t('client.effect_note', { note: es.note })));
   const m = s.mastery;
-  out.push(h('h3', {}, 'Mastery'), h('p', {}, criterionText(target.mastery)));
+  out.push(h('h3', {}, t('client.mastery')), h('p', {}, criterionText(target.mastery)));
   if (m) {
     out.push(
       h(
         'p',
         { class: `mastery-line ${m.met ? 'done' : ''}` },
         m.met
-          ? `✓ Met in ${m.phase_label} on ${fmtDate(m.date_met)}.`
-          : `Not yet met in ${m.phase_label}${m.reason ? `: ${m.reason}` : ''} (${m.sessions} session${m.sessions === 1 ? '' : 's'}).`,
+          ? t('client.met_in', { phase: m.phase_label, date: fmtDate(m.date_met) })
+          : t(m.reason ? 'client.not_met_because' : 'client.not_met', { phase: m.phase_label, reason: m.reason, n: m.sessions }),
       ),
     );
   }
   if (s.aim) {
     const a = s.aim;
-    const words = { on_track: 'on track', behind: 'behind the aim line', no_data: 'no data yet' }[a.status] ?? a.status;
-    out.push(h('p', {}, h('strong', {}, 'Aim: '), `${words} (expected ${fmtNum(a.expected, 1)}, current ${fmtNum(a.current_level, 1)} on ${fmtDate(a.as_of)}).`));
+    const words = ['on_track', 'behind', 'no_data'].includes(a.status) ? t(`client.aim.${a.status}`) : a.status;
+    out.push(h('p', {}, h('strong', {}, `${t('client.aim')} `), t('client.aim_line', { words, expected: fmtNum(a.expected, 1), current: fmtNum(a.current_level, 1), date: fmtDate(a.as_of) })));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // timeliness, sessions per week, stale targets, criteria met but not reviewed, incidents.
 // Each figure links to the data behind it; each table downloads as CSV. Also the fidelity
 // results of one client (GET /clients/<id>/fidelity). Both need the server.
+import { currentLanguage, t } from '../i18n.js';
 import { h, mount } from '../ui.js';
 import {
   PROGRAMMERS,
@@ -23,18 +24,14 @@ import {
   presetPeriod,
   verdict,
 } from './bcba-common.js';
+import { chartAuditSection } from './chart-audits.js';
 
-const SECTIONS = [
-  ['ioa', 'IOA coverage and agreement'],
-  ['fidelity', 'Treatment fidelity'],
-  ['timeliness', 'Timeliness of data'],
-  ['sessions', 'Sessions per client per week'],
-  ['stale', 'Targets without recent data'],
-  ['unreviewed', 'Criterion met, not reviewed'],
-  ['incidents', 'Incidents'],
-];
+const SECTIONS = ['ioa', 'fidelity', 'timeliness', 'sessions', 'stale', 'unreviewed', 'incidents', 'chart_audits'];
+const sectionTitle = (key) => t(`dash.section.${key}`);
 
 let settings = null; // kept while the app is open
+
+const planName = (r) => t('dash.plan_version', { title: r.title || t('dash.col.plan'), version: r.version });
 
 function numberField(id, label, value, { min, max, step = 1, suffix = '' }) {
   const input = h('input', { type: 'number', id, min, max, step, value, inputmode: 'decimal', required: true });
@@ -44,37 +41,37 @@ function numberField(id, label, value, { min, max, step = 1, suffix = '' }) {
 export async function renderDashboard(app) {
   const today = localDate();
   settings ??= { from: addDays(today, -27), to: today, ioa_standard: 20, agreement_standard: 80, stale_days: 7, bcba_id: '' };
-  const notice = connectionNotice('the dashboard needs a connection.');
+  const notice = connectionNotice(t('dash.needs_connection'));
   const from = h('input', { type: 'date', id: 'dash-from', value: settings.from, max: today, required: true });
   const to = h('input', { type: 'date', id: 'dash-to', value: settings.to, max: today, required: true });
-  const ioa = numberField('dash-ioa', 'IOA standard', settings.ioa_standard, { min: 0, max: 100, suffix: '% of sessions' });
-  const agreement = numberField('dash-agree', 'Agreement standard', settings.agreement_standard, { min: 0, max: 100, suffix: '%' });
-  const stale = numberField('dash-stale', 'Stale after', settings.stale_days, { min: 1, max: 365, suffix: 'days' });
-  const bcba = h('select', { id: 'dash-bcba' }, h('option', { value: '' }, 'Every client'));
-  const bcbaBox = h('div', { hidden: true }, h('label', { for: bcba.id, class: 'field-label' }, 'Caseload of'), bcba);
+  const ioa = numberField('dash-ioa', t('dash.ioa_standard'), settings.ioa_standard, { min: 0, max: 100, suffix: t('dash.pct_of_sessions') });
+  const agreement = numberField('dash-agree', t('dash.agreement_standard'), settings.agreement_standard, { min: 0, max: 100, suffix: '%' });
+  const stale = numberField('dash-stale', t('dash.stale_after'), settings.stale_days, { min: 1, max: 365, suffix: t('dash.days') });
+  const bcba = h('select', { id: 'dash-bcba' }, h('option', { value: '' }, t('dash.every_client')));
+  const bcbaBox = h('div', { hidden: true }, h('label', { for: bcba.id, class: 'field-label' }, t('dash.caseload_of')), bcba);
   const error = h('p', { class: 'error', role: 'alert' });
   const status = h('p', { class: 'hint', role: 'status' });
-  const show = h('button', { type: 'submit', class: 'btn primary' }, 'Show');
+  const show = h('button', { type: 'submit', class: 'btn primary' }, t('dash.show'));
   const body = h('div', { class: 'dashboard-body' });
   const form = h(
     'form',
     { class: 'dash-controls', novalidate: true },
-    h('div', {}, h('label', { for: from.id, class: 'field-label' }, 'From'), from),
-    h('div', {}, h('label', { for: to.id, class: 'field-label' }, 'To'), to),
+    h('div', {}, h('label', { for: from.id, class: 'field-label' }, t('period.from')), from),
+    h('div', {}, h('label', { for: to.id, class: 'field-label' }, t('period.to')), to),
     ioa.el,
     agreement.el,
     stale.el,
     bcbaBox,
     h('div', { class: 'dash-submit' }, show),
   );
-  const toc = h('nav', { class: 'toc', 'aria-label': 'Dashboard sections' }, ...SECTIONS.map(([key, label]) => h('a', { href: `#dash-${key}`, class: 'btn small', onclick: (e) => { e.preventDefault(); document.getElementById(`dash-${key}`)?.scrollIntoView({ block: 'start' }); document.getElementById(`dash-${key}`)?.focus({ preventScroll: true }); } }, label)));
+  const toc = h('nav', { class: 'toc', 'aria-label': t('dash.sections') }, ...SECTIONS.map((key) => h('a', { href: `#dash-${key}`, class: 'btn small', onclick: (e) => { e.preventDefault(); document.getElementById(`dash-${key}`)?.scrollIntoView({ block: 'start' }); document.getElementById(`dash-${key}`)?.focus({ preventScroll: true }); } }, sectionTitle(key))));
   mount(
     h(
       'section',
       { class: 'panel' },
-      h('h1', {}, app.user.role === 'bcba' ? 'Dashboard: my caseload' : 'Dashboard'),
+      h('h1', {}, app.user.role === 'bcba' ? t('dash.title_mine') : t('dash.title')),
       notice.el,
-      h('p', { class: 'hint' }, 'Clients are shown by code. Dates are the clinic’s calendar days, both included (at most a year). Tap a figure to see the data behind it.'),
+      h('p', { class: 'hint' }, t('dash.intro')),
       form,
       error,
       status,
@@ -100,24 +97,24 @@ export async function renderDashboard(app) {
 
   const load = async () => {
     error.textContent = '';
-    if (!from.value || !to.value) return void (error.textContent = 'Choose both dates.');
-    if (to.value < from.value) return void (error.textContent = 'The end date is before the start date.');
-    if (addDays(from.value, 366) <= to.value) return void (error.textContent = 'The dashboard covers at most a year (366 days).');
+    if (!from.value || !to.value) return void (error.textContent = t('dash.need_dates'));
+    if (to.value < from.value) return void (error.textContent = t('period.end_before_start'));
+    if (addDays(from.value, 366) <= to.value) return void (error.textContent = t('dash.at_most_a_year'));
     for (const f of [ioa, agreement, stale]) {
       if (!f.input.checkValidity() || f.input.value === '') {
-        error.textContent = `Check "${f.el.querySelector('label').firstChild.textContent}".`;
+        error.textContent = t('dash.check_field', { field: f.el.querySelector('label').firstChild.textContent });
         f.input.focus();
         return undefined;
       }
     }
     settings = { from: from.value, to: to.value, ioa_standard: Number(ioa.input.value), agreement_standard: Number(agreement.input.value), stale_days: Number(stale.input.value), bcba_id: bcba.value };
     show.disabled = true;
-    status.textContent = 'Computing the figures from the raw data…';
+    status.textContent = t('dash.computing');
     body.setAttribute('aria-busy', 'true');
     try {
       const data = await app.api.dashboard(params());
       body.replaceChildren(...sections(app, data, settings, params()));
-      status.textContent = `${data.scope.clients} client${data.scope.clients === 1 ? '' : 's'}, ${fmtDate(settings.from)} – ${fmtDate(settings.to)}.`;
+      status.textContent = t('dash.scope', { n: data.scope.clients, from: fmtDate(settings.from), to: fmtDate(settings.to) });
     } catch (err) {
       status.textContent = '';
       error.textContent = describeFailure(err);
@@ -140,15 +137,15 @@ export async function renderDashboard(app) {
   };
 }
 
-function section(app, key, title, query, intro, ...content) {
+function section(app, key, query, intro, ...content) {
   return h(
     'section',
     { class: 'panel dash-section', id: `dash-${key}`, tabindex: '-1', 'aria-labelledby': `dash-h-${key}` },
     h(
       'div',
       { class: 'title-row' },
-      h('h2', { id: `dash-h-${key}` }, title),
-      downloadLink('Download CSV', app.api.url('/dashboard.csv', { ...query, table: key })),
+      h('h2', { id: `dash-h-${key}` }, sectionTitle(key)),
+      downloadLink(t('dash.download_csv'), app.api.url('/dashboard.csv', { ...query, table: key })),
     ),
     intro ? h('p', { class: 'lead' }, intro) : '',
     ...content,
@@ -163,15 +160,17 @@ function linkList(text, paths, label, row) {
     'details',
     { class: 'links-pop' },
     h('summary', {}, text, h('span', { class: 'visually-hidden' }, ` — ${label}`)),
-    h('ul', {}, ...paths.map((p, i) => h('li', {}, dataLink(`${label} ${i + 1}`, p, row)))),
+    h('ul', {}, ...paths.map((p, i) => h('li', {}, dataLink(t('dash.numbered', { what: label, n: i + 1 }), p, row)))),
   );
 }
 
-const shortDate = (iso) => new Date(`${iso}T12:00:00Z`).toLocaleDateString([], { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const spread = (lo, hi, n) => (!n || lo === null ? '–' : lo === hi ? fmtPct1(lo) : `${fmtNum(lo, 0)}–${fmtNum(hi, 0)}%`);
+const shortDate = (iso) => new Date(`${iso}T12:00:00Z`).toLocaleDateString(currentLanguage(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const spread = (lo, hi, n) => (!n || lo === null ? '–' : lo === hi ? fmtPct1(lo) : t('dash.pct_range', { lo: fmtNum(lo, 0), hi: fmtPct1(hi) }));
 
 function sections(app, d, s, query) {
-  const code = (r) => (r.client_id ? h('a', { href: `#/client/${r.client_id}`, class: 'figure-link' }, r.client_code || '–', h('span', { class: 'visually-hidden' }, ' — client view')) : r.client_code || '–');
+  // A client code never breaks at its hyphen ("DEMO-" / "01").
+  const code = (r) => (r.client_id ? h('a', { href: `#/client/${r.client_id}`, class: 'figure-link client-code' }, r.client_code || '–', h('span', { class: 'visually-hidden' }, ` — ${t('caseload.client_view')}`)) : h('span', { class: 'client-code' }, r.client_code || '–'));
+  const L = (key) => t(`dash.col.${key}`);
   const ioaSum = d.ioa.summary;
   const fid = d.fidelity;
   const tl = d.timeliness;
@@ -179,119 +178,130 @@ function sections(app, d, s, query) {
   const incidentsTotal = d.incidents.by_type.reduce((n, r) => n + r.total, 0);
   return [
     section(
-      app, 'ioa', 'IOA coverage and agreement', query,
+      app, 'ioa', query,
       ioaSum.sessions
-        ? `${fmtPct1(ioaSum.percent_with_ioa)} of ${ioaSum.sessions} target-sessions had IOA (standard ${fmtNum(s.ioa_standard, 0)}%); ${ioaSum.target_phases_meeting_ioa_standard} of ${ioaSum.target_phases} target-phases meet it. Mean agreement ${fmtPct1(ioaSum.mean_agreement)} over ${ioaSum.pairs} pairs; ${ioaSum.pairs_below_agreement_standard} below ${fmtNum(s.agreement_standard, 0)}%.`
-        : 'No primary sessions with data in this period.',
-      dataTable('IOA per target and phase', [
-        { label: 'Client', cell: code },
-        { label: 'Target', cell: (r) => dataLink(r.target, r.links.data, r, 'graph and figures') },
-        { label: 'Phase', cell: (r) => r.phase ?? 'no phase' },
-        { label: 'Sessions', num: true, cell: (r) => dataLink(String(r.sessions), r.links.data, r, 'data') },
-        { label: 'With IOA', num: true, cell: (r) => linkList(String(r.sessions_with_ioa), r.links.ioa, 'IOA pair', r) },
-        { label: 'Coverage', num: true, cell: (r) => h('span', { class: 'nowrap' }, fmtPct1(r.percent_with_ioa), ' ', verdict(r.meets_ioa_standard)) },
-        { label: 'Mean agreement', num: true, cell: (r) => h('span', { class: 'nowrap' }, fmtPct1(r.mean_agreement), ' ', verdict(r.meets_agreement_standard)) },
-        { label: 'Range', num: true, cell: (r) => h('span', { class: 'nowrap' }, spread(r.min_agreement, r.max_agreement, r.pairs)) },
-      ], d.ioa.rows, { empty: 'No target had data in this period.' }),
+        ? t('dash.ioa_summary', {
+            pct: fmtPct1(ioaSum.percent_with_ioa), sessions: ioaSum.sessions, standard: fmtPct1(s.ioa_standard),
+            meeting: ioaSum.target_phases_meeting_ioa_standard, phases: ioaSum.target_phases,
+            mean: fmtPct1(ioaSum.mean_agreement), pairs: ioaSum.pairs, below: ioaSum.pairs_below_agreement_standard, agreement: fmtPct1(s.agreement_standard),
+          })
+        : t('dash.ioa_none'),
+      dataTable(t('dash.table.ioa'), [
+        { label: L('client'), cell: code },
+        { label: L('target'), cell: (r) => dataLink(r.target, r.links.data, r, t('dash.link.graph')) },
+        { label: L('phase'), cell: (r) => r.phase ?? t('dash.no_phase') },
+        { label: L('sessions'), num: true, cell: (r) => dataLink(String(r.sessions), r.links.data, r, t('dash.link.data')) },
+        { label: L('with_ioa'), num: true, cell: (r) => linkList(String(r.sessions_with_ioa), r.links.ioa, t('dash.link.ioa_pair'), r) },
+        { label: L('coverage'), num: true, cell: (r) => h('span', { class: 'nowrap' }, fmtPct1(r.percent_with_ioa), ' ', verdict(r.meets_ioa_standard)) },
+        { label: L('mean_agreement'), num: true, cell: (r) => h('span', { class: 'nowrap' }, fmtPct1(r.mean_agreement), ' ', verdict(r.meets_agreement_standard)) },
+        { label: L('range'), num: true, cell: (r) => h('span', { class: 'nowrap' }, spread(r.min_agreement, r.max_agreement, r.pairs)) },
+      ], d.ioa.rows, { empty: t('dash.ioa_empty') }),
     ),
     section(
-      app, 'fidelity', 'Treatment fidelity', query,
+      app, 'fidelity', query,
       fid.summary.sessions
-        ? `${fid.summary.sessions} fidelity check${fid.summary.sessions === 1 ? '' : 's'}; mean ${fmtPct1(fid.summary.mean_percent)} of steps implemented as written (range ${fmtPct1(fid.summary.min_percent)}–${fmtPct1(fid.summary.max_percent)}); ${fmtPct1(fid.summary.percent_sessions_meeting_criterion)} of checks met their plan's criterion.`
-        : 'No fidelity checks in this period.',
-      h('h3', {}, 'By plan'),
-      dataTable('Fidelity by plan', [
-        { label: 'Client', cell: code },
-        { label: 'Plan', cell: (r) => dataLink(`${r.title || 'Plan'} v${r.version}`, r.links.fidelity, r, 'fidelity results') },
-        { label: 'Checks', num: true, cell: (r) => linkList(String(r.sessions), r.links.sessions, 'Check', r) },
-        { label: 'Mean', num: true, cell: (r) => dataLink(fmtPct1(r.mean_percent), r.links.fidelity, r, 'fidelity results') },
-        { label: 'Criterion', num: true, cell: (r) => h('span', { class: 'nowrap' }, `${fmtNum(r.criterion, 0)}% `, verdict(r.meets_criterion)) },
-        { label: 'Checks meeting it', num: true, cell: (r) => `${r.sessions_meeting_criterion} (${fmtPct1(r.percent_sessions_meeting_criterion)})` },
-      ], fid.by_plan, { empty: 'No fidelity checks.' }),
-      h('h3', {}, 'By staff member'),
-      dataTable('Fidelity by staff member', [
-        { label: 'Staff', cell: (r) => r.display_name || r.username || '–' },
-        { label: 'Plans', num: true, cell: (r) => String(r.plans) },
-        { label: 'Checks', num: true, cell: (r) => linkList(String(r.sessions), r.links.sessions, 'Check', r) },
-        { label: 'Mean', num: true, cell: (r) => fmtPct1(r.mean_percent) },
-        { label: 'Checks meeting criterion', num: true, cell: (r) => `${r.sessions_meeting_criterion} (${fmtPct1(r.percent_sessions_meeting_criterion)})` },
-      ], fid.by_staff, { empty: 'No fidelity checks.' }),
+        ? t('dash.fidelity_summary', {
+            n: fid.summary.sessions, mean: fmtPct1(fid.summary.mean_percent), min: fmtPct1(fid.summary.min_percent),
+            max: fmtPct1(fid.summary.max_percent), meeting: fmtPct1(fid.summary.percent_sessions_meeting_criterion),
+          })
+        : t('dash.fidelity_none'),
+      h('h3', {}, t('dash.by_plan')),
+      dataTable(t('dash.table.fidelity_plan'), [
+        { label: L('client'), cell: code },
+        { label: L('plan'), cell: (r) => dataLink(planName(r), r.links.fidelity, r, t('dash.link.fidelity')) },
+        { label: L('checks'), num: true, cell: (r) => linkList(String(r.sessions), r.links.sessions, t('dash.link.check'), r) },
+        { label: L('mean'), num: true, cell: (r) => dataLink(fmtPct1(r.mean_percent), r.links.fidelity, r, t('dash.link.fidelity')) },
+        { label: L('criterion'), num: true, cell: (r) => h('span', { class: 'nowrap' }, `${fmtPct1(r.criterion)} `, verdict(r.meets_criterion)) },
+        { label: L('checks_meeting'), num: true, cell: (r) => `${r.sessions_meeting_criterion} (${fmtPct1(r.percent_sessions_meeting_criterion)})` },
+      ], fid.by_plan, { empty: t('dash.fidelity_empty') }),
+      h('h3', {}, t('dash.by_staff')),
+      dataTable(t('dash.table.fidelity_staff'), [
+        { label: L('staff'), cell: (r) => r.display_name || r.username || '–' },
+        { label: L('plans'), num: true, cell: (r) => String(r.plans) },
+        { label: L('checks'), num: true, cell: (r) => linkList(String(r.sessions), r.links.sessions, t('dash.link.check'), r) },
+        { label: L('mean'), num: true, cell: (r) => fmtPct1(r.mean_percent) },
+        { label: L('checks_meeting'), num: true, cell: (r) => `${r.sessions_meeting_criterion} (${fmtPct1(r.percent_sessions_meeting_criterion)})` },
+      ], fid.by_staff, { empty: t('dash.fidelity_empty') }),
     ),
     section(
-      app, 'timeliness', 'Timeliness of data', query,
+      app, 'timeliness', query,
       tl.summary.events
-        ? `${tl.summary.events.toLocaleString()} events; median delay from recording to server ${fmtMinutes(tl.summary.median_minutes)}, 90th percentile ${fmtMinutes(tl.summary.p90_minutes)}; ${fmtPct1(tl.summary.percent_within_24h)} synced within 24 h; ${tl.summary.clock_ahead_events} with the device clock ahead.`
-        : 'No events recorded in this period.',
-      dataTable('Timeliness by person', [
-        { label: 'Recorded by', cell: (r) => r.display_name || r.username || '–' },
-        { label: 'Events', num: true, cell: (r) => r.events.toLocaleString() },
-        { label: 'Median delay', num: true, cell: (r) => fmtMinutes(r.median_minutes) },
-        { label: '90th percentile', num: true, cell: (r) => fmtMinutes(r.p90_minutes) },
-        { label: 'Within 24 h', num: true, cell: (r) => fmtPct1(r.percent_within_24h) },
-        { label: 'Clock ahead', num: true, cell: (r) => String(r.clock_ahead_events) },
-      ], tl.by_staff, { empty: 'No events.' }),
-      tl.late_sessions.length ? h('h3', {}, 'Sessions with data over 24 h late') : '',
+        ? t('dash.timeliness_summary', {
+            events: fmtNum(tl.summary.events, 0), median: fmtMinutes(tl.summary.median_minutes), p90: fmtMinutes(tl.summary.p90_minutes),
+            within: fmtPct1(tl.summary.percent_within_24h), ahead: tl.summary.clock_ahead_events,
+          })
+        : t('dash.timeliness_none'),
+      dataTable(t('dash.table.timeliness'), [
+        { label: L('recorded_by'), cell: (r) => r.display_name || r.username || '–' },
+        { label: L('events'), num: true, cell: (r) => fmtNum(r.events, 0) },
+        { label: L('median_delay'), num: true, cell: (r) => fmtMinutes(r.median_minutes) },
+        { label: L('p90'), num: true, cell: (r) => fmtMinutes(r.p90_minutes) },
+        { label: L('within_24h'), num: true, cell: (r) => fmtPct1(r.percent_within_24h) },
+        { label: L('clock_ahead'), num: true, cell: (r) => String(r.clock_ahead_events) },
+      ], tl.by_staff, { empty: t('dash.events_empty') }),
+      tl.late_sessions.length ? h('h3', {}, t('dash.late_sessions')) : '',
       tl.late_sessions.length
-        ? dataTable('Late sessions', [
-            { label: 'Client', cell: code },
-            { label: 'Worst delay', num: true, cell: (r) => dataLink(fmtMinutes(r.max_delay_minutes), r.link, r, 'events of the session') },
+        ? dataTable(t('dash.table.late'), [
+            { label: L('client'), cell: code },
+            { label: L('worst_delay'), num: true, cell: (r) => dataLink(fmtMinutes(r.max_delay_minutes), r.link, r, t('dash.link.events')) },
           ], tl.late_sessions)
         : '',
     ),
     section(
-      app, 'sessions', 'Sessions per client per week', query,
-      'Primary observation sessions, Monday to Sunday weeks.',
-      dataTable('Sessions per client per week', [
-        { label: 'Client', cell: code },
-        ...weeks.map((w) => ({ label: `Week of ${shortDate(w)}`, num: true, cell: (r) => String(r.weeks.find((x) => x.week_start === w)?.sessions ?? 0) })),
-        { label: 'Total', num: true, cell: (r) => dataLink(String(r.sessions), r.links.sessions, r, 'sessions') },
-        { label: 'Per week', num: true, cell: (r) => fmtNum(r.sessions_per_week, 1) },
-      ], d.sessions, { empty: 'No sessions.' }),
+      app, 'sessions', query,
+      t('dash.sessions_intro'),
+      dataTable(sectionTitle('sessions'), [
+        { label: L('client'), cell: code },
+        ...weeks.map((w) => ({ label: t('dash.week_of', { date: shortDate(w) }), num: true, cell: (r) => String(r.weeks.find((x) => x.week_start === w)?.sessions ?? 0) })),
+        { label: L('total'), num: true, cell: (r) => dataLink(String(r.sessions), r.links.sessions, r, t('dash.link.sessions')) },
+        { label: L('per_week'), num: true, cell: (r) => fmtNum(r.sessions_per_week, 1) },
+      ], d.sessions, { empty: t('dash.sessions_empty') }),
     ),
     section(
-      app, 'stale', 'Targets without recent data', query,
-      d.stale.length ? `${d.stale.length} active target${d.stale.length === 1 ? '' : 's'} with no data in the ${s.stale_days} days up to ${fmtDate(s.to)}.` : `Every active target has data in the ${s.stale_days} days up to ${fmtDate(s.to)}.`,
+      app, 'stale', query,
+      d.stale.length ? t('dash.stale_some', { n: d.stale.length, days: s.stale_days, to: fmtDate(s.to) }) : t('dash.stale_none', { days: s.stale_days, to: fmtDate(s.to) }),
       d.stale.length
-        ? dataTable('Stale targets', [
-            { label: 'Client', cell: code },
-            { label: 'Target', cell: (r) => dataLink(r.target, r.links.data, r, 'graph and figures') },
-            { label: 'Last data', cell: (r) => (r.last_data_date ? fmtDate(r.last_data_date) : 'never') },
-            { label: 'Days without data', num: true, cell: (r) => String(r.days_without_data) },
+        ? dataTable(t('dash.table.stale'), [
+            { label: L('client'), cell: code },
+            { label: L('target'), cell: (r) => dataLink(r.target, r.links.data, r, t('dash.link.graph')) },
+            { label: L('last_data'), cell: (r) => (r.last_data_date ? fmtDate(r.last_data_date) : t('dash.never')) },
+            { label: L('days_without'), num: true, cell: (r) => String(r.days_without_data) },
           ], d.stale)
         : '',
     ),
     section(
-      app, 'unreviewed', 'Criterion met, not reviewed', query,
-      d.unreviewed.length ? `${d.unreviewed.length} target${d.unreviewed.length === 1 ? '' : 's'} met the mastery criterion and wait for a BCBA's review.` : 'No criterion is waiting for review.',
+      app, 'unreviewed', query,
+      d.unreviewed.length ? t('dash.unreviewed_some', { n: d.unreviewed.length }) : t('dash.unreviewed_none'),
       d.unreviewed.length
-        ? dataTable('Criteria met, not reviewed', [
-            { label: 'Client', cell: code },
-            { label: 'Target', cell: (r) => dataLink(r.target, r.links.data, r, 'graph and figures') },
-            { label: 'Met on', cell: (r) => dataLink(fmtDate(r.criterion_met_at), r.links.session, r, 'the session that met it') },
-            { label: 'Waiting', num: true, cell: (r) => `${r.days_waiting} day${r.days_waiting === 1 ? '' : 's'}` },
-            { label: 'Action', cell: (r) => (PROGRAMMERS.has(app.user.role) ? h('a', { class: 'btn small', href: `#/client/${r.client_id}?target=${r.target_id}` }, 'Review', h('span', { class: 'visually-hidden' }, ` ${r.target} (${r.client_code})`)) : '–') },
+        ? dataTable(t('dash.table.unreviewed'), [
+            { label: L('client'), cell: code },
+            { label: L('target'), cell: (r) => dataLink(r.target, r.links.data, r, t('dash.link.graph')) },
+            { label: L('met_on'), cell: (r) => dataLink(fmtDate(r.criterion_met_at), r.links.session, r, t('dash.link.met')) },
+            { label: L('waiting'), num: true, cell: (r) => t('units.days', { n: r.days_waiting, x: fmtNum(r.days_waiting, 0) }) },
+            { label: L('action'), cell: (r) => (PROGRAMMERS.has(app.user.role) ? h('a', { class: 'btn small', href: `#/client/${r.client_id}?target=${r.target_id}` }, t('dash.review'), h('span', { class: 'visually-hidden' }, ` ${r.target} (${r.client_code})`)) : '–') },
           ], d.unreviewed)
         : '',
     ),
     section(
-      app, 'incidents', 'Incidents', query,
-      incidentsTotal ? `${incidentsTotal} report${incidentsTotal === 1 ? '' : 's'} of incidents in this period.` : 'No incident in this period.',
-      dataTable('Incidents by type', [
-        { label: 'Type', cell: (r) => incidentTypeLabel(r.type) },
-        { label: 'Awaiting sign-off', num: true, cell: (r) => String(r.open) },
-        { label: 'Signed off', num: true, cell: (r) => String(r.signed_off) },
-        { label: 'Total', num: true, cell: (r) => String(r.total) },
+      app, 'incidents', query,
+      incidentsTotal ? t('dash.incidents_some', { n: incidentsTotal }) : t('dash.incidents_none'),
+      dataTable(t('dash.table.incident_types'), [
+        { label: L('type'), cell: (r) => incidentTypeLabel(r.type) },
+        { label: L('awaiting'), num: true, cell: (r) => String(r.open) },
+        { label: L('signed_off'), num: true, cell: (r) => String(r.signed_off) },
+        { label: L('total'), num: true, cell: (r) => String(r.total) },
       ], d.incidents.by_type.filter((r) => r.total > 0), { empty: '' }),
       d.incidents.rows.length
-        ? dataTable('Incident reports', [
-            { label: 'Client', cell: code },
-            { label: 'Type', cell: (r) => dataLink(incidentTypeLabel(r.type), r.link, r, 'the report') },
-            { label: 'Occurred', cell: (r) => fmtDateTime(r.occurred_at) },
-            { label: 'Status', cell: (r) => (r.status === 'signed_off' ? `Signed off ${fmtDate(r.signed_off_at)}` : 'Awaiting sign-off') },
-            { label: 'Revision', num: true, cell: (r) => String(r.revision) },
+        ? dataTable(t('incident.reports'), [
+            { label: L('client'), cell: code },
+            { label: L('type'), cell: (r) => dataLink(incidentTypeLabel(r.type), r.link, r, t('dash.link.report')) },
+            { label: L('occurred'), cell: (r) => fmtDateTime(r.occurred_at) },
+            { label: L('status'), cell: (r) => (r.status === 'signed_off' ? t('dash.signed_off_on', { date: fmtDate(r.signed_off_at) }) : t('incident.filter_open')) },
+            { label: L('revision'), num: true, cell: (r) => String(r.revision) },
           ], d.incidents.rows)
         : '',
     ),
+    chartAuditSection(section, app, d, query),
   ];
 }
 
@@ -302,7 +312,7 @@ let fidelityPeriod = presetPeriod('12w');
 export async function renderFidelityResults(app) {
   const query = hashQuery();
   if (query.get('from') && query.get('to')) fidelityPeriod = { preset: 'custom', from: query.get('from'), to: query.get('to') };
-  const notice = connectionNotice('fidelity results need a connection.');
+  const notice = connectionNotice(t('fid.needs_connection'));
   const picker = h('select', { id: 'fid-client', class: 'field-narrow' });
   const status = h('p', { class: 'hint', role: 'status' });
   const body = h('div');
@@ -314,10 +324,10 @@ export async function renderFidelityResults(app) {
     h(
       'section',
       { class: 'panel' },
-      h('h1', {}, 'Fidelity results'),
+      h('h1', {}, t('fid.title')),
       notice.el,
-      h('p', { class: 'hint' }, 'How each behavior plan was carried out, by plan version and by staff member. To run a fidelity check, tap the client on My caseload and choose Fidelity check.'),
-      h('label', { for: picker.id, class: 'field-label' }, 'Client'),
+      h('p', { class: 'hint' }, t('fid.intro')),
+      h('label', { for: picker.id, class: 'field-label' }, t('dash.col.client')),
       picker,
       period.el,
       status,
@@ -338,41 +348,41 @@ export async function renderFidelityResults(app) {
   async function load() {
     const clientId = picker.value;
     if (!clientId) {
-      status.textContent = 'No client on your caseload.';
+      status.textContent = t('fid.no_client');
       return;
     }
     if (!navigator.onLine) {
-      status.textContent = 'Offline: fidelity results need a connection.';
+      status.textContent = t('online.offline_notice', { what: t('fid.needs_connection') });
       return;
     }
-    status.textContent = 'Loading…';
+    status.textContent = t('common.loading');
     const range = { from: fidelityPeriod.from, to: fidelityPeriod.to };
     try {
       const f = await app.api.clientFidelity(clientId, range);
       const name = picker.selectedOptions[0]?.textContent ?? '';
-      status.textContent = `${f.sessions.length} fidelity check${f.sessions.length === 1 ? '' : 's'} of ${name}, ${fmtDate(range.from)} – ${fmtDate(range.to)}.`;
-      const chart = h('img', { class: 'graph', alt: `Fidelity per check of ${name}, by staff member, against the plan criterion`, src: app.api.url(`/clients/${clientId}/charts/fidelity.svg`, range) });
+      status.textContent = t('fid.scope', { n: f.sessions.length, name, from: fmtDate(range.from), to: fmtDate(range.to) });
+      const chart = h('img', { class: 'graph', alt: t('fid.chart_alt', { name }), src: app.api.url(`/clients/${clientId}/charts/fidelity.svg`, range) });
       body.replaceChildren(
         h(
           'section',
           { class: 'panel' },
-          h('h2', {}, 'By plan version'),
-          dataTable('Fidelity by plan version', [
-            { label: 'Plan', cell: (r) => `${r.title || 'Plan'} v${r.version}` },
-            { label: 'Checks', num: true, cell: (r) => linkList(String(r.sessions), r.links.sessions, 'Check', r) },
-            { label: 'Mean', num: true, cell: (r) => fmtPct1(r.mean_percent) },
-            { label: 'Range', num: true, cell: (r) => h('span', { class: 'nowrap' }, spread(r.min_percent, r.max_percent, r.scored_sessions)) },
-            { label: 'Criterion', num: true, cell: (r) => h('span', { class: 'nowrap' }, `${fmtNum(r.criterion, 0)}% `, verdict(r.meets_criterion)) },
-          ], f.by_plan, { empty: 'No fidelity check in this period.' }),
-          h('h2', {}, 'By staff member'),
-          dataTable('Fidelity by staff member', [
-            { label: 'Staff', cell: (r) => r.display_name || r.username || '–' },
-            { label: 'Checks', num: true, cell: (r) => linkList(String(r.sessions), r.links.sessions, 'Check', r) },
-            { label: 'Mean', num: true, cell: (r) => fmtPct1(r.mean_percent) },
-            { label: 'Meeting criterion', num: true, cell: (r) => `${r.sessions_meeting_criterion} (${fmtPct1(r.percent_sessions_meeting_criterion)})` },
-          ], f.by_staff, { empty: 'No fidelity check in this period.' }),
+          h('h2', {}, t('fid.by_version')),
+          dataTable(t('fid.by_version'), [
+            { label: t('dash.col.plan'), cell: planName },
+            { label: t('dash.col.checks'), num: true, cell: (r) => linkList(String(r.sessions), r.links.sessions, t('dash.link.check'), r) },
+            { label: t('dash.col.mean'), num: true, cell: (r) => fmtPct1(r.mean_percent) },
+            { label: t('dash.col.range'), num: true, cell: (r) => h('span', { class: 'nowrap' }, spread(r.min_percent, r.max_percent, r.scored_sessions)) },
+            { label: t('dash.col.criterion'), num: true, cell: (r) => h('span', { class: 'nowrap' }, `${fmtPct1(r.criterion)} `, verdict(r.meets_criterion)) },
+          ], f.by_plan, { empty: t('fid.empty') }),
+          h('h2', {}, t('dash.by_staff')),
+          dataTable(t('dash.table.fidelity_staff'), [
+            { label: t('dash.col.staff'), cell: (r) => r.display_name || r.username || '–' },
+            { label: t('dash.col.checks'), num: true, cell: (r) => linkList(String(r.sessions), r.links.sessions, t('dash.link.check'), r) },
+            { label: t('dash.col.mean'), num: true, cell: (r) => fmtPct1(r.mean_percent) },
+            { label: t('dash.col.checks_meeting'), num: true, cell: (r) => `${r.sessions_meeting_criterion} (${fmtPct1(r.percent_sessions_meeting_criterion)})` },
+          ], f.by_staff, { empty: t('fid.empty') }),
         ),
-        f.sessions.length ? h('section', { class: 'panel' }, h('h2', {}, 'Over time'), h('figure', { class: 'graph-box' }, chart)) : '',
+        f.sessions.length ? h('section', { class: 'panel' }, h('h2', {}, t('fid.over_time')), h('figure', { class: 'graph-box' }, chart)) : '',
       );
     } catch (err) {
       status.textContent = describeFailure(err);

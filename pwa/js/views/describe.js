@@ -12,7 +12,7 @@ export function describeEvent(e) {
     case 'count': return '+1';
     case 'duration_start': return t('event.bout_started');
     case 'duration_stop': return t('event.bout_stopped');
-    case 'latency': return t('event.latency', { time: formatSeconds(d.seconds) });
+    case 'latency': return t(d.no_response ? 'event.latency_no_response' : 'event.latency', { time: formatSeconds(d.seconds) });
     case 'interval': return t('event.interval', { n: d.index + 1, mark: d.scored === true ? '+' : d.scored === false ? '−' : t('interval.skipped') });
     case 'abc': return `${d.antecedent} → ${d.behavior} → ${d.consequence}`;
     case 'trial': return `${result(d.result)} (${promptLabel(d.prompt)})`;
@@ -31,5 +31,7 @@ export function describeRecord(r) {
   if (r.type === 'session') return t('record.session', { when: fmtDateTime(new Date(r.body.started_at)) });
   if (r.type === 'phase') return t('record.phase', { label: r.body.label, date: r.body.start_date });
   if (r.type === 'incident') return t('record.incident', { type: r.body.type, when: fmtDateTime(new Date(r.body.occurred_at)) });
+  if (r.type === 'note') return t(r.body.sign ? 'record.note_signed' : 'record.note', { when: fmtDateTime(new Date(r.body.sign?.at ?? Date.now())) });
+  if (r.type === 'contact') return t('record.contact', { day: r.body.day, minutes: r.body.minutes });
   return `${describeEvent(r.body)} · ${fmtDateTime(new Date(r.body.t))}`;
 }

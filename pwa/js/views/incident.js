@@ -2,6 +2,7 @@
 // sync engine sends it in the `incidents` list of POST /sync. Reading, signing off (directors,
 // admins) and amending (the reporter, BCBAs and up) need the server; a report is never edited,
 // an amendment is a new revision (docs/quality.md).
+import { t } from '../i18n.js';
 import { h, mount, openDialog, toast, confirmDialog } from '../ui.js';
 import {
   DIRECTORS,
@@ -17,16 +18,34 @@ import {
   outboxItems,
 } from './bcba-common.js';
 
-const DEESCALATION = [
-  'Verbal redirection',
-  'Offered choices',
-  'Reduced or removed demands',
-  'Offered a break',
-  'Gave space / planned ignoring',
-  'Removed other people or objects',
-  'Functional communication prompted',
-];
-const NOTIFIED = ['BCBA', 'Clinical director', 'Parent or guardian', 'Site supervisor', 'Nurse', 'School staff'];
+// The common answers, stored as these English words whatever the language on screen (reports
+// and exports read the same in every clinic); the catalogue labels them (incident.deesc.*,
+// incident.notified.*).
+const DEESCALATION = {
+  redirection: 'Verbal redirection',
+  choices: 'Offered choices',
+  demands: 'Reduced or removed demands',
+  break: 'Offered a break',
+  space: 'Gave space / planned ignoring',
+  removed: 'Removed other people or objects',
+  fct: 'Functional communication prompted',
+};
+const NOTIFIED = {
+  bcba: 'BCBA',
+  director: 'Clinical director',
+  guardian: 'Parent or guardian',
+  supervisor: 'Site supervisor',
+  nurse: 'Nurse',
+  school: 'School staff',
+};
+/** A stored answer in the reader's language when it is one of the common answers. */
+const answerLabel = (value) => {
+  for (const [prefix, options] of [['incident.deesc', DEESCALATION], ['incident.notified', NOTIFIED]]) {
+    const key = Object.keys(options).find((k) => options[k] === value);
+    if (key) return t(`${prefix}.${key}`);
+  }
+  return value;
+};
 const LIMITS = { antecedents: 4000, injuries: 4000, description: 8000, step: 400, person: 200 };
 
 let fieldCount = 0;
@@ -34,11 +53,12 @@ let fieldCount = 0;
 /** Checkboxes of common answers plus "others, one per line"; value() is the list. */
 function listField(legend, options, limit, initial = []) {
   fieldCount += 1;
-  const boxes = options.map((text, i) => {
+  const stored = Object.values(options);
+  const boxes = stored.map((text, i) => {
     const input = h('input', { type: 'checkbox', id: `lf-${fieldCount}-${i}`, value: text, checked: initial.includes(text) });
-    return { input, el: h('label', { class: 'check', for: input.id }, input, text) };
+    return { input, el: h('label', { class: 'check', for: input.id }, input, answerLabel(text)) };
   });
-  const others = initial.filter((v) => !options.includes(v));
+  const others = initial.filter((v) => !stored.includes(v));
   const other = h('textarea', { id: `lf-${fieldCount}-other`, rows: 2 });
   other.value = others.join('\n');
   const el = h(
@@ -46,7 +66,7 @@ function listField(legend, options, limit, initial = []) {
     { class: 'form-group' },
     h('legend', {}, legend),
     h('div', { class: 'check-grid' }, ...boxes.map((b) => b.el)),
-    h('label', { for: other.id, class: 'field-label' }, 'Others', h('span', { class: 'optional' }, ' (one per line)')),
+    h('label', { for: other.id, class: 'field-label' }, t('incident.others'), h('span', { class: 'optional' }, ` ${t('incident.one_per_line')}`)),
     other,
   );
   return {
@@ -57,7 +77,7 @@ function listField(legend, options, limit, initial = []) {
     ],
     check: () => {
       const long = other.value.split('\n').find((s) => s.trim().length > limit);
-      return long ? { error: `Each line of "${legend}" may have at most ${limit} characters.`, field: other } : null;
+      return long ? { error: t('incident.line_too_long', { field: legend, n: limit }), field: other } : null;
     },
   };
 }
@@ -77,36 +97,36 @@ function incidentFields(initial = {}) {
   });
   const antecedents = h('textarea', { id: 'inc-antecedents', rows: 3, maxlength: LIMITS.antecedents });
   antecedents.value = initial.antecedents ?? '';
-  const injuries = h('textarea', { id: 'inc-injuries', rows: 2, maxlength: LIMITS.injuries, placeholder: 'None observed' });
+  const injuries = h('textarea', { id: 'inc-injuries', rows: 2, maxlength: LIMITS.injuries, placeholder: t('incident.none_observed') });
   injuries.value = initial.injuries ?? '';
   const description = h('textarea', { id: 'inc-description', rows: 4, maxlength: LIMITS.description });
   description.value = initial.description ?? '';
-  const deesc = listField('De-escalation steps tried', DEESCALATION, LIMITS.step, initial.deescalation ?? []);
-  const notified = listField('Who was notified', NOTIFIED, LIMITS.person, initial.notified ?? []);
-  const typeSet = h('fieldset', { class: 'form-group', id: 'inc-type' }, h('legend', {}, 'Type of incident'), h('div', { class: 'radio-chips' }, ...types));
+  const deesc = listField(t('incident.deescalation'), DEESCALATION, LIMITS.step, initial.deescalation ?? []);
+  const notified = listField(t('incident.who_notified'), NOTIFIED, LIMITS.person, initial.notified ?? []);
+  const typeSet = h('fieldset', { class: 'form-group', id: 'inc-type' }, h('legend', {}, t('incident.type')), h('div', { class: 'radio-chips' }, ...types));
 
   const el = [
     h(
       'fieldset',
       { class: 'form-group' },
-      h('legend', {}, 'When'),
+      h('legend', {}, t('incident.when')),
       h(
         'div',
         { class: 'date-pair' },
-        h('div', {}, h('label', { for: date.id, class: 'field-label' }, 'Date'), date),
-        h('div', {}, h('label', { for: time.id, class: 'field-label' }, 'Time it started'), time),
+        h('div', {}, h('label', { for: date.id, class: 'field-label' }, t('incident.date')), date),
+        h('div', {}, h('label', { for: time.id, class: 'field-label' }, t('incident.time')), time),
       ),
-      h('label', { for: duration.id, class: 'field-label' }, 'Duration in minutes', h('span', { class: 'optional' }, ' (optional)')),
+      h('label', { for: duration.id, class: 'field-label' }, t('incident.duration_minutes'), h('span', { class: 'optional' }, ` ${t('common.optional')}`)),
       duration,
     ),
     typeSet,
-    h('label', { for: antecedents.id, class: 'field-label' }, 'Antecedents: what came just before'),
+    h('label', { for: antecedents.id, class: 'field-label' }, t('incident.antecedents_label')),
     antecedents,
     deesc.el,
-    h('label', { for: injuries.id, class: 'field-label' }, 'Injuries', h('span', { class: 'optional' }, ' (to anyone; leave empty if none)')),
+    h('label', { for: injuries.id, class: 'field-label' }, t('incident.injuries'), h('span', { class: 'optional' }, ` ${t('incident.injuries_hint')}`)),
     injuries,
     notified.el,
-    h('label', { for: description.id, class: 'field-label' }, 'What happened', h('span', { class: 'optional' }, ' (description)')),
+    h('label', { for: description.id, class: 'field-label' }, t('incident.what_happened'), h('span', { class: 'optional' }, ` ${t('incident.description_hint')}`)),
     description,
   ];
 
@@ -115,17 +135,17 @@ function incidentFields(initial = {}) {
     focus: () => date.focus(),
     /** {value} with the report's fields, or {error, field}. */
     read() {
-      if (!date.value || !time.value) return { error: 'Give the date and time of the incident.', field: date.value ? time : date };
+      if (!date.value || !time.value) return { error: t('incident.need_when'), field: date.value ? time : date };
       // Unchanged in an amendment: keep the recorded moment (to the second), not the minute shown.
       const occurred = initial.occurred_at && !timeTouched ? new Date(initial.occurred_at) : new Date(`${date.value}T${time.value}`);
-      if (Number.isNaN(occurred.getTime())) return { error: 'The date or time is not valid.', field: date };
-      if (occurred.getTime() > Date.now() + 5 * 60 * 1000) return { error: 'The incident cannot be in the future.', field: time };
+      if (Number.isNaN(occurred.getTime())) return { error: t('incident.bad_when'), field: date };
+      if (occurred.getTime() > Date.now() + 5 * 60 * 1000) return { error: t('incident.future'), field: time };
       const type = typeSet.querySelector('input:checked')?.value;
-      if (!type) return { error: 'Choose the type of incident.', field: typeSet.querySelector('input') };
+      if (!type) return { error: t('incident.need_type'), field: typeSet.querySelector('input') };
       let minutes = null;
       if (duration.value !== '') {
         minutes = Number(duration.value);
-        if (!(minutes >= 0 && minutes <= 1440)) return { error: 'The duration is between 0 and 1440 minutes.', field: duration };
+        if (!(minutes >= 0 && minutes <= 1440)) return { error: t('incident.bad_duration'), field: duration };
       }
       const problem = deesc.check() ?? notified.check();
       if (problem) return problem;
@@ -158,25 +178,25 @@ export async function renderIncidentForm(app, clientId) {
     }
   }
   if (!client) {
-    mount(h('section', { class: 'panel' }, h('h1', {}, 'Incident report'), h('p', { class: 'error' }, 'This client is not on your caseload on this device.'), h('a', { class: 'btn', href: '#/' }, 'Back to caseload')));
+    mount(h('section', { class: 'panel' }, h('h1', {}, t('incident.title')), h('p', { class: 'error' }, t('incident.not_on_caseload')), h('a', { class: 'btn', href: '#/' }, t('incident.back'))));
     return undefined;
   }
   const fields = incidentFields();
   const error = h('p', { class: 'error', role: 'alert' });
-  const save = h('button', { type: 'submit', class: 'btn big primary' }, 'Save report');
+  const save = h('button', { type: 'submit', class: 'btn big primary' }, t('incident.save'));
   const form = h(
     'form',
     { class: 'incident-form', novalidate: true },
     ...fields.el,
     error,
     save,
-    h('a', { class: 'btn', href: '#/' }, 'Cancel'),
+    h('a', { class: 'btn', href: '#/' }, t('common.cancel')),
   );
   const panel = h(
     'section',
     { class: 'panel narrow-wide' },
-    h('h1', {}, `Incident report: ${client.name}`),
-    h('p', { class: 'hint' }, 'File it right after the event. It is saved on this device first and sent to the server when there is a connection; a director then signs it off.'),
+    h('h1', {}, t('incident.title_of', { name: client.name })),
+    h('p', { class: 'hint' }, t('incident.intro')),
     form,
   );
   mount(panel);
@@ -197,7 +217,7 @@ export async function renderIncidentForm(app, clientId) {
       app.sync?.poke();
       showFiled(app, client, record);
     } catch (err) {
-      error.textContent = `Not saved: ${err.message}`;
+      error.textContent = t('form.not_saved', { reason: err.message });
       save.disabled = false;
     }
   });
@@ -206,9 +226,9 @@ export async function renderIncidentForm(app, clientId) {
     const status = h('p', { class: 'lead', role: 'status' });
     const draw = async () => {
       const mine = (await appRef.outbox.items('incident')).find((r) => r.id === record.id);
-      if (!mine || mine.state === 'sent') status.textContent = '✓ Sent: the server holds the report. A director will sign it off.';
-      else if (mine.state === 'rejected') status.textContent = `The server refused the report: ${mine.reason}. It is kept on this device; open Sync for details.`;
-      else status.textContent = navigator.onLine ? 'Saved on this device. Sending…' : 'Saved on this device. It is sent when you are back online.';
+      if (!mine || mine.state === 'sent') status.textContent = t('incident.sent');
+      else if (mine.state === 'rejected') status.textContent = t('incident.refused', { reason: mine.reason });
+      else status.textContent = navigator.onLine ? t('incident.saved_sending') : t('incident.saved_offline');
     };
     const onSync = () => draw();
     document.addEventListener('bdc:sync', onSync);
@@ -217,12 +237,12 @@ export async function renderIncidentForm(app, clientId) {
       h(
         'section',
         { class: 'panel narrow-wide' },
-        h('h1', {}, 'Incident report saved'),
+        h('h1', {}, t('incident.saved_title')),
         h('p', {}, `${incidentTypeLabel(record.body.type)} · ${c.name} · ${fmtDateTime(record.body.occurred_at)}`),
         status,
         h('div', { class: 'card-links' },
-          h('a', { class: 'btn primary', href: '#/' }, 'Back to caseload'),
-          h('a', { class: 'btn', href: `#/client/${c.id}/incidents` }, 'Incident reports of this client')),
+          h('a', { class: 'btn primary', href: '#/' }, t('incident.back')),
+          h('a', { class: 'btn', href: `#/client/${c.id}/incidents` }, t('incident.reports_of_client'))),
       ),
     );
     draw();
@@ -233,31 +253,31 @@ export async function renderIncidentForm(app, clientId) {
 // --- the reports of a client (online) --------------------------------------------------------
 
 function reportBody(report, names) {
-  const list = (items) => (items?.length ? h('ul', { class: 'plain-list' }, ...items.map((x) => h('li', {}, x))) : h('span', { class: 'hint' }, 'none recorded'));
+  const list = (items) => (items?.length ? h('ul', { class: 'plain-list' }, ...items.map((x) => h('li', {}, answerLabel(x)))) : h('span', { class: 'hint' }, t('incident.none_recorded')));
   return h(
     'dl',
     { class: 'facts report-facts' },
-    h('dt', {}, 'Occurred'), h('dd', {}, fmtDateTime(report.occurred_at)),
-    h('dt', {}, 'Duration'), h('dd', {}, report.duration_minutes === null ? 'not given' : `${fmtNum(report.duration_minutes, 1)} min`),
-    h('dt', {}, 'Antecedents'), h('dd', {}, report.antecedents || h('span', { class: 'hint' }, 'none recorded')),
-    h('dt', {}, 'De-escalation tried'), h('dd', {}, list(report.deescalation)),
-    h('dt', {}, 'Injuries'), h('dd', {}, report.injuries || 'none reported'),
-    h('dt', {}, 'Notified'), h('dd', {}, list(report.notified)),
-    h('dt', {}, 'Description'), h('dd', {}, report.description || h('span', { class: 'hint' }, 'none')),
-    h('dt', {}, 'Reported by'), h('dd', {}, names.get(report.reported_by) ?? 'a staff member'),
+    h('dt', {}, t('incident.occurred')), h('dd', {}, fmtDateTime(report.occurred_at)),
+    h('dt', {}, t('incident.duration')), h('dd', {}, report.duration_minutes === null ? t('incident.not_given') : t('units.minutes', { x: fmtNum(report.duration_minutes, 1) })),
+    h('dt', {}, t('incident.antecedents')), h('dd', {}, report.antecedents || h('span', { class: 'hint' }, t('incident.none_recorded'))),
+    h('dt', {}, t('incident.deescalation_tried')), h('dd', {}, list(report.deescalation)),
+    h('dt', {}, t('incident.injuries')), h('dd', {}, report.injuries || t('incident.none_reported')),
+    h('dt', {}, t('incident.notified')), h('dd', {}, list(report.notified)),
+    h('dt', {}, t('incident.description')), h('dd', {}, report.description || h('span', { class: 'hint' }, t('incident.none'))),
+    h('dt', {}, t('incident.reported_by')), h('dd', {}, names.get(report.reported_by) ?? t('incident.a_staff_member')),
   );
 }
 
-const STATUS_WORDS = { open: 'Open: awaiting sign-off', signed_off: 'Signed off', superseded: 'Superseded' };
+const REPORT_STATUSES = new Set(['open', 'signed_off', 'superseded']);
 
 export async function renderIncidents(app, clientId) {
   const focus = hashQuery().get('focus');
-  const notice = connectionNotice('reading, signing off and amending reports need a connection. New reports can still be filed.');
-  const filter = h('select', { id: 'inc-filter', class: 'field-narrow' }, h('option', { value: '' }, 'All reports'), h('option', { value: 'open' }, 'Awaiting sign-off'), h('option', { value: 'signed_off' }, 'Signed off'));
-  const status = h('p', { class: 'hint', role: 'status' }, 'Loading…');
+  const notice = connectionNotice(t('incident.needs_connection'));
+  const filter = h('select', { id: 'inc-filter', class: 'field-narrow' }, h('option', { value: '' }, t('incident.filter_all')), h('option', { value: 'open' }, t('incident.filter_open')), h('option', { value: 'signed_off' }, t('incident.status.signed_off')));
+  const status = h('p', { class: 'hint', role: 'status' }, t('common.loading'));
   const list = h('div', { class: 'incident-list' });
   const pendingBox = h('div');
-  const title = h('h1', {}, 'Incident reports');
+  const title = h('h1', {}, t('incident.reports'));
   mount(
     h(
       'section',
@@ -269,12 +289,12 @@ export async function renderIncidents(app, clientId) {
         h(
           'div',
           { class: 'card-links' },
-          PROGRAMMERS.has(app.user.role) ? h('a', { class: 'btn small', href: `#/client/${clientId}` }, 'Client view') : '',
-          h('a', { class: 'btn small primary', href: `#/incident/new/${clientId}` }, 'New incident report'),
+          PROGRAMMERS.has(app.user.role) ? h('a', { class: 'btn small', href: `#/client/${clientId}` }, t('caseload.client_view')) : '',
+          h('a', { class: 'btn small primary', href: `#/incident/new/${clientId}` }, t('incident.new')),
         ),
       ),
       notice.el,
-      h('label', { for: filter.id, class: 'field-label' }, 'Show'),
+      h('label', { for: filter.id, class: 'field-label' }, t('incident.show')),
       filter,
       status,
       pendingBox,
@@ -290,23 +310,23 @@ export async function renderIncidents(app, clientId) {
     const mine = ((await app.outbox?.items('incident')) ?? []).filter((r) => r.body.client_id === clientId && r.state !== 'sent');
     pendingBox.replaceChildren(
       ...(mine.length
-        ? [h('p', { class: 'mastery-alert' }, `${mine.length} report${mine.length === 1 ? '' : 's'} filed on this device ${mine.some((r) => r.state === 'rejected') ? 'need attention (open Sync)' : 'waiting to be sent'}.`)]
+        ? [h('p', { class: 'mastery-alert' }, t(mine.some((r) => r.state === 'rejected') ? 'incident.local_attention' : 'incident.local_waiting', { n: mine.length }))]
         : []),
     );
   };
 
   const load = async () => {
     drawPending();
-    status.textContent = 'Loading…';
+    status.textContent = t('common.loading');
     try {
       if (!client) {
         client = await app.api.client(clientId);
-        title.textContent = `Incident reports: ${client.name}`;
+        title.textContent = t('incident.reports_of', { name: client.name });
         names = new Map((await app.api.assignments(clientId).catch(() => [])).map((a) => [a.user_id, a.display_name || a.username]));
         names.set(app.user.id, app.user.display_name || app.user.username);
       }
       const reports = await app.api.incidentsOf(clientId, { status: filter.value || undefined });
-      status.textContent = reports.length ? `${reports.length} report${reports.length === 1 ? '' : 's'} (latest revision of each), newest first.` : 'No incident reports.';
+      status.textContent = reports.length ? t('incident.count', { n: reports.length }) : t('incident.no_reports');
       list.replaceChildren(...reports.map((r) => reportCard(r)));
       if (focus) document.getElementById(`incident-${focus}`)?.scrollIntoView({ block: 'start' });
     } catch (err) {
@@ -318,12 +338,12 @@ export async function renderIncidents(app, clientId) {
     const mayAmend = PROGRAMMERS.has(app.user.role) || report.history?.some((r) => r.reported_by === app.user.id) || report.reported_by === app.user.id;
     const actions = h('div', { class: 'card-links' });
     if (report.status === 'open' && canSign) {
-      actions.append(h('button', { type: 'button', class: 'btn small primary', onclick: () => signOff(report) }, 'Sign off', h('span', { class: 'visually-hidden' }, ` ${incidentTypeLabel(report.type)} of ${fmtDateTime(report.occurred_at)}`)));
+      actions.append(h('button', { type: 'button', class: 'btn small primary', onclick: () => signOff(report) }, t('incident.sign_off'), h('span', { class: 'visually-hidden' }, ` ${t('incident.which', { type: incidentTypeLabel(report.type), when: fmtDateTime(report.occurred_at) })}`)));
     }
     if (report.status !== 'superseded' && mayAmend) {
-      actions.append(h('button', { type: 'button', class: 'btn small', onclick: () => amend(report) }, 'Amend', h('span', { class: 'visually-hidden' }, ` ${incidentTypeLabel(report.type)} of ${fmtDateTime(report.occurred_at)}`)));
+      actions.append(h('button', { type: 'button', class: 'btn small', onclick: () => amend(report) }, t('incident.amend'), h('span', { class: 'visually-hidden' }, ` ${t('incident.which', { type: incidentTypeLabel(report.type), when: fmtDateTime(report.occurred_at) })}`)));
     }
-    const signed = report.signed_off_at ? ` by ${names.get(report.signed_off_by) ?? 'a director'} on ${fmtDateTime(report.signed_off_at)}` : '';
+    const signed = report.signed_off_at ? ` ${t('incident.signed_by', { name: names.get(report.signed_off_by) ?? t('incident.a_director'), when: fmtDateTime(report.signed_off_at) })}` : '';
     return h(
       'article',
       { class: 'panel incident-card', id: `incident-${report.id}`, 'aria-labelledby': `inc-h-${report.id}`, dataset: { status: report.status } },
@@ -331,12 +351,12 @@ export async function renderIncidents(app, clientId) {
         'header',
         { class: 'title-row' },
         h('h2', { id: `inc-h-${report.id}` }, `${incidentTypeLabel(report.type)} · ${fmtDateTime(report.occurred_at)}`),
-        h('span', { class: `status-tag ${report.status}` }, STATUS_WORDS[report.status] ?? report.status),
+        h('span', { class: `status-tag ${report.status}` }, REPORT_STATUSES.has(report.status) ? t(`incident.status.${report.status}`) : report.status),
       ),
-      h('p', { class: 'client-meta' }, `Revision ${report.revision}${report.revision > 1 ? ' (amended)' : ''}${signed}`),
+      h('p', { class: 'client-meta' }, `${t(report.revision > 1 ? 'incident.revision_amended' : 'incident.revision', { n: report.revision })}${signed}`),
       reportBody(report, names),
       report.history?.length > 1
-        ? h('details', {}, h('summary', {}, `History: ${report.history.length} revisions`), h('ol', { class: 'plain-list' }, ...report.history.map((r) => h('li', {}, `Revision ${r.revision} by ${names.get(r.reported_by) ?? 'a staff member'}, ${fmtDateTime(r.created_at)}${r.signed_off_at ? ` · signed off ${fmtDateTime(r.signed_off_at)}` : ''}`))))
+        ? h('details', {}, h('summary', {}, t('incident.history', { n: report.history.length })), h('ol', { class: 'plain-list' }, ...report.history.map((r) => h('li', {}, t('incident.history_line', { n: r.revision, name: names.get(r.reported_by) ?? t('incident.a_staff_member'), when: fmtDateTime(r.created_at) }), r.signed_off_at ? ` · ${t('incident.history_signed', { when: fmtDateTime(r.signed_off_at) })}` : ''))))
         : '',
       actions,
     );
@@ -344,14 +364,14 @@ export async function renderIncidents(app, clientId) {
 
   async function signOff(report) {
     const ok = await confirmDialog(
-      'Sign off this report?',
-      `${incidentTypeLabel(report.type)} on ${fmtDateTime(report.occurred_at)}, revision ${report.revision}. A signature is final; later changes are amendments that need their own sign-off.`,
-      { ok: 'Sign off' },
+      t('incident.sign_off_title'),
+      t('incident.sign_off_text', { type: incidentTypeLabel(report.type), when: fmtDateTime(report.occurred_at), n: report.revision }),
+      { ok: t('incident.sign_off') },
     );
     if (!ok) return;
     try {
       await app.api.signOffIncident(report.id);
-      toast('Report signed off.');
+      toast(t('incident.signed_toast'));
       load();
     } catch (err) {
       toast(describeFailure(err), { kind: 'error' });
@@ -360,17 +380,17 @@ export async function renderIncidents(app, clientId) {
   }
 
   async function amend(report) {
-    const done = await openDialog('Amend the report', (close) => {
+    const done = await openDialog(t('incident.amend_title'), (close) => {
       const fields = incidentFields(report);
       const error = h('p', { class: 'error', role: 'alert' });
-      const ok = h('button', { type: 'submit', class: 'btn primary' }, 'Save amendment');
+      const ok = h('button', { type: 'submit', class: 'btn primary' }, t('incident.save_amendment'));
       const form = h(
         'form',
         { class: 'incident-form', novalidate: true },
-        h('p', { class: 'hint' }, 'The report is never edited: your changes become revision ' + (report.revision + 1) + ', and the original stays as it was.'),
+        h('p', { class: 'hint' }, t('incident.amend_hint', { n: report.revision + 1 })),
         ...fields.el,
         error,
-        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close(false) }, 'Cancel'), ok),
+        h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close(false) }, t('common.cancel')), ok),
       );
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
@@ -387,13 +407,13 @@ export async function renderIncidents(app, clientId) {
           if (!same) changes[key] = v;
         }
         if (!Object.keys(changes).length) {
-          error.textContent = 'Nothing was changed.';
+          error.textContent = t('incident.nothing_changed');
           return;
         }
         ok.disabled = true;
         try {
           await app.api.amendIncident(report.id, changes);
-          toast(`Amendment saved as revision ${report.revision + 1}.`);
+          toast(t('incident.amended_toast', { n: report.revision + 1 }));
           close(true);
         } catch (err) {
           error.textContent = describeFailure(err);

@@ -3,13 +3,17 @@
 // client views and the dashboard. Hidden while a session is being recorded.
 import { currentLanguage, t } from '../i18n.js';
 import { h } from '../ui.js';
-import { PROGRAMMERS, SUPERVISORS, outboxItems } from './bcba-common.js';
+import { DIRECTORS, PROGRAMMERS, SUPERVISORS, outboxItems } from './bcba-common.js';
 
 const LINKS = [
   { href: '#/', label: 'nav.caseload', show: () => true, current: (hash) => /^#?\/?$/.test(hash) || hash.startsWith('#/incident/') || hash.startsWith('#/summary/') },
   { href: '#/fidelity-results', label: 'nav.fidelity', show: (role) => SUPERVISORS.has(role), current: (hash) => hash.startsWith('#/fidelity-results') },
   { href: '#/clients', label: 'nav.clients', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/client') },
   { href: '#/dashboard', label: 'nav.dashboard', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/dashboard') },
+  { href: '#/notes', label: 'nav.notes', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/notes') },
+  { href: '#/supervision', label: 'nav.supervision', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/supervision') },
+  { href: '#/chart-audits', label: 'nav.chart_audits', show: (role) => DIRECTORS.has(role), current: (hash) => hash.startsWith('#/chart-audits') },
+  { href: '#/training', label: 'nav.training', show: (role) => PROGRAMMERS.has(role), current: (hash) => hash.startsWith('#/training') },
 ];
 
 let wired = false;
@@ -59,6 +63,7 @@ export function clientCardLinks(app, client) {
     caregiver ? '' : h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, t('caseload.incident'), who()),
     caregiver ? '' : h('a', { class: 'btn small', href: `#/paper/${client.id}` }, t('caseload.paper'), who()),
     caregiver ? h('a', { class: 'btn small', href: `#/child/${client.id}` }, t('caseload.child_view'), who()) : '',
+    caregiver ? h('a', { class: 'btn small', href: `#/shared-notes/${client.id}` }, t('snote.shared_link'), who()) : '',
     PROGRAMMERS.has(app.user?.role)
       ? h('a', { class: 'btn small', href: `#/client/${client.id}` }, t('caseload.client_view'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.of', { name: client.name })}`))
       : '',

@@ -1,6 +1,7 @@
 // A phase change of one target (baseline → intervention → maintenance → generalization, or a
 // named condition) with its start date. It is written to the outbox first, so it works with
 // no connection, and the sync engine sends it in the `phases` list of POST /sync.
+import { t } from '../i18n.js';
 import { h, openDialog, toast } from '../ui.js';
 import { PHASE_KINDS, fmtDate, localDate, outboxItems, phaseKindLabel } from './bcba-common.js';
 
@@ -10,7 +11,7 @@ let formCount = 0;
  * The fields of a phase: kind, label (filled from the kind until the user edits it) and start
  * date. `read()` answers {phase} or {error}.
  */
-export function phaseFields({ kind = 'intervention', minDate = null, legend = 'New phase' } = {}) {
+export function phaseFields({ kind = 'intervention', minDate = null, legend = t('phase.new') } = {}) {
   formCount += 1;
   const id = (name) => `phase-${formCount}-${name}`;
   const kindSelect = h('select', { id: id('kind') }, ...PHASE_KINDS.map(([v, l]) => h('option', { value: v, selected: v === kind }, l)));
@@ -24,9 +25,9 @@ export function phaseFields({ kind = 'intervention', minDate = null, legend = 'N
   });
   const showHint = () => {
     labelHint.textContent = kindSelect.value === 'condition'
-      ? 'Name the condition as it should appear on the graph, e.g. Attention, Play, Demand.'
-      : 'As it should appear on the graph, e.g. "FCT + extinction".';
-    label.placeholder = kindSelect.value === 'condition' ? 'e.g. Attention' : '';
+      ? t('phase.condition_hint')
+      : t('phase.label_hint');
+    label.placeholder = kindSelect.value === 'condition' ? t('phase.condition_example') : '';
   };
   kindSelect.addEventListener('change', () => {
     if (!edited) label.value = defaultLabel(kindSelect.value);
@@ -38,23 +39,23 @@ export function phaseFields({ kind = 'intervention', minDate = null, legend = 'N
     'fieldset',
     { class: 'form-group' },
     h('legend', {}, legend),
-    h('label', { for: kindSelect.id, class: 'field-label' }, 'Kind of phase'),
+    h('label', { for: kindSelect.id, class: 'field-label' }, t('phase.kind')),
     kindSelect,
-    h('label', { for: label.id, class: 'field-label' }, 'Label'),
+    h('label', { for: label.id, class: 'field-label' }, t('phase.label')),
     label,
     labelHint,
-    h('label', { for: start.id, class: 'field-label' }, 'Starts on'),
+    h('label', { for: start.id, class: 'field-label' }, t('phase.starts_on')),
     start,
-    minDate ? h('p', { class: 'hint' }, `After the day the criterion was met: ${fmtDate(minDate)} or later.`) : '',
+    minDate ? h('p', { class: 'hint' }, t('phase.after_criterion', { date: fmtDate(minDate) })) : '',
   );
   return {
     el,
     focus: () => kindSelect.focus(),
     read() {
       const text = label.value.trim().replace(/\s+/g, ' ');
-      if (!text) return { error: 'Give the phase a label.', field: label };
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(start.value)) return { error: 'Choose the day the phase starts.', field: start };
-      if (minDate && start.value < minDate) return { error: `The phase must start on ${fmtDate(minDate)} or later.`, field: start };
+      if (!text) return { error: t('phase.need_label'), field: label };
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(start.value)) return { error: t('phase.need_start'), field: start };
+      if (minDate && start.value < minDate) return { error: t('phase.start_too_early', { date: fmtDate(minDate) }), field: start };
       return { phase: { kind: kindSelect.value, label: text, start_date: start.value } };
     },
   };
@@ -70,20 +71,20 @@ export async function localPhases(app, targetId) {
 export function addPhaseChange(app, target) {
   const current = [...(target.phases ?? [])].sort((a, b) => (a.start_date < b.start_date ? -1 : 1)).at(-1);
   const next = { baseline: 'intervention', intervention: 'maintenance', maintenance: 'generalization' }[current?.kind] ?? (current ? current.kind : 'baseline');
-  return openDialog(`Phase change: ${target.name}`, (close) => {
-    const fields = phaseFields({ kind: next, legend: 'The new phase' });
+  return openDialog(t('phase.title', { name: target.name }), (close) => {
+    const fields = phaseFields({ kind: next, legend: t('phase.the_new') });
     const error = h('p', { class: 'error', role: 'alert' });
-    const save = h('button', { type: 'submit', class: 'btn primary' }, 'Save phase change');
+    const save = h('button', { type: 'submit', class: 'btn primary' }, t('phase.save'));
     const form = h(
       'form',
       { novalidate: true },
       h('p', { class: 'hint' }, current
-        ? `Current phase: ${current.label} (${phaseKindLabel(current.kind)}) since ${fmtDate(current.start_date)}.`
-        : 'This target has no phase yet.'),
+        ? t('phase.current', { label: current.label, kind: phaseKindLabel(current.kind), date: fmtDate(current.start_date) })
+        : t('phase.none_yet')),
       fields.el,
-      h('p', { class: 'hint' }, 'Saved on this device first, so it works offline; it is sent to the server with the next sync.'),
+      h('p', { class: 'hint' }, t('phase.offline_hint')),
       error,
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close(undefined) }, 'Cancel'), save),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', onclick: () => close(undefined) }, t('common.cancel')), save),
     );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -98,10 +99,10 @@ export function addPhaseChange(app, target) {
         const record = await app.outbox.addItem('phase', { id: crypto.randomUUID(), target_id: target.id, ...phase });
         outboxItems.mayNeedPrune = true;
         app.sync?.poke();
-        toast(navigator.onLine ? 'Phase change saved. Sending it now.' : 'Phase change saved on this device. It is sent when you are back online.');
+        toast(navigator.onLine ? t('phase.saved_sending') : t('phase.saved_offline'));
         close(record);
       } catch (err) {
-        error.textContent = `Not saved: ${err.message}`;
+        error.textContent = t('form.not_saved', { reason: err.message });
         save.disabled = false;
       }
     });

@@ -118,7 +118,12 @@ export async function renderSession(app, id) {
   const frame = sessionFrame(app, {
     recorder,
     title: client.name,
-    subtitle: `${client.code} · ${labelOf('setting', recorder.session.setting)} · ${role}`,
+    subtitle: [
+      client.code,
+      labelOf('setting', recorder.session.setting),
+      role,
+      ...(recorder.session.fa_condition ? [labelOf('fa', recorder.session.fa_condition)] : []),
+    ].join(' · '),
     names: new Map(targets.map((t) => [t.id, t.name])),
     noteTargets: targets,
     onEnd: () => finish(app, recorder),

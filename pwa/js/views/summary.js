@@ -8,8 +8,8 @@ import { formatClock, formatSeconds } from '../timers.js';
 import { h, mount } from '../ui.js';
 import { fromPaper } from './paper.js';
 
-/** The figure a BCBA reads first for each measurement. */
-function headline(target, s) {
+/** The figure a BCBA reads first for each measurement (also the session note's draft). */
+export function headline(target, s) {
   switch (target.measurement) {
     case 'frequency':
     case 'rate':
@@ -132,6 +132,7 @@ export async function renderSummary(app, id) {
           : '',
       notes.length ? h('section', {}, h('h2', {}, t('summary.notes')), h('ul', {}, ...notes.map((n) => h('li', {}, n.data.text)))) : '',
       fidelity ? '' : h('section', {}, h('h2', {}, t('ioa.title')), ioaSlot),
+      app.user?.role === 'caregiver' ? '' : h('a', { class: 'btn big', href: `#/note/${id}` }, t('snote.write')),
       h('a', { class: 'btn big primary back', href: '#/' }, t('summary.back')),
     ),
   );

@@ -1,5 +1,6 @@
 // The sync badge in the header (pending count, last successful sync) and the panel it
 // opens: sync now, sign in again, and the entries the server refused.
+import { fmtNumber, fmtTime, t } from '../i18n.js';
 import { describeSync } from '../sync.js';
 import { h, openDialog } from '../ui.js';
 import { describeRecord } from './describe.js';
@@ -20,26 +21,20 @@ export function renderBadge(app) {
   badge.dataset.state = tone;
   badge.replaceChildren(
     h('span', { class: 'dot', 'aria-hidden': 'true' }),
-    h('span', { class: 'visually-hidden' }, 'Sync: '),
+    h('span', { class: 'visually-hidden' }, t('sync.badge_label')),
     h('span', { class: 'badge-main' }, text),
     h('span', { class: 'badge-sub' }, detail),
   );
 }
 
 /** Words a technician can act on for each kind of refusal (the server's reason follows). */
-const REFUSAL = {
-  conflict: 'Conflict: the server holds different data under this id',
-  session_refused: 'Waits for its session',
-  forbidden: 'Not allowed',
-  not_found: 'Not found on the server',
-  outside_session: 'Outside the session’s time',
-  invalid: 'Refused',
-};
+const REFUSAL = new Set(['conflict', 'session_refused', 'forbidden', 'not_found', 'outside_session', 'invalid']);
+const refusal = (code) => t(`refusal.${REFUSAL.has(code) ? code : 'invalid'}`);
 
 export async function openSyncPanel(app) {
   if (!app.sync) return;
   const rejected = await app.outbox.rejectedRecords();
-  await openDialog('Sync', (close) => {
+  await openDialog(t('sync.title'), (close) => {
     const s = app.sync.status();
     const again = async (ids, li) => {
       await app.outbox.retry(ids);
@@ -51,8 +46,8 @@ export async function openSyncPanel(app) {
         'li',
         { class: r.code === 'conflict' ? 'conflict' : '' },
         h('strong', {}, describeRecord(r)),
-        h('span', { class: 'reason' }, `${REFUSAL[r.code] ?? REFUSAL.invalid}: ${r.reason}`),
-        h('button', { type: 'button', class: 'btn small', onclick: () => again([r.id], li) }, 'Send again'),
+        h('span', { class: 'reason' }, t('sync.refused_because', { refusal: refusal(r.code), reason: r.reason })),
+        h('button', { type: 'button', class: 'btn small', onclick: () => again([r.id], li) }, t('sync.send_again')),
       );
       return li;
     });
@@ -64,27 +59,27 @@ export async function openSyncPanel(app) {
         close();
         app.sync.syncNow();
       },
-    }, `Send all ${rejected.length} again`);
+    }, t('sync.send_all_again', { n: rejected.length }));
     return [
       h(
         'dl',
         { class: 'facts' },
-        h('dt', {}, 'Status'), h('dd', {}, describeSync(s, { online: navigator.onLine }).text),
-        h('dt', {}, 'Waiting to send'), h('dd', {}, String(s.pending)),
-        h('dt', {}, 'Last successful sync'), h('dd', {}, s.lastSuccessAt ? new Date(s.lastSuccessAt).toLocaleTimeString() : 'not yet'),
-        h('dt', {}, 'Connection'), h('dd', {}, navigator.onLine ? 'online' : 'offline'),
-        ...(s.lastError ? [h('dt', {}, 'Last problem'), h('dd', {}, s.lastError)] : []),
+        h('dt', {}, t('sync.status')), h('dd', {}, describeSync(s, { online: navigator.onLine }).text),
+        h('dt', {}, t('sync.waiting_to_send')), h('dd', {}, fmtNumber(s.pending, 0)),
+        h('dt', {}, t('sync.last_success')), h('dd', {}, s.lastSuccessAt ? fmtTime(s.lastSuccessAt, { seconds: true }) : t('sync.not_yet')),
+        h('dt', {}, t('sync.connection')), h('dd', {}, navigator.onLine ? t('sync.online') : t('sync.is_offline')),
+        ...(s.lastError ? [h('dt', {}, t('sync.last_problem')), h('dd', {}, s.lastError)] : []),
       ),
       rejected.length
-        ? h('section', {}, h('h3', {}, 'Needs attention'), h('p', { class: 'hint' }, 'The server refused these entries. They are kept on this device; ask your supervisor, then send them again.'), h('ul', { class: 'rejected' }, ...list), rejected.length > 1 ? h('div', { class: 'actions' }, all) : '')
+        ? h('section', {}, h('h3', {}, t('sync.needs_attention')), h('p', { class: 'hint' }, t('sync.refused_hint')), h('ul', { class: 'rejected' }, ...list), rejected.length > 1 ? h('div', { class: 'actions' }, all) : '')
         : '',
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', class: 'btn', onclick: () => close() }, 'Close'),
+        h('button', { type: 'button', class: 'btn', onclick: () => close() }, t('common.close')),
         s.state === 'auth'
-          ? h('button', { type: 'button', class: 'btn primary', onclick: () => { close(); renderSignInStrip(app, { form: true }); } }, 'Sign in again')
-          : h('button', { type: 'button', class: 'btn primary', onclick: () => { app.sync.syncNow(); close(); } }, 'Sync now'),
+          ? h('button', { type: 'button', class: 'btn primary', onclick: () => { close(); renderSignInStrip(app, { form: true }); } }, t('shell.signin_again'))
+          : h('button', { type: 'button', class: 'btn primary', onclick: () => { app.sync.syncNow(); close(); } }, t('sync.now')),
       ),
     ];
   });

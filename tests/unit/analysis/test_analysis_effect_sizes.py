@@ -22,6 +22,7 @@ written in SingleCaseES's own test files (``test-Tau-variance-estimator.R``,
 from __future__ import annotations
 
 import math
+import random
 from statistics import NormalDist
 
 import pytest
@@ -548,3 +549,38 @@ def test_effect_size_is_frozen_and_a_number():
         pem(A, B, ties="0.5")
     with pytest.raises(ValueError, match="method"):
         pand(A, B, method="minimal")
+
+
+def _nap_by_pairs(a: list[float], b: list[float]) -> tuple[float, float, float]:
+    """NAP and its unbiased and Hanley-McNeil variances from the full pair-score matrix,
+    written as SingleCaseES's ``calc_NAP`` writes them (the definition the counts stand for)."""
+    m, n = len(a), len(b)
+    q = [[(y > x) + 0.5 * (y == x) for y in b] for x in a]
+    value = math.fsum(v for row in q for v in row) / (m * n)
+    q1 = math.fsum(math.fsum(v - value for v in row) ** 2 for row in q) / (m * n * n)
+    q2 = math.fsum(math.fsum(q[i][j] - value for i in range(m)) ** 2 for j in range(n)) / (
+        m * m * n
+    )
+    x = math.fsum((v - value) ** 2 for row in q for v in row) / (m * n)
+    trunc = 0.5 / (m * n)
+    c = min(max(value, trunc), 1 - trunc)
+    unbiased = (c * (1 - c) + n * q1 + m * q2 - 2 * x) / ((m - 1) * (n - 1))
+    hanley = (c * (1 - c) + (n - 1) * q1 + (m - 1) * q2) / (m * n)
+    return value, unbiased, hanley
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_nap_counted_by_bisection_equals_the_pair_matrix_to_the_bit(seed):
+    """NAP and Tau count pairs by sorting and bisection instead of building the m x n matrix;
+    estimates and standard errors must be the matrix's, bit for bit, ties included."""
+    r = random.Random(seed)
+    values = [0.0, 0.5, 1.0, 1 / 3, 2.0, 7.25] if seed % 2 else None
+    m, n = r.randint(2, 30), r.randint(2, 30)
+    draw = (lambda: r.choice(values)) if values else (lambda: r.uniform(-5, 5))
+    a, b = [draw() for _ in range(m)], [draw() for _ in range(n)]
+    value, unbiased, hanley = _nap_by_pairs(a, b)
+    assert nap(a, b).estimate == value
+    assert nap(a, b).se == (math.sqrt(unbiased) if unbiased >= 0 else None)
+    assert nap(a, b, se="hanley").se == math.sqrt(hanley)
+    s = sum((y > x) - (y < x) for x in a for y in b)
+    assert tau(a, b).estimate == s / (m * n)

@@ -180,6 +180,35 @@ class TestLatency:
                 "latency", {}, [ev("latency", 1, {"seconds": -1})], started=T0, ended=END
             )
 
+    def test_no_response_enters_at_the_wait_and_is_counted(self):
+        # before: no "no response" outcome; a trial without a response dropped out and the
+        # mean was that of the quick trials only (3 s here instead of 10.5 s)
+        data = [
+            {"seconds": 2},
+            {"seconds": 4},
+            {"seconds": 30, "no_response": True},
+            {"seconds": 6},
+        ]
+        events = [ev("latency", i, d) for i, d in enumerate(data)]
+        m = measure_session("latency", {"max_wait_seconds": 30}, events, started=T0, ended=END)
+        assert (m.value, m.n) == (pytest.approx(10.5), 4)
+        assert m.details["no_response"] == 1
+        assert m.details["mean_latency_responded_s"] == pytest.approx(4)
+        assert m.details["median_latency_s"] == 5  # exact: fewer than half were censored
+        assert m.details["max_latency_s"] == 30
+
+    def test_only_no_response_trials(self):
+        events = [ev("latency", i, {"seconds": 10, "no_response": True}) for i in range(2)]
+        m = measure_session("latency", {}, events, started=T0, ended=END)
+        assert (m.value, m.n, m.details["no_response"]) == (10, 2, 2)
+        assert m.details["mean_latency_responded_s"] is None
+
+    def test_without_no_response_trials_the_count_is_zero(self):
+        m = measure_session(
+            "latency", {}, [ev("latency", 1, {"seconds": 3})], started=T0, ended=END
+        )
+        assert (m.details["no_response"], m.details["mean_latency_responded_s"]) == (0, 3)
+
 
 class TestIntervals:
     PARAMS = {"interval_seconds": 10, "observation_minutes": 1}

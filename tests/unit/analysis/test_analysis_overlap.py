@@ -397,6 +397,14 @@ class TestEdgeCasesAndBadInput:
         with pytest.raises(ValueError, match=r"treatment\[1\]"):
             tau([1, 2], [3, float("nan")])
 
+    @pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+    def test_non_finite_values_among_plain_floats(self, bad):
+        """Plain floats are checked in one pass (their sum); a non-finite one is still
+        refused by position, and finite values whose sum overflows are still accepted."""
+        with pytest.raises(ValueError, match=r"treatment\[1\]"):
+            tau([1.0, 2.0], [3.0, bad, 4.0])
+        assert tau([1e308, 1e308], [1.5e308, 1.7e308]).estimate == 1.0
+
     def test_tau_bc_needs_two_baseline_points(self):
         with pytest.raises(ValueError, match="baseline"):
             tau_bc([1], [2, 3])

@@ -14,9 +14,11 @@ Hand derivations are written next to the other cases.
 from __future__ import annotations
 
 import math
+import random
 from datetime import date, timedelta
 
 import pytest
+from scipy.stats import theilslopes
 
 from bdc.analysis import (
     celeration,
@@ -268,3 +270,19 @@ class TestLevel:
             level_change([1], [2], points=0)
         with pytest.raises(ValueError, match="phases"):
             phase_summaries([1, 2], phases=["A"])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_theil_sen_slope_is_scipys_to_the_bit(seed):
+    """theil_sen_slope runs scipy.stats.theilslopes' slope steps without its interval; the
+    slope must stay scipy's, bit for bit, with ties in y and repeated x."""
+
+    r = random.Random(seed)
+    n = r.randint(2, 90)
+    ys = [float(r.randint(0, 4)) if seed % 2 else r.uniform(-50, 50) for _ in range(n)]
+    xs = sorted(r.choice([1.0, 2.0, 2.0, 3.5, 8.0]) for _ in range(n)) if seed % 3 == 0 else None
+    x = xs or [float(i) for i in range(1, n + 1)]
+    if len(set(x)) < 2:
+        assert theil_sen_slope(ys, sessions=xs) is None
+        return
+    assert theil_sen_slope(ys, sessions=xs) == float(theilslopes(ys, x, method="joint")[0])

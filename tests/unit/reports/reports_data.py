@@ -14,6 +14,7 @@ from bdc.reports.model import (
     IoaSummary,
     PhaseMark,
     ProgressReport,
+    ReportEffectSize,
     ReportTarget,
     SeriesPoint,
     TargetSeries,
@@ -121,8 +122,10 @@ def make_report(n_targets: int = 3, **kw) -> ProgressReport:
                 baseline_level=8.6,
                 current_level=1.4,
                 trend_slope=-0.3,
-                effect_size_name="NAP",
-                effect_size=0.96,
+                effect_sizes=(
+                    ReportEffectSize("NAP (B vs A)", "0.96 (95% CI 0.71 to 0.99)", 0.96),
+                    ReportEffectSize("Tau-U (B vs A)", "0.92", 0.92),
+                ),
                 mastery_status="In progress",
                 mastery_criterion="80% on 3 consecutive sessions",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from layout import assert_clean_layout
 from reports_data import lines, quality_points
 
 from bdc.reports import (
@@ -173,3 +174,27 @@ def test_quality_charts_with_no_points():
         (ax,) = fig.axes
         assert [t.get_text() for t in ax.texts] == ["No data in this period"]
         assert not ax.axison  # no invented axes
+
+
+def test_the_structured_criteria_aid_is_labelled_and_clear_of_the_data():
+    plan = ["Play", "Attention", "Escape", "Tangible", "Alone"] * 3
+    values = {"Play": [0, 1, 0], "Attention": [9, 9, 8], "Escape": [2, 4, 3]}
+    values |= {"Tangible": [0, 0, 2], "Alone": [2, 0, 2]}
+    seen: dict[str, int] = {}
+    sessions = []
+    for i, c in enumerate(plan, start=1):
+        k = seen[c] = seen.get(c, -1) + 1
+        sessions.append(FaSession(i, c, float(values[c][k])))
+    aid = (
+        "Aid to visual inspection, not a verdict: structured criteria (Hagopian et al., 1997; "
+        "Roane et al., 2013; simplified), lines at the play mean \u00b1 1 SD. Attention 3 of 3 "
+        "above (differentiated); Escape/demand 3 of 3 above (differentiated); Tangible 1 of 3 "
+        "above; Alone/ignore 2 of 3 above (differentiated). The BCBA interprets the graph."
+    )
+    fig = multielement_graph(sessions, criteria=(-0.24, 0.91), aid=aid)
+    ax = fig.axes[0]
+    criteria = [ln for ln in ax.get_lines() if ln.get_gid() == "fa-criterion"]
+    assert [ln.get_ydata()[0] for ln in criteria] == [0.91]  # none below zero
+    (label,) = [t for t in fig.texts if t.get_gid() == "fa-aid"]
+    assert "not a verdict" in label.get_text().replace("\n", " ")
+    assert_clean_layout(fig)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import matplotlib.dates as mdates
 import pytest
+from layout import assert_texts_clear_of_data
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from reports_data import (
     ABAB_STARTS,
@@ -30,7 +32,7 @@ from bdc.reports import (
     panel_graph,
     render,
 )
-from bdc.reports.graphs import DogLeg
+from bdc.reports.graphs import PHASE_LABEL_LIFT, DogLeg
 
 
 def test_line_graph_returns_a_figure_with_phase_lines_between_phases():
@@ -74,8 +76,11 @@ def test_condition_labels_across_the_top_and_axis_labels():
         "Baseline",
         "FCT + extinction",
     ]
-    # above the plotting area, centred over their phases
-    assert all(t.get_position()[1] > 1.0 for t in labels)
+    # above the plotting area, lifted clear of a mastery ring at its top; centred over phases
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    top = ax.get_window_extent(renderer).y1
+    lift = PHASE_LABEL_LIFT * ax.figure.dpi / 72
+    assert all(t.get_window_extent(renderer).y0 >= top + lift - 0.5 for t in labels)
     bounds = [0.0, *phase_xs(ax), ax.get_xlim()[1]]
     for t, lo, hi in zip(labels, bounds[:-1], bounds[1:], strict=True):
         assert lo < t.get_position()[0] < hi
@@ -388,3 +393,66 @@ def test_clinic_only_data_draws_as_before_with_no_setting_legend():
     fig = line_graph(abab())
     assert lines(main_axes(fig), "setting-points") == []
     assert "Clinic" not in [t.get_text() for t in fig.legends[0].get_texts()]
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_long_panel_names_wrap_within_their_panel_and_the_figure(count):
+    long_name = "Receptive identification of common objects in a field of three (tabletop)"
+    fig = panel_graph([abab(name=f"{long_name} {i}") for i in range(count)])
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    figure_box = fig.bbox
+    axes = [a for a in fig.axes if a.get_visible()]
+    labels = [t for a in axes for t in a.texts if t.get_gid() == "panel-label"]
+    assert len(labels) == count
+    for ax, label in zip(axes, labels, strict=True):
+        box = label.get_window_extent(renderer)
+        panel = ax.get_window_extent(renderer)
+        assert "\n" in label.get_text()  # wrapped, not cut
+        assert box.y0 >= panel.y0 - 1 and box.y1 <= panel.y1 + 1  # within its panel's height
+        assert box.x1 <= figure_box.x1 and box.x0 >= panel.x1  # right of the panel, on the page
+
+
+def test_panel_labels_clear_the_points_at_the_top_and_the_dog_leg_steps_above_them():
+    d0 = date(2026, 10, 1)
+
+    def skill(name: str, start: int, label: str) -> TargetSeries:
+        pts = [
+            SeriesPoint(
+                d0 + timedelta(days=k),
+                100.0 if k >= start else 20.0,
+                0 if k < start else 1,
+                criterion_met=k == start + 3,
+            )
+            for k in range(24)
+        ]
+        phases = (
+            PhaseMark(d0, "Baseline probes", "baseline"),
+            PhaseMark(d0 + timedelta(days=start), label, "intervention"),
+        )
+        return TargetSeries(name, None, "dtt", "increase", pts, phases)
+
+    fig = panel_graph(
+        [
+            skill("Manding", 6, "Mand training (incidental teaching)"),
+            skill("Receptive identification", 12, "Errorless teaching (most-to-least prompting)"),
+        ],
+        x="date",
+    )
+    assert_texts_clear_of_data(fig)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    (leg,) = [a for a in fig.artists if isinstance(a, DogLeg)]
+    step = leg.path_points(renderer)[1][1]  # the y of the sideways step
+    lower = fig.axes[1]
+    for label in lower.texts:
+        if label.get_gid() == "phase-label":
+            box = label.get_window_extent(renderer)
+            assert box.y1 < step
+            rings = [ln for ln in lower.get_lines() if ln.get_gid() == "criterion-met"]
+            for ring in rings:
+                x, y = lower.transData.transform((ring.get_xdata()[0], ring.get_ydata()[0]))
+                radius = ring.get_markersize() / 2 * fig.dpi / 72
+                assert y + radius <= box.y0 or not (box.x0 <= x <= box.x1)

@@ -4,9 +4,11 @@ on the period asked for; aim lines clipped; a rating scale's own axis."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from bdc.reports import (
     abc_bar_chart,
@@ -28,13 +30,22 @@ from bdc.reports.model import (
     SeriesPoint,
     TargetSeries,
 )
+from bdc.reports.pdf import _Page, _panel_page, _target_page, _title_page
 from tests.unit.reports.layout import (
     assert_clean_layout,
+    assert_texts_apart,
+    assert_texts_inside,
     data_points,
     markers,
     text_boxes,
 )
-from tests.unit.reports.reports_data import abab, dated_dtt, lines, quality_points
+from tests.unit.reports.reports_data import (
+    abab,
+    dated_dtt,
+    lines,
+    make_report,
+    quality_points,
+)
 
 START = date(2026, 9, 7)  # a Monday
 
@@ -278,3 +289,52 @@ def test_report_tables_wrap_long_names_instead_of_cutting_them():
         assert name in text or all(word in text for word in name.split())
     title = " ".join(reader.pages[0].extract_text().split())
     assert "\u2193 decrease" in title and "/min" in title  # goal and units in the summary
+
+
+def test_the_report_panel_page_keeps_long_target_names_within_their_panels():
+    report = make_report(3, panel=True)
+    long_name = "Receptive identification of common objects in a field of three"
+    report = replace(
+        report,
+        targets=[replace(t, series=replace(t.series, name=long_name)) for t in report.targets],
+    )
+    fig = _panel_page(report, (8.5, 11)).fig
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in fig.axes:
+        for label in (t for t in ax.texts if t.get_gid() == "panel-label"):
+            box, panel = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+            assert panel.y0 - 1 <= box.y0 and box.y1 <= panel.y1 + 1, label.get_text()
+
+
+def test_a_rating_scale_target_page_keeps_its_anchor_labels_on_the_page():
+    series = replace(
+        _rating(),
+        scale_labels=(
+            "Not engaged",
+            "Engaged after prompts",
+            "Engaged half the time",
+            "Mostly engaged",
+            "Fully engaged",
+        ),
+    )
+    report = make_report(1)
+    report = replace(report, targets=[replace(report.targets[0], series=series)])
+    page = _Page((8.5, 11))
+    _target_page(page, report, "C-0042", report.targets[0], 1, x="session", trend=None)
+    assert_texts_inside(page.fig)
+
+
+def test_the_summary_table_keeps_each_level_and_its_unit_on_one_line():
+    report = make_report(2)
+    first = report.targets[0]
+    abc = replace(first, series=replace(first.series, measurement="abc"))
+    report = replace(
+        report, targets=[replace(abc, baseline_level=2.1, current_level=0.75), report.targets[1]]
+    )
+    page = _Page((8.5, 11))
+    _title_page(page, report, "C-0042", report.targets, 0)
+    shown = [t.get_text() for t in page.fig.texts]
+    assert "2.1 records/session" in shown and "0.75 records/session" in shown
+    assert_texts_apart(page.fig)

@@ -63,8 +63,11 @@ def test_report_pages_and_text_name_every_target():
         assert t.definition in text
     assert "Jamie Rivera (C-0042)" in text
     assert "1 March 2025 to 31 May 2025" in text
-    for word in ("Baseline level", "Current level", "Trend", "NAP = 0.96", "In progress"):
+    for word in ("Baseline level", "Current level", "Trend", "In progress"):
         assert word in text
+    # one row per chosen effect size, printed as worded
+    assert "NAP (B vs A)" in text and "0.96 (95% CI 0.71 to 0.99)" in text
+    assert "Tau-U (B vs A)" in text
     assert "Interobserver agreement" in text and "Treatment fidelity" in text
     assert "25.0%" in text  # IOA coverage 5 of 20 sessions
     assert "Parent / guardian" in text and "Alex Kim, BCBA" in text

@@ -1,7 +1,7 @@
 """group sessions and the clinic's list of settings
 
-Revision ID: 0008_groups_settings
-Revises: 0005_session_values
+Revision ID: 0009_groups_settings
+Revises: 0008_note_shares
 Create Date: 2026-11-26 03:55:00
 
 A group is no table of its own: each learner's session carries the group's id, and the group is
@@ -12,8 +12,8 @@ a director saves one, the configured list (BDC_SESSION_SETTINGS) is the clinic's
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_groups_settings"
-down_revision = "0005_session_values"
+revision = "0009_groups_settings"
+down_revision = "0008_note_shares"
 branch_labels = None
 depends_on = None
 
