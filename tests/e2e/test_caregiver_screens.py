@@ -17,14 +17,13 @@ from tests.e2e.pwa import (
     wait_for_js,
     wait_for_service_worker,
 )
-from tests.e2e.test_caregiver import parent  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_caregiver_sees_the_childs_graphs_and_report_and_no_staff_screen(
     caseload,
-    parent,  # noqa: F811
+    parent,
     new_context,
 ):
     context = new_context({"width": 360, "height": 740})
