@@ -4,7 +4,6 @@
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
 const VERSION = '034d701e05';
-const VERSION = 'cec9768f9a';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
