@@ -230,6 +230,8 @@ def recording_problem(user: User, session: dict, targets: dict[str, Target]) -> 
         return None
     if session["kind"] != "observation" or session["role"] != "primary":
         return "caregivers record primary observation sessions only"
+    if session.get("group_id"):
+        return "caregivers record one child at a time, not group sessions"
     for target_id in session["target_ids"]:
         target = targets.get(str(target_id))
         if target is None or not may_record_target(user, target.home_recordable):

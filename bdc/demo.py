@@ -653,41 +653,9 @@ def _setup(rng: random.Random, today: date, first_day: date) -> _Context:
         for username in (spec.technician, "therapist"):
             caseload.assign(bcba, client, users[username].id)
         ctx.clients[spec.code] = client
-        ctx.targets[spec.code] = []
-        for tspec in spec.targets:
-            fields: dict[str, Any] = {
-                "name": tspec.name,
-                "definition": tspec.definition,
-                "measurement": tspec.measurement,
-                "params": tspec.params,
-                "direction": tspec.direction,
-                "mastery": tspec.mastery,
-                "aim": None,
-                "created_at": written,
-            }
-            if tspec.aim is not None:
-                start_day = next(d for d, kind, _ in tspec.phases if kind != "baseline")
-                fields["aim"] = {
-                    "start_date": first_day + timedelta(days=start_day),
-                    "start_value": tspec.aim[0],
-                    "end_date": today + timedelta(days=28),
-                    "end_value": tspec.aim[1],
-                }
-            target = programs.create_target(bcba, client, fields)
-            for day, kind, label in tspec.phases:
-                start = first_day + timedelta(days=day)
-                programs.add_phase(
-                    bcba,
-                    target,
-                    {
-                        "kind": kind,
-                        "label": label,
-                        "start_date": start,
-                        "created_at": datetime.combine(start, time(12, 0), tzinfo=UTC)
-                        - timedelta(days=1),
-                    },
-                )
-            ctx.targets[spec.code].append((target, tspec))
+        ctx.targets[spec.code] = [
+            (_add_target(ctx, client, tspec, today, written), tspec) for tspec in spec.targets
+        ]
         if spec.plan is not None:
             start = first_day + timedelta(days=spec.plan.start_day)
             ctx.plans[spec.code] = programs.create_plan(
@@ -705,6 +673,45 @@ def _setup(rng: random.Random, today: date, first_day: date) -> _Context:
             )
     db.session.flush()
     return ctx
+
+
+def _add_target(
+    ctx: _Context, client: Client, tspec: TargetSpec, today: date, written: datetime
+) -> Target:
+    """The BCBA's target from ``tspec``, with its phases (and aim line, if any)."""
+    bcba, first_day = ctx.users["bcba"], ctx.first_day
+    fields: dict[str, Any] = {
+        "name": tspec.name,
+        "definition": tspec.definition,
+        "measurement": tspec.measurement,
+        "params": tspec.params,
+        "direction": tspec.direction,
+        "mastery": tspec.mastery,
+        "aim": None,
+        "created_at": written,
+    }
+    if tspec.aim is not None:
+        start_day = next(d for d, kind, _ in tspec.phases if kind != "baseline")
+        fields["aim"] = {
+            "start_date": first_day + timedelta(days=start_day),
+            "start_value": tspec.aim[0],
+            "end_date": today + timedelta(days=28),
+            "end_value": tspec.aim[1],
+        }
+    target = programs.create_target(bcba, client, fields)
+    for day, kind, label in tspec.phases:
+        start = first_day + timedelta(days=day)
+        programs.add_phase(
+            bcba,
+            target,
+            {
+                "kind": kind,
+                "label": label,
+                "start_date": start,
+                "created_at": datetime.combine(start, time(12, 0), tzinfo=UTC) - timedelta(days=1),
+            },
+        )
+    return target
 
 
 def load_demo(
@@ -750,9 +757,9 @@ def load_demo(
             done += 1
             if progress:
                 progress(done + 1, total)
-    home_sessions, home_events = _caregiver_at_home(ctx)
-    sessions += home_sessions
-    events += home_events
+    for extra_sessions, extra_events in (_caregiver_at_home(ctx), _group_sessions(ctx, today)):
+        sessions += extra_sessions
+        events += extra_events
     db.session.flush()
     load_documentation(today, first_day)
     targets = sum(len(t) for t in ctx.targets.values())
@@ -766,7 +773,7 @@ def _caregiver_at_home(ctx: _Context) -> tuple[int, int]:
     rng = ctx.rng
     bcba, parent = ctx.users["bcba"], ctx.users["parent"]
     client = ctx.clients[DEMO_CASELOAD.home_client]
-    caregivers.link(bcba, client, parent.id)
+    caregivers.link(bcba, client, {"user_id": parent.id})
     target, tspec = next(
         (t, s)
         for t, s in ctx.targets[DEMO_CASELOAD.home_client]
@@ -780,20 +787,82 @@ def _caregiver_at_home(ctx: _Context) -> tuple[int, int]:
             ctx.first_day + timedelta(days=day), time(18, 30), tzinfo=UTC
         ) + timedelta(minutes=rng.randint(0, 40), seconds=rng.randint(0, 59))
         seconds = rng.randint(8, 12) * 60
-        events = _target_events(gen, tspec, target.id, day, seconds, _Layout())
-        for e in events:
-            e.id = _uuid(rng)
-        session = _session_dict(
-            ctx,
-            client,
-            started=started,
-            ended=started + timedelta(seconds=seconds),
-            setting="home",
-            device="phone-parent",
-            target_ids=[target.id],
+        _one_target_session(
+            ctx, gen, batch, (client, target, tspec), day, started, seconds, "home", "phone-parent"
         )
-        _emit(batch, session, events, lambda offset, s=started: s + timedelta(seconds=offset))
     _sync_like_a_tablet(rng, batch, "the parent's home sessions")
+    return len(batch.sessions), len(batch.events)
+
+
+def _one_target_session(
+    ctx: _Context,
+    gen: _Generator,
+    batch: _Batch,
+    recorded: tuple[Client, Target, TargetSpec],
+    day: int,
+    started: datetime,
+    seconds: int,
+    setting: str,
+    device: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """One session of one target (a home or a group session) into ``batch``."""
+    client, target, tspec = recorded
+    events = _target_events(gen, tspec, target.id, day, seconds, _Layout())
+    for e in events:
+        e.id = _uuid(ctx.rng)
+    session = _session_dict(
+        ctx,
+        client,
+        started=started,
+        ended=started + timedelta(seconds=seconds),
+        setting=setting,
+        device=device,
+        target_ids=[target.id],
+    )
+    session.update(extra or {})
+    _emit(batch, session, events, lambda offset, s=started: s + timedelta(seconds=offset))
+
+
+def _group_sessions(ctx: _Context, today: date) -> tuple[int, int]:
+    """The social-skills group (``group:`` in caseload.yaml): the leader records its learners on
+    one screen once a week, each in a session of their own linked by the group's id (after
+    everything else, so the random stream of the rest is unchanged). Answers (sessions, events)."""
+    rng, spec = ctx.rng, DEMO_CASELOAD.group
+    leader = ctx.users[spec.leader]
+    written = datetime.combine(ctx.first_day - timedelta(days=4), time(21, 0), tzinfo=UTC)
+    members = [
+        (ctx.clients[code], _add_target(ctx, ctx.clients[code], spec.target, today, written))
+        for code in spec.learners
+    ]
+    for code, (_, target) in zip(spec.learners, members, strict=True):
+        ctx.targets[code].append((target, spec.target))
+    learner_ids = [client.id for client, _ in members]
+    gen = _Generator(rng)
+    batch = _Batch(leader)
+    first_week = WEEKS - spec.weeks
+    for week in range(first_week, WEEKS):
+        day = week * 7 + (spec.weekday - ctx.first_day.weekday()) % 7
+        if day >= DAYS:
+            continue
+        started = datetime.combine(ctx.first_day + timedelta(days=day), time(0, 0), tzinfo=UTC)
+        started += timedelta(minutes=spec.start_minute, seconds=rng.randint(0, 240))
+        seconds = spec.minutes * 60
+        group = {"group_id": _uuid(rng), "group_client_ids": learner_ids}
+        for client, target in members:
+            _one_target_session(
+                ctx,
+                gen,
+                batch,
+                (client, target, spec.target),
+                day,
+                started,
+                seconds,
+                spec.setting,
+                f"tablet-{leader.username}",
+                group,
+            )
+    _sync_like_a_tablet(rng, batch, "the group sessions")
     return len(batch.sessions), len(batch.events)
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "ClientSpec",
     "DemoDataError",
     "DocumentationTexts",
+    "GroupSpec",
     "PhaseSpec",
     "PlanSpec",
     "StaffSpec",
@@ -131,11 +132,27 @@ class ClientSpec:
 
 
 @dataclass(frozen=True)
+class GroupSpec:
+    """A group the ``leader`` records on one screen (a group session) on ``weekday`` of the
+    last ``weeks`` weeks; each learner gets ``target`` (recorded only in the group)."""
+
+    leader: str
+    learners: tuple[str, ...]  # learner codes, two to six
+    target: TargetSpec
+    weekday: int
+    start_minute: int
+    minutes: int
+    weeks: int
+    setting: str
+
+
+@dataclass(frozen=True)
 class CaseloadSpec:
     password: str
     staff: tuple[StaffSpec, ...]
     home_client: str  # the learner whose parent records at home ...
     home_target: str  # ... and the target the BCBA marks home-recordable
+    group: GroupSpec
     learners: tuple[ClientSpec, ...]
     session_notes: tuple[str, ...]
     target_notes: dict[str, str]  # a note for each measurement type
@@ -333,6 +350,23 @@ def _check_caseload(reader: _Reader, caseload: CaseloadSpec) -> None:
             _check_target(check, target, f"{where}.targets[{j}]")
         if client.plan is not None:
             check(client.plan.start_day >= 0, f"{where}.plan.start_day", "must be 0 or more")
+    group = caseload.group
+    check(
+        roles.get(group.leader) in ("technician", "therapist"),
+        "group.leader",
+        "not staff who record",
+    )
+    check(
+        2 <= len(set(group.learners)) == len(group.learners) <= 6,
+        "group.learners",
+        "two to six different learners",
+    )
+    for i, code in enumerate(group.learners):
+        check(code in codes, f"group.learners[{i}]", "not a learner code")
+    check(0 <= group.weekday <= 4, "group.weekday", "must be 0 (Mon) to 4 (Fri)")
+    check(10 <= group.minutes <= 120, "group.minutes", "must be 10 to 120")
+    check(1 <= group.weeks <= 8, "group.weeks", "must be 1 to 8")
+    _check_target(check, group.target, "group.target")
     home = [c for c in caseload.learners if c.code == caseload.home_client]
     check(bool(home), "home_client", "not a learner code")
     check(

@@ -1,27 +1,43 @@
-"""Where a session took place: a list the clinic manages (``BDC_SESSION_SETTINGS``).
+"""Where a session took place: a list the clinic manages.
 
-The list is configuration, not a table: it changes about once a deployment, every worker must
-agree on it, and an environment variable needs no admin screen. It is a comma-separated string
-(or a sequence when configured from Python), checked when the app starts (an empty list is a
+A director (or admin) keeps the list (``PUT /session-settings``, stored in ``session_settings``);
+until one is saved, the configured list is the clinic's (``BDC_SESSION_SETTINGS``, a
+comma-separated string or a sequence, checked when the app starts: an empty list is a
 ConfigError). Names are matched case-insensitively and stored in the list's spelling; an empty
-setting means "not stated" and is kept as "". Caregivers record at home, so a caregiver's
-session is always "home" (docs/caregivers.md).
+setting means "not stated" and is kept as "". A name taken off the list stays on the sessions
+recorded with it. Caregivers record at home, so a caregiver's session is always "home"
+(docs/caregivers.md).
 """
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from marshmallow import ValidationError, fields
+from sqlalchemy import select
 
 from bdc.auth import CAREGIVER
-from bdc.models import User
+from bdc.extensions import db
+from bdc.models import SessionSetting, User
 
 HOME = "home"
 
 
 def clinic_settings() -> tuple[str, ...]:
-    """The configured settings, in the clinic's order and spelling (parsed by bdc.config)."""
-    return current_app.config["SESSION_SETTINGS"]
+    """The clinic's settings in its order and spelling: the list a director saved, else the
+    configured one (parsed by bdc.config). Read once per request: sync checks every session."""
+    if has_request_context() and "session_settings" in g:
+        return g.session_settings
+    saved = tuple(db.session.scalars(select(SessionSetting.name).order_by(SessionSetting.position)))
+    names = saved or current_app.config["SESSION_SETTINGS"]
+    if has_request_context():
+        g.session_settings = names
+    return names
+
+
+def forget_cached() -> None:
+    """The list changed in this request: read it again next time."""
+    if has_request_context():
+        g.pop("session_settings", None)
 
 
 def canonical(value: str) -> str:

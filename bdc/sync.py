@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import Table, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -91,7 +91,12 @@ UNREADABLE = (
     "it was not stored."
 )
 
-_SHARED_ID_FIELDS = ("client_id", "target_id", "plan_id", "staff_id")
+_SHARED_ID_FIELDS = ("client_id", "target_id", "plan_id", "staff_id", "group_id")
+# How many learners one group session records (issue #16: two to six).
+GROUP_SIZE = (2, 6)
+NO_GROUP_LEARNER = (
+    "A learner of this group is not on your caseload. Ask the client's BCBA to check the caseload."
+)
 
 
 class Refusal(Exception):
@@ -131,6 +136,32 @@ class SyncSessionSchema(Schema):
             "alone, play, or a named one); null when the session is not part of an FA"
         }
     )
+    # A group session: one screen for several learners, each with a session like this one.
+    # Every session of the group names all its learners, so each is checked on its own even
+    # when the group's sessions reach the server in different batches.
+    group_id = fields.UUID(allow_none=True, load_default=None)
+    group_client_ids = fields.List(fields.UUID(), allow_none=True, load_default=None)
+
+    @validates_schema
+    def _group(self, data: dict, **kwargs) -> None:
+        group_id, learners = data.get("group_id"), data.get("group_client_ids")
+        if group_id is None and learners is None:
+            return
+        if group_id is None or learners is None:
+            raise ValidationError("A group session needs both group_id and group_client_ids.")
+        if not GROUP_SIZE[0] <= len(set(learners)) == len(learners) <= GROUP_SIZE[1]:
+            raise ValidationError(
+                f"A group has {GROUP_SIZE[0]} to {GROUP_SIZE[1]} different learners.",
+                "group_client_ids",
+            )
+        if data["client_id"] not in learners:
+            raise ValidationError("Must include this session's client_id.", "group_client_ids")
+        if data.get("role") != "primary" or data.get("kind") != "observation":
+            raise ValidationError(
+                "A group session is a primary observation; a second observer joins one "
+                "learner with a session of their own.",
+                "group_id",
+            )
 
 
 class SyncPhaseSchema(Schema):
@@ -295,6 +326,21 @@ def _chunked_rows(table: Table, ids: Iterable[str], names: Iterable[str]) -> dic
     return found
 
 
+def _group_members(group_ids: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """group id -> (observer id, client id) of each session held in the group."""
+    members: dict[str, list[tuple[str, str]]] = {}
+    ids = sorted(group_ids)
+    for start in range(0, len(ids), 900):
+        rows = db.session.execute(
+            select(Session.group_id, Session.observer_id, Session.client_id).where(
+                Session.group_id.in_(ids[start : start + 900])
+            )
+        )
+        for group_id, observer_id, client_id in rows:
+            members.setdefault(group_id, []).append((observer_id, client_id))
+    return members
+
+
 def _by_id(model, ids: Iterable[str]) -> dict[str, Any]:
     ids = list(_id_set(ids))
     found: dict[str, Any] = {}
@@ -342,6 +388,7 @@ SESSION_FIXED = (
     "target_ids",
     "plan_id",
     "staff_id",
+    "group_id",
     "fa_condition",
 )
 SESSION_COLUMNS = ("observer_id", *SESSION_FIXED, "ended_at")
@@ -487,7 +534,12 @@ class _Batch:
     def sessions_in(self, items: list) -> None:
         loaded = _each(items, lambda item: _load(SyncSessionSchema(), item))
         good = [data for _, data in loaded if isinstance(data, dict)]
-        self.visible = _visible(self.user, (d["client_id"] for d in good))
+        self.visible = _visible(
+            self.user,
+            [d["client_id"] for d in good]
+            + [str(c) for d in good for c in d["group_client_ids"] or ()],
+        )
+        self.groups = _group_members({d["group_id"] for d in good if d["group_id"]})
         self.held_sessions = _chunked_rows(
             Session.__table__, (d["id"] for d in good), SESSION_COLUMNS
         )
@@ -512,6 +564,7 @@ class _Batch:
                 raise ValueError("ended_at is before started_at")
             if data["ended_at"] - data["started_at"] > MAX_SESSION:
                 raise ValueError("a session lasts at most 24 hours; check ended_at")
+        learners = data.pop("group_client_ids")
         row = {
             **data,
             "observer_id": self.user.id,
@@ -521,9 +574,15 @@ class _Batch:
         stored = self.held_sessions.get(row["id"])
         if stored is None:
             self._session_problem(row)
+            if row["group_id"]:
+                self._group_problem(row, {str(c) for c in learners})
             if insert_one(db.session, Session.__table__, {**row, "received_at": self.now}):
                 stored = row
                 self.touched_values.session(row["id"])
+                if row["group_id"]:
+                    self.groups.setdefault(row["group_id"], []).append(
+                        (self.user.id, row["client_id"])
+                    )
             else:  # stored by a concurrent request since this one looked
                 stored = _chunked_rows(Session.__table__, [row["id"]], SESSION_COLUMNS)[row["id"]]
         stored = self._resent_session(stored, row)
@@ -589,6 +648,20 @@ class _Batch:
         problem = recording_problem(self.user, row, self.targets)
         if problem:
             raise Refusal(FORBIDDEN, problem)
+
+    def _group_problem(self, row: dict, learners: set[str]) -> None:
+        """A new session of a group: every learner named is on the caller's caseload, and the
+        sessions the group holds are the caller's, of those learners, one per learner."""
+        if not learners <= self.visible:
+            raise Refusal(NOT_FOUND, NO_GROUP_LEARNER)
+        members = self.groups.get(row["group_id"], [])
+        if any(observer != self.user.id for observer, _ in members):
+            raise Refusal(CONFLICT, "This group id is already used for another group.")
+        held = {client for _, client in members}
+        if not held <= learners:
+            raise ValueError("group_client_ids differ from the learners this group holds")
+        if row["client_id"] in held:
+            raise ValueError("this learner already has a session in this group")
 
     # --- events --------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'ddd43e397d';
+const VERSION = 'b02e8daa62';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -30,6 +30,7 @@ const SHELL = [
   '/js/cue.js',
   '/js/db.js',
   '/js/documents.js',
+  '/js/group.js',
   '/js/i18n.js',
   '/js/live.js',
   '/js/outbox.js',
@@ -42,13 +43,16 @@ const SHELL = [
   '/js/ui.js',
   '/js/views/bcba-common.js',
   '/js/views/caregiver-check.js',
+  '/js/views/caregiver-links.js',
   '/js/views/caseload.js',
   '/js/views/chart-audits.js',
+  '/js/views/child.js',
   '/js/views/client.js',
   '/js/views/dashboard.js',
   '/js/views/describe.js',
   '/js/views/fidelity.js',
   '/js/views/frame.js',
+  '/js/views/group.js',
   '/js/views/incident.js',
   '/js/views/language.js',
   '/js/views/nav.js',
@@ -57,6 +61,7 @@ const SHELL = [
   '/js/views/phase.js',
   '/js/views/protocols.js',
   '/js/views/session.js',
+  '/js/views/settings-list.js',
   '/js/views/signin.js',
   '/js/views/staff.js',
   '/js/views/summary.js',

@@ -98,6 +98,7 @@ class PointSchema(Schema):
     n = fields.Int(metadata={"description": "Responses, trials, steps, intervals... behind it"})
     has_ioa = fields.Bool()
     ioa_session_id = fields.Str(allow_none=True)
+    setting = fields.Str(metadata={"description": 'Where the session took place ("": not stated)'})
     details = fields.Dict(metadata={"description": "Every other figure of the session"})
 
 
@@ -187,12 +188,31 @@ class AimStatusSchema(Schema):
     basis = fields.Str()
 
 
+class SettingPhaseSchema(Schema):
+    index = fields.Int(metadata={"description": "Index into phases"})
+    label = fields.Str()
+    sessions = fields.Int()
+    mean = fields.Float()
+
+
+class SettingStatsSchema(Schema):
+    setting = fields.Str(metadata={"description": 'Where the sessions took place ("": not stated)'})
+    sessions = fields.Int()
+    mean = fields.Float()
+    median = fields.Float()
+    phases = fields.List(fields.Nested(SettingPhaseSchema))
+
+
 class TargetSummarySchema(_TargetHeader):
     as_of = fields.Date()
     sessions = fields.Int()
     sessions_with_ioa = fields.Int()
     percent_with_ioa = fields.Float(allow_none=True)
     phases = fields.List(fields.Nested(PhaseStatsSchema))
+    settings = fields.List(
+        fields.Nested(SettingStatsSchema),
+        metadata={"description": "The sessions split by setting (generalization)"},
+    )
     level_changes = fields.List(fields.Nested(LevelChangeSchema))
     effect_sizes = fields.Nested(EffectSizesSchema)
     mastery = fields.Nested(MasteryStatusSchema, allow_none=True)

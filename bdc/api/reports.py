@@ -23,6 +23,7 @@ from bdc.models import Client
 from bdc.reports import CONTENT_TYPES, TREND_METHODS
 from bdc.services import exports, graphs, progress_report
 from bdc.services.exports import safe_code
+from bdc.session_settings import SessionSettingField
 
 blp = protected_blueprint(
     "reports", __name__, "Graphs, the progress report (PDF) and data exports (CSV, XLSX)"
@@ -68,6 +69,9 @@ class GraphQuerySchema(PeriodQuerySchema):
         metadata={"description": "Trend line per phase (line graph); 'none' or absent: none"},
     )
     aim = fields.Bool(load_default=True, metadata={"description": "Draw the aim line"})
+    setting = SessionSettingField(
+        metadata={"description": "Only sessions recorded in this setting (BDC_SESSION_SETTINGS)"}
+    )
 
     @post_load
     def _no_trend(self, data, **kwargs):
@@ -162,6 +166,7 @@ def _target_graph(query: dict, target_id: str, fmt: str) -> Response:
         fmt=fmt,
         date_from=query.get("date_from"),
         date_to=query.get("date_to"),
+        setting=query.get("setting"),
     )
     code = safe_code(db.session.get(Client, target.client_id).code)
     name = f"graph-{code}-{target.id[:8]}-{query['chart']}.{fmt}"

@@ -11,7 +11,7 @@ from bdc.measurement_params import MEASUREMENTS
 from bdc.models import PHASE_KINDS, ROLES
 from bdc.services import effect_sizes
 from bdc.session_settings import SessionSettingField
-from bdc.text import text_problem
+from bdc.text import storable_text, text_problem
 
 DIRECTIONS = ("increase", "decrease")
 
@@ -150,6 +150,19 @@ class AssignmentSchema(StrictSchema):
     user_id = fields.UUID(required=True)
 
 
+class CaregiverLinkSchema(StrictSchema):
+    """The caregiver account to link: its id, or its username (what the admin who made the
+    account hands the BCBA; BCBAs cannot list users)."""
+
+    user_id = fields.UUID()
+    username = fields.Str(validate=validate.Length(min=1, max=80))
+
+    @validates_schema
+    def _one(self, data, **kwargs):
+        if ("user_id" in data) == ("username" in data):
+            raise ValidationError("Give user_id or username (one of them).", "user_id")
+
+
 class AssignmentAnswerSchema(Schema):
     user_id = fields.Str()
     client_id = fields.Str()
@@ -160,6 +173,23 @@ class AssignmentAnswerSchema(Schema):
 
 class SessionSettingsSchema(Schema):
     settings = fields.List(fields.Str(), metadata={"description": "In the clinic's order"})
+
+
+class SessionSettingsUpdateSchema(StrictSchema):
+    settings = fields.List(
+        fields.Str(validate=[validate.Length(min=1, max=120), storable_text]),
+        required=True,
+        validate=validate.Length(min=1, max=30),
+        metadata={"description": "The whole list, in the order the start sheet offers it"},
+    )
+
+    @validates_schema
+    def _distinct(self, data, **kwargs):
+        names = [name.strip() for name in data.get("settings", [])]
+        if any(not name for name in names):
+            raise ValidationError("A setting needs a name.", "settings")
+        if len({name.casefold() for name in names}) != len(names):
+            raise ValidationError("Each setting once (names differ by more than case).", "settings")
 
 
 # --- targets, phases, plans --------------------------------------------------------------------
@@ -268,6 +298,9 @@ class SessionSchema(Schema):
     target_ids = fields.List(fields.Str())
     plan_id = fields.Str(allow_none=True)
     staff_id = fields.Str(allow_none=True)
+    group_id = fields.Str(
+        allow_none=True, metadata={"description": "Shared by the sessions of one group session"}
+    )
     fa_condition = fields.Str(
         allow_none=True,
         metadata={"description": "The functional-analysis condition run; null if not an FA"},

@@ -22,6 +22,7 @@ from bdc.models.recording import (
     Event,
     Incident,
     Session,
+    SessionSetting,
     SessionValue,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "Plan",
     "Session",
     "SessionNote",
+    "SessionSetting",
     "SessionValue",
     "SupervisionContact",
     "Target",

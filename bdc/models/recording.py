@@ -32,10 +32,23 @@ class Session(db.Model):
     target_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    # Set when several learners were recorded on one screen: each learner still has a session
+    # of their own (IOA, measures and permissions see ordinary sessions), linked by this id.
+    group_id: Mapped[str | None] = mapped_column(String(36), index=True)
     # The functional-analysis condition run in this session ("attention", "escape", "tangible",
     # "alone", "play" or a named one); None for a session that is not part of an FA.
     fa_condition: Mapped[str | None] = mapped_column(String(60))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SessionSetting(db.Model):
+    """One name of the clinic's list of session settings, as a director keeps it. While the
+    table is empty the configured list is the clinic's (bdc.session_settings)."""
+
+    __tablename__ = "session_settings"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
 
 
 class Event(db.Model):

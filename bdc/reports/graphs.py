@@ -38,7 +38,7 @@ from matplotlib.transforms import IdentityTransform, ScaledTranslation, blended_
 
 from . import style
 from .axes import Boundary, Positions, boundaries, check_axis, positions
-from .model import TargetSeries
+from .model import SeriesPoint, TargetSeries
 
 __all__ = ["PANEL_MAX", "TREND_METHODS", "cumulative_record", "line_graph", "panel_graph"]
 
@@ -228,6 +228,49 @@ def _phase_lines(
         )
 
 
+def _setting_key(point: SeriesPoint) -> str | None:
+    """None for the clinic (or no setting stated); the casefolded setting otherwise."""
+    key = point.setting.strip().casefold()
+    return None if key in style.CLINIC_SETTINGS else key
+
+
+def _setting_markers(points: Sequence[SeriesPoint]) -> dict[str, str]:
+    """Setting (casefolded) -> marker, for every setting outside the clinic with a value."""
+    found = sorted({_setting_key(p) for p in points if p.value is not None} - {None})
+    spare = iter(style.SPARE_SETTING_MARKERS * (1 + len(found)))
+    return {s: style.SETTING_MARKERS.get(s) or next(spare) for s in found}
+
+
+def _setting_label(points: Sequence[SeriesPoint], key: str) -> str:
+    """The legend's name of a setting, in the spelling its sessions carry."""
+    name = next(p.setting.strip() for p in points if _setting_key(p) == key)
+    return name[:1].upper() + name[1:]
+
+
+def _runs(order: Sequence[int], pts: Sequence[SeriesPoint], omitted: Sequence[bool]):
+    """Unbroken runs of point indexes: a path breaks at phase changes, missing values and
+    omitted sessions."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    prev_phase = None
+    for i in order:
+        p = pts[i]
+        if (
+            p.value is None
+            or omitted[i]
+            or (prev_phase is not None and p.phase_index != prev_phase)
+        ):
+            if run:
+                runs.append(run)
+            run = []
+        if p.value is not None and not omitted[i]:
+            run.append(i)
+        prev_phase = p.phase_index
+    if run:
+        runs.append(run)
+    return runs
+
+
 def draw_series(
     ax: Axes,
     series: TargetSeries,
@@ -245,7 +288,9 @@ def draw_series(
     Artists carry a ``gid`` so that callers and tests can find them: ``data-path`` (one
     per unbroken run of points), ``data-points``, ``phase-line`` (solid), ``condition-line``
     (dashed, a phase of kind ``condition`` or ``note``), ``note-line``, ``phase-label``,
-    ``aim-line`` and ``trend-line``.
+    ``aim-line`` and ``trend-line``; sessions outside the clinic (``SeriesPoint.setting``)
+    draw ``setting-path`` and ``setting-points`` instead, one marker per setting, named in
+    the legend.
     """
     check_axis(x)
     if trend is not None and trend not in TREND_METHODS:
@@ -280,58 +325,37 @@ def draw_series(
     lim = xlim if xlim is not None else _xlim(where, extra_x)
     ax.set_xlim(*lim)
 
-    # Data paths: break at phase changes, missing values and omitted sessions.
-    runs: list[list[int]] = []
-    run: list[int] = []
-    prev_phase = None
+    # Data paths, one per setting: break at phase changes, missing values and omitted sessions.
+    markers = _setting_markers(pts)
+    for setting in [None, *markers]:
+        order = [i for i in where.order if _setting_key(pts[i]) == setting]
+        for r in _runs(order, pts, omitted):
+            if len(r) < 2:
+                continue
+            ax.plot(
+                [where.pos[i] for i in r],
+                [pts[i].value for i in r],
+                color=style.INK,
+                linewidth=style.LINE_WIDTH,
+                linestyle="solid" if setting is None else style.SETTING_PATH,
+                solid_joinstyle="round",
+                zorder=3,
+                clip_on=False,
+                gid="data-path" if setting is None else "setting-path",
+            )
+
+    # Points: four marker classes in the clinic (circle or triangle, filled or open); one
+    # marker per other setting (filled or open).
+    handles: dict[str, Artist] = {}
+    classes: dict[tuple[str | None, str, str], list[int]] = {}
     for i in where.order:
         p = pts[i]
-        if (
-            p.value is None
-            or omitted[i]
-            or (prev_phase is not None and p.phase_index != prev_phase)
-        ):
-            if run:
-                runs.append(run)
-            run = []
-        if p.value is not None and not omitted[i]:
-            run.append(i)
-        prev_phase = p.phase_index
-    if run:
-        runs.append(run)
-    for r in runs:
-        if len(r) < 2:
+        if p.value is None or omitted[i]:
             continue
-        ax.plot(
-            [where.pos[i] for i in r],
-            [pts[i].value for i in r],
-            color=style.INK,
-            linewidth=style.LINE_WIDTH,
-            solid_joinstyle="round",
-            zorder=3,
-            clip_on=False,
-            gid="data-path",
-        )
-
-    # Points: four marker classes.
-    handles: dict[str, Artist] = {}
-    groups = {
-        (False, False): ("o", style.INK),
-        (False, True): ("o", "white"),
-        (True, False): ("^", style.INK),
-        (True, True): ("^", "white"),
-    }
-    for (rel, hol), (marker, face) in groups.items():
-        idx = [
-            i
-            for i in where.order
-            if pts[i].value is not None
-            and not omitted[i]
-            and pts[i].reliability == rel
-            and hollow[i] == hol
-        ]
-        if not idx:
-            continue
+        key = _setting_key(p)
+        marker = ("^" if p.reliability else "o") if key is None else markers[key]
+        classes.setdefault((key, marker, "white" if hollow[i] else style.INK), []).append(i)
+    for (key, marker, face), idx in classes.items():
         ax.plot(
             [where.pos[i] for i in idx],
             [pts[i].value for i in idx],
@@ -343,8 +367,17 @@ def draw_series(
             markeredgewidth=0.9,
             zorder=4,
             clip_on=False,
-            gid="data-points",
+            gid="data-points" if key is None else "setting-points",
         )
+    if markers:
+        # Every setting on the graph is named, the clinic's circle too.
+        kw = {"color": style.INK, "markersize": style.MARKER_SIZE, "markerfacecolor": style.INK}
+        if any(_setting_key(p) is None and p.value is not None for p in pts):
+            handles["Clinic"] = Line2D([], [], marker="o", lw=style.LINE_WIDTH, **kw)
+        for setting, marker in markers.items():
+            handles[_setting_label(pts, setting)] = Line2D(
+                [], [], marker=marker, lw=style.LINE_WIDTH, ls=style.SETTING_PATH, **kw
+            )
     met = [i for i in where.order if pts[i].criterion_met and pts[i].value is not None]
     if met:
         # a ring around the session that completed the mastery run

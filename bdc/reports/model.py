@@ -89,6 +89,8 @@ class SeriesPoint:
             Standard Celeration Chart, whose record floor is ``1 / observed_minutes``.
         criterion_met: the mastery criterion was met on this session (the session that
             completed the run); marked on the line graph.
+        setting: where the session took place ("" = not stated). The line graph draws
+            sessions outside the clinic with a marker and a data path of their own.
     """
 
     x: XValue
@@ -98,6 +100,7 @@ class SeriesPoint:
     trials: int | None = None
     observed_minutes: float | None = None
     criterion_met: bool = False
+    setting: str = ""
 
     def __post_init__(self) -> None:
         _check_x(self.x, "SeriesPoint.x")

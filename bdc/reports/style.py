@@ -40,6 +40,13 @@ PHASE_LABEL_SIZE = 9
 LEGEND_SIZE = 8.5
 
 MARKER_SIZE = 5.5
+# Sessions outside the clinic keep a marker of their own (and a dashed data path) on the line
+# graph, so generalization data are never read as clinic data. Clinic and "not stated" keep
+# the circle; a setting of the clinic's own list not named here takes the next spare marker.
+CLINIC_SETTINGS = ("", "clinic")
+SETTING_MARKERS = {"home": "s", "school": "D", "community": "p", "telehealth": "h"}
+SPARE_SETTING_MARKERS = ("v", "P", "X", "<", ">", "d")
+SETTING_PATH = (0, (4, 2))
 LINE_WIDTH = 1.0
 SPINE_OFFSET = 5  # points between the plotting area and the axes, when offset
 ZERO_RAISE = 0.03

@@ -157,6 +157,7 @@ def _point(target: Target, v: SessionValue, phase_index: int) -> SeriesPoint:
         trials=v.n if target.measurement in PERCENT_MEASUREMENTS else None,
         observed_minutes=minutes,
         criterion_met=v.session_id == target.criterion_met_session_id,
+        setting=v.setting,
     )
 
 
@@ -226,11 +227,16 @@ def _rating_scale(target: Target) -> dict[str, Any]:
 
 
 def target_series(
-    target: Target, date_from: date | None = None, date_to: date | None = None
+    target: Target,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    setting: str | None = None,
 ) -> TargetSeries:
     """The graph input of one target over ``date_from``..``date_to`` (no audit entry: the
-    caller records what it shows)."""
-    values = series.target_values(target, date_from=date_from, date_to=date_to, details=True)
+    caller records what it shows); ``setting``: sessions there only."""
+    values = series.target_values(
+        target, date_from=date_from, date_to=date_to, details=True, setting=setting
+    )
     return series_from(target, values, date_from=date_from, date_to=date_to)
 
 
@@ -272,8 +278,10 @@ def target_chart(
     fmt: str = "png",
     date_from: date | None = None,
     date_to: date | None = None,
+    setting: str | None = None,
 ) -> bytes:
-    """One target's graph as PNG or SVG bytes, with a ``read`` audit entry.
+    """One target's graph as PNG or SVG bytes, with a ``read`` audit entry (``setting``: the
+    sessions recorded there only).
 
     ``chart``: ``line`` (the line graph, with ``x``, ``trend`` and ``aim``), ``celeration``
     (Daily Standard Celeration Chart; rate and frequency targets) or ``cumulative``
@@ -294,7 +302,7 @@ def target_chart(
             "The Standard Celeration Chart plots count per minute: it needs a rate or "
             f"frequency target, not {target.measurement}.",
         )
-    data = target_series(target, date_from, date_to)
+    data = target_series(target, date_from, date_to, setting)
     if chart == "line":
         fig = reports.line_graph(data, x=x, trend=trend, show_aim=aim)
     elif chart == "cumulative":

@@ -26,7 +26,7 @@ from flask_smorest import abort
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from bdc import audit
-from bdc.auth import SEES_ALL, visible_client_ids
+from bdc.auth import CAREGIVER, SEES_ALL, visible_client_ids
 from bdc.dates import day_start, local_day, local_today, within_days
 from bdc.extensions import db
 from bdc.measures import EventRecord, measure_fidelity
@@ -398,7 +398,20 @@ class _Agreements:
         return None
 
 
+def _caregivers_among(user_ids: Iterable[str]) -> set[str]:
+    ids = sorted(set(user_ids))
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        found.update(
+            db.session.scalars(select(User.id).where(User.id.in_(chunk), User.role == CAREGIVER))
+        )
+    return found
+
+
 def ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
+    """IOA coverage and agreement per target and phase. Sessions a caregiver recorded at home
+    are left out: nobody observes them a second time, and coverage is a standard for staff
+    data (docs/decisions.md); they still show, as home data, on every graph."""
     rows = []
     agreement_of = _Agreements()
     all_values = client_values(
@@ -408,9 +421,10 @@ def ioa_rows(scope: Scope, targets: Sequence[Target]) -> list[dict]:
         include_reliability=True,
         include_fa=True,
     )
+    caregivers = _caregivers_among(v.observer_id for vs in all_values.values() for v in vs)
     for target in targets:
         values = all_values.get(target.id, [])
-        primaries = [v for v in values if v.role == "primary"]
+        primaries = [v for v in values if v.role == "primary" and v.observer_id not in caregivers]
         if not primaries:
             continue
         checks: dict[str, list[SessionValue]] = defaultdict(list)

@@ -81,6 +81,7 @@ class SessionValue(NamedTuple):
     n: int
     details: Mapping[str, Any]
     ioa_partner_id: str | None
+    setting: str = ""  # where the session took place ("" = not stated)
     fa_condition: str | None = None
 
     @property
@@ -99,6 +100,7 @@ class SessionRow:
     started_at: datetime
     ended_at: datetime | None
     target_ids: frozenset[str]
+    setting: str = ""
     fa_condition: str | None = None
 
 
@@ -192,6 +194,7 @@ def _sessions(
             type_coerce(Session.started_at, String),
             type_coerce(Session.ended_at, String),
             type_coerce(Session.target_ids, Text),
+            Session.setting,
             Session.fa_condition,
         )
         .where(*_session_filter(client_id, date_from, date_to, tz, setting))
@@ -209,9 +212,10 @@ def _sessions(
             as_utc(started),
             None if ended is None else as_utc(ended),
             frozenset(_decoded(targets) or ()),
+            where or "",
             condition,
         )
-        for sid, observer, role, started, ended, targets, condition in rows
+        for sid, observer, role, started, ended, targets, where, condition in rows
     ]
 
 
@@ -353,6 +357,7 @@ def _series(
                 n,
                 extra,
                 partner,
+                session.setting,
                 session.fa_condition,
             )
         )

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -94,6 +95,7 @@ def target_data(
                 "n": v.n,
                 "has_ioa": v.has_ioa,
                 "ioa_session_id": v.ioa_partner_id,
+                "setting": v.setting,
                 "details": series.plain(v.details),
             }
             for v in values
@@ -216,6 +218,7 @@ def compute_summary(
         "sessions_with_ioa": with_ioa,
         "percent_with_ioa": 100.0 * with_ioa / len(values) if values else None,
         "phases": [_phase(run, target.measurement) for run in runs],
+        "settings": _by_setting(runs),
         "level_changes": [
             _level_change(before, after) for before, after in itertools.pairwise(runs)
         ],
@@ -223,6 +226,40 @@ def compute_summary(
         "mastery": _mastery(target, values, as_of),
         "aim": _aim(target, values, as_of),
     }
+
+
+def _by_setting(runs: Sequence[Run]) -> list[dict[str, Any]]:
+    """The sessions split by where they took place, in order of first appearance: per setting
+    its count, mean and median, and its mean in each phase it has sessions in. Generalization
+    reads these side by side; the phase figures above pool every setting."""
+    split: dict[str, list[tuple[Run, SessionValue]]] = {}
+    for run in runs:
+        for v in run.points:
+            split.setdefault(v.setting, []).append((run, v))
+    out = []
+    for setting, pairs in split.items():
+        ys = [v.value for _, v in pairs]
+        phases: dict[int, tuple[Run, list[float]]] = {}
+        for run, v in pairs:
+            phases.setdefault(run.index, (run, []))[1].append(v.value)
+        out.append(
+            {
+                "setting": setting,
+                "sessions": len(ys),
+                "mean": math.fsum(ys) / len(ys),
+                "median": statistics.median(ys),
+                "phases": [
+                    {
+                        "index": run.index,
+                        "label": run.label,
+                        "sessions": len(vs),
+                        "mean": math.fsum(vs) / len(vs),
+                    }
+                    for run, vs in phases.values()
+                ],
+            }
+        )
+    return out
 
 
 def _phase(run: Run, measurement: str) -> dict[str, Any]:

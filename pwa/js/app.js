@@ -15,6 +15,9 @@ import { renderFidelity } from './views/fidelity.js';
 import { liveChannel } from './live.js';
 import { renderSignIn, renderSignInStrip } from './views/signin.js';
 import { renderSession } from './views/session.js';
+import { renderGroup } from './views/group.js';
+import { renderChild } from './views/child.js';
+import { GroupRecorder } from './group.js';
 import { renderSummary } from './views/summary.js';
 import { openSyncPanel, renderBadge } from './views/sync-panel.js';
 import { renderClient, renderClients } from './views/client.js';
@@ -32,6 +35,8 @@ const ROUTES = [
   [/^#\/signin$/, renderSignIn],
   [/^#\/session\/([\w-]+)$/, (app, m) => renderSession(app, m[1])],
   [/^#\/fidelity\/([\w-]+)$/, (app, m) => renderFidelity(app, m[1])],
+  [/^#\/group\/([\w-]+)$/, (app, m) => renderGroup(app, m[1])],
+  [/^#\/child\/([\w-]+)$/, (app, m) => renderChild(app, m[1])],
   [/^#\/summary\/([\w-]+)$/, (app, m) => renderSummary(app, m[1])],
   [/^#\/paper\/([\w-]+)$/, (app, m) => renderPaper(app, m[1])],
   // BCBA, director and incident screens (views/client.js, dashboard.js, incident.js)
@@ -52,6 +57,11 @@ const ROUTES = [
   [/^#\/fidelity-results(?:\?.*)?$/, renderFidelityResults],
   [/^#?\/?$/, renderCaseload],
 ];
+
+// A caregiver's screens: their children, recording at home, its summary, the child's graphs
+// and the notes shared with the family. Every staff screen (the client view, dashboards,
+// incidents, paper sheets, notes) sends them home.
+const CAREGIVER_SCREENS = /^(#?\/?|#\/signin|#\/(session|summary|child|shared-notes)\/[\w-]+)$/;
 
 class App {
   constructor(db) {
@@ -77,6 +87,7 @@ class App {
   async route() {
     const hash = location.hash || '#/';
     if (!this.user && hash !== '#/signin') return this.go('#/signin');
+    if (this.user?.role === 'caregiver' && !CAREGIVER_SCREENS.test(hash)) return this.go('#/');
     this.cleanup?.();
     this.cleanup = null;
     renderNav(this);
@@ -185,7 +196,13 @@ class App {
     }
     this.cleanup?.();
     this.cleanup = null;
-    if (active) await (await Recorder.load(this.outbox, active, { live: this.live }))?.end();
+    if (active) {
+      const group = await this.store.local(`sess:${active}`);
+      const recording = group?.kind === 'group'
+        ? await GroupRecorder.load(this.outbox, active, group.members.map((m) => m.session_id), { live: this.live })
+        : await Recorder.load(this.outbox, active, { live: this.live });
+      await recording?.end();
+    }
     this.sync?.stop();
     await api.signOut().catch(() => {});
     // No caseload or client details stay behind; the outbox does, for its owner's next sign-in.

@@ -12,7 +12,7 @@ import { activeMs, durationEpisodes, pauseSpans } from './timers.js';
 
 const SESSION_FIELDS = [
   'id', 'client_id', 'role', 'kind', 'started_at', 'ended_at', 'setting', 'device_id',
-  'target_ids', 'plan_id', 'staff_id', 'fa_condition',
+  'target_ids', 'plan_id', 'staff_id', 'fa_condition', 'group_id', 'group_client_ids',
 ];
 
 /** An outbox event body as the screens and the tallies use it: with its time in ms. */

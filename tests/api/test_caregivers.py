@@ -214,6 +214,24 @@ def test_only_caregiver_accounts_are_linked_as_caregivers(http, make, home):
     assert http.delete(staff_delete, headers=make.login(home["bcba"])).status_code == 404
 
 
+def test_a_bcba_links_a_caregiver_by_the_username_the_admin_gave(http, make, home):
+    bcba = make.login(home["bcba"])
+    parent = make.user("caregiver", username=f"parent-{new_id()[:6]}")
+    url = f"/api/v1/clients/{home['other'].id}/caregivers"
+    answer = http.post(url, json={"username": parent.username}, headers=bcba)
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["user_id"] == parent.id
+    for body, field in (
+        ({"username": home["bcba"].username}, "username"),  # staff, not a caregiver
+        ({"username": "nobody-here"}, "username"),
+        ({"username": parent.username, "user_id": parent.id}, "user_id"),
+        ({}, "user_id"),
+    ):
+        refused = http.post(url, json=body, headers=bcba)
+        assert refused.status_code == 422, body
+        assert field in refused.get_json()["error"]["fields"], body
+
+
 @pytest.mark.parametrize("role", ["technician", "therapist"])
 def test_technicians_and_therapists_do_not_link_caregivers(http, make, home, role):
     staff = make.user(role)
@@ -380,6 +398,48 @@ def test_a_clinic_configures_its_own_settings(app, http, make, home, monkeypatch
     assert school["id"] in rejected
 
 
+def test_a_director_keeps_the_clinics_settings_list(http, make, home):
+    director = make.login(make.user("director"))
+    bcba = make.login(home["bcba"])
+    tablet = Tablet(http, bcba)
+    before = tablet.session(home["client"], at=utcnow() - timedelta(hours=5), setting="school")
+    tablet.send()
+    url = "/api/v1/session-settings"
+    saved = http.put(url, json={"settings": ["Clinic", " Home ", "Day camp"]}, headers=director)
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json() == {"settings": ["Clinic", "Home", "Day camp"]}
+    assert http.get(url, headers=bcba).get_json() == {"settings": ["Clinic", "Home", "Day camp"]}
+    camp = tablet.session(home["client"], at=utcnow() - timedelta(hours=3), setting="day CAMP")
+    school = tablet.session(home["client"], at=utcnow() - timedelta(hours=2), setting="school")
+    rejected, _ = _sync(http, bcba, tablet.batch)
+    assert db.session.get(Session, camp["id"]).setting == "Day camp"
+    assert "Day camp" in rejected[school["id"]]
+    assert db.session.get(Session, before["id"]).setting == "school"  # kept as recorded
+    entry = db.session.query(AuditEntry).filter_by(resource="session_settings").one()
+    assert entry.action == "update" and entry.detail["after"] == ["Clinic", "Home", "Day camp"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"settings": []},
+        {"settings": ["Clinic", "clinic"]},
+        {"settings": ["Clinic", "  "]},
+        {"settings": [f"s{i}" for i in range(31)]},
+        {"settings": ["x" * 121]},
+        {"settings": "Clinic"},
+        {},
+    ],
+)
+def test_a_bad_settings_list_is_refused_and_changes_nothing(http, make, home, body):
+    director = make.login(make.user("director"))
+    answer = http.put("/api/v1/session-settings", json=body, headers=director)
+    assert answer.status_code == 422
+    assert "settings" in answer.get_json()["error"]["fields"]
+    listed = http.get("/api/v1/session-settings", headers=director).get_json()["settings"]
+    assert listed == ["clinic", "home", "school", "community", "telehealth"]
+
+
 def test_data_and_summary_filter_by_setting(http, make, home):
     headers = make.login(home["bcba"])
     tablet = Tablet(http, headers)
@@ -407,6 +467,39 @@ def test_data_and_summary_filter_by_setting(http, make, home):
     bad = http.get(f"{url}/data?setting=moon", headers=headers)
     assert bad.status_code == 422
     assert "setting" in bad.get_json()["error"]["fields"]
+
+
+def test_points_and_summaries_say_where_each_session_took_place(http, make, home):
+    """Per-point setting, the summary split by setting, and the graph filtered by setting."""
+    headers = make.login(home["bcba"])
+    tablet = Tablet(http, headers)
+    target = home["home_target"]
+    start = utcnow() - timedelta(days=10)
+    for day, (setting, count) in enumerate([("clinic", 2), ("home", 5), ("home", 7)]):
+        session = tablet.session(
+            home["client"], at=start + timedelta(days=day), targets=[target], setting=setting
+        )
+        tablet.counts(session, target, range(count))
+    tablet.send()
+    url = f"/api/v1/targets/{target.id}"
+    points = http.get(f"{url}/data", headers=headers).get_json()["points"]
+    assert [(p["setting"], p["value"]) for p in points] == [
+        ("clinic", 2),
+        ("home", 5),
+        ("home", 7),
+        ("clinic", 1),  # the fixture's session, the latest
+    ]
+    split = http.get(f"{url}/summary", headers=headers).get_json()["settings"]
+    assert [(s["setting"], s["sessions"], s["mean"], s["median"]) for s in split] == [
+        ("clinic", 2, 1.5, 1.5),
+        ("home", 2, 6.0, 6.0),
+    ]
+    assert split[1]["phases"] == [{"index": 0, "label": "Baseline", "sessions": 2, "mean": 6.0}]
+    for query in ("", "&setting=home"):
+        graph = http.get(f"{url}/graph.svg?chart=line{query}", headers=headers)
+        assert graph.status_code == 200, graph.get_json()
+    refused = http.get(f"{url}/graph.png?setting=moon", headers=headers)
+    assert refused.status_code == 422 and "setting" in refused.get_json()["error"]["fields"]
 
 
 def test_the_migration_stores_old_free_text_settings_in_the_list_spelling(tmp_path):

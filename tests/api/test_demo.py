@@ -155,6 +155,7 @@ def test_eight_weeks_of_sessions_ending_before_today(demo):
             Session.role == "primary",
             Session.kind == "observation",
             Session.observer_id.in_(staff),
+            Session.group_id.is_(None),  # the group's: test_the_therapist_runs_a_group_of_three
         )
     ).all()
     start = TODAY - timedelta(weeks=8)
@@ -322,8 +323,8 @@ def test_phases_show_improvement_in_the_therapeutic_direction(demo):
         )[1]
         before, after = [], []
         for s in sessions:
-            if s.client_id != target.client_id:
-                continue
+            if s.client_id != target.client_id or target.id not in s.target_ids:
+                continue  # another client's, or a session that did not track it (a group's)
             if target.measurement in ("frequency", "abc"):
                 value = per_session[target.id][s.id]
             elif target.measurement in INTERVAL_MEASUREMENTS:
@@ -388,3 +389,25 @@ def test_stored_session_values_match_the_events(demo):
     )
     assert problems == []
     assert _count(SessionValue) > checked  # several targets a session
+
+
+def test_the_therapist_runs_a_group_of_three(app, demo):
+    """The demo group (caseload.yaml `group:`): weekly sessions of three learners on one screen,
+    one session each, linked by a group id, each learner with their own values."""
+    groups: dict[str, list[Session]] = {}
+    for session in db.session.scalars(select(Session).where(Session.group_id.is_not(None))):
+        groups.setdefault(session.group_id, []).append(session)
+    assert 3 <= len(groups) <= 4
+    therapist = db.session.scalar(select(User).where(User.username == "therapist"))
+    for members in groups.values():
+        assert len(members) == 3 and len({s.client_id for s in members}) == 3
+        assert {s.observer_id for s in members} == {therapist.id}
+        assert {s.role for s in members} == {"primary"}
+    codes = db.session.scalars(
+        select(Client.code).where(Client.id.in_({s.client_id for s in members}))
+    )
+    assert sorted(codes) == ["DEMO-01", "DEMO-02", "DEMO-03"]
+    values = db.session.scalars(
+        select(SessionValue).where(SessionValue.session_id.in_([s.id for s in members]))
+    ).all()
+    assert len(values) == 3 and {v.value is not None for v in values} == {True}

@@ -187,6 +187,18 @@ def test_only_admins_manage_users(http, make, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_only_directors_and_admins_manage_the_session_settings(http, make, role):
+    headers = make.login(make.user(role))
+    body = {"settings": ["Clinic", "Home", "Day camp"]}
+    expected = 200 if role in SEES_ALL else 403
+    assert http.put("/api/v1/session-settings", json=body, headers=headers).status_code == expected
+    listed = http.get("/api/v1/session-settings", headers=headers)
+    if role != CAREGIVER:  # caregivers record at home and never read the list
+        assert listed.status_code == 200
+        assert ("Day camp" in listed.get_json()["settings"]) is (role in SEES_ALL)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_only_directors_and_admins_read_the_audit_trail(http, make, role):
     expected = 200 if role in READS_AUDIT else 403
     answer = http.get("/api/v1/audit", headers=make.login(make.user(role)))

@@ -18,6 +18,7 @@ from bdc.models import Event, Incident, Phase, Session, Target
 from bdc.models.base import utcnow
 from bdc.protocols import load_library
 from bdc.services import session_values
+from tests.tablet import Tablet
 
 TODAY = utcnow().date()
 FROM = TODAY - timedelta(days=35 + TODAY.weekday())  # a Monday five to six weeks ago
@@ -367,6 +368,25 @@ def test_ioa_coverage_and_agreement(http, make, caseload):
     assert summary["target_phases_meeting_ioa_standard"] == 3
     assert summary["mean_agreement"] == approx((80 + 400 / 6 + 100) / 3)
     assert summary["pairs_below_agreement_standard"] == 1
+
+
+def test_caregiver_home_sessions_are_not_counted_in_ioa_coverage(http, make):
+    """A caregiver is the only observer at home: those sessions are not in the coverage."""
+    bcba, parent = make.user("bcba"), make.user("caregiver")
+    client = make.client(bcba, parent)
+    target = make.target(client, home_recordable=True)
+    staff = Tablet(http, make.login(bcba))
+    staff.session(client, at=at(2), targets=[target])
+    staff.send()
+    home = Tablet(http, make.login(parent))
+    for day in (3, 4, 5):
+        home.session(client, at=at(day), targets=[target])
+    home.send()
+    data = dashboard(http, make, make.user("director"))
+    [row] = [r for r in data["ioa"]["rows"] if r["target_id"] == target.id]
+    assert (row["sessions"], row["sessions_with_ioa"]) == (1, 0)
+    points = http.get(f"/api/v1/targets/{target.id}/data?{RANGE}", headers=make.login(bcba))
+    assert [p["setting"] for p in points.get_json()["points"]] == ["", "home", "home", "home"]
 
 
 def test_a_stricter_ioa_standard_changes_the_verdicts(http, make, caseload):

@@ -287,6 +287,30 @@ READ_STORE = """async (store) => {
 }"""
 
 
+CACHED = """async (key) => {
+  const db = await new Promise((ok) => {
+    const r = indexedDB.open('bdc');
+    r.onsuccess = () => ok(r.result);
+  });
+  const row = await new Promise((ok) => {
+    const r = db.transaction('cache').objectStore('cache').get(key);
+    r.onsuccess = () => ok(r.result);
+  });
+  db.close();
+  return row?.value ?? null;
+}"""
+
+
+def wait_for_cached(page, key: str, ready, timeout: float = 30000) -> None:
+    """Until ``ready`` holds for what the app's cache keeps under ``key`` (e.g. the clinic's
+    session settings, fetched after the caseload)."""
+    deadline = time.monotonic() + timeout / 1000
+    while not ready(page.evaluate(CACHED, key)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the cached {key!r} never became ready")
+        page.wait_for_timeout(100)
+
+
 def read_store(page, store: str) -> list[dict]:
     """Every record of one of the app's IndexedDB stores, read straight from the browser."""
     return page.evaluate(READ_STORE, store)

@@ -8,7 +8,7 @@ from tests.e2e.pwa import (
     card,
     end_session,
     sign_in,
-    wait_for_js,
+    wait_for_cached,
     wait_for_service_worker,
     wait_until_synced,
 )
@@ -57,21 +57,7 @@ def test_the_start_sheet_offers_the_clinics_settings(app, caseload, new_context,
     monkeypatch.setitem(app.config, "SESSION_SETTINGS", ("clinic", "telehealth"))
     page = new_context().new_page()
     sign_in(page, caseload.base, caseload.users["technician"]["username"])
-    wait_for_js(
-        page,
-        """async () => {
-          const db = await new Promise((ok) => {
-            const r = indexedDB.open('bdc');
-            r.onsuccess = () => ok(r.result);
-          });
-          const row = await new Promise((ok) => {
-            const r = db.transaction('cache').objectStore('cache').get('session-settings');
-            r.onsuccess = () => ok(r.result);
-          });
-          db.close();
-          return row?.value?.length === 2;
-        }""",
-    )
+    wait_for_cached(page, "session-settings", lambda names: names and len(names) == 2)
     page.get_by_role("button", name="Sam Rivera").click()
     page.get_by_role("button", name="Telehealth").click()
     assert page.get_by_role("button", name="School").count() == 0

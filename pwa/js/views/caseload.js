@@ -6,14 +6,16 @@ import { ago, h, mount, openDialog, toast } from '../ui.js';
 import { chipGroup } from '../controls/chips.js';
 import { languagePicker } from './language.js';
 import { clientCardLinks } from './nav.js';
+import { openGroupSheet } from './group.js';
+import { KEEPS_SETTINGS, settingsListPanel } from './settings-list.js';
 import { firstRunTour } from './tour.js';
 
 // The clinic's settings (GET /session-settings, BDC_SESSION_SETTINGS), kept for offline starts;
 // sent capitalised (the server matches any case) and shown in the user's language where the
 // catalogue knows the name. These until the first download.
-const FIRST_SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
+export const FIRST_SETTINGS = ['Clinic', 'Home', 'School', 'Community'];
 const label = (name) => name.charAt(0).toUpperCase() + name.slice(1);
-const settingChoices = (settings) => settings.map((value) => {
+export const settingChoices = (settings) => settings.map((value) => {
   const key = `setting.${value}`;
   const shown = t(key);
   return { value, label: shown === key ? value : shown };
@@ -62,23 +64,28 @@ export async function renderCaseload(app) {
   const note = h('p', { class: 'hint', 'aria-live': 'polite' });
   const resume = h('div');
   const refreshBtn = h('button', { type: 'button', class: 'btn small' }, t('caseload.refresh'));
+  // Staff record a group of learners on one screen; a caregiver records one child at home.
+  const groupBtn = atHome(app)
+    ? ''
+    : h('button', { type: 'button', class: 'btn small', onclick: async () => openGroupSheet(app, (await app.store.caseload()) ?? { clients: [], targets: {} }) }, t('group.button'));
   mount(
     firstRunTour(app) ?? '',
     h(
       'section',
       { class: 'panel' },
-      h('div', { class: 'title-row' }, h('h1', {}, t('caseload.title')), refreshBtn),
+      h('div', { class: 'title-row' }, h('h1', {}, t('caseload.title')), h('div', { class: 'title-actions' }, groupBtn, refreshBtn)),
       resume,
       note,
       list,
     ),
     h('section', { class: 'panel prefs' }, languagePicker(app)),
+    KEEPS_SETTINGS.has(app.user.role) ? settingsListPanel(app) : '',
   );
 
   const activeId = await app.store.local('active');
   const active = activeId && (await app.store.local(`sess:${activeId}`));
   if (active) {
-    const where = active.kind === 'fidelity' ? 'fidelity' : 'session';
+    const where = { fidelity: 'fidelity', group: 'group' }[active.kind] ?? 'session';
     resume.replaceChildren(
       h('a', { class: 'btn big primary resume', href: `#/${where}/${activeId}` }, t('caseload.resume', { name: active.client.name })),
     );

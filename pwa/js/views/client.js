@@ -21,6 +21,7 @@ import {
 } from './bcba-common.js';
 import { addPhaseChange, localPhases, phaseFields } from './phase.js';
 import { applyProtocol } from './protocols.js';
+import { caregiverPanel, homeRecordableToggle } from './caregiver-links.js';
 
 // [value, which measurements it fits]; labels are client.chart.* and client.trend.*
 const CHARTS = [
@@ -210,13 +211,16 @@ export async function renderClient(app, clientId) {
   targetsBox.append(...panels.map((p) => p.el));
   const baseline = active.length > 1 ? multipleBaseline(app, client, active) : null;
   if (baseline) panels.push(baseline);
+  const caregivers = programmer ? caregiverPanel(app, client) : null;
   mount(
     header,
     active.length ? '' : h('p', { class: 'panel hint' }, t('client.no_targets')),
     targetsBox,
     baseline ? baseline.el : '',
     h('section', { class: 'panel' }, plansBox),
+    caregivers ? caregivers.el : '',
   );
+  if (loaded.online) caregivers?.draw();
   drawDownloads();
   if (loaded.online) drawPlans();
   for (const p of panels) p.refresh();
@@ -554,6 +558,7 @@ function targetPanel(app, client, initialTarget, programmer) {
     { class: 'panel target-panel', id: `target-${id}`, 'aria-labelledby': `target-h-${id}`, tabindex: '-1' },
     h('h2', { id: `target-h-${id}` }, target.name),
     h('p', { class: 'client-meta' }, meta.join(' · ')),
+    programmer ? homeRecordableToggle(app, target) : '',
     review,
     h(
       'div',

@@ -37,7 +37,7 @@ export function renderNav(app) {
   if (!nav) return;
   const hash = location.hash || '#/';
   const links = app.user ? LINKS.filter((l) => l.show(app.user.role)) : [];
-  const recording = /^#\/(session|fidelity)\/[\w-]+$/.test(hash);
+  const recording = /^#\/(session|fidelity|group)\/[\w-]+$/.test(hash);
   nav.hidden = links.length < 2 || recording;
   if (nav.hidden) return nav.replaceChildren();
   const key = `${app.user.role}|${hash}|${currentLanguage()}`;
@@ -63,6 +63,7 @@ export function clientCardLinks(app, client) {
     // A caregiver records at home on the phone: no incident reports, no paper sheets.
     caregiver ? '' : h('a', { class: 'btn small', href: `#/incident/new/${client.id}` }, t('caseload.incident'), who()),
     caregiver ? '' : h('a', { class: 'btn small', href: `#/paper/${client.id}` }, t('caseload.paper'), who()),
+    caregiver ? h('a', { class: 'btn small', href: `#/child/${client.id}` }, t('caseload.child_view'), who()) : '',
     caregiver ? h('a', { class: 'btn small', href: `#/shared-notes/${client.id}` }, t('snote.shared_link'), who()) : '',
     PROGRAMMERS.has(app.user?.role)
       ? h('a', { class: 'btn small', href: `#/client/${client.id}` }, t('caseload.client_view'), h('span', { class: 'visually-hidden' }, ` ${t('caseload.of', { name: client.name })}`))

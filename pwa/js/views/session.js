@@ -35,7 +35,8 @@ export async function finish(app, recorder) {
   app.go(`#/summary/${recorder.id}`);
 }
 
-function buildCard(app, recorder, target, number) {
+/** One target's card: its control records into ``recorder`` (the learner's own session). */
+export function buildCard(app, recorder, target, number) {
   const serialQueue = { chain: Promise.resolve() };
   const card = h('section', { class: 'card', dataset: { measurement: target.measurement }, 'aria-labelledby': `t-${target.id}` });
   const ctx = {
@@ -87,6 +88,24 @@ function buildCard(app, recorder, target, number) {
   return { target, card, control, ctx };
 }
 
+/**
+ * The keys of the target cards: 1-9 record (or focus) the nth card, and the focused card's own
+ * keys (c / i / n, + / − / 0). True when the key was handled.
+ */
+export function targetKey(cards, e) {
+  const n = Number(e.key);
+  if (Number.isInteger(n) && n >= 1 && n <= cards.length && !e.ctrlKey) {
+    const c = cards[n - 1];
+    if (c.control.primary) c.control.primary();
+    else c.card.querySelector('button:not([disabled])')?.focus();
+    return true;
+  }
+  const focused = cards.find((c) => c.card.contains(document.activeElement));
+  const action = focused?.control.keys?.[e.key.toLowerCase()];
+  if (action) action();
+  return Boolean(action);
+}
+
 export async function renderSession(app, id) {
   const loaded = await loadSession(app, id);
   if (!loaded) return undefined;
@@ -118,19 +137,7 @@ export async function renderSession(app, id) {
       for (const c of cards) c.control.tick?.(now);
     },
     running: (now) => cards.flatMap((c) => (c.control.running?.(now) ?? []).map((r) => ({ ...r, key: `${c.target.id}:${r.key}`, label: c.target.name }))),
-    onKey: (e) => {
-      const n = Number(e.key);
-      if (Number.isInteger(n) && n >= 1 && n <= cards.length && !e.ctrlKey) {
-        const c = cards[n - 1];
-        if (c.control.primary) c.control.primary();
-        else c.card.querySelector('button:not([disabled])')?.focus();
-        return true;
-      }
-      const focused = cards.find((c) => c.card.contains(document.activeElement));
-      const action = focused?.control.keys?.[e.key.toLowerCase()];
-      if (action) action();
-      return Boolean(action);
-    },
+    onKey: (e) => targetKey(cards, e),
   });
 
   mount(

@@ -359,6 +359,42 @@ def test_reports_never_import_pyplot():
                 assert "pyplot" not in code, f"{path.name}: {line}"
 
 
+def test_home_sessions_have_their_own_marker_path_and_legend_entry():
+    """Generalization data are never mixed into the clinic's path (issue #16)."""
+    settings = ["clinic", "home", "clinic", "Home", "clinic", "school", "home"]
+    points = [
+        SeriesPoint(i + 1, float(v), 0, setting=where)
+        for i, (v, where) in enumerate(zip([4, 9, 5, 8, 6, 2, 7], settings, strict=True))
+    ]
+    fig = line_graph(TargetSeries("Requests", None, "frequency", points=points))
+    ax = main_axes(fig)
+    clinic = [[float(x) for x in ln.get_xdata()] for ln in lines(ax, "data-path")]
+    home_and_school = [[float(x) for x in ln.get_xdata()] for ln in lines(ax, "setting-path")]
+    assert clinic == [[1.0, 3.0, 5.0]]
+    assert home_and_school == [[2.0, 4.0, 7.0]]  # one school session: a point, no path
+    markers = {ln.get_marker(): sorted(ln.get_xdata()) for ln in lines(ax, "setting-points")}
+    assert markers == {"s": [2, 4, 7], "D": [6]}
+    circles = [x for ln in lines(ax, "data-points") for x in ln.get_xdata()]
+    assert sorted(circles) == [1, 3, 5]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"Clinic", "Home", "School"} <= set(legend)
+
+
+def test_a_setting_of_the_clinics_own_list_takes_a_spare_marker():
+    points = [SeriesPoint(1, 3.0, setting="Day program"), SeriesPoint(2, 4.0, setting="")]
+    fig = line_graph(TargetSeries("Requests", None, "frequency", points=points))
+    ax = main_axes(fig)
+    assert [ln.get_marker() for ln in lines(ax, "setting-points")] == ["v"]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[:2] == ["Clinic", "Day program"]
+
+
+def test_clinic_only_data_draws_as_before_with_no_setting_legend():
+    fig = line_graph(abab())
+    assert lines(main_axes(fig), "setting-points") == []
+    assert "Clinic" not in [t.get_text() for t in fig.legends[0].get_texts()]
+
+
 @pytest.mark.parametrize("count", [2, 6])
 def test_long_panel_names_wrap_within_their_panel_and_the_figure(count):
     long_name = "Receptive identification of common objects in a field of three (tabletop)"
