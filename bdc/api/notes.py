@@ -11,7 +11,7 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from bdc.api.base import binary_doc, file_response, protected_blueprint
-from bdc.api.reports import PeriodQuerySchema
+from bdc.api.report_schemas import PeriodQuerySchema
 from bdc.api.schemas_documentation import (
     NoteAmendmentSchema,
     NoteDraftSchema,
