@@ -9,12 +9,14 @@ each test.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from bdc import create_app
 from bdc.extensions import db
@@ -56,13 +58,29 @@ def app(database_url, tmp_path_factory):
     return app
 
 
+def _truncate(tables: list[str], attempts: int = 10) -> None:
+    """TRUNCATE every table. An e2e live server may still be finishing a request of a page
+    that has just closed; PostgreSQL breaks that lock cycle by cancelling the TRUNCATE, which
+    is then safe to repeat once the request is done."""
+    for attempt in range(attempts):
+        try:
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+            db.session.commit()
+            return
+        except OperationalError as error:
+            db.session.rollback()
+            if "deadlock detected" not in str(error.orig) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+
+
 def _empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(text(f"DELETE FROM {table}"))
+        _truncate(tables)
+        return
+    for table in tables:
+        db.session.execute(text(f"DELETE FROM {table}"))
     db.session.commit()
 
 
