@@ -23,44 +23,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bdc import create_app  # noqa: E402
-from bdc.extensions import db  # noqa: E402
-from bdc.models import Assignment, Client, Target  # noqa: E402
-from bdc.services import accounts  # noqa: E402
+from bench.fixtures import migrated_app, technician_with_target  # noqa: E402
 from tests.sync_faults_model import Tally, World, random_steps  # noqa: E402
 
 PASSWORD = "bench-password"
 
 
 def setup(url: str):
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "ENV": "bench",
-            "SECRET_KEY": "bench",
-            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-        }
-    )
+    app = migrated_app(url)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
         devices = []
         for tech_name, tablets in (("tech-a", 2), ("tech-b", 1)):
-            tech = accounts.create_user(username=tech_name, password=PASSWORD, role="technician")
-            client = Client(code=f"F-{tech_name}", name="Fault Bench")
-            db.session.add(client)
-            db.session.flush()
-            db.session.add(Assignment(user_id=tech.id, client_id=client.id))
-            target = Target(client_id=client.id, name="taps", measurement="frequency", params={})
-            db.session.add(target)
-            db.session.commit()
+            _, client_id, target_id = technician_with_target(tech_name, PASSWORD, f"F-{tech_name}")
             http = app.test_client(use_cookies=False)
             for _ in range(tablets):
                 token = http.post(
                     "/api/v1/auth/login", json={"username": tech_name, "password": PASSWORD}
                 ).get_json()["token"]
-                devices.append(({"Authorization": f"Bearer {token}"}, client.id, target.id))
+                devices.append(({"Authorization": f"Bearer {token}"}, client_id, target_id))
     return app, devices
 
 

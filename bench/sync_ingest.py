@@ -29,10 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bdc import create_app  # noqa: E402
 from bdc.extensions import db  # noqa: E402
-from bdc.models import Assignment, Client, Target  # noqa: E402
-from bdc.services import accounts  # noqa: E402
+from bench.fixtures import migrated_app, technician_with_target  # noqa: E402
 
 BATCH = 500
 
@@ -58,22 +56,9 @@ def make_batches(session_ids: list[str], target_id: str, total: int) -> list[lis
 
 
 def setup_app(folder: Path):
-    app = create_app(
-        {"DATABASE_URL": f"sqlite:///{folder / 'api.db'}", "ENV": "bench", "SECRET_KEY": "bench"}
-    )
+    app = migrated_app(f"sqlite:///{folder / 'api.db'}")
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-        tech = accounts.create_user(username="tech", password="bench-password", role="technician")
-        client = Client(code="B-1", name="Bench")
-        db.session.add(client)
-        db.session.flush()
-        db.session.add(Assignment(user_id=tech.id, client_id=client.id))
-        target = Target(client_id=client.id, name="taps", measurement="frequency", params={})
-        db.session.add(target)
-        db.session.commit()
-        return app, tech.id, client.id, target.id
+        return app, *technician_with_target("tech", "bench-password", "B-1")
 
 
 def run_api(app, client_id: str, batches: list[list[dict]], session_ids: list[str]) -> float:
