@@ -211,6 +211,8 @@ def serve(host: str, port: int, workers: int) -> None:
         gunicorn,
         [
             gunicorn,
+            "--config",
+            "python:bdc.gunicorn_conf",
             "--workers",
             str(workers),
             "--bind",

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from bdc.sqlite_writes import SerializedWritesConnection
+
 DEFAULT_SECRET = "dev-only-secret-change-me"
 
 DEFAULTS: dict[str, Any] = {
@@ -142,7 +144,7 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         # SQL parameters hold notes and names (PHI): never put them in an error's message.
         "hide_parameters": True,
         **(
-            {"connect_args": {"timeout": busy}}
+            {"connect_args": {"timeout": busy, "factory": SerializedWritesConnection}}
             if url.startswith("sqlite")
             else {
                 "pool_pre_ping": True,

@@ -521,6 +521,8 @@ class _Batch:
         self.clients_touched: set[str] = set()
         self.touched_targets: set[str] = set()  # targets with new events: mastery re-checked
         self.touched_values = session_values.Touched()  # stored values to recompute
+        self.new_events: list[dict] = []  # checked, to be stored (store_events)
+        self.misplaced: list[tuple[Any, dict, Exception]] = []
 
     def _answer(self, checked: list[tuple[Any, Any]]) -> None:
         for item, outcome in checked:
@@ -733,7 +735,15 @@ class _Batch:
             scope.taken[row["id"]] = row
             scope.event_sessions[row["id"]] = row["session_id"]
             accepted.append(row["id"])
-        all_stored = True
+        self.new_events, self.misplaced = rows, misplaced
+        self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
+        # measured as sent before they are written (store_events says if they all were)
+        self.touched_values.events(rows, all_stored=True)
+
+    def store_events(self) -> bool:
+        """Insert the checked events; answer whether every one was stored as sent (False when
+        some were held already: a replay, or a concurrent request stored them first)."""
+        rows, all_stored = self.new_events, True
         if rows:
             inserted = insert_many(
                 db.session,
@@ -743,11 +753,11 @@ class _Batch:
             )
             if inserted != len(rows):
                 self._held_copies(rows)
-                all_stored = False  # some rows are held copies: measure what is stored
-        if misplaced:
-            self._misplaced(misplaced)
-        self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
-        self.touched_values.events(rows, all_stored=all_stored)
+                self.touched_values.forget_new()  # some rows are held copies
+                all_stored = False
+        if self.misplaced:
+            self._misplaced(self.misplaced)
+        return all_stored
 
     def _held_copies(self, rows: list[dict]) -> None:
         """Some rows were held already (a replay, or a concurrent request stored them first):
@@ -860,8 +870,15 @@ def ingest(
     work.phases_in(batch.get("phases") or [])
     work.events_in(batch.get("events") or [])
     work.incidents_in(batch.get("incidents") or [])
-    session_values.refresh(work.touched_values)  # before mastery, which reads them
-    mastery.evaluate_targets(work.touched_targets)
+    # Everything that only reads comes before the events are written: on SQLite the first
+    # write takes the database's one write lock until the commit (docs/performance.md).
+    measured = session_values.measure_new(work.touched_values)
+    to_evaluate = mastery.targets_with_criteria(work.touched_targets)
+    if work.store_events():
+        session_values.store_measured(measured)
+    else:
+        session_values.refresh(work.touched_values)
+    mastery.evaluate(to_evaluate)  # after the values it reads are stored
     audit.record_many(
         "sync",
         "session",

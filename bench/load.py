@@ -137,8 +137,13 @@ def start_server(args, database_url: str, log: Path) -> tuple[subprocess.Popen, 
         "BDC_SECRET_KEY": "load-bench",
         "BDC_ENV": "bench",
     }
+    # what `bdc serve` runs (an older checkout may have no such file); the options override it
+    config = ["--config", "python:bdc.gunicorn_conf"]
+    if not (args.code / "bdc" / "gunicorn_conf.py").exists():
+        config = []
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
+        *config,
         "--workers",
         str(args.workers),
         "--worker-class",
@@ -147,10 +152,6 @@ def start_server(args, database_url: str, log: Path) -> tuple[subprocess.Popen, 
         str(args.threads),
         "--bind",
         f"127.0.0.1:{port}",
-        "--timeout",
-        "120",
-        "--backlog",
-        "2048",
         "bdc:create_app()",
     ]
     server = subprocess.Popen(

@@ -1,6 +1,6 @@
 """Mastery automation: flag targets whose mastery criterion is met; a person confirms.
 
-After every sync the targets that received new events are evaluated (``evaluate_targets``).
+After every sync the targets that received new events are evaluated (``evaluate``).
 When a target's criterion is met in its current phase, the target is marked *criterion met*
 with the date of the session that completed it; nothing else changes. The phase changes only
 when a BCBA (or a director or admin) reviews the flag (``review_criterion``) and adds the next
@@ -98,34 +98,43 @@ def evaluate_target(target: Target, *, today: date | None = None) -> bool:
     return True
 
 
-def evaluate_targets(target_ids: Iterable[str], *, today: date | None = None) -> list[str]:
-    """Evaluate the given targets' mastery criteria; answer the ids newly marked *criterion met*.
-
-    Called at the end of every sync with the targets that received new events. A target
-    whose stored data cannot be measured is logged and skipped: a sync must never fail
-    because of this follow-up computation.
-    """
+def targets_with_criteria(target_ids: Iterable[str]) -> list[Target]:
+    """The given targets whose mastery criterion is to be evaluated: active, with a
+    criterion, and no flag waiting for a person's review (a waiting flag is not re-evaluated)."""
     ids = sorted(set(target_ids))
-    if not ids:
-        return []
-    marked = []
+    found: list[Target] = []
     for start in range(0, len(ids), 900):
-        targets = db.session.scalars(
+        found += db.session.scalars(
             select(Target).where(
                 Target.id.in_(ids[start : start + 900]),
                 Target.mastery.is_not(None),
                 Target.active.is_(True),
-                # a flag waiting for review is not re-evaluated
                 or_(Target.criterion_met_at.is_(None), Target.criterion_reviewed_at.is_not(None)),
             )
         )
-        for target in targets:
-            try:
-                if evaluate_target(target, today=today):
-                    marked.append(target.id)
-            except ValueError:
-                log.exception("mastery evaluation skipped for target %s", target.id)
+    return found
+
+
+def evaluate(targets: Iterable[Target], *, today: date | None = None) -> list[str]:
+    """Evaluate the targets' mastery criteria; answer the ids newly marked *criterion met*.
+
+    Called at the end of every sync with the targets that received new events
+    (:func:`targets_with_criteria`). A target whose stored data cannot be measured is logged
+    and skipped: a sync must never fail because of this follow-up computation.
+    """
+    marked = []
+    for target in targets:
+        try:
+            if evaluate_target(target, today=today):
+                marked.append(target.id)
+        except ValueError:
+            log.exception("mastery evaluation skipped for target %s", target.id)
     return marked
+
+
+def evaluate_targets(target_ids: Iterable[str], *, today: date | None = None) -> list[str]:
+    """:func:`evaluate` of the :func:`targets_with_criteria` among ``target_ids``."""
+    return evaluate(targets_with_criteria(target_ids), today=today)
 
 
 def review_criterion(user: User, target: Target, fields: dict) -> Target:

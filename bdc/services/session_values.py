@@ -62,16 +62,19 @@ from bdc.models.bulk import insert_many
 __all__ = [
     "EVENT_COLUMNS",
     "Decoded",
+    "Measured",
     "Touched",
     "as_utc",
     "check",
     "count_rows",
     "event_records",
+    "measure_new",
     "measure_row",
     "plain",
     "rebuild",
     "refresh",
     "refresh_target",
+    "store_measured",
 ]
 
 CHUNK = 400  # sessions per query: stays under SQLite's bound-parameter limit with their targets
@@ -235,6 +238,11 @@ class Touched:
                 )
                 self.new_ids.add(row["id"])
 
+    def forget_new(self) -> None:
+        """The new events were not all stored as given: measure from what is stored."""
+        self.new.clear()
+        self.new_ids.clear()
+
     def scope(self) -> dict[str, set[str] | None]:
         """Session id -> the targets to recompute (None: all of them)."""
         out: dict[str, set[str] | None] = {sid: set(ts) for sid, ts in self.pairs.items()}
@@ -338,14 +346,42 @@ def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Gro
 _NO_EVENTS = (0, "", None)  # count, greatest id and rowid of a session without events
 
 
+def _stored_state(connection: Connection, sessions: Iterable[str]) -> dict[str, tuple]:
+    """Session id -> (events stored, greatest event id, greatest rowid or None) of the given
+    sessions that hold events: one grouped query."""
+    rowid = _rowid(connection)
+    # the greatest id as Python orders text (PostgreSQL's default collation may not)
+    by_text = Event.id.collate("C") if connection.dialect.name == "postgresql" else Event.id
+    columns = [Event.session_id, func.count(), func.max(by_text)]
+    return {
+        row[0]: (row[1], row[2], row[3] if rowid is not None else None)
+        for row in connection.execute(
+            select(*columns, *([func.max(rowid)] if rowid is not None else []))
+            .where(Event.session_id.in_(list(sessions)))
+            .group_by(Event.session_id)
+        )
+    }
+
+
+def _joined(*parts: Mapping[str | None, list[EventRecord]]) -> dict[str | None, list]:
+    out: dict[str | None, list] = {}
+    for part in parts:
+        for tid, records in part.items():
+            out[tid] = [*out.get(tid, ()), *records]
+    return out
+
+
 def _known_groups(
     connection: Connection,
     sessions: Iterable[str],
     fresh: Mapping[tuple[str, str | None], list[EventRecord]],
     new_ids: set[str],
+    *,
+    fresh_stored: bool,
 ) -> dict[str, tuple[Groups, int | None]]:
-    """The sessions whose stored events are the remembered ones plus ``fresh`` (on SQLite,
-    plus those stored since, read by rowid): their events, grouped, and the greatest rowid."""
+    """The sessions whose stored events are the remembered ones (on SQLite, plus those stored
+    since, read by rowid) plus ``fresh`` where ``fresh_stored``: their events, grouped, with
+    ``fresh`` added, and the greatest rowid."""
     recent = _recent_events(connection.engine)
     known = {sid: _Known(*hit) for sid in sessions if (hit := recent.get(sid)) is not None}
     if not known:
@@ -354,18 +390,8 @@ def _known_groups(
     for (sid, tid), records in fresh.items():
         if sid in known:
             mine[sid][tid] = records
-    rowid = _rowid(connection)
-    # the greatest id as Python orders text (PostgreSQL's default collation may not)
-    by_text = Event.id.collate("C") if connection.dialect.name == "postgresql" else Event.id
-    columns = [Event.session_id, func.count(), func.max(by_text)]
-    stored = {
-        row[0]: (row[1], row[2], row[3] if rowid is not None else None)
-        for row in connection.execute(
-            select(*columns, *([func.max(rowid)] if rowid is not None else []))
-            .where(Event.session_id.in_(list(known)))
-            .group_by(Event.session_id)
-        )
-    }
+    counted = mine if fresh_stored else {}
+    stored = _stored_state(connection, known)
 
     def matches(sid: str, extra: Mapping[str | None, list[EventRecord]]) -> bool:
         """Whether the stored count and greatest id are the remembered ones plus ``extra``."""
@@ -375,11 +401,12 @@ def _known_groups(
 
     found, behind = {}, []
     for sid, k in known.items():
-        if matches(sid, mine.get(sid, {})):
+        if matches(sid, counted.get(sid, {})):
             found[sid] = (_merged(k.groups, mine.get(sid, {})), stored.get(sid, _NO_EVENTS)[2])
         elif k.last_rowid is not None:
             behind.append(sid)
     if behind:  # SQLite: read only the events stored since (by another worker)
+        rowid = _rowid(connection)
         floor = min(known[sid].last_rowid for sid in behind)
         added: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
         query = select(*EVENT_COLUMNS, rowid).where(Event.session_id.in_(behind), rowid > floor)
@@ -387,11 +414,10 @@ def _known_groups(
             if row[6] > known[row[0]].last_rowid and row[2] not in new_ids:
                 added[row[0]][row[1]].append(row)
         for sid in behind:
-            extra = {tid: event_records(rows) for tid, rows in added[sid].items()}
-            for tid, records in mine.get(sid, {}).items():
-                extra[tid] = [*extra.get(tid, ()), *records]
-            if matches(sid, extra):
-                found[sid] = (_merged(known[sid].groups, extra), stored.get(sid, _NO_EVENTS)[2])
+            since = {tid: event_records(rows) for tid, rows in added[sid].items()}
+            if matches(sid, _joined(since, counted.get(sid, {}))):
+                groups = _merged(known[sid].groups, _joined(since, mine.get(sid, {})))
+                found[sid] = (groups, stored.get(sid, _NO_EVENTS)[2])
     return found
 
 
@@ -401,13 +427,15 @@ def _compute(
     *,
     lock: bool = True,
     new: Touched | None = None,
+    new_stored: bool = True,
     remember: dict[str, tuple] | None = None,
 ) -> list[dict]:
     """The rows of the given sessions (restricted to the given targets where not None).
 
-    ``new``: events just stored, measured from memory rather than read back. ``remember``:
-    use the events remembered for these sessions (:class:`_RecentEvents`) and put every
-    session's events here, to be remembered once committed.
+    ``new``: events measured from memory rather than read back: just stored, or, when not
+    ``new_stored``, about to be. ``remember``: use the events remembered for these sessions
+    (:class:`_RecentEvents`) and put every session's events here (with ``new``), to be
+    remembered once committed.
     """
     ids = sorted(scope)
     # On PostgreSQL, lock the sessions (FOR NO KEY UPDATE, which the events' foreign keys do
@@ -430,7 +458,11 @@ def _compute(
     # The events just stored are read too when a session is read (leaving them out in SQL
     # binds every id, which costs more) and skipped.
     new_ids = new.new_ids if new is not None else set()
-    known = _known_groups(connection, sessions, fresh, new_ids) if remember is not None else {}
+    known = (
+        _known_groups(connection, sessions, fresh, new_ids, fresh_stored=new_stored)
+        if remember is not None
+        else {}
+    )
     groups: dict[str, Groups] = {sid: g for sid, (g, _) in known.items()}
     last_rowid: dict[str, int | None] = {sid: r for sid, (_, r) in known.items()}
     unread = [sid for sid in sessions if sid not in groups]
@@ -521,21 +553,86 @@ def _chunks(scope: Mapping[str, set[str] | None]):
         yield {sid: scope[sid] for sid in ids[start : start + CHUNK]}
 
 
+def _remembered_at_commit(connection: Connection) -> dict[str, tuple]:
+    """Where to put sessions' events to be remembered (_RecentEvents) once the request's
+    commit has stored them."""
+    pending = db.session.info.setdefault(_PENDING, {})
+    return pending.setdefault(connection.engine, {})
+
+
 def refresh(touched: Touched, connection: Connection | None = None) -> int:
     """Recompute and store the values ``touched`` names; answer the number of rows written."""
     remember: dict[str, tuple] | None = None
     if connection is None:
         db.session.flush()  # sessions and end times changed through the ORM
         connection = db.session.connection()
-        # remembered (_RecentEvents) once the request's commit has stored them
-        pending = db.session.info.setdefault(_PENDING, {})
-        remember = pending.setdefault(connection.engine, {})
+        remember = _remembered_at_commit(connection)
     written = 0
     for part in _chunks(touched.scope()):
         rows = _compute(connection, part, new=touched, remember=remember)
         _upsert(connection, rows)
         written += len(rows)
     return written
+
+
+@dataclass
+class Measured:
+    """Values measured by :func:`measure_new` before their new events were written.
+
+    ``expected``: session id -> (events it will hold, greatest id, greatest rowid as read,
+    its events grouped) once the new events are stored.
+    """
+
+    touched: Touched
+    rows: list[dict]
+    expected: dict[str, tuple]
+
+
+def measure_new(touched: Touched) -> Measured:
+    """Measure what ``touched`` names with its new events (``touched.new``, every one of them
+    to be stored as given) before they are written; :func:`store_measured` then stores it.
+
+    On SQLite a request holds the database's one write lock from its first write to its
+    commit, and every other writer waits: measuring first keeps that stretch to the inserts
+    and the commit.
+    """
+    db.session.flush()
+    connection = db.session.connection()
+    expected: dict[str, tuple] = {}
+    rows = []
+    for part in _chunks(touched.scope()):
+        rows += _compute(connection, part, new=touched, new_stored=False, remember=expected)
+    return Measured(touched, rows, expected)
+
+
+def store_measured(measured: Measured) -> int:
+    """Store what :func:`measure_new` measured, now that its new events are stored; answer
+    the number of rows written.
+
+    A session whose stored events are not exactly the ones measured (its count and greatest
+    id say so: another request stored some in between) is measured again from what is
+    stored, as :func:`refresh` does.
+    """
+    connection = db.session.connection()
+    remember = _remembered_at_commit(connection)
+    scope = measured.touched.scope()
+    ids = sorted(measured.expected)
+    stale: dict[str, set[str] | None] = {}
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        state = _stored_state(connection, part)
+        for sid in part:
+            count, last_id, _, groups = measured.expected[sid]
+            held = state.get(sid, _NO_EVENTS)
+            if held[:2] == (count, last_id):
+                remember[sid] = (count, last_id, held[2], groups)
+            else:
+                stale[sid] = scope[sid]
+    rows = [row for row in measured.rows if row["session_id"] not in stale]
+    for part in _chunks(stale):
+        rows += _compute(connection, part, new=measured.touched, remember=remember)
+    _upsert(connection, rows)
+    return len(rows)
 
 
 def refresh_target(target_id: str) -> int:

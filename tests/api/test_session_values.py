@@ -18,6 +18,7 @@ from bdc.cli import main
 from bdc.extensions import db
 from bdc.measures import MEASURES_VERSION
 from bdc.models import Event, Session, SessionValue, Target
+from bdc.models.bulk import insert_many
 from bdc.services import session_values
 from tests.api.test_analysis_api import MEASUREMENT_EVENTS
 from tests.tablet import Tablet, iso
@@ -205,6 +206,43 @@ def test_a_session_synced_through_two_workers_is_measured_from_all_its_events(
     finally:
         with other.app_context():
             db.engine.dispose()
+    assert mismatches() == []
+
+
+def test_events_stored_between_measuring_and_writing_are_measured_again(database_url, make, team):
+    """Sync measures its new events before writing them (on SQLite the first write takes the
+    database's one write lock until the commit). Events of the same session that another
+    writer commits in between are caught by the count check when the values are stored, and
+    the session is measured again from everything stored."""
+    client, _, tab = team
+    count = make.target(client, "frequency")
+    s = tab.session(client, at=START, targets=[count], open=True)
+    tab.counts(s, count, [5])
+    tab.send()
+    mine = {
+        "id": str(uuid.uuid4()),
+        "session_id": s["id"],
+        "target_id": count.id,
+        "kind": "count",
+        "t": START + timedelta(seconds=10),
+        "data": {},
+    }
+    touched = session_values.Touched()
+    touched.events([mine], all_stored=True)
+    measured = session_values.measure_new(touched)
+    assert [row["value"] for row in measured.rows] == [2.0]
+
+    stamp = {"received_at": START, "recorded_by": db.session.get(Session, s["id"]).observer_id}
+    other = create_engine(database_url)  # another worker stores an event and commits
+    with other.begin() as connection:
+        theirs = {**mine, "id": str(uuid.uuid4()), "t": START + timedelta(seconds=15)}
+        connection.execute(Event.__table__.insert(), theirs | stamp)
+    other.dispose()
+
+    insert_many(db.session, Event.__table__, [mine], shared=stamp)
+    session_values.store_measured(measured)
+    db.session.commit()
+    assert stored(s["id"], count.id).value == 3.0
     assert mismatches() == []
 
 

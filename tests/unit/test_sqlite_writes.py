@@ -1,0 +1,133 @@
+"""SQLite writers from several connections queue on a file lock instead of polling SQLite's
+busy handler, and commits leave checkpoints to a background thread (bdc/sqlite_writes.py).
+
+Every connection here is opened with ``timeout=0``: SQLite's busy handler then fails at once
+with "database is locked" whenever a writer finds the write lock taken, so a writer that got
+through did so because the file lock queued it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from bdc import create_app
+from bdc.extensions import db
+from bdc.sqlite_writes import SerializedWritesConnection, checkpoint
+
+
+def connect(path, factory=SerializedWritesConnection) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=0, factory=factory, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    return connection
+
+
+@pytest.fixture
+def database(tmp_path):
+    path = tmp_path / "writes.db"
+    setup = connect(path)
+    setup.execute("CREATE TABLE taps (n INTEGER)")
+    setup.commit()
+    setup.close()
+    return path
+
+
+def hold_then_write(path, factory) -> list[Exception]:
+    """One connection writes and holds its transaction open while another thread writes too;
+    answers the second writer's errors."""
+    first, second = connect(path, factory), connect(path, factory)
+    first.execute("INSERT INTO taps VALUES (1)")
+    errors: list[Exception] = []
+    started = threading.Event()
+
+    def write():
+        started.set()
+        try:
+            second.execute("INSERT INTO taps VALUES (2)")
+            second.commit()
+        except sqlite3.OperationalError as error:
+            errors.append(error)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    started.wait()
+    writer.join(0.2)  # time for the second writer to find the lock taken
+    first.commit()
+    writer.join()
+    first.close()
+    second.close()
+    return errors
+
+
+def test_a_second_writer_waits_for_the_first_instead_of_failing(database):
+    assert hold_then_write(database, SerializedWritesConnection) == []
+    with sqlite3.connect(database) as check:
+        assert sorted(n for (n,) in check.execute("SELECT n FROM taps")) == [1, 2]
+
+
+def test_without_the_file_lock_the_same_writers_fail(database):
+    """The control: plain sqlite3 connections with the same zero busy timeout."""
+    errors = hold_then_write(database, sqlite3.Connection)
+    assert [str(e) for e in errors] == ["database is locked"]
+
+
+def test_readers_do_not_wait_for_a_writer(database):
+    writer, reader = connect(database), connect(database)
+    writer.execute("INSERT INTO taps VALUES (1)")
+    assert reader.execute("SELECT count(*) FROM taps").fetchone() == (0,)
+    writer.commit()
+    assert reader.execute("SELECT count(*) FROM taps").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("end", ["commit", "rollback", "close"])
+def test_the_lock_is_let_go_when_the_transaction_ends(database, end):
+    first, second = connect(database), connect(database)
+    first.execute("INSERT INTO taps VALUES (1)")
+    getattr(first, end)()
+    second.execute("INSERT INTO taps VALUES (2)")  # would wait forever if the lock were held
+    second.commit()
+    second.close()
+
+
+def test_a_second_connection_of_the_same_thread_fails_instead_of_waiting_for_itself(database):
+    first, second = connect(database), connect(database)
+    first.execute("INSERT INTO taps VALUES (1)")
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        second.execute("INSERT INTO taps VALUES (2)")
+    first.commit()
+    second.execute("INSERT INTO taps VALUES (2)")
+    second.commit()
+
+
+def test_commits_leave_checkpoints_to_the_checkpoint_thread(database):
+    """Automatic checkpoints are off: pages stay in the write-ahead log after many commits
+    until a PASSIVE checkpoint copies them into the database file."""
+    connection = connect(database)
+    assert connection.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+    for n in range(60):  # some 1,200 pages: past the default threshold of 1,000
+        connection.executemany("INSERT INTO taps VALUES (?)", [(n,)] * 1000)
+        connection.execute("INSERT INTO taps SELECT zeroblob(50000)")
+        connection.commit()
+    size_before = database.stat().st_size
+    checkpoint(str(database))
+    assert database.stat().st_size > 10 * size_before
+    connection.close()
+
+
+def test_a_checkpoint_never_creates_a_missing_database(tmp_path):
+    checkpoint(str(tmp_path / "gone.db"))
+    assert not (tmp_path / "gone.db").exists()
+
+
+def test_the_app_opens_sqlite_files_with_serialized_writes(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "ENV": "testing"})
+    with app.app_context():
+        raw = db.engine.raw_connection()
+        try:
+            assert isinstance(raw.dbapi_connection, SerializedWritesConnection)
+        finally:
+            raw.close()
+        db.engine.dispose()
+    assert (tmp_path / "app.db-writer.lock").exists()
