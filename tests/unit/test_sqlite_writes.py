@@ -1,5 +1,5 @@
 """SQLite writers from several connections queue on a file lock instead of polling SQLite's
-busy handler, and commits leave checkpoints to a background thread (bdc/sqlite_writes.py).
+busy handler (bdc/sqlite_writes.py).
 
 Every connection here is opened with ``timeout=0``: SQLite's busy handler then fails at once
 with "database is locked" whenever a writer finds the write lock taken, so a writer that got
@@ -15,7 +15,7 @@ import pytest
 
 from bdc import create_app
 from bdc.extensions import db
-from bdc.sqlite_writes import SerializedWritesConnection, checkpoint
+from bdc.sqlite_writes import SerializedWritesConnection
 
 
 def connect(path, factory=SerializedWritesConnection) -> sqlite3.Connection:
@@ -99,26 +99,6 @@ def test_a_second_connection_of_the_same_thread_fails_instead_of_waiting_for_its
     first.commit()
     second.execute("INSERT INTO taps VALUES (2)")
     second.commit()
-
-
-def test_commits_leave_checkpoints_to_the_checkpoint_thread(database):
-    """Automatic checkpoints are off: pages stay in the write-ahead log after many commits
-    until a PASSIVE checkpoint copies them into the database file."""
-    connection = connect(database)
-    assert connection.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
-    for n in range(60):  # some 1,200 pages: past the default threshold of 1,000
-        connection.executemany("INSERT INTO taps VALUES (?)", [(n,)] * 1000)
-        connection.execute("INSERT INTO taps SELECT zeroblob(50000)")
-        connection.commit()
-    size_before = database.stat().st_size
-    checkpoint(str(database))
-    assert database.stat().st_size > 10 * size_before
-    connection.close()
-
-
-def test_a_checkpoint_never_creates_a_missing_database(tmp_path):
-    checkpoint(str(tmp_path / "gone.db"))
-    assert not (tmp_path / "gone.db").exists()
 
 
 def test_the_app_opens_sqlite_files_with_serialized_writes(tmp_path):
