@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from flask import current_app, g, request
 from flask_smorest import abort
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bdc.extensions import db
@@ -131,7 +132,11 @@ def authenticate() -> None:
     raw = _raw_token_from_request()
     if not raw:
         abort(401, message="Sign in to continue.")
-    token = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(raw)))
+    token = db.session.scalar(
+        select(AuthToken)
+        .where(AuthToken.token_hash == _digest(raw))
+        .options(joinedload(AuthToken.user))  # every request needs both: one query
+    )
     now = utcnow()
     if token is None or not token_is_live(token, now):
         abort(401, message="Please sign in again.")
