@@ -11,8 +11,10 @@ So every connection opened by :class:`SerializedWritesConnection` (the engine's 
 ``factory``) first takes an exclusive ``flock`` on a file beside the database
 (``<database>-writer.lock``) before its first writing statement of a transaction, and lets it
 go when the transaction ends (commit, rollback or close). The kernel wakes the next waiter as
-soon as the lock is free. Readers never take it (WAL lets them read during a write). SQLite's
-own lock and busy timeout stay as they were, for writers that do not take the file lock (the
+soon as the lock is free. A writer waits for it at most the busy timeout
+(``BDC_DATABASE_BUSY_SECONDS``), then fails with "database is locked" as before (the API answers
+503 with Retry-After). Readers never take it (WAL lets them read during a write). SQLite's own
+lock and busy timeout stay as they were, for writers that do not take the file lock (the
 ``sqlite3`` shell, another program).
 
 A thread that already holds the file lock through one connection does not take it again
@@ -47,6 +49,62 @@ def _file_path(database: str) -> str | None:
     return database
 
 
+class _WriterLock:
+    """The exclusive ``flock`` on a database's lock file, through one open file, taken with a
+    time limit.
+
+    ``flock`` itself waits without one. An uncontended lock is taken at once; otherwise a
+    short-lived thread waits in ``flock`` (on a duplicate of the file descriptor, which shares
+    the lock) and the caller waits for it at most ``timeout`` seconds. A waiter whose caller
+    gave up lets the lock go as soon as it gets it; the next acquire on this file reuses a
+    waiter still waiting rather than starting a second one.
+    """
+
+    def __init__(self, path: str):
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._mutex = threading.Lock()
+        self._granted: threading.Event | None = None  # a waiter's signal, while it waits
+        self._wanted = False  # whether a caller still waits for that waiter
+
+    def acquire(self, timeout: float) -> bool:
+        with self._mutex:
+            if self._granted is None:
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:
+                    self._granted = threading.Event()
+                    waiter = threading.Thread(
+                        target=self._wait, args=(self._granted, os.dup(self.fd)), daemon=True
+                    )
+                    waiter.start()
+            granted = self._granted
+            self._wanted = True
+        if granted.wait(timeout):
+            return True
+        with self._mutex:
+            self._wanted = granted.is_set()
+            return self._wanted
+
+    def _wait(self, granted: threading.Event, fd: int) -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            with self._mutex:
+                self._granted = None
+                if self._wanted:
+                    granted.set()
+                else:  # its caller gave up
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def release(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 class _Cursor(sqlite3.Cursor):
     def execute(self, sql, parameters=(), /):
         self.connection.before_statement(sql)
@@ -58,15 +116,16 @@ class _Cursor(sqlite3.Cursor):
 
 
 class SerializedWritesConnection(sqlite3.Connection):
-    """A sqlite3 connection that takes the database's writer file lock before writing."""
+    """A sqlite3 connection that takes the database's writer file lock before writing,
+    waiting for it at most the connection's ``timeout`` (SQLite's busy timeout): then
+    "database is locked", as SQLite would say."""
 
-    def __init__(self, database, *args, **kwargs):
-        super().__init__(database, *args, **kwargs)
+    def __init__(self, database, timeout: float = 5.0, *args, **kwargs):
+        super().__init__(database, timeout, *args, **kwargs)
         path = _file_path(os.fspath(database))
-        self._lock_file = None
+        self._timeout = timeout
+        self._writer_lock = None if path is None else _WriterLock(f"{path}-writer.lock")
         self._holding: int | None = None  # the thread holding the file lock
-        if path is not None:
-            self._lock_file = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
 
     def cursor(self, factory=_Cursor):
         return super().cursor(factory)
@@ -79,12 +138,13 @@ class SerializedWritesConnection(sqlite3.Connection):
         return self.cursor().executemany(sql, parameters)
 
     def before_statement(self, statement: str) -> None:
-        if self._holding is not None or self._lock_file is None or not _writes(statement):
+        if self._holding is not None or self._writer_lock is None or not _writes(statement):
             return
         thread = threading.get_ident()
         if thread in _holders:
             return
-        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        if not self._writer_lock.acquire(self._timeout):
+            raise sqlite3.OperationalError("database is locked")
         self._holding = thread
         _holders[thread] = self
 
@@ -92,7 +152,7 @@ class SerializedWritesConnection(sqlite3.Connection):
         if self._holding is not None:
             _holders.pop(self._holding, None)
             self._holding = None
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._writer_lock.release()
 
     def commit(self):
         try:
@@ -111,6 +171,6 @@ class SerializedWritesConnection(sqlite3.Connection):
             super().close()
         finally:
             self._release()
-            if self._lock_file is not None:
-                os.close(self._lock_file)
-                self._lock_file = None
+            if self._writer_lock is not None:
+                self._writer_lock.close()
+                self._writer_lock = None

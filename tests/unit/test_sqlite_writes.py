@@ -1,9 +1,10 @@
 """SQLite writers from several connections queue on a file lock instead of polling SQLite's
 busy handler (bdc/sqlite_writes.py).
 
-Every connection here is opened with ``timeout=0``: SQLite's busy handler then fails at once
-with "database is locked" whenever a writer finds the write lock taken, so a writer that got
-through did so because the file lock queued it.
+SQLite's own busy timeout is 0 on every connection here (``PRAGMA busy_timeout``): its busy
+handler then fails at once with "database is locked" whenever a writer finds SQLite's write
+lock taken, so a writer that got through did so because the file lock queued it. The file
+lock waits at most the connection's ``timeout``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from bdc.extensions import db
 from bdc.sqlite_writes import SerializedWritesConnection
 
 
-def connect(path, factory=SerializedWritesConnection) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=0, factory=factory, check_same_thread=False)
+def connect(path, factory=SerializedWritesConnection, timeout=30.0) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=timeout, factory=factory, check_same_thread=False)
+    connection.execute("PRAGMA busy_timeout=0")
     connection.execute("PRAGMA journal_mode=WAL")
     return connection
 
@@ -34,10 +36,10 @@ def database(tmp_path):
     return path
 
 
-def hold_then_write(path, factory) -> list[Exception]:
+def hold_then_write(path, factory, timeout=30.0) -> list[Exception]:
     """One connection writes and holds its transaction open while another thread writes too;
     answers the second writer's errors."""
-    first, second = connect(path, factory), connect(path, factory)
+    first, second = connect(path, factory), connect(path, factory, timeout)
     first.execute("INSERT INTO taps VALUES (1)")
     errors: list[Exception] = []
     started = threading.Event()
@@ -53,7 +55,7 @@ def hold_then_write(path, factory) -> list[Exception]:
     writer = threading.Thread(target=write)
     writer.start()
     started.wait()
-    writer.join(0.2)  # time for the second writer to find the lock taken
+    writer.join(0.3)  # time for the second writer to find the lock taken
     first.commit()
     writer.join()
     first.close()
@@ -79,6 +81,18 @@ def test_readers_do_not_wait_for_a_writer(database):
     assert reader.execute("SELECT count(*) FROM taps").fetchone() == (0,)
     writer.commit()
     assert reader.execute("SELECT count(*) FROM taps").fetchone() == (1,)
+
+
+def test_a_writer_gives_up_after_its_timeout_and_the_lock_is_not_lost(database):
+    """Waiting for the file lock is bounded like SQLite's own wait (then 503 in the API); the
+    waiter left behind lets the lock go once it gets it, so the next writer is not blocked."""
+    errors = hold_then_write(database, SerializedWritesConnection, timeout=0.05)
+    assert [str(e) for e in errors] == ["database is locked"]
+    for n in range(3):
+        later = connect(database, timeout=5)
+        later.execute("INSERT INTO taps VALUES (?)", (n,))
+        later.commit()
+        later.close()
 
 
 @pytest.mark.parametrize("end", ["commit", "rollback", "close"])
