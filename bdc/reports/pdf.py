@@ -169,9 +169,9 @@ class _LineText(Text):
 
     The page places and wraps its own text, so ``Text.draw``'s layout pass, which shapes and
     measures every string once more only to find the baseline the page gave it, repeats work
-    (about a third of the cost of a report's text). The same glyphs land at the same place;
-    anything but one unrotated line at a baseline (mathtext too) is drawn by ``Text``.
-    Measuring (``get_window_extent``) is ``Text``'s own.
+    (about a third of the cost of a report's text). The same glyphs land at the same place,
+    in the same PDF bytes; anything but one unrotated, unwrapped line at a baseline (mathtext
+    and TeX too) is drawn by ``Text``. Measuring (``get_window_extent``) is ``Text``'s own.
     """
 
     def draw(self, renderer) -> None:
@@ -181,7 +181,7 @@ class _LineText(Text):
             or "\n" in line
             or self.get_rotation() != 0
             or self.get_verticalalignment() != "baseline"
-            or self.get_usetex()
+            or self.get_wrap()
             or self.get_path_effects()
             or self.get_bbox_patch() is not None
         ):

@@ -142,6 +142,7 @@ PAGE_LINES = [
     ("$x^2$ per session", {"fontsize": 9}),
     ("rotated", {"fontsize": 9, "rotation": 90}),
     ("on top", {"fontsize": 9, "va": "top"}),
+    ("wrapped by matplotlib " * 12, {"fontsize": 9, "wrap": True}),
 ]
 
 
