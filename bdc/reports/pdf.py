@@ -190,19 +190,20 @@ class _LineText(Text):
         if not self.get_visible() or not line:
             return
         x, y = self.get_transform().transform(self.get_unitless_position())
+        font = self.get_fontproperties()
         align = self.get_horizontalalignment()
         if align != "left":
-            width = renderer.get_text_width_height_descent(line, self._fontproperties, False)[0]
+            width = renderer.get_text_width_height_descent(line, font, False)[0]
             x -= width if align == "right" else width / 2
         renderer.open_group("text", self.get_gid())
         gc = renderer.new_gc()
         gc.set_foreground(mcolors.to_rgba(self.get_color()), isRGBA=True)
         gc.set_alpha(self.get_alpha())
         gc.set_url(self.get_url())
-        gc.set_antialiased(self._antialiased)
+        gc.set_antialiased(self.get_antialiased())
         gc.set_snap(self.get_snap())
         self._set_gc_clip(gc)
-        renderer.draw_text(gc, x, y, line, self._fontproperties, 0.0, ismath=False, mtext=self)
+        renderer.draw_text(gc, x, y, line, font, 0.0, ismath=False, mtext=self)
         gc.restore()
         renderer.close_group("text")
         self.stale = False
