@@ -34,6 +34,7 @@ from bdc.reports import (  # noqa: E402
     IoaSummary,
     PhaseMark,
     ProgressReport,
+    ReportEffectSize,
     ReportTarget,
     SeriesPoint,
     TargetSeries,
@@ -46,6 +47,10 @@ from bdc.reports import (  # noqa: E402
 DOC = ROOT / "docs" / "performance.md"
 SESSIONS = 40  # per target over the report period
 TREND = "split_middle"
+
+
+def _nap(estimate: float) -> ReportEffectSize:
+    return ReportEffectSize("NAP (Intervention vs Baseline)", f"{estimate:.2f}", estimate)
 
 
 def make_report(n_targets: int, seed: int = 7) -> ProgressReport:
@@ -115,8 +120,7 @@ def make_report(n_targets: int, seed: int = 7) -> ProgressReport:
                 baseline_level=rng.uniform(10, 30),
                 current_level=rng.uniform(60, 90),
                 trend_slope=rng.uniform(-1, 2),
-                effect_size_name="NAP",
-                effect_size=rng.uniform(0.7, 1.0),
+                effect_sizes=(_nap(rng.uniform(0.7, 1.0)),),
                 mastery_status=rng.choice(["In progress", "Mastered 2025-05-02", "Not started"]),
                 mastery_criterion="80% across 3 consecutive sessions",
             )

@@ -31,9 +31,11 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 
 import matplotlib
+from matplotlib import colors as mcolors
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from . import format as fmt
 from . import style
@@ -162,6 +164,51 @@ def _cell_lines(text: str, width_in: float, size: float, weight: str) -> list[st
 # a page
 
 
+class _LineText(Text):
+    """One line of page text at its baseline, drawn straight by the renderer.
+
+    The page places and wraps its own text, so ``Text.draw``'s layout pass, which shapes and
+    measures every string once more only to find the baseline the page gave it, repeats work
+    (about a third of the cost of a report's text). The same glyphs land at the same place,
+    in the same PDF bytes; anything but one unrotated, unwrapped line at a baseline (mathtext
+    and TeX too) is drawn by ``Text``. Measuring (``get_window_extent``) is ``Text``'s own.
+    """
+
+    def draw(self, renderer) -> None:
+        line, ismath = self._preprocess_math(self.get_text())
+        if (
+            ismath
+            or "\n" in line
+            or self.get_rotation() != 0
+            or self.get_verticalalignment() != "baseline"
+            or self.get_wrap()
+            or self.get_path_effects()
+            or self.get_bbox_patch() is not None
+        ):
+            super().draw(renderer)
+            return
+        if not self.get_visible() or not line:
+            return
+        x, y = self.get_transform().transform(self.get_unitless_position())
+        font = self.get_fontproperties()
+        align = self.get_horizontalalignment()
+        if align != "left":
+            width = renderer.get_text_width_height_descent(line, font, False)[0]
+            x -= width if align == "right" else width / 2
+        renderer.open_group("text", self.get_gid())
+        gc = renderer.new_gc()
+        gc.set_foreground(mcolors.to_rgba(self.get_color()), isRGBA=True)
+        gc.set_alpha(self.get_alpha())
+        gc.set_url(self.get_url())
+        gc.set_antialiased(self.get_antialiased())
+        gc.set_snap(self.get_snap())
+        self._set_gc_clip(gc)
+        renderer.draw_text(gc, x, y, line, font, 0.0, ismath=False, mtext=self)
+        gc.restore()
+        renderer.close_group("text")
+        self.stale = False
+
+
 class _Page:
     """A sheet of paper with a cursor ``y`` (inches from the top)."""
 
@@ -183,7 +230,7 @@ class _Page:
         leading: float = 1.35,
         style_: str = "normal",
     ) -> None:
-        self.fig.text(
+        self._put(
             x / self.w,
             1 - (self.y + size / 72) / self.h,
             s,
@@ -197,6 +244,12 @@ class _Page:
         )
         if advance:
             self.y += size * leading / 72
+
+    def _put(self, x: float, y: float, s: str, **kw: object) -> None:
+        """``Figure.text`` (figure fractions, kept in ``fig.texts``) as a ``_LineText``."""
+        text = _LineText(x, y, s, transform=self.fig.transSubfigure, **kw)
+        text.set_figure(self.fig)
+        self.fig.texts.append(text)
 
     def paragraph(self, s: str, *, size: float = 9.5, max_lines: int | None = None) -> None:
         chars = int((self.w - 2 * _M) * 72 / (size * 0.53))
@@ -263,7 +316,7 @@ class _Page:
     def footer(self, left: str, right: str) -> None:
         y = self.h - _M * 0.6
         for s, x, ha in ((left, _M, "left"), (right, self.w - _M, "right")):
-            self.fig.text(
+            self._put(
                 x / self.w,
                 1 - y / self.h,
                 s,

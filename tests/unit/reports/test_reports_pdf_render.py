@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import re
 
+import matplotlib
 import pytest
+from matplotlib.text import Text
 from pypdf import PdfReader
 from reports_data import abab, make_report, quality_points
 
@@ -18,7 +20,7 @@ from bdc.reports import (
     report_page_count,
 )
 from bdc.reports.model import IoaSummary
-from bdc.reports.pdf import QUALITY_ROWS, SUMMARY_ROWS
+from bdc.reports.pdf import PDF_FONTTYPE, QUALITY_ROWS, SUMMARY_ROWS, _LineText, _Page
 
 
 def _text(pdf: bytes) -> tuple[int, str, PdfReader]:
@@ -124,3 +126,41 @@ def test_report_with_no_targets_and_no_quality_data():
     assert pages == 2
     assert "No IOA data in this period" in text
     assert "No fidelity checks in this period" in text
+
+
+# (text, Figure.text keywords): the page's own kinds of line, and those _LineText hands back
+# to Text (several lines, mathtext, rotated, not at a baseline)
+PAGE_LINES = [
+    ("Behavior and skill progress report", {"fontsize": 18, "fontweight": "bold"}),
+    ("Baseline level (mean)", {"fontsize": 9}),
+    ("12.5 responses per minute", {"fontsize": 8.5, "ha": "right"}),
+    ("Page 3 of 25", {"fontsize": 7.5, "ha": "right", "color": "0.45"}),
+    ("Target 1 of 20  \u00b7  C-0042 \u2026 definition", {"fontsize": 8.5, "ha": "center"}),
+    ("Offered a $5 token", {"fontsize": 9.5, "fontstyle": "italic"}),
+    ("", {"fontsize": 9}),
+    ("two\nlines", {"fontsize": 9}),
+    ("$x^2$ per session", {"fontsize": 9}),
+    ("rotated", {"fontsize": 9, "rotation": 90}),
+    ("on top", {"fontsize": 9, "va": "top"}),
+    ("wrapped by matplotlib " * 12, {"fontsize": 9, "wrap": True}),
+]
+
+
+def _pdf(page: _Page) -> bytes:
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": PDF_FONTTYPE}):
+        page.fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None})
+    return buf.getvalue()
+
+
+def test_page_lines_draw_the_same_pdf_as_matplotlib_text():
+    """The report's text skips Text's layout pass (bench/report.py); the PDF stays the same."""
+    fast, plain = _Page((8.5, 11)), _Page((8.5, 11))
+    for i, (s, kw) in enumerate(PAGE_LINES):
+        kw = {"va": "baseline", "fontfamily": "DejaVu Sans", **kw}
+        x, y = 0.5 if kw.get("ha") else 0.1, 0.95 - 0.07 * i
+        fast._put(x, y, s, **kw)
+        plain.fig.text(x, y, s, **kw)
+    assert [type(t) for t in fast.fig.texts] == [_LineText] * len(PAGE_LINES)
+    assert [type(t) for t in plain.fig.texts] == [Text] * len(PAGE_LINES)
+    assert _pdf(fast) == _pdf(plain)
