@@ -6,8 +6,19 @@ lock; a deep backlog lets a clinic's tablets queue instead of being refused when
 reconnect at once.
 """
 
+import gc
+
 worker_class = "gthread"
 threads = 4
 backlog = 2048
 # a progress report of many targets takes tens of seconds on a busy machine
 timeout = 120
+
+
+def post_worker_init(worker):
+    """Leave the loaded application (some 200,000 objects: modules, the schema, matplotlib)
+    out of garbage collection. Every full collection walked them all, pausing the worker for
+    up to 0.2 s: with one writer at a time on SQLite, a pause while holding the write lock
+    stalled every tablet's sync (docs/performance.md)."""
+    gc.collect()
+    gc.freeze()

@@ -11,6 +11,8 @@ from werkzeug.exceptions import Conflict
 from bdc.errors import error_body
 from bdc.extensions import db
 
+CHANGED_MEANWHILE = "That changed at the same time elsewhere; please retry."
+
 
 def at_commit(write: Callable[[], None]) -> None:
     """Make ``write`` just before the request's commit (at once outside a request).
@@ -39,5 +41,5 @@ def commit_at_request_end(app: Flask) -> None:
         except IntegrityError:
             # Two devices raced to create the same row; nothing was stored, a retry gets the answer.
             db.session.rollback()
-            return error_body(Conflict("That changed at the same time elsewhere; please retry."))
+            return error_body(Conflict(CHANGED_MEANWHILE))
         return response

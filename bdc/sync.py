@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask_smorest import abort
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import Table, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -59,6 +60,7 @@ from bdc.models import (
 from bdc.models.base import utcnow
 from bdc.models.bulk import insert_many, insert_one
 from bdc.services import incidents, mastery, session_values
+from bdc.session_scope import CHANGED_MEANWHILE
 from bdc.text import storable_text
 
 EVENT_FIELDS = frozenset({"id", "session_id", "target_id", "kind", "t", "data"})
@@ -521,7 +523,10 @@ class _Batch:
         self.clients_touched: set[str] = set()
         self.touched_targets: set[str] = set()  # targets with new events: mastery re-checked
         self.touched_values = session_values.Touched()  # stored values to recompute
-        self.new_events: list[dict] = []  # checked, to be stored (store_events)
+        # checked, to be written by store(): new sessions by id, ends of held sessions, events
+        self.new_sessions: dict[str, dict] = {}
+        self.new_ends: dict[str, datetime] = {}
+        self.new_events: list[dict] = []
         self.misplaced: list[tuple[Any, dict, Exception]] = []
 
     def _answer(self, checked: list[tuple[Any, Any]]) -> None:
@@ -578,15 +583,10 @@ class _Batch:
             self._session_problem(row)
             if row["group_id"]:
                 self._group_problem(row, {str(c) for c in learners})
-            if insert_one(db.session, Session.__table__, {**row, "received_at": self.now}):
-                stored = row
-                self.touched_values.session(row["id"])
-                if row["group_id"]:
-                    self.groups.setdefault(row["group_id"], []).append(
-                        (self.user.id, row["client_id"])
-                    )
-            else:  # stored by a concurrent request since this one looked
-                stored = _chunked_rows(Session.__table__, [row["id"]], SESSION_COLUMNS)[row["id"]]
+            self.new_sessions[row["id"]] = stored = row  # written by store(), with the events
+            self.touched_values.session(row["id"], row)
+            if row["group_id"]:
+                self.groups.setdefault(row["group_id"], []).append((self.user.id, row["client_id"]))
         stored = self._resent_session(stored, row)
         self.held_sessions[row["id"]] = stored
         self.sessions[row["id"]] = _HeldSession(
@@ -620,16 +620,40 @@ class _Batch:
                 f"This session already ended at {_clock(held_end)}; a different end "
                 f"({_clock(end)}) cannot replace it.",
             )
-        ended = db.session.execute(
-            update(Session.__table__)
-            .where(Session.__table__.c.id == row["id"], Session.__table__.c.ended_at.is_(None))
-            .values(ended_at=end)
-        )
-        if ended.rowcount != 1:  # ended by a concurrent request: compare with that end
-            held = _chunked_rows(Session.__table__, [row["id"]], SESSION_COLUMNS)[row["id"]]
-            return self._resent_session(held, row)
-        self.touched_values.session(row["id"])  # its end changes rates and open episodes
-        return {**stored, "ended_at": end}
+        ended = {**stored, "ended_at": end}
+        if row["id"] in self.new_sessions:  # begun and ended in this batch
+            self.new_sessions[row["id"]] = ended
+        else:
+            self.new_ends[row["id"]] = end  # written by store()
+        self.touched_values.session(row["id"], ended)  # its end changes rates and open episodes
+        return ended
+
+    def _store_sessions(self) -> None:
+        """Write the sessions and session ends this batch checked. Another request may have
+        written the same session since this one looked (a device's two tabs, or a retry): the
+        same content is fine; anything else ends the request with 409, and the device sends
+        the batch again, which is then checked against what is held."""
+        table = Session.__table__
+        for row in self.new_sessions.values():
+            if insert_one(db.session, table, {**row, "received_at": self.now}):
+                continue
+            held = _chunked_rows(table, [row["id"]], SESSION_COLUMNS)[row["id"]]
+            if held["observer_id"] != self.user.id or _differences(held, row, SESSION_FIXED):
+                abort(409, message=CHANGED_MEANWHILE)
+            if held["ended_at"] is None and row["ended_at"] is not None:
+                self.new_ends[row["id"]] = row["ended_at"]
+            elif held["ended_at"] != row["ended_at"]:
+                abort(409, message=CHANGED_MEANWHILE)
+        for session_id, end in self.new_ends.items():
+            ended = db.session.execute(
+                update(table)
+                .where(table.c.id == session_id, table.c.ended_at.is_(None))
+                .values(ended_at=end)
+            )
+            if ended.rowcount != 1:
+                held = _chunked_rows(table, [session_id], ("ended_at",))[session_id]
+                if held["ended_at"] != end:
+                    abort(409, message=CHANGED_MEANWHILE)
 
     def _session_problem(self, row: dict) -> None:
         client_id = row["client_id"]
@@ -737,12 +761,14 @@ class _Batch:
             accepted.append(row["id"])
         self.new_events, self.misplaced = rows, misplaced
         self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
-        # measured as sent before they are written (store_events says if they all were)
+        # measured as sent before they are written (store says if they all were)
         self.touched_values.events(rows, all_stored=True)
 
-    def store_events(self) -> bool:
-        """Insert the checked events; answer whether every one was stored as sent (False when
-        some were held already: a replay, or a concurrent request stored them first)."""
+    def store(self) -> bool:
+        """Write the checked sessions, session ends and events; answer whether every event
+        was stored as sent (False when some were held already: a replay, or a concurrent
+        request stored them first)."""
+        self._store_sessions()
         rows, all_stored = self.new_events, True
         if rows:
             inserted = insert_many(
@@ -870,11 +896,13 @@ def ingest(
     work.phases_in(batch.get("phases") or [])
     work.events_in(batch.get("events") or [])
     work.incidents_in(batch.get("incidents") or [])
-    # Everything that only reads comes before the events are written: on SQLite the first
-    # write takes the database's one write lock until the commit (docs/performance.md).
+    # Everything that only reads comes before the sessions and events are written: on SQLite
+    # the first write takes the database's one write lock until the commit
+    # (docs/performance.md). Phases and incidents (rare in a tablet's sync) are written as
+    # they are checked.
     measured = session_values.measure_new(work.touched_values)
     to_evaluate = mastery.targets_with_criteria(work.touched_targets)
-    if work.store_events():
+    if work.store():
         session_values.store_measured(measured)
     else:
         session_values.refresh(work.touched_values)

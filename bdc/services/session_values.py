@@ -211,13 +211,19 @@ class Touched:
 
     sessions: set[str] = field(default_factory=set)
     pairs: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # sessions as this transaction writes them (kind, started_at, ended_at, target_ids), for
+    # measuring before they are written
+    session_rows: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     new: defaultdict[tuple[str, str | None], list[EventRecord]] = field(
         default_factory=lambda: defaultdict(list)
     )
     new_ids: set[str] = field(default_factory=set)
 
-    def session(self, session_id: str) -> None:
+    def session(self, session_id: str, row: Mapping[str, Any] | None = None) -> None:
+        """A whole session to recompute; ``row``: the session as this transaction writes it."""
         self.sessions.add(session_id)
+        if row is not None:
+            self.session_rows[session_id] = row
 
     def events(self, rows: Iterable[Mapping[str, Any]], *, all_stored: bool = False) -> None:
         """New events (dicts with id, session_id, target_id, kind, t, data) just stored.
@@ -452,6 +458,12 @@ def _compute(
         sid: _Session(sid, started, ended, frozenset(targets or ()))
         for sid, started, ended, targets in connection.execute(query)
     }
+    written = new.session_rows if new is not None else {}
+    for sid in ids:
+        row = written.get(sid)
+        if row is not None and row["kind"] == "observation":
+            targets = frozenset(row["target_ids"] or ())
+            sessions[sid] = _Session(sid, row["started_at"], row["ended_at"], targets)
     if not sessions:
         return []
     fresh = new.new if new is not None else {}

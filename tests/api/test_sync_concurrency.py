@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from bdc import create_app
+from bdc import create_app, sync
 from bdc.extensions import db
 from bdc.models import Event, LoginFailure, Session
 from bdc.models.base import utcnow
@@ -202,3 +202,47 @@ def test_a_database_held_busy_answers_503_with_retry_after(ctx, tech, impatient)
     assert answer.get_json()["error"]["code"] == "unavailable"
     assert int(answer.headers["Retry-After"]) > 0
     assert counts() == (0, 0)
+
+
+@pytest.mark.parametrize("same", [True, False], ids=["same session", "other content"])
+def test_a_session_written_elsewhere_while_the_batch_is_measured(app, tech, monkeypatch, same):
+    """Sync checks and measures a batch before writing anything (on SQLite the first write
+    holds the database's one write lock until the commit), so another request can write the
+    same new session in between. The same session: this batch's events join it. Other
+    content for that id: nothing of this batch is stored and the device is told to retry
+    (409); the retry is then checked against what is held, as any re-sent session is."""
+    _, client, target, headers = tech
+    batch = a_batch(client, target, events=3)
+    session = batch["sessions"][0]
+    elsewhere = {
+        "sessions": [
+            session if same else {**session, "started_at": iso(START - timedelta(hours=1))}
+        ]
+    }
+    measure_new = sync.session_values.measure_new
+    interleaved = []
+
+    def measure_then_let_another_request_in(touched):
+        measured = measure_new(touched)
+        if not interleaved:  # once: the other request measures too
+            interleaved.append(None)
+            other = app.test_client().post("/api/v1/sync", json=elsewhere, headers=headers)
+            interleaved[0] = other
+        return measured
+
+    monkeypatch.setattr(sync.session_values, "measure_new", measure_then_let_another_request_in)
+    http = app.test_client(use_cookies=False)
+    answer = http.post("/api/v1/sync", json=batch, headers=headers)
+    assert interleaved[0].status_code == 200
+    if same:
+        assert answer.status_code == 200, answer.get_json()
+        assert sorted(answer.get_json()["accepted"]) == sorted(
+            [session["id"]] + [e["id"] for e in batch["events"]]
+        )
+        assert counts() == (1, 3)
+    else:
+        assert answer.status_code == 409, answer.get_json()
+        assert "retry" in answer.get_json()["error"]["message"]
+        assert counts() == (1, 0)
+        retry = http.post("/api/v1/sync", json=batch, headers=headers).get_json()
+        assert [(r["id"], r["code"]) for r in retry["rejected"]] == [(session["id"], "conflict")]
