@@ -1,12 +1,13 @@
 """gunicorn settings for ``bdc serve`` (and ``bench/load.py``, which measures them).
 
-Command-line options override these. docs/performance.md ("Settings") has the runs behind
-them: threaded workers keep answering reads while a worker's writers wait for SQLite's write
-lock; a deep backlog lets a clinic's tablets queue instead of being refused when they all
-reconnect at once.
+Command-line options override these. docs/performance.md ("Serving under load") has the runs
+behind them: threaded workers keep answering reads while a worker's writers wait for SQLite's
+write lock; a deep backlog lets a clinic's tablets queue instead of being refused when they
+all reconnect at once.
 """
 
 import gc
+import sys
 
 worker_class = "gthread"
 threads = 4
@@ -14,11 +15,23 @@ backlog = 2048
 # a progress report of many targets takes tens of seconds on a busy machine
 timeout = 120
 
+# The threads of a worker share one interpreter lock, which Python hands over every 5 ms by
+# default: a sync holding SQLite's write lock waited up to that long after each statement
+# while another thread drew a graph, and every other writer waited with it.
+SWITCH_INTERVAL_SECONDS = 0.001
+
 
 def post_worker_init(worker):
-    """Leave the loaded application (some 200,000 objects: modules, the schema, matplotlib)
-    out of garbage collection. Every full collection walked them all, pausing the worker for
-    up to 0.2 s: with one writer at a time on SQLite, a pause while holding the write lock
-    stalled every tablet's sync (docs/performance.md)."""
+    """Load what the first summary and graph would load (half a second with the interpreter
+    lock held, which stalled the worker's syncs), then leave the loaded application (some
+    300,000 objects: modules, the schema, matplotlib, scipy) out of garbage collection: full
+    collections walked them all, pausing the worker for up to 0.2 s, which stalled every
+    writer when the paused thread held the write lock."""
+    import scipy.stats  # noqa: F401  (bdc.analysis imports it lazily, for the CLI's sake)
+
+    from bdc.reports.render import warm_up
+
+    warm_up()
     gc.collect()
     gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)

@@ -12,7 +12,7 @@ from io import BytesIO
 import matplotlib
 from matplotlib.figure import Figure
 
-__all__ = ["CONTENT_TYPES", "render"]
+__all__ = ["CONTENT_TYPES", "render", "warm_up"]
 
 CONTENT_TYPES = {
     "png": "image/png",
@@ -48,3 +48,13 @@ def render(fig: Figure, fmt: str = "png", *, dpi: int = 150) -> bytes:
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "pdf.fonttype": 42}):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
     return buf.getvalue()
+
+
+def warm_up() -> None:
+    """Render a small figure with text once in every format, so that matplotlib's fonts and
+    the image writers are loaded before the first real graph (a server worker calls this at
+    start, not in a tablet's sync)."""
+    fig = Figure(figsize=(1, 1))
+    fig.text(0.5, 0.5, "bdc")
+    for fmt in CONTENT_TYPES:
+        render(fig, fmt, dpi=10)
