@@ -352,13 +352,17 @@ def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Gro
 _NO_EVENTS = (0, "", None)  # count, greatest id and rowid of a session without events
 
 
-def _stored_state(connection: Connection, sessions: Iterable[str]) -> dict[str, tuple]:
+def _stored_state(
+    connection: Connection, sessions: Iterable[str], *, greatest_id: bool = True
+) -> dict[str, tuple]:
     """Session id -> (events stored, greatest event id, greatest rowid or None) of the given
-    sessions that hold events: one grouped query."""
+    sessions that hold events: one grouped query. Without ``greatest_id`` (None in its
+    place) SQLite answers from the session index alone, without reading the events."""
     rowid = _rowid(connection)
     # the greatest id as Python orders text (PostgreSQL's default collation may not)
     by_text = Event.id.collate("C") if connection.dialect.name == "postgresql" else Event.id
-    columns = [Event.session_id, func.count(), func.max(by_text)]
+    greatest = func.max(by_text) if greatest_id else literal_column("NULL")
+    columns = [Event.session_id, func.count(), greatest]
     return {
         row[0]: (row[1], row[2], row[3] if rowid is not None else None)
         for row in connection.execute(
@@ -621,9 +625,11 @@ def store_measured(measured: Measured) -> int:
     """Store what :func:`measure_new` measured, now that its new events are stored; answer
     the number of rows written.
 
-    A session whose stored events are not exactly the ones measured (its count and greatest
-    id say so: another request stored some in between) is measured again from what is
-    stored, as :func:`refresh` does.
+    A session whose stored events are not exactly the ones measured (another request stored
+    some in between) is measured again from what is stored, as :func:`refresh` does. The
+    count alone tells: :func:`measure_new` has just checked what it read against the stored
+    count and greatest id, and since then events can only have been added (events are never
+    deleted); counting is what keeps this check, made under SQLite's write lock, short.
     """
     connection = db.session.connection()
     remember = _remembered_at_commit(connection)
@@ -632,11 +638,11 @@ def store_measured(measured: Measured) -> int:
     stale: dict[str, set[str] | None] = {}
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
-        state = _stored_state(connection, part)
+        state = _stored_state(connection, part, greatest_id=False)
         for sid in part:
             count, last_id, _, groups = measured.expected[sid]
             held = state.get(sid, _NO_EVENTS)
-            if held[:2] == (count, last_id):
+            if held[0] == count:
                 remember[sid] = (count, last_id, held[2], groups)
             else:
                 stale[sid] = scope[sid]
