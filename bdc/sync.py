@@ -762,7 +762,7 @@ class _Batch:
         self.new_events, self.misplaced = rows, misplaced
         self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
         # measured as sent before they are written (store says if they all were)
-        self.touched_values.events(rows, all_stored=True)
+        self.touched_values.events(rows)
 
     def store(self) -> bool:
         """Write the checked sessions, session ends and events; answer whether every event

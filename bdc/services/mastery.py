@@ -132,11 +132,6 @@ def evaluate(targets: Iterable[Target], *, today: date | None = None) -> list[st
     return marked
 
 
-def evaluate_targets(target_ids: Iterable[str], *, today: date | None = None) -> list[str]:
-    """:func:`evaluate` of the :func:`targets_with_criteria` among ``target_ids``."""
-    return evaluate(targets_with_criteria(target_ids), today=today)
-
-
 def review_criterion(user: User, target: Target, fields: dict) -> Target:
     """A person confirms a *criterion met* flag, optionally adding the next phase with it.
 

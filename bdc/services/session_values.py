@@ -225,12 +225,11 @@ class Touched:
         if row is not None:
             self.session_rows[session_id] = row
 
-    def events(self, rows: Iterable[Mapping[str, Any]], *, all_stored: bool = False) -> None:
-        """New events (dicts with id, session_id, target_id, kind, t, data) just stored.
-
-        ``all_stored``: every row was inserted by this transaction as given (none was held
-        already), so its record can stand in for the stored row: ``t`` an aware UTC datetime
-        and ``data`` the mapping as stored (the checked payload).
+    def events(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        """New events (dicts with id, session_id, target_id, kind, t, data) this transaction
+        stores as given: each one's record stands in for the stored row (``t`` an aware UTC
+        datetime, ``data`` the checked payload). If some turn out to be held already,
+        :meth:`forget_new` makes the measuring read what is stored instead.
         """
         for row in rows:
             session_id, target_id = row["session_id"], row["target_id"]
@@ -238,11 +237,10 @@ class Touched:
                 self.sessions.add(session_id)
             else:
                 self.pairs[session_id].add(target_id)
-            if all_stored:
-                self.new[session_id, target_id].append(
-                    EventRecord(row["id"], row["kind"], row["t"], row["data"], target_id)
-                )
-                self.new_ids.add(row["id"])
+            self.new[session_id, target_id].append(
+                EventRecord(row["id"], row["kind"], row["t"], row["data"], target_id)
+            )
+            self.new_ids.add(row["id"])
 
     def forget_new(self) -> None:
         """The new events were not all stored as given: measure from what is stored."""
@@ -373,14 +371,6 @@ def _stored_state(
     }
 
 
-def _joined(*parts: Mapping[str | None, list[EventRecord]]) -> dict[str | None, list]:
-    out: dict[str | None, list] = {}
-    for part in parts:
-        for tid, records in part.items():
-            out[tid] = [*out.get(tid, ()), *records]
-    return out
-
-
 def _known_groups(
     connection: Connection,
     sessions: Iterable[str],
@@ -425,8 +415,8 @@ def _known_groups(
                 added[row[0]][row[1]].append(row)
         for sid in behind:
             since = {tid: event_records(rows) for tid, rows in added[sid].items()}
-            if matches(sid, _joined(since, counted.get(sid, {}))):
-                groups = _merged(known[sid].groups, _joined(since, mine.get(sid, {})))
+            if matches(sid, _merged(since, counted.get(sid, {}))):
+                groups = _merged(known[sid].groups, _merged(since, mine.get(sid, {})))
                 found[sid] = (groups, stored.get(sid, _NO_EVENTS)[2])
     return found
 

@@ -229,7 +229,7 @@ def test_targets_without_a_criterion_or_inactive_are_left_alone(http, make, worl
     retired = make.target(client, "dtt", mastery={"percent": 80, "consecutive": 1}, active=False)
     for target in (plain, retired):
         send(http, world["tech"], client, target, DAY0, 10, 10)
-    assert mastery.evaluate_targets([plain.id, retired.id]) == []
+    assert mastery.targets_with_criteria([plain.id, retired.id]) == []
     assert db.session.get(Target, retired.id).criterion_met_at is None
 
 

@@ -228,7 +228,7 @@ def test_events_stored_between_measuring_and_writing_are_measured_again(database
         "data": {},
     }
     touched = session_values.Touched()
-    touched.events([mine], all_stored=True)
+    touched.events([mine])
     measured = session_values.measure_new(touched)
     assert [row["value"] for row in measured.rows] == [2.0]
 
