@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, request
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -127,16 +127,20 @@ def token_is_live(token: AuthToken, now: datetime) -> bool:
     )
 
 
+# every request needs both (one query), and the statement is built once
+_TOKEN_WITH_USER = (
+    select(AuthToken)
+    .where(AuthToken.token_hash == bindparam("digest"))
+    .options(joinedload(AuthToken.user))
+)
+
+
 def authenticate() -> None:
     """Resolve the caller from the bearer token or cookie into ``g.user`` (401 otherwise)."""
     raw = _raw_token_from_request()
     if not raw:
         abort(401, message="Sign in to continue.")
-    token = db.session.scalar(
-        select(AuthToken)
-        .where(AuthToken.token_hash == _digest(raw))
-        .options(joinedload(AuthToken.user))  # every request needs both: one query
-    )
+    token = db.session.scalar(_TOKEN_WITH_USER, {"digest": _digest(raw)})
     now = utcnow()
     if token is None or not token_is_live(token, now):
         abort(401, message="Please sign in again.")

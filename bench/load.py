@@ -13,7 +13,8 @@ server is gunicorn on 127.0.0.1 only (``--workers``, ``--worker-class``, ``--thr
    when the duration is over and the requests in flight have answered or timed out.
 
 It prints requests, errors by status, the number of "database is locked" errors (in answers
-and in the server's log), p50/p95/p99 latency of syncs and of reads, events stored against
+and in the server's log), p50/p95/p99 latency of syncs and of reads, the sync p99 of each
+10 seconds of the run (where the slow ones were), events stored against
 events sent (sent = in a sync answered 200), the idle median and the ratio p99 / idle p50
 (goal: <= 10, with 0 errors, 0 locked and nothing lost).
 
@@ -180,6 +181,7 @@ class Stats:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     latency: dict[str, list[float]] = field(default_factory=lambda: {"sync": [], "read": []})
+    sync_started: list[float] = field(default_factory=list)  # monotonic, with latency["sync"]
     statuses: Counter = field(default_factory=Counter)
     locked: int = 0
     events_sent: int = 0
@@ -190,6 +192,8 @@ class Stats:
     def add(self, kind: str, seconds: float, status: int, body: bytes) -> None:
         with self.lock:
             self.latency[kind].append(seconds)
+            if kind == "sync":
+                self.sync_started.append(time.monotonic() - seconds)
             self.statuses[status] += 1
             if b"database is locked" in body:
                 self.locked += 1
@@ -456,6 +460,13 @@ def report(args, rng, world, port, database_url, log) -> None:
         f"events: sent {stats.events_sent} in syncs answered 200 ({stats.events_refused} "
         f"refused), {stats.events_attempted} in all syncs (a timed-out sync may still be "
         f"stored: the tablet re-sends it), stored {stored}"
+    )
+    windows: dict[int, list[float]] = {}
+    for began, seconds in zip(stats.sync_started, sync, strict=True):
+        windows.setdefault(max(0, int((began - start) // 10)), []).append(seconds)
+    print(
+        "sync p99 by 10 s of the run: "
+        + ", ".join(ms(percentile(windows[w], 99)) for w in sorted(windows))
     )
     for reason, n in stats.reasons.most_common(3):
         print(f"  refused {n}: {reason}")

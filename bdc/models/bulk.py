@@ -16,6 +16,7 @@ SQLAlchemy's own, so stored values are identical to the ORM's.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC
@@ -84,9 +85,8 @@ def insert_many(
     shared = dict(shared or {})
     connection = session if isinstance(session, Connection) else session.connection()
     dialect = connection.dialect
-    names = [*rows[0].keys(), *shared.keys()]
-    compiled = insert_ignoring(table, dialect.name).compile(dialect=dialect, column_keys=names)
-    keys = list(compiled.positiontup) if compiled.positional else names
+    names = (*rows[0].keys(), *shared.keys())
+    sql, keys, positional = _compiled_insert(table, dialect, names)
     # Column by column: one loop per column with its converter looked up once is several
     # times cheaper than a generator per row.
     columns = []
@@ -100,5 +100,13 @@ def insert_many(
         else:
             columns.append([convert(row[key]) for row in rows])
     tuples = list(zip(*columns, strict=True))
-    params = tuples if compiled.positional else [dict(zip(keys, t, strict=True)) for t in tuples]
-    return connection.exec_driver_sql(compiled.string, params).rowcount
+    params = tuples if positional else [dict(zip(keys, t, strict=True)) for t in tuples]
+    return connection.exec_driver_sql(sql, params).rowcount
+
+
+@functools.lru_cache(maxsize=64)  # a few tables and column sets per engine's dialect
+def _compiled_insert(table: Table, dialect, names: tuple[str, ...]) -> tuple[str, list, bool]:
+    """(SQL, parameter keys in order, positional?) of the insert-or-ignore of ``names``."""
+    compiled = insert_ignoring(table, dialect.name).compile(dialect=dialect, column_keys=names)
+    keys = list(compiled.positiontup) if compiled.positional else list(names)
+    return compiled.string, keys, compiled.positional

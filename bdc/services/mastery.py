@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask_smorest import abort
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from bdc import audit
 from bdc.analysis import evaluate_mastery
@@ -104,15 +104,17 @@ def targets_with_criteria(target_ids: Iterable[str]) -> list[Target]:
     ids = sorted(set(target_ids))
     found: list[Target] = []
     for start in range(0, len(ids), 900):
-        found += db.session.scalars(
-            select(Target).where(
-                Target.id.in_(ids[start : start + 900]),
-                Target.mastery.is_not(None),
-                Target.active.is_(True),
-                or_(Target.criterion_met_at.is_(None), Target.criterion_reviewed_at.is_not(None)),
-            )
-        )
+        found += db.session.scalars(_TO_EVALUATE, {"ids": ids[start : start + 900]})
     return found
+
+
+# built once: sync asks after every batch (docs/performance.md, "Under load, fourth pass")
+_TO_EVALUATE = select(Target).where(
+    Target.id.in_(bindparam("ids", expanding=True)),
+    Target.mastery.is_not(None),
+    Target.active.is_(True),
+    or_(Target.criterion_met_at.is_(None), Target.criterion_reviewed_at.is_not(None)),
+)
 
 
 def evaluate(targets: Iterable[Target], *, today: date | None = None) -> list[str]:

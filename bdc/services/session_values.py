@@ -44,6 +44,7 @@ from sqlalchemy import (
     Engine,
     String,
     Text,
+    bindparam,
     delete,
     event,
     func,
@@ -258,6 +259,21 @@ class Touched:
 Groups = dict[str | None, list[EventRecord]]
 
 
+_as_record = tuple.__new__  # (EventRecord, plain tuple) -> EventRecord, without _make's checks
+
+
+def _columns(records: Sequence[EventRecord]) -> tuple[tuple, ...]:
+    """Records as five tuples (ids, kinds, times, payloads, target ids), which the garbage
+    collector walks as five objects: it never stops tracking a named tuple, and a tuple
+    holding a dict stays tracked, so one payload column is all that stays tracked."""
+    return tuple(zip(*records, strict=True))
+
+
+def _records(columns: tuple[tuple, ...]) -> list[EventRecord]:
+    """:func:`_columns`' tuples as EventRecords again."""
+    return [_as_record(EventRecord, fields) for fields in zip(*columns, strict=True)]
+
+
 class _RecentEvents:
     """The events of recently synced sessions, per process and database, as last committed.
 
@@ -271,6 +287,11 @@ class _RecentEvents:
     else (another process or host syncing the session, an unknown session) reads the events
     as before. Entries are added only after a commit; the least recently used go beyond
     ``limit`` events.
+
+    The events are kept column by column (:func:`_columns`) and handed out as new
+    EventRecords: the garbage collector walks every tracked object on each full collection,
+    and 200,000 named tuples made those pauses grow to 0.1 s in each worker under load
+    (docs/performance.md, "Under load, fourth pass").
     """
 
     def __init__(self, limit: int):
@@ -281,13 +302,19 @@ class _RecentEvents:
     def get(self, session_id: str) -> tuple | None:
         with self.lock:
             known = self.sessions.get(session_id)
-            if known is not None:
-                self.sessions.move_to_end(session_id)
-            return known
+            if known is None:
+                return None
+            self.sessions.move_to_end(session_id)
+        *state, groups = known
+        return (*state, {tid: _records(rows) for tid, rows in groups.items()})
 
     def put(self, remembered: Mapping[str, tuple]) -> None:
+        entries = {
+            session_id: (*state, {tid: _columns(records) for tid, records in groups.items()})
+            for session_id, (*state, groups) in remembered.items()
+        }
         with self.lock:
-            for session_id, entry in remembered.items():
+            for session_id, entry in entries.items():
                 old = self.sessions.pop(session_id, None)
                 self.size -= old[0] if old is not None else 0
                 self.sessions[session_id] = entry
@@ -350,25 +377,46 @@ def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Gro
 _NO_EVENTS = (0, "", None)  # count, greatest id and rowid of a session without events
 
 
+_SESSIONS = bindparam("sessions", expanding=True)
+
+
+@functools.cache
+def _stored_state_statement(dialect_name: str, greatest_id: bool):
+    rowid = literal_column("events.rowid") if dialect_name == "sqlite" else None
+    # the greatest id as Python orders text (PostgreSQL's default collation may not)
+    by_text = Event.id.collate("C") if dialect_name == "postgresql" else Event.id
+    return (
+        select(
+            Event.session_id,
+            func.count(),
+            func.max(by_text) if greatest_id else literal_column("NULL"),
+            func.max(rowid) if rowid is not None else literal_column("NULL"),
+        )
+        .where(Event.session_id.in_(_SESSIONS))
+        .group_by(Event.session_id)
+    )
+
+
 def _stored_state(
     connection: Connection, sessions: Iterable[str], *, greatest_id: bool = True
 ) -> dict[str, tuple]:
     """Session id -> (events stored, greatest event id, greatest rowid or None) of the given
     sessions that hold events: one grouped query. Without ``greatest_id`` (None in its
     place) SQLite answers from the session index alone, without reading the events."""
-    rowid = _rowid(connection)
-    # the greatest id as Python orders text (PostgreSQL's default collation may not)
-    by_text = Event.id.collate("C") if connection.dialect.name == "postgresql" else Event.id
-    greatest = func.max(by_text) if greatest_id else literal_column("NULL")
-    columns = [Event.session_id, func.count(), greatest]
+    statement = _stored_state_statement(connection.dialect.name, greatest_id)
     return {
-        row[0]: (row[1], row[2], row[3] if rowid is not None else None)
-        for row in connection.execute(
-            select(*columns, *([func.max(rowid)] if rowid is not None else []))
-            .where(Event.session_id.in_(list(sessions)))
-            .group_by(Event.session_id)
-        )
+        row[0]: (row[1], row[2], row[3])
+        for row in connection.execute(statement, {"sessions": list(sessions)})
     }
+
+
+@functools.cache
+def _events_since_statement():
+    """SQLite: the events of some sessions stored after a given rowid."""
+    rowid = literal_column("events.rowid")
+    return select(*EVENT_COLUMNS, rowid).where(
+        Event.session_id.in_(_SESSIONS), rowid > bindparam("floor")
+    )
 
 
 def _known_groups(
@@ -381,7 +429,12 @@ def _known_groups(
 ) -> dict[str, tuple[Groups, int | None]]:
     """The sessions whose stored events are the remembered ones (on SQLite, plus those stored
     since, read by rowid) plus ``fresh`` where ``fresh_stored``: their events, grouped, with
-    ``fresh`` added, and the greatest rowid."""
+    ``fresh`` added, and the greatest rowid.
+
+    On SQLite, before the new events are stored (``fresh_stored`` False: sync's measuring),
+    the stored count and greatest rowid are compared, which SQLite reads from the session
+    index alone; otherwise the count and the greatest id.
+    """
     recent = _recent_events(connection.engine)
     known = {sid: _Known(*hit) for sid in sessions if (hit := recent.get(sid)) is not None}
     if not known:
@@ -391,34 +444,68 @@ def _known_groups(
         if sid in known:
             mine[sid][tid] = records
     counted = mine if fresh_stored else {}
-    stored = _stored_state(connection, known)
+    by_rowid = _rowid(connection) is not None and not counted
+    stored = _stored_state(connection, known, greatest_id=not by_rowid)
 
-    def matches(sid: str, extra: Mapping[str | None, list[EventRecord]]) -> bool:
-        """Whether the stored count and greatest id are the remembered ones plus ``extra``."""
+    def matches(sid: str, extra: Mapping[str | None, list[EventRecord]], rowid: int) -> bool:
+        """Whether the stored count and greatest id (or rowid) are the remembered ones plus
+        ``extra`` (whose greatest rowid is ``rowid``)."""
         k, held = known[sid], stored.get(sid, _NO_EVENTS)
         ids = [r.id for records in extra.values() for r in records]
+        if by_rowid:
+            return (held[0], held[2] or 0) == (k.size + len(ids), max(k.last_rowid or 0, rowid))
         return held[:2] == (k.size + len(ids), max([k.last_id, *ids]))
 
     found, behind = {}, []
     for sid, k in known.items():
-        if matches(sid, counted.get(sid, {})):
+        if matches(sid, counted.get(sid, {}), 0):
             found[sid] = (_merged(k.groups, mine.get(sid, {})), stored.get(sid, _NO_EVENTS)[2])
         elif k.last_rowid is not None:
             behind.append(sid)
     if behind:  # SQLite: read only the events stored since (by another worker)
-        rowid = _rowid(connection)
         floor = min(known[sid].last_rowid for sid in behind)
         added: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
-        query = select(*EVENT_COLUMNS, rowid).where(Event.session_id.in_(behind), rowid > floor)
-        for row in connection.execute(query).all():
+        greatest: dict[str, int] = defaultdict(int)
+        rows = connection.execute(_events_since_statement(), {"sessions": behind, "floor": floor})
+        for row in rows.all():
             if row[6] > known[row[0]].last_rowid and row[2] not in new_ids:
                 added[row[0]][row[1]].append(row)
+                greatest[row[0]] = max(greatest[row[0]], row[6])
         for sid in behind:
             since = {tid: event_records(rows) for tid, rows in added[sid].items()}
-            if matches(sid, _merged(since, counted.get(sid, {}))):
+            if matches(sid, _merged(since, counted.get(sid, {})), greatest[sid]):
                 groups = _merged(known[sid].groups, _merged(since, mine.get(sid, {})))
                 found[sid] = (groups, stored.get(sid, _NO_EVENTS)[2])
     return found
+
+
+@functools.cache
+def _sessions_statement(lock: bool):
+    statement = (
+        select(Session.id, Session.started_at, Session.ended_at, Session.target_ids)
+        .where(Session.id.in_(_SESSIONS), Session.kind == "observation")
+        .order_by(Session.id)
+    )
+    # On PostgreSQL, lock the sessions (FOR NO KEY UPDATE, which the events' foreign keys do
+    # not conflict with): two concurrent syncs of one session then measure one after the
+    # other, the second seeing the first's events. SQLite has one writer at a time anyway.
+    return statement.with_for_update(key_share=True) if lock else statement
+
+
+@functools.cache
+def _events_statement(with_rowid: bool, some_targets: bool):
+    """The events of some sessions (only session-level ones and those of some targets)."""
+    rowid = [literal_column("events.rowid")] if with_rowid else []
+    statement = select(*EVENT_COLUMNS, *rowid).where(Event.session_id.in_(_SESSIONS))
+    if some_targets:
+        wanted = Event.target_id.in_(bindparam("targets", expanding=True))
+        statement = statement.where(or_(Event.target_id.is_(None), wanted))
+    return statement
+
+
+_TARGETS_STATEMENT = select(Target.id, Target.measurement, Target.params).where(
+    Target.id.in_(bindparam("targets", expanding=True))
+)
 
 
 def _compute(
@@ -438,19 +525,11 @@ def _compute(
     remembered once committed.
     """
     ids = sorted(scope)
-    # On PostgreSQL, lock the sessions (FOR NO KEY UPDATE, which the events' foreign keys do
-    # not conflict with): two concurrent syncs of one session then measure one after the
-    # other, the second seeing the first's events. SQLite has one writer at a time anyway.
-    query = (
-        select(Session.id, Session.started_at, Session.ended_at, Session.target_ids)
-        .where(Session.id.in_(ids), Session.kind == "observation")
-        .order_by(Session.id)
-    )
-    if lock:
-        query = query.with_for_update(key_share=True)
     sessions = {
         sid: _Session(sid, started, ended, frozenset(targets or ()))
-        for sid, started, ended, targets in connection.execute(query)
+        for sid, started, ended, targets in connection.execute(
+            _sessions_statement(lock), {"sessions": ids}
+        )
     }
     written = new.session_rows if new is not None else {}
     for sid in ids:
@@ -475,14 +554,12 @@ def _compute(
     unread_ids = set(unread)
     if unread:
         rowid = _rowid(connection)
-        query = select(*EVENT_COLUMNS, *([rowid] if rowid is not None else [])).where(
-            Event.session_id.in_(unread)
-        )
+        parameters: dict[str, Any] = {"sessions": unread}
         if remember is None and all(scope[sid] is not None for sid in unread):
-            wanted = sorted(set().union(*(scope[sid] for sid in unread)))
-            query = query.where(or_(Event.target_id.is_(None), Event.target_id.in_(wanted)))
+            parameters["targets"] = sorted(set().union(*(scope[sid] for sid in unread)))
+        statement = _events_statement(rowid is not None, "targets" in parameters)
         by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
-        result = connection.execute(query)
+        result = connection.execute(statement, parameters)
         for sid in unread:
             groups[sid], last_rowid[sid] = {}, None
         for row in result.cursor.fetchall():
@@ -510,7 +587,7 @@ def _compute(
     targets = {
         tid: (measurement, params)
         for tid, measurement, params in connection.execute(
-            select(Target.id, Target.measurement, Target.params).where(Target.id.in_(target_ids))
+            _TARGETS_STATEMENT, {"targets": target_ids}
         )
     }
     rows = []
