@@ -29,7 +29,7 @@ def _shown(value: Any) -> str:
 
 
 def _keys(data: Mapping, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
-    unknown = set(data) - set(required) - set(optional)
+    unknown = set(data).difference(required, optional)
     if unknown:
         names = sorted(_shown(name) for name in unknown)
         raise ValueError(f"data has unknown field(s): {', '.join(names[:5])}")

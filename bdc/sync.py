@@ -449,6 +449,15 @@ class _EventScope:
     targets: dict[str, tuple[str, str, Mapping]]
     event_sessions: dict[str, str]
     taken: dict[str, dict] = field(default_factory=dict)
+    # session and target ids as sent -> checked: a batch names the same few thousands of times
+    checked_ids: dict[str, str] = field(default_factory=dict)
+
+    def _checked_id(self, value: Any, name: str) -> str:
+        checked = self.checked_ids.get(value) if isinstance(value, str) else None
+        if checked is None:
+            checked = _canonical_uuid(value, name)
+            self.checked_ids[value] = checked
+        return checked
 
     def row(self, item: Any) -> dict | None:
         """The checked row, or None for a repeat of an event this batch has taken already;
@@ -461,7 +470,7 @@ class _EventScope:
             names = sorted(str(name)[:40] for name in unknown)
             raise ValueError(f"unknown field(s): {', '.join(names[:5])}")
         event_id = _canonical_uuid(item.get("id"), "id")
-        session_id = _canonical_uuid(item.get("session_id"), "session_id")
+        session_id = self._checked_id(item.get("session_id"), "session_id")
         session = self.sessions.get(session_id)
         if session is None:
             refused = self.refused.get(session_id)
@@ -472,7 +481,7 @@ class _EventScope:
         t = _parse_time(item.get("t"))
         target_id = item.get("target_id")
         if target_id is not None:
-            target_id = _canonical_uuid(target_id, "target_id")
+            target_id = self._checked_id(target_id, "target_id")
             target = self.targets.get(target_id)
             if target is None or target[0] != session.client_id:
                 raise Refusal(NOT_FOUND, NO_TARGET)

@@ -51,6 +51,12 @@ def json_type_problems(schema, data) -> dict:
     return found
 
 
+def _json_typed(field) -> bool:
+    """Whether :func:`_json_type_problem` may find a problem in a value of ``field`` (sync's
+    item lists hold thousands of items that no check applies to)."""
+    return isinstance(field, fields.Boolean | fields.Number | fields.Nested | fields.List)
+
+
 def _json_type_problem(field, value):
     if value is None:
         return None
@@ -64,7 +70,7 @@ def _json_type_problem(field, value):
         return ["Not a valid integer."]
     if isinstance(field, fields.Nested) and not field.many:
         return json_type_problems(field.schema, value) or None
-    if isinstance(field, fields.List) and isinstance(value, list):
+    if isinstance(field, fields.List) and isinstance(value, list) and _json_typed(field.inner):
         inner = {
             i: p for i, item in enumerate(value) if (p := _json_type_problem(field.inner, item))
         }

@@ -362,8 +362,19 @@ class RejectedSchema(Schema):
     )
 
 
+class IdList(fields.List):
+    """Ids answered as they are: sync answers thousands, and marshmallow's string field
+    item by item was a measurable part of a sync."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Str(), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else [str(v) for v in value]
+
+
 class SyncAnswerSchema(Schema):
-    accepted = fields.List(fields.Str())
+    accepted = IdList()
     rejected = fields.List(fields.Nested(RejectedSchema))
 
 
