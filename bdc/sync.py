@@ -543,7 +543,8 @@ class _Batch:
         self.sessions: dict[str, _HeldSession] = {}
         self.refused_sessions: dict[str, Refusal] = {}
         self.clients_touched: set[str] = set()
-        self.touched_targets: set[str] = set()  # targets with new events: mastery re-checked
+        # targets with a mastery criterion and new events: their criterion is evaluated
+        self.touched_targets: set[str] = set()
         self.touched_values = session_values.Touched()  # stored values to recompute
         # checked, to be written by store(): new sessions by id, ends of held sessions, events
         self.new_sessions: dict[str, dict] = {}
@@ -744,7 +745,9 @@ class _Batch:
                     len(plan.checklist) if plan is not None else None,
                 )
         targets = _chunked_rows(
-            Target.__table__, target_ids, ("client_id", "measurement", "params", "home_recordable")
+            Target.__table__,
+            target_ids,
+            ("client_id", "measurement", "params", "home_recordable", "mastery"),
         )
         scope = _EventScope(
             sessions=self.sessions,
@@ -782,9 +785,16 @@ class _Batch:
             scope.event_sessions[row["id"]] = row["session_id"]
             accepted.append(row["id"])
         self.new_events, self.misplaced = rows, misplaced
-        self.touched_targets.update(row["target_id"] for row in rows if row["target_id"])
-        # measured as sent before they are written (store says if they all were)
+        with_criterion = {tid for tid, target in targets.items() if target["mastery"]}
+        self.touched_targets.update(
+            r["target_id"] for r in rows if r["target_id"] in with_criterion
+        )
+        # measured as sent before they are written (store says if they all were), with the
+        # targets as read here
         self.touched_values.events(rows)
+        self.touched_values.targets.update(
+            (tid, (measurement, params)) for tid, (_, measurement, params) in scope.targets.items()
+        )
 
     def store(self) -> bool:
         """Write the checked sessions, session ends and events; answer whether every event

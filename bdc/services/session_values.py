@@ -219,6 +219,8 @@ class Touched:
         default_factory=lambda: defaultdict(list)
     )
     new_ids: set[str] = field(default_factory=set)
+    # target id -> (measurement, params) as this transaction read them, not read again
+    targets: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
     def session(self, session_id: str, row: Mapping[str, Any] | None = None) -> None:
         """A whole session to recompute; ``row``: the session as this transaction writes it."""
@@ -583,13 +585,14 @@ def _compute(
         if only is None:
             only = set(session.target_ids) | {t for t in groups[sid] if t is not None}
         needed[sid] = only
-    target_ids = sorted(set().union(*needed.values()))
-    targets = {
-        tid: (measurement, params)
+    read = new.targets if new is not None else {}
+    targets = {tid: read[tid] for tid in set().union(*needed.values()) if tid in read}
+    unread_targets = sorted(set().union(*needed.values()) - targets.keys())
+    if unread_targets:
         for tid, measurement, params in connection.execute(
-            _TARGETS_STATEMENT, {"targets": target_ids}
-        )
-    }
+            _TARGETS_STATEMENT, {"targets": unread_targets}
+        ):
+            targets[tid] = (measurement, params)
     rows = []
     for sid, session in sessions.items():
         session_events = groups[sid].get(None, [])
