@@ -38,7 +38,7 @@ from bdc.auth import (
     may_record_target,
     may_report_incidents,
     recording_problem,
-    visible_client_ids,
+    visible_among,
 )
 from bdc.event_rules import check_event
 from bdc.extensions import db
@@ -49,7 +49,6 @@ from bdc.models import (
     PHASE_KINDS,
     SESSION_KINDS,
     SESSION_ROLES,
-    Client,
     Event,
     Incident,
     Phase,
@@ -298,17 +297,6 @@ def _conflict(what: str, names: list[str]) -> Refusal:
         CONFLICT,
         f"This id is already held for a {what} with different {', '.join(names)}; "
         "it was not stored. Check the device's copy against the stored one.",
-    )
-
-
-def _visible(user: User, client_ids: Iterable[str]) -> set[str]:
-    ids = set(client_ids)
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Client.id).where(Client.id.in_(ids), Client.id.in_(visible_client_ids(user)))
-        )
     )
 
 
@@ -564,7 +552,7 @@ class _Batch:
     def sessions_in(self, items: list) -> None:
         loaded = _each(items, lambda item: _load(SyncSessionSchema(), item))
         good = [data for _, data in loaded if isinstance(data, dict)]
-        self.visible = _visible(
+        self.visible = visible_among(
             self.user,
             [d["client_id"] for d in good]
             + [str(c) for d in good for c in d["group_client_ids"] or ()],
@@ -851,7 +839,7 @@ class _Batch:
         loaded = _each(items, lambda item: _load(SyncPhaseSchema(), item))
         good = [d for _, d in loaded if isinstance(d, dict)]
         targets = _by_id(Target, (d["target_id"] for d in good))
-        visible = _visible(self.user, (t.client_id for t in targets.values()))
+        visible = visible_among(self.user, (t.client_id for t in targets.values()))
         held = _chunked_rows(Phase.__table__, (d["id"] for d in good), PHASE_CONTENT)
 
         def phase(data: dict) -> str:
@@ -869,7 +857,7 @@ class _Batch:
     def incidents_in(self, items: list) -> None:
         loaded = _each(items, lambda item: _load(SyncIncidentSchema(), item))
         good = [d for _, d in loaded if isinstance(d, dict)]
-        visible = _visible(self.user, (d["client_id"] for d in good))
+        visible = visible_among(self.user, (d["client_id"] for d in good))
         held = _chunked_rows(Incident.__table__, (d["id"] for d in good), INCIDENT_CONTENT)
 
         def incident(data: dict) -> str:

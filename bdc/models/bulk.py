@@ -45,9 +45,14 @@ def insert_one(session: Session, table: Table, row: Mapping[str, Any]) -> bool:
     Told by RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT DO
     NOTHING executed through SQLAlchemy, which would read as "held" on PostgreSQL.
     """
-    key = list(table.primary_key.columns)
-    statement = insert_ignoring(table, session.get_bind().dialect.name).values(**row)
-    return session.execute(statement.returning(*key)).first() is not None
+    statement = _insert_returning_key(table, session.get_bind().dialect.name)
+    return session.execute(statement, dict(row)).first() is not None
+
+
+@functools.cache
+def _insert_returning_key(table: Table, dialect_name: str):
+    """Built once: building an insert costs more than SQLite takes to run it."""
+    return insert_ignoring(table, dialect_name).returning(*table.primary_key.columns)
 
 
 def _converter(column_type, dialect) -> Callable[[Any], Any] | None:
