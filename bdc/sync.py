@@ -526,7 +526,7 @@ class _Batch:
 
     def __init__(self, user: User, received_at: datetime | None = None):
         self.user = user
-        self.now = received_at or utcnow()
+        self.received_at = received_at  # given for historical data; else taken by store()
         self.result = SyncResult()
         self.sessions: dict[str, _HeldSession] = {}
         self.refused_sessions: dict[str, Refusal] = {}
@@ -788,6 +788,10 @@ class _Batch:
         """Write the checked sessions, session ends and events; answer whether every event
         was stored as sent (False when some were held already: a replay, or a concurrent
         request stored them first)."""
+        # The arrival time is taken here, after measuring has locked the batch's sessions on
+        # PostgreSQL, so a session's events arrive in the order they are written: the stored
+        # values' cache reads what another process added by it (session_values._mark_column).
+        self.now = self.received_at or utcnow()
         self._store_sessions()
         rows, all_stored = self.new_events, True
         if rows:

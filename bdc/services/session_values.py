@@ -36,7 +36,7 @@ import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -354,18 +354,31 @@ def _forget_rolled_back(session: OrmSession) -> None:
 
 class _Known(NamedTuple):
     """What is remembered of one session: its number of events, the greatest event id, the
-    greatest rowid (SQLite, where rowids only grow: None elsewhere) and the events."""
+    greatest mark (:func:`_mark_column`; None without events) and the events."""
 
     size: int
     last_id: str
-    last_rowid: int | None
+    mark: Any
     groups: Groups
 
 
-def _rowid(connection: Connection):
-    """SQLite's rowid of events (None elsewhere): a new event's is above every stored one, as
-    SQLite has one writer at a time and events are never deleted."""
-    return literal_column("events.rowid") if connection.dialect.name == "sqlite" else None
+def _mark_column(dialect_name: str):
+    """What tells which of a session's events were stored after the remembered ones.
+
+    SQLite: the rowid, above every stored one for a new event (one writer at a time, and
+    events are never deleted). PostgreSQL: the arrival time, which sync takes after it has
+    locked the batch's sessions, so each session's events arrive in the order they are
+    written, give or take the clock (:data:`_CLOCK_SLACK`); events at or after the mark are
+    read and the remembered ones among them dropped by id.
+    """
+    return literal_column("events.rowid") if dialect_name == "sqlite" else Event.received_at
+
+
+_CLOCK_SLACK = timedelta(seconds=2)  # PostgreSQL: a clock stepped back by NTP, for example
+
+
+def _ids(groups: Groups) -> set[str]:
+    return {r.id for records in groups.values() for r in records}
 
 
 def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Groups:
@@ -376,7 +389,7 @@ def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Gro
     return out
 
 
-_NO_EVENTS = (0, "", None)  # count, greatest id and rowid of a session without events
+_NO_EVENTS = (0, "", None)  # count, greatest id and mark of a session without events
 
 
 _SESSIONS = bindparam("sessions", expanding=True)
@@ -384,7 +397,6 @@ _SESSIONS = bindparam("sessions", expanding=True)
 
 @functools.cache
 def _stored_state_statement(dialect_name: str, greatest_id: bool):
-    rowid = literal_column("events.rowid") if dialect_name == "sqlite" else None
     # the greatest id as Python orders text (PostgreSQL's default collation may not)
     by_text = Event.id.collate("C") if dialect_name == "postgresql" else Event.id
     return (
@@ -392,7 +404,7 @@ def _stored_state_statement(dialect_name: str, greatest_id: bool):
             Event.session_id,
             func.count(),
             func.max(by_text) if greatest_id else literal_column("NULL"),
-            func.max(rowid) if rowid is not None else literal_column("NULL"),
+            func.max(_mark_column(dialect_name)),
         )
         .where(Event.session_id.in_(_SESSIONS))
         .group_by(Event.session_id)
@@ -402,9 +414,9 @@ def _stored_state_statement(dialect_name: str, greatest_id: bool):
 def _stored_state(
     connection: Connection, sessions: Iterable[str], *, greatest_id: bool = True
 ) -> dict[str, tuple]:
-    """Session id -> (events stored, greatest event id, greatest rowid or None) of the given
-    sessions that hold events: one grouped query. Without ``greatest_id`` (None in its
-    place) SQLite answers from the session index alone, without reading the events."""
+    """Session id -> (events stored, greatest event id, greatest mark) of the given sessions
+    that hold events: one grouped query. Without ``greatest_id`` (None in its place) SQLite
+    answers from the session index alone, without reading the events."""
     statement = _stored_state_statement(connection.dialect.name, greatest_id)
     return {
         row[0]: (row[1], row[2], row[3])
@@ -413,12 +425,11 @@ def _stored_state(
 
 
 @functools.cache
-def _events_since_statement():
-    """SQLite: the events of some sessions stored after a given rowid."""
-    rowid = literal_column("events.rowid")
-    return select(*EVENT_COLUMNS, rowid).where(
-        Event.session_id.in_(_SESSIONS), rowid > bindparam("floor")
-    )
+def _events_since_statement(dialect_name: str):
+    """The events of some sessions from a mark on (SQLite: after it), with their marks."""
+    mark = _mark_column(dialect_name)
+    after = mark > bindparam("floor") if dialect_name == "sqlite" else mark >= bindparam("floor")
+    return select(*EVENT_COLUMNS, mark).where(Event.session_id.in_(_SESSIONS), after)
 
 
 def _known_groups(
@@ -429,9 +440,9 @@ def _known_groups(
     *,
     fresh_stored: bool,
 ) -> dict[str, tuple[Groups, int | None]]:
-    """The sessions whose stored events are the remembered ones (on SQLite, plus those stored
-    since, read by rowid) plus ``fresh`` where ``fresh_stored``: their events, grouped, with
-    ``fresh`` added, and the greatest rowid.
+    """The sessions whose stored events are the remembered ones (plus those stored since,
+    read by their marks) plus ``fresh`` where ``fresh_stored``: their events, grouped, with
+    ``fresh`` added, and the greatest mark.
 
     On SQLite, before the new events are stored (``fresh_stored`` False: sync's measuring),
     the stored count and greatest rowid are compared, which SQLite reads from the session
@@ -446,7 +457,8 @@ def _known_groups(
         if sid in known:
             mine[sid][tid] = records
     counted = mine if fresh_stored else {}
-    by_rowid = _rowid(connection) is not None and not counted
+    sqlite = connection.dialect.name == "sqlite"
+    by_rowid = sqlite and not counted
     stored = _stored_state(connection, known, greatest_id=not by_rowid)
 
     def matches(sid: str, extra: Mapping[str | None, list[EventRecord]], rowid: int) -> bool:
@@ -455,23 +467,31 @@ def _known_groups(
         k, held = known[sid], stored.get(sid, _NO_EVENTS)
         ids = [r.id for records in extra.values() for r in records]
         if by_rowid:
-            return (held[0], held[2] or 0) == (k.size + len(ids), max(k.last_rowid or 0, rowid))
+            return (held[0], held[2] or 0) == (k.size + len(ids), max(k.mark or 0, rowid))
         return held[:2] == (k.size + len(ids), max([k.last_id, *ids]))
 
     found, behind = {}, []
     for sid, k in known.items():
         if matches(sid, counted.get(sid, {}), 0):
             found[sid] = (_merged(k.groups, mine.get(sid, {})), stored.get(sid, _NO_EVENTS)[2])
-        elif k.last_rowid is not None:
+        elif k.mark is not None:
             behind.append(sid)
-    if behind:  # SQLite: read only the events stored since (by another worker)
-        floor = min(known[sid].last_rowid for sid in behind)
+    if behind:  # read only the events stored since (by another worker)
+        floor = min(known[sid].mark for sid in behind)
+        statement = _events_since_statement(connection.dialect.name)
+        rows = connection.execute(
+            statement, {"sessions": behind, "floor": floor if sqlite else floor - _CLOCK_SLACK}
+        )
         added: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
         greatest: dict[str, int] = defaultdict(int)
-        rows = connection.execute(_events_since_statement(), {"sessions": behind, "floor": floor})
+        remembered_ids = {} if sqlite else {sid: _ids(known[sid].groups) for sid in behind}
         for row in rows.all():
-            if row[6] > known[row[0]].last_rowid and row[2] not in new_ids:
-                added[row[0]][row[1]].append(row)
+            if row[2] in new_ids:
+                continue
+            if row[6] <= known[row[0]].mark if sqlite else row[2] in remembered_ids[row[0]]:
+                continue
+            added[row[0]][row[1]].append(row)
+            if sqlite:
                 greatest[row[0]] = max(greatest[row[0]], row[6])
         for sid in behind:
             since = {tid: event_records(rows) for tid, rows in added[sid].items()}
@@ -495,10 +515,11 @@ def _sessions_statement(lock: bool):
 
 
 @functools.cache
-def _events_statement(with_rowid: bool, some_targets: bool):
-    """The events of some sessions (only session-level ones and those of some targets)."""
-    rowid = [literal_column("events.rowid")] if with_rowid else []
-    statement = select(*EVENT_COLUMNS, *rowid).where(Event.session_id.in_(_SESSIONS))
+def _events_statement(dialect_name: str, some_targets: bool):
+    """The events of some sessions (only session-level ones and those of some targets), with
+    their marks."""
+    mark = _mark_column(dialect_name)
+    statement = select(*EVENT_COLUMNS, mark).where(Event.session_id.in_(_SESSIONS))
     if some_targets:
         wanted = Event.target_id.in_(bindparam("targets", expanding=True))
         statement = statement.where(or_(Event.target_id.is_(None), wanted))
@@ -551,25 +572,29 @@ def _compute(
         else {}
     )
     groups: dict[str, Groups] = {sid: g for sid, (g, _) in known.items()}
-    last_rowid: dict[str, int | None] = {sid: r for sid, (_, r) in known.items()}
+    last_mark: dict[str, Any] = {sid: mark for sid, (_, mark) in known.items()}
     unread = [sid for sid in sessions if sid not in groups]
     unread_ids = set(unread)
     if unread:
-        rowid = _rowid(connection)
         parameters: dict[str, Any] = {"sessions": unread}
         if remember is None and all(scope[sid] is not None for sid in unread):
             parameters["targets"] = sorted(set().union(*(scope[sid] for sid in unread)))
-        statement = _events_statement(rowid is not None, "targets" in parameters)
+        statement = _events_statement(connection.dialect.name, "targets" in parameters)
         by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
         result = connection.execute(statement, parameters)
         for sid in unread:
-            groups[sid], last_rowid[sid] = {}, None
+            groups[sid], last_mark[sid] = {}, None
         for row in result.cursor.fetchall():
-            if rowid is not None and (last_rowid[row[0]] or 0) < row[6]:
-                last_rowid[row[0]] = row[6]
+            mark = last_mark[row[0]]
+            if mark is None or mark < row[6]:
+                last_mark[row[0]] = row[6]
             if row[2] not in new_ids:
                 by_pair[row[0], row[1]].append(row)
         result.close()
+        if connection.dialect.name != "sqlite":  # arrival times as the driver gives them
+            for sid in unread:
+                if last_mark[sid] is not None:
+                    last_mark[sid] = as_utc(last_mark[sid])
         for (sid, tid), raw in by_pair.items():
             groups[sid][tid] = event_records(raw)
         for (sid, tid), records in fresh.items():
@@ -578,7 +603,7 @@ def _compute(
     if remember is not None:
         for sid, g in groups.items():
             ids = [r.id for records in g.values() for r in records]
-            remember[sid] = (len(ids), max(ids, default=""), last_rowid.get(sid), g)
+            remember[sid] = (len(ids), max(ids, default=""), last_mark.get(sid), g)
     needed: dict[str, set[str]] = {}
     for sid, session in sessions.items():
         only = scope[sid]
@@ -665,7 +690,7 @@ def refresh(touched: Touched, connection: Connection | None = None) -> int:
 class Measured:
     """Values measured by :func:`measure_new` before their new events were written.
 
-    ``expected``: session id -> (events it will hold, greatest id, greatest rowid as read,
+    ``expected``: session id -> (events it will hold, greatest id, greatest mark as read,
     its events grouped) once the new events are stored.
     """
 
