@@ -30,6 +30,9 @@ def _user_id() -> str | None:
     return user.id if user is not None else None
 
 
+_INSERT_ENTRY = AuditEntry.__table__.insert()
+
+
 def record(
     action: str,
     resource: str,
@@ -39,17 +42,18 @@ def record(
     user_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    entry = AuditEntry(
-        at=utcnow(),
-        user_id=user_id or _user_id(),
-        action=action,
-        resource=resource,
-        resource_id=resource_id,
-        client_id=client_id,
-        address=_address(),
-        detail=detail or {},
-    )
-    at_commit(lambda: db.session.add(entry))
+    entry = {
+        "at": utcnow(),
+        "user_id": user_id or _user_id(),
+        "action": action,
+        "resource": resource,
+        "resource_id": resource_id,
+        "client_id": client_id,
+        "address": _address(),
+        "detail": detail or {},
+    }
+    # a plain insert: the ORM's flush of one new object cost a sync more than the insert
+    at_commit(lambda: db.session.execute(_INSERT_ENTRY, entry))
 
 
 def record_many(action: str, resource: str, client_ids: Iterable[str], **detail: Any) -> None:
