@@ -15,7 +15,9 @@ cleanup() { as_pg "$bin/pg_ctl -D $dir/data -m fast stop" >/dev/null 2>&1 || tru
 trap cleanup EXIT
 
 as_pg "$bin/initdb -D $dir/data -A trust -U bdc" >/dev/null
-as_pg "$bin/pg_ctl -D $dir/data -o \"-p $port -k $dir -c listen_addresses= -c fsync=on\" -l $dir/log -w start" >/dev/null
+# shared_buffers as docs/performance.md advises for a clinic's server (PostgreSQL's 128 MB
+# default filled up a minute into bench/load.py and every write then waited on evictions)
+as_pg "$bin/pg_ctl -D $dir/data -o \"-p $port -k $dir -c listen_addresses= -c fsync=on -c shared_buffers=512MB\" -l $dir/log -w start" >/dev/null
 "$bin/psql" -h "$dir" -p "$port" -U bdc -d postgres -qc "create database bdc_test" >/dev/null
 
 export BDC_TEST_DATABASE_URL="postgresql+psycopg://bdc@/bdc_test?host=$dir&port=$port"
