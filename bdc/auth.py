@@ -22,8 +22,9 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, g, request
 from flask_smorest import abort
@@ -248,11 +249,14 @@ def may_record_target(user: User, home_recordable: bool) -> bool:
     return user.role != CAREGIVER or home_recordable
 
 
-def recording_problem(user: User, session: dict, targets: dict[str, Target]) -> str | None:
-    """Why ``user`` may not record this synced session (None: they may).
+def recording_problem(
+    user: User, session: dict, targets: Mapping[str, Mapping[str, Any]]
+) -> str | None:
+    """Why ``user`` may not record this synced session (None: they may); ``targets``: target
+    id -> its row (``home_recordable`` read).
 
     A caregiver records primary observation sessions of home-recordable targets only; the
-    caseload check (the client is theirs) is made by the caller through ``visible_client_ids``.
+    caseload check (the client is theirs) is made by the caller through ``visible_among``.
     """
     if user.role != CAREGIVER:
         return None
@@ -262,7 +266,7 @@ def recording_problem(user: User, session: dict, targets: dict[str, Target]) -> 
         return "caregivers record one child at a time, not group sessions"
     for target_id in session["target_ids"]:
         target = targets.get(str(target_id))
-        if target is None or not may_record_target(user, target.home_recordable):
+        if target is None or not may_record_target(user, target["home_recordable"]):
             return f"target {target_id} is not marked home-recordable"
     return None
 

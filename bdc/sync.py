@@ -396,6 +396,7 @@ SESSION_FIXED = (
 )
 SESSION_COLUMNS = ("observer_id", *SESSION_FIXED, "ended_at")
 EVENT_CONTENT = ("session_id", "target_id", "kind", "t", "data")
+TARGET_COLUMNS = ("client_id", "measurement", "params", "home_recordable", "mastery")
 PHASE_CONTENT = ("target_id", "kind", "label", "start_date")
 INCIDENT_CONTENT = ("client_id", "reported_by", *incidents.CONTENT_FIELDS)
 
@@ -534,11 +535,21 @@ class _Batch:
         # targets with a mastery criterion and new events: their criterion is evaluated
         self.touched_targets: set[str] = set()
         self.touched_values = session_values.Touched()  # stored values to recompute
+        self.targets: dict[str, dict] = {}  # rows read so far (_target_rows)
         # checked, to be written by store(): new sessions by id, ends of held sessions, events
         self.new_sessions: dict[str, dict] = {}
         self.new_ends: dict[str, datetime] = {}
         self.new_events: list[dict] = []
         self.misplaced: list[tuple[Any, dict, Exception]] = []
+
+    def _target_rows(self, ids: Iterable[Any]) -> dict[str, dict]:
+        """id -> row (TARGET_COLUMNS) of the targets held with these ids, each read once a
+        batch (a first sync names its targets in its session and in its events)."""
+        wanted = _id_set(ids)
+        unread = wanted - self.targets.keys()
+        if unread:
+            self.targets.update(_chunked_rows(Target.__table__, unread, TARGET_COLUMNS))
+        return {tid: self.targets[tid] for tid in wanted if tid in self.targets}
 
     def _answer(self, checked: list[tuple[Any, Any]]) -> None:
         for item, outcome in checked:
@@ -561,7 +572,7 @@ class _Batch:
         self.held_sessions = _chunked_rows(
             Session.__table__, (d["id"] for d in good), SESSION_COLUMNS
         )
-        self.targets = _by_id(Target, (str(t) for d in good for t in d["target_ids"]))
+        self._target_rows(str(t) for d in good for t in d["target_ids"])
         self.plans = _by_id(Plan, (d["plan_id"] for d in good if d["plan_id"]))
         self.staff = _by_id(User, (d["staff_id"] for d in good if d["staff_id"]))
         for item, outcome in loaded:
@@ -672,7 +683,7 @@ class _Batch:
             raise Refusal(NOT_FOUND, NO_CLIENT)
         for target_id in row["target_ids"]:
             target = self.targets.get(target_id)
-            if target is None or target.client_id != client_id:
+            if target is None or target["client_id"] != client_id:
                 raise Refusal(NOT_FOUND, NO_TARGET)
         if row["kind"] == "fidelity":
             plan = self.plans.get(row["plan_id"]) if row["plan_id"] else None
@@ -732,11 +743,7 @@ class _Batch:
                     session["ended_at"],
                     len(plan.checklist) if plan is not None else None,
                 )
-        targets = _chunked_rows(
-            Target.__table__,
-            target_ids,
-            ("client_id", "measurement", "params", "home_recordable", "mastery"),
-        )
+        targets = self._target_rows(target_ids)
         scope = _EventScope(
             sessions=self.sessions,
             refused=self.refused_sessions,
