@@ -31,7 +31,9 @@ import functools
 import json
 import math
 import random
+import sys
 import threading
+import time
 import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -267,8 +269,13 @@ _as_record = tuple.__new__  # (EventRecord, plain tuple) -> EventRecord, without
 def _columns(records: Sequence[EventRecord]) -> tuple[tuple, ...]:
     """Records as five tuples (ids, kinds, times, payloads, target ids), which the garbage
     collector walks as five objects: it never stops tracking a named tuple, and a tuple
-    holding a dict stays tracked, so one payload column is all that stays tracked."""
-    return tuple(zip(*records, strict=True))
+    holding a dict stays tracked, so one payload column is all that stays tracked. Kinds and
+    target ids, read from the database as a new string for each event, are shared."""
+    columns = list(zip(*records, strict=True))
+    if columns:
+        columns[1] = tuple(map(sys.intern, columns[1]))
+        columns[4] = tuple([tid if tid is None else sys.intern(tid) for tid in columns[4]])
+    return tuple(columns)
 
 
 def _records(columns: tuple[tuple, ...]) -> list[EventRecord]:
@@ -287,8 +294,12 @@ class _RecentEvents:
     is compared as well, which only a database whose events were deleted (a test emptying
     its tables, a restore while the server runs) could get wrong by count alone. Anything
     else (another process or host syncing the session, an unknown session) reads the events
-    as before. Entries are added only after a commit; the least recently used go beyond
-    ``limit`` events.
+    as before. Entries are added only after a commit.
+
+    Beyond ``limit`` events, sessions not used for ``idle`` seconds make room, least recently
+    used first; if that is not enough, what does not fit is not remembered. Pushing out
+    sessions in use instead (plain LRU) turned a working set just over the limit into a
+    cycle in which every sync missed, as each pushed out the next one to sync.
 
     The events are kept column by column (:func:`_columns`) and handed out as new
     EventRecords: the garbage collector walks every tracked object on each full collection,
@@ -296,18 +307,19 @@ class _RecentEvents:
     (docs/performance.md, "Under load, fourth pass").
     """
 
-    def __init__(self, limit: int):
-        self.limit, self.size = limit, 0
-        self.sessions: OrderedDict[str, tuple] = OrderedDict()
+    def __init__(self, limit: int, *, idle: float = 300.0, clock=time.monotonic):
+        self.limit, self.idle, self.clock, self.size = limit, idle, clock, 0
+        # session id -> (last used, entry), least recently used first
+        self.sessions: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, session_id: str) -> tuple | None:
         with self.lock:
-            known = self.sessions.get(session_id)
+            known = self.sessions.pop(session_id, None)
             if known is None:
                 return None
-            self.sessions.move_to_end(session_id)
-        *state, groups = known
+            self.sessions[session_id] = (self.clock(), known[1])
+        *state, groups = known[1]
         return (*state, {tid: _records(rows) for tid, rows in groups.items()})
 
     def put(self, remembered: Mapping[str, tuple]) -> None:
@@ -316,16 +328,27 @@ class _RecentEvents:
             for session_id, (*state, groups) in remembered.items()
         }
         with self.lock:
+            now = self.clock()
             for session_id, entry in entries.items():
-                old = self.sessions.pop(session_id, None)
-                self.size -= old[0] if old is not None else 0
-                self.sessions[session_id] = entry
+                self._drop(session_id)
+                self.sessions[session_id] = (now, entry)
                 self.size += entry[0]
-            while self.size > self.limit and self.sessions:
-                self.size -= self.sessions.popitem(last=False)[1][0]
+            for session_id, (used, _) in list(self.sessions.items()):
+                if self.size <= self.limit or now - used < self.idle:
+                    break
+                self._drop(session_id)
+            for session_id in entries:
+                if self.size <= self.limit:
+                    break
+                self._drop(session_id)
+
+    def _drop(self, session_id: str) -> None:
+        old = self.sessions.pop(session_id, None)
+        if old is not None:
+            self.size -= old[1][0]
 
 
-RECENT_EVENTS_LIMIT = 200_000  # events kept per process and database: some tens of MB
+RECENT_EVENTS_LIMIT = 500_000  # per process and database: ~90 MB (173 bytes an event)
 _recent: weakref.WeakKeyDictionary[Engine, _RecentEvents] = weakref.WeakKeyDictionary()
 _recent_lock = threading.Lock()
 _PENDING = "bdc_recent_events"  # Session.info key: what to remember once committed

@@ -4,7 +4,6 @@ measurement of the raw events (``bdc check-values``)."""
 
 from __future__ import annotations
 
-import gc
 import random
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -279,25 +278,6 @@ def test_remembered_events_are_checked_from_the_session_index_on_sqlite(make, te
     else:
         assert greatest_id, state_reads
     assert stored(s["id"], count.id).value == 3.0
-
-
-def test_remembered_events_are_kept_out_of_the_garbage_collectors_walks(make, team):
-    """Each worker remembers up to 200,000 events; as named tuples the garbage collector
-    walked every one on each full collection (pauses of 0.1 s under load). They are kept as
-    columns of plain tuples, which it stops tracking: only the payload column stays."""
-    client, _, tab = team
-    count = make.target(client, "frequency")
-    s = tab.session(client, at=START, targets=[count], open=True)
-    tab.counts(s, count, [5, 10, 15])
-    tab.send()
-    remembered = session_values._recent_events(db.engine).sessions[s["id"]]
-    columns = remembered[-1][count.id]
-    gc.collect()
-    assert [len(column) for column in columns] == [3] * 5
-    assert [gc.is_tracked(column) for column in columns] == [False, False, False, True, False]
-    assert not any(gc.is_tracked(item) for column in columns for item in column)
-    again = session_values._recent_events(db.engine).get(s["id"])[-1][count.id]
-    assert [(r.kind, r.data) for r in again] == [("count", {})] * 3
 
 
 def test_events_stored_between_measuring_and_writing_are_measured_again(database_url, make, team):
