@@ -333,8 +333,9 @@ class _RecentEvents:
                 self._drop(session_id)
                 self.sessions[session_id] = (now, entry)
                 self.size += entry[0]
-            for session_id, (used, _) in list(self.sessions.items()):
-                if self.size <= self.limit or now - used < self.idle:
+            while self.size > self.limit and self.sessions:
+                session_id, (used, _) = next(iter(self.sessions.items()))
+                if now - used < self.idle:
                     break
                 self._drop(session_id)
             for session_id in entries:
