@@ -1,7 +1,8 @@
 """Events per second through POST /api/v1/sync against raw sqlite3.executemany, same run.
 
 Both sides write the same rows, in 500-event batches, one commit per batch, to durable SQLite
-files with the same settings (WAL, synchronous=FULL, foreign keys on). The API side goes
+files (WAL, synchronous=FULL); the API's database also checks every foreign key, which the
+raw side cannot (its sessions, targets and users are not there). The API side goes
 through the whole stack: HTTP request (Flask test client), authentication, JSON parsing,
 per-event validation, permission checks, duplicate detection, insert and audit. The ratio
 (API rate / raw rate) is the figure that matters; absolute rates vary with the machine.
