@@ -650,14 +650,14 @@ class _Batch:
         self.touched_values.session(row["id"], ended)  # its end changes rates and open episodes
         return ended
 
-    def _store_sessions(self) -> None:
+    def _store_sessions(self, now: datetime) -> None:
         """Write the sessions and session ends this batch checked. Another request may have
         written the same session since this one looked (a device's two tabs, or a retry): the
         same content is fine; anything else ends the request with 409, and the device sends
         the batch again, which is then checked against what is held."""
         table = Session.__table__
         for row in self.new_sessions.values():
-            if insert_one(db.session, table, {**row, "received_at": self.now}):
+            if insert_one(db.session, table, {**row, "received_at": now}):
                 continue
             held = _chunked_rows(table, [row["id"]], SESSION_COLUMNS)[row["id"]]
             if held["observer_id"] != self.user.id or _differences(held, row, SESSION_FIXED):
@@ -798,15 +798,15 @@ class _Batch:
         # The arrival time is taken here, after measuring has locked the batch's sessions on
         # PostgreSQL, so a session's events arrive in the order they are written: the stored
         # values' cache reads what another process added by it (session_values._mark_column).
-        self.now = self.received_at or utcnow()
-        self._store_sessions()
+        now = self.received_at or utcnow()
+        self._store_sessions(now)
         rows, all_stored = self.new_events, True
         if rows:
             inserted = insert_many(
                 db.session,
                 Event.__table__,
                 rows,
-                shared={"received_at": self.now, "recorded_by": self.user.id},
+                shared={"received_at": now, "recorded_by": self.user.id},
             )
             if inserted != len(rows):
                 self._held_copies(rows)

@@ -291,10 +291,11 @@ class _RecentEvents:
     ``void`` event), so the events known for a session stay a subset of what is stored, and
     they are all of it exactly when the stored count equals the known count plus the events
     this transaction added: one count per session replaces the read. The greatest event id
-    is compared as well, which only a database whose events were deleted (a test emptying
-    its tables, a restore while the server runs) could get wrong by count alone. Anything
-    else (another process or host syncing the session, an unknown session) reads the events
-    as before. Entries are added only after a commit.
+    (on SQLite before writing, the greatest rowid) is compared as well, which only a
+    database whose events were deleted (a test emptying its tables, a restore while the
+    server runs) could get wrong by count alone. Anything else (another process or host
+    syncing the session, an unknown session) reads the events as before. Entries are added
+    only after a commit.
 
     Beyond ``limit`` events, sessions not used for ``idle`` seconds make room, least recently
     used first; if that is not enough, what does not fit is not remembered. Pushing out
@@ -303,7 +304,7 @@ class _RecentEvents:
 
     The events are kept column by column (:func:`_columns`) and handed out as new
     EventRecords: the garbage collector walks every tracked object on each full collection,
-    and 200,000 named tuples made those pauses grow to 0.1 s in each worker under load
+    and 200,000 named tuples made those pauses grow to 0.15 s in each worker under load
     (docs/performance.md, "Under load, fourth pass").
     """
 
@@ -463,7 +464,7 @@ def _known_groups(
     new_ids: set[str],
     *,
     fresh_stored: bool,
-) -> dict[str, tuple[Groups, int | None]]:
+) -> dict[str, tuple[Groups, Any]]:
     """The sessions whose stored events are the remembered ones (plus those stored since,
     read by their marks) plus ``fresh`` where ``fresh_stored``: their events, grouped, with
     ``fresh`` added, and the greatest mark.
