@@ -7,18 +7,16 @@ all reconnect at once.
 """
 
 import gc
-import sys
 
 worker_class = "gthread"
 threads = 4
 backlog = 2048
 # a progress report of many targets takes tens of seconds on a busy machine
 timeout = 120
-
-# The threads of a worker share one interpreter lock, which Python hands over every 5 ms by
-# default: a sync holding SQLite's write lock waited up to that long after each statement
-# while another thread drew a graph, and every other writer waited with it.
-SWITCH_INTERVAL_SECONDS = 0.001
+# The interpreter lock is handed over at Python's default (every 5 ms). Handing it over every
+# 1 ms once kept SQLite's writers from waiting behind a graph, but once sync got cheaper the
+# extra switches cost more CPU than they saved: 500 tablets on PostgreSQL went from 14-62 x
+# to 5-6 x an idle sync, SQLite from 4-5 x to 3-4 x (docs/performance.md, "fifth pass").
 
 
 def post_worker_init(worker):
@@ -34,4 +32,3 @@ def post_worker_init(worker):
     warm_up()
     gc.collect()
     gc.freeze()
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)

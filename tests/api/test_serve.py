@@ -69,5 +69,5 @@ def test_each_worker_loads_the_app_then_freezes_it_out_of_garbage_collection():
     )
     frozen, interval, scipy_loaded = result.stdout.split()
     assert int(frozen) > 100_000
-    assert float(interval) == 0.001
+    assert float(interval) == 0.005  # Python's default: 1 ms cost more than it saved
     assert scipy_loaded == "True"
