@@ -15,8 +15,8 @@ backlog = 2048
 timeout = 120
 # The interpreter lock is handed over at Python's default (every 5 ms). Handing it over every
 # 1 ms once kept SQLite's writers from waiting behind a graph, but once sync got cheaper the
-# extra switches cost more CPU than they saved: 500 tablets on PostgreSQL went from 14-62 x
-# to 5-6 x an idle sync, SQLite from 4-5 x to 3-4 x (docs/performance.md, "fifth pass").
+# extra switches cost more CPU than they saved: 500 tablets on PostgreSQL went from 13-62 x
+# to 4-11 x an idle sync, SQLite stayed at 3-6 x (docs/performance.md, "fifth pass").
 
 
 def post_worker_init(worker):
