@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from apispec import BasePlugin
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -126,7 +128,9 @@ def _sqlite_pragmas(dbapi_connection, _record):
     """WAL for concurrent readers, foreign keys on, full fsync: an acknowledged tap is on disk.
 
     The busy timeout is sqlite3's ``timeout`` (BDC_DATABASE_BUSY_SECONDS), set at connect."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    # isinstance, not the class's module: the engine's connections are
+    # bdc.sqlite_writes.SerializedWritesConnection, a sqlite3.Connection of another module.
+    if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")

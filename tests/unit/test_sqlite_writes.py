@@ -13,6 +13,7 @@ import sqlite3
 import threading
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from bdc import create_app
 from bdc.extensions import db
@@ -125,3 +126,24 @@ def test_the_app_opens_sqlite_files_with_serialized_writes(tmp_path):
             raw.close()
         db.engine.dispose()
     assert (tmp_path / "app.db-writer.lock").exists()
+
+
+def test_the_apps_sqlite_connections_keep_wal_foreign_keys_and_full_fsync(tmp_path):
+    """Regression: the pragmas were applied to plain sqlite3 connections only, so from the day
+    connections became SerializedWritesConnection the app ran without WAL and without foreign
+    keys."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "ENV": "testing"})
+    with app.app_context():
+        db.create_all()
+        with db.engine.connect() as connection:
+            pragmas = {
+                name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "foreign_keys", "synchronous")
+            }
+            with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+                connection.exec_driver_sql(
+                    "INSERT INTO assignments (id, user_id, client_id, created_at) "
+                    "VALUES ('a', 'nobody', 'nothing', '2026-11-26 12:00:00')"
+                )
+        db.engine.dispose()
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2}
