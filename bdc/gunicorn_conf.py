@@ -18,13 +18,6 @@ timeout = 120
 # extra switches cost more CPU than they saved: 500 tablets on PostgreSQL went from 13-62 x
 # to 4-11 x an idle sync, SQLite stayed at 3-6 x (docs/performance.md, "fifth pass").
 
-# Garbage collection runs after 50,000 new tracked objects instead of Python's 700. A sync
-# measures each touched target from all its events, as named tuples that live for the request
-# (thousands once a session is long); at 700, collections kept walking them as they aged, and
-# took more than half of a 20,000-tap session's sync (docs/performance.md, "Garbage
-# collection"). Cycles wait longer to be freed: a few MB a worker.
-GC_THRESHOLDS = (50_000, 20, 20)
-
 
 def post_worker_init(worker):
     """Load what the first summary and graph would load (half a second with the interpreter
@@ -37,12 +30,5 @@ def post_worker_init(worker):
     from bdc.reports.render import warm_up
 
     warm_up()
-    tune_garbage_collection()
-
-
-def tune_garbage_collection() -> None:
-    """Leave what is loaded out of garbage collection from now on, and collect less often
-    (:data:`GC_THRESHOLDS`); ``bench/sync_ingest.py`` runs the API this way too."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)

@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bdc.extensions import db  # noqa: E402
-from bdc.gunicorn_conf import tune_garbage_collection  # noqa: E402
 from bench.fixtures import migrated_app, technician_with_target  # noqa: E402
 
 BATCH = 500
@@ -139,7 +138,6 @@ def main() -> None:
         "--session-events", type=int, help="events a session (default: all in one session)"
     )
     args = parser.parse_args()
-    tune_garbage_collection()  # as bdc serve's workers run
     with tempfile.TemporaryDirectory() as tmp:
         api_seconds, raw_seconds = [], []
         for round_ in range(args.rounds):

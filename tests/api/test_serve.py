@@ -57,8 +57,7 @@ def test_each_worker_loads_the_app_then_freezes_it_out_of_garbage_collection():
     """gunicorn's post_worker_init hook, in a fresh interpreter as a worker runs it."""
     check = (
         "import gc, sys; import bdc.gunicorn_conf as conf; conf.post_worker_init(None); "
-        "print(gc.get_freeze_count(), sys.getswitchinterval(), 'scipy.stats' in sys.modules, "
-        "','.join(map(str, gc.get_threshold())))"
+        "print(gc.get_freeze_count(), sys.getswitchinterval(), 'scipy.stats' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", check],
@@ -68,8 +67,7 @@ def test_each_worker_loads_the_app_then_freezes_it_out_of_garbage_collection():
         text=True,
         check=True,
     )
-    frozen, interval, scipy_loaded, thresholds = result.stdout.split()
+    frozen, interval, scipy_loaded = result.stdout.split()
     assert int(frozen) > 100_000
     assert float(interval) == 0.005  # Python's default: 1 ms cost more than it saved
     assert scipy_loaded == "True"
-    assert thresholds == "50000,20,20"  # short-lived measured events no longer walked at 700
