@@ -16,7 +16,8 @@ timeout = 120
 # The interpreter lock is handed over at Python's default (every 5 ms). Handing it over every
 # 1 ms once kept SQLite's writers from waiting behind a graph, but once sync got cheaper the
 # extra switches cost more CPU than they saved: 500 tablets on PostgreSQL went from 13-62 x
-# to 4-11 x an idle sync, SQLite stayed at 3-6 x (docs/performance.md, "fifth pass").
+# to 4-11 x an idle sync and SQLite was no worse (docs/performance.md, "fifth pass"; SQLite
+# runs 5.5-10 x with WAL, "SQLite without its settings").
 
 
 def post_worker_init(worker):
