@@ -43,6 +43,14 @@ Conventions (see also docs/analysis.md):
 - **Inter-response times** are the gaps between consecutive responses; a gap that contains
   a pause is left out.
 
+- **Measuring in parts.** Each measurement is a fold over the target's events in time order
+  (then id) and a finish. :func:`tally_session` measures all the events and answers where
+  the fold got to (a :class:`Tally`); :func:`measure_more` folds later events into it and
+  answers exactly what measuring all of them would, or None whenever it could not: an
+  event not later than those folded in, a void, a different session window, pause record,
+  tracked flag, measurement or parameters. Sync uses it so a long session's new taps cost
+  what they are, not what the session holds.
+
 All timestamps must be timezone-aware datetimes (the API rejects times without an offset).
 """
 
@@ -50,8 +58,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from operator import attrgetter
 from types import MappingProxyType
@@ -74,11 +82,14 @@ __all__ = [
     "UNITS",
     "EventRecord",
     "SessionMeasure",
+    "Tally",
     "apply_voids",
     "measure_fidelity",
+    "measure_more",
     "measure_session",
     "observed_minutes",
     "pause_intervals",
+    "tally_session",
     "unit_for",
 ]
 
@@ -348,22 +359,46 @@ def _prompt_breakdown(records: Sequence[Mapping[str, Any]], levels: Sequence[str
 
 
 # ---------------------------------------------------------------------------------------------
-# per measurement
+# per measurement: a fold over the target's events in time order, and a finish
+#
+# Each measurement is (start, fold, finish): ``fold(tally, events, frame)`` takes events in
+# (t, id) order and answers a new tally (never changing the one given, which may be shared);
+# ``finish(measurement, params, tally, frame)`` answers the SessionMeasure. Measuring all of
+# a session's events at once and measuring them in order, a part at a time, fold the same
+# events in the same order: that is what lets sync measure only a session's new events
+# (:func:`measure_more`) with this one definition.
 
 
-def _count_measure(
-    measurement: str,
-    events: list[EventRecord],
-    obs_min: float | None,
-    pauses: list[tuple[datetime, datetime]],
-) -> SessionMeasure:
-    taps = _by_time(e for e in events if e.kind == "count")
-    n = len(taps)
-    irts = [
-        (b.t - a.t).total_seconds()
-        for a, b in itertools.pairwise(taps)
-        if not pauses or _overlap_seconds(a.t, b.t, pauses) == 0
+class _Frame(NamedTuple):
+    """The session a target's events are measured in."""
+
+    started: datetime
+    ended: datetime | None
+    obs_min: float | None
+    pauses: tuple[tuple[datetime, datetime], ...]
+
+
+def _count_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+    n, last, irts = tally
+    taps = [e.t for e in events if e.kind == "count"]
+    if not taps:
+        return tally
+    pauses = frame.pauses
+    times = taps if last is None else [last, *taps]
+    more = [
+        (b - a).total_seconds()
+        for a, b in itertools.pairwise(times)
+        if not pauses or _overlap_seconds(a, b, pauses) == 0
     ]
+    # kept sorted: the median and extremes then need no sort of the whole session
+    return n + len(taps), taps[-1], sorted(irts + more) if more else irts
+
+
+def _count_finish(
+    measurement: str, params: Mapping[str, Any], tally: tuple, frame: _Frame
+) -> SessionMeasure:
+    n, _, irts = tally
+    obs_min = frame.obs_min
     rate = n / obs_min if obs_min else None
     details = {
         "count": float(n),
@@ -372,24 +407,20 @@ def _count_measure(
         "irt_n": float(len(irts)),
         "irt_mean_s": _mean(irts) if irts else None,
         "irt_median_s": _median(irts) if irts else None,
-        "irt_min_s": min(irts) if irts else None,
-        "irt_max_s": max(irts) if irts else None,
+        "irt_min_s": irts[0] if irts else None,
+        "irt_max_s": irts[-1] if irts else None,
     }
     value = float(n) if measurement == "frequency" else rate
     return SessionMeasure(value, UNITS[measurement], n, details)
 
 
-def _duration_measure(
-    events: list[EventRecord],
-    started: datetime,
-    ended: datetime | None,
-    obs_min: float | None,
-    pauses: list[tuple[datetime, datetime]],
-) -> SessionMeasure:
-    open_starts: dict[Any, datetime] = {}
-    episodes: list[tuple[datetime, datetime]] = []
-    unmatched = 0
-    for e in _by_time(ev for ev in events if ev.kind in ("duration_start", "duration_stop")):
+def _duration_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+    open_starts, episodes, unmatched = tally
+    marks = [e for e in events if e.kind in ("duration_start", "duration_stop")]
+    if not marks:
+        return tally
+    open_starts, episodes = dict(open_starts), list(episodes)
+    for e in marks:
         key = e.data.get("episode") if isinstance(e.data, Mapping) else None
         if e.kind == "duration_start":
             open_starts.setdefault(key, e.t)
@@ -397,6 +428,15 @@ def _duration_measure(
             episodes.append((open_starts.pop(key), e.t))
         else:
             unmatched += 1
+    return open_starts, episodes, unmatched
+
+
+def _duration_finish(
+    measurement: str, params: Mapping[str, Any], tally: tuple, frame: _Frame
+) -> SessionMeasure:
+    open_starts, episodes, unmatched = tally
+    started, ended, obs_min, pauses = frame
+    episodes = list(episodes)
     open_left = 0
     for t0 in open_starts.values():
         if ended is None:
@@ -426,11 +466,10 @@ def _duration_measure(
     return SessionMeasure(total, UNITS["duration"], len(secs), details)
 
 
-def _latency_measure(events: list[EventRecord]) -> SessionMeasure:
+def _latency_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
     # A no-response trial enters at its wait (a censored latency), so the mean is a lower
     # bound rather than a mean of the easy trials only; the count is reported beside it.
-    xs: list[float] = []
-    responded: list[float] = []
+    xs, responded = list(tally[0]), list(tally[1])
     for e in events:
         if e.kind == "latency":
             data = e.data if isinstance(e.data, Mapping) else {}
@@ -438,6 +477,13 @@ def _latency_measure(events: list[EventRecord]) -> SessionMeasure:
             xs.append(seconds)
             if data.get("no_response") is not True:
                 responded.append(seconds)
+    return xs, responded
+
+
+def _latency_finish(
+    measurement: str, params: Mapping[str, Any], tally: tuple, frame: _Frame
+) -> SessionMeasure:
+    xs, responded = tally
     details = {
         "mean_latency_s": _mean(xs) if xs else None,
         "median_latency_s": _median(xs) if xs else None,
@@ -449,11 +495,11 @@ def _latency_measure(events: list[EventRecord]) -> SessionMeasure:
     return SessionMeasure(details["mean_latency_s"], UNITS["latency"], len(xs), details)
 
 
-def _interval_measure(
-    measurement: str, params: Mapping[str, Any], events: list[EventRecord]
-) -> SessionMeasure:
-    latest: dict[int, bool | None] = {}
-    for e in _by_time(ev for ev in events if ev.kind == "interval"):
+def _interval_fold(tally: dict, events: Sequence[EventRecord], frame: _Frame) -> dict:
+    latest = dict(tally)  # interval index -> scored; the later record counts
+    for e in events:
+        if e.kind != "interval":
+            continue
         data = e.data if isinstance(e.data, Mapping) else {}
         idx = data.get("index")
         if isinstance(idx, bool) or not isinstance(idx, int) or idx < 0:
@@ -462,6 +508,12 @@ def _interval_measure(
         if scored is not None and not isinstance(scored, bool):
             raise ValueError(f"events[{e.id}].data.scored: must be true, false or null")
         latest[idx] = scored
+    return latest
+
+
+def _interval_finish(
+    measurement: str, params: Mapping[str, Any], latest: dict, frame: _Frame
+) -> SessionMeasure:
     scored_n = sum(1 for v in latest.values() if v is True)
     unscored_n = sum(1 for v in latest.values() if v is False)
     skipped = sum(1 for v in latest.values() if v is None)
@@ -500,13 +552,19 @@ def _levels(params: Mapping[str, Any], default: Sequence[str]) -> list[str]:
     return list(default)
 
 
-def _dtt_measure(params: Mapping[str, Any], events: list[EventRecord]) -> SessionMeasure:
-    trials = []
+def _dtt_fold(tally: list, events: Sequence[EventRecord], frame: _Frame) -> list:
+    trials = list(tally)
     for e in events:
         if e.kind == "trial":
             data = e.data if isinstance(e.data, Mapping) else {}
             _result(data, e)
             trials.append(data)
+    return trials
+
+
+def _dtt_finish(
+    measurement: str, params: Mapping[str, Any], trials: list, frame: _Frame
+) -> SessionMeasure:
     n = len(trials)
     indep = sum(1 for d in trials if d["result"] == "correct" and d.get("prompt") == "independent")
     any_correct = sum(1 for d in trials if d["result"] == "correct")
@@ -523,19 +581,27 @@ def _dtt_measure(params: Mapping[str, Any], events: list[EventRecord]) -> Sessio
     return SessionMeasure(details["percent_independent_correct"], UNITS["dtt"], n, details)
 
 
-def _task_analysis_measure(params: Mapping[str, Any], events: list[EventRecord]) -> SessionMeasure:
-    latest: dict[int, Mapping[str, Any]] = {}
-    for e in _by_time(ev for ev in events if ev.kind == "step"):
+def _task_analysis_fold(tally: dict, events: Sequence[EventRecord], frame: _Frame) -> dict:
+    latest = dict(tally)  # step -> its record; the later record counts
+    for e in events:
+        if e.kind != "step":
+            continue
         data = e.data if isinstance(e.data, Mapping) else {}
         idx = data.get("step")
         if isinstance(idx, bool) or not isinstance(idx, int) or idx < 0:
             raise ValueError(f"events[{e.id}].data.step: must be an integer >= 0, got {idx!r}")
         _result(data, e)
         latest[idx] = data
+    return latest
+
+
+def _task_analysis_finish(
+    measurement: str, params: Mapping[str, Any], latest: dict, frame: _Frame
+) -> SessionMeasure:
     steps = list(latest.values())
     n = len(steps)
     indep = sum(1 for d in steps if d["result"] == "correct" and d.get("prompt") == "independent")
-    planned = params.get("steps") if isinstance(params, Mapping) else None
+    planned = params.get("steps")
     total = len(planned) if isinstance(planned, Sequence) and not isinstance(planned, str) else None
     details = {
         "steps_scored": float(n),
@@ -550,12 +616,18 @@ def _task_analysis_measure(params: Mapping[str, Any], events: list[EventRecord])
     return SessionMeasure(details["percent_independent"], UNITS["task_analysis"], n, details)
 
 
-def _rating_measure(events: list[EventRecord]) -> SessionMeasure:
-    xs = []
+def _rating_fold(tally: list, events: Sequence[EventRecord], frame: _Frame) -> list:
+    xs = list(tally)
     for e in events:
         if e.kind == "rating":
             data = e.data if isinstance(e.data, Mapping) else {}
             xs.append(_number(data.get("value"), f"events[{e.id}].data.value"))
+    return xs
+
+
+def _rating_finish(
+    measurement: str, params: Mapping[str, Any], xs: list, frame: _Frame
+) -> SessionMeasure:
     details = {
         "mean_rating": _mean(xs) if xs else None,
         "median_rating": _median(xs) if xs else None,
@@ -565,18 +637,48 @@ def _rating_measure(events: list[EventRecord]) -> SessionMeasure:
     return SessionMeasure(details["mean_rating"], UNITS["rating"], len(xs), details)
 
 
-def _abc_measure(events: list[EventRecord]) -> SessionMeasure:
-    records = [e for e in events if e.kind == "abc"]
-    by_behavior: dict[str, float] = {}
-    for e in records:
+def _abc_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+    records, by_behavior = tally
+    abc = [e for e in events if e.kind == "abc"]
+    if not abc:
+        return tally
+    by_behavior = dict(by_behavior)
+    for e in abc:
         b = e.data.get("behavior") if isinstance(e.data, Mapping) else None
         if isinstance(b, str) and b.strip():
             by_behavior[b.strip()] = by_behavior.get(b.strip(), 0.0) + 1.0
-    details = {
-        "records": float(len(records)),
-        "by_behavior": dict(sorted(by_behavior.items())),
+    return records + len(abc), by_behavior
+
+
+def _abc_finish(
+    measurement: str, params: Mapping[str, Any], tally: tuple, frame: _Frame
+) -> SessionMeasure:
+    records, by_behavior = tally
+    details = {"records": float(records), "by_behavior": dict(sorted(by_behavior.items()))}
+    return SessionMeasure(float(records), UNITS["abc"], records, details)
+
+
+class _Measure(NamedTuple):
+    start: Any
+    fold: Callable[[Any, Sequence[EventRecord], _Frame], Any]
+    finish: Callable[[str, Mapping[str, Any], Any, _Frame], SessionMeasure]
+
+
+_COUNT = _Measure((0, None, []), _count_fold, _count_finish)
+_INTERVALS = _Measure({}, _interval_fold, _interval_finish)
+_MEASURES: Mapping[str, _Measure] = MappingProxyType(
+    {
+        "frequency": _COUNT,
+        "rate": _COUNT,
+        "duration": _Measure(({}, [], 0), _duration_fold, _duration_finish),
+        "latency": _Measure(([], []), _latency_fold, _latency_finish),
+        **dict.fromkeys(_INTERVAL, _INTERVALS),
+        "dtt": _Measure([], _dtt_fold, _dtt_finish),
+        "task_analysis": _Measure({}, _task_analysis_fold, _task_analysis_finish),
+        "rating": _Measure([], _rating_fold, _rating_finish),
+        "abc": _Measure((0, {}), _abc_fold, _abc_finish),
     }
-    return SessionMeasure(float(len(records)), UNITS["abc"], len(records), details)
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -626,6 +728,75 @@ def measure_session(
     See the module docstring for the conventions on voids, pauses, open episodes, skipped
     intervals and prompt levels.
     """
+    return tally_session(
+        measurement,
+        params,
+        events,
+        started=started,
+        ended=ended,
+        tracked=tracked,
+        session_events=session_events,
+    )[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Where measuring one target's events in one session got to: enough to measure the
+    same session with more of the target's events without the earlier ones
+    (:func:`measure_more`). Made by :func:`tally_session` and :func:`measure_more`.
+
+    Attributes
+    ----------
+    measurement, params, started, ended, tracked
+        What the events were measured with; :func:`measure_more` goes on only with the same.
+    events, session_events : int
+        How many target events and session-level events were given.
+    last : tuple of (datetime, str) or None
+        (time, id) of the latest event folded in: only later events can be folded in after it.
+    counted : bool
+        Whether any target event was inside the session window.
+    frame, state
+        The session as measured, and the measurement's fold of the events so far.
+    """
+
+    measurement: str
+    params: Mapping[str, Any]
+    started: datetime
+    ended: datetime | None
+    tracked: bool
+    events: int
+    session_events: int
+    last: tuple[datetime, str] | None
+    counted: bool
+    frame: _Frame
+    state: Any
+
+
+def tally_session(
+    measurement: str,
+    params: Mapping[str, Any],
+    events: Sequence[EventRecord],
+    *,
+    started: datetime,
+    ended: datetime | None,
+    tracked: bool = True,
+    session_events: Sequence[EventRecord] = (),
+) -> tuple[SessionMeasure | None, Tally | None]:
+    """:func:`measure_session`, and the :class:`Tally` to measure more events of the session
+    with (:func:`measure_more`).
+
+    Returns
+    -------
+    (SessionMeasure or None, Tally or None)
+        The measure as :func:`measure_session` gives it, and the tally; the tally is None
+        when any event is a ``void`` (a void may name an event stored after it, so every
+        later measure of the session starts from all of its events).
+
+    Raises
+    ------
+    ValueError
+        As :func:`measure_session`.
+    """
     unit_for(measurement)
     _check_times(started, ended)
     evs = list(events)
@@ -634,38 +805,114 @@ def measure_session(
     _check_records("session_events", sevs)
     everything = evs + sevs
     kept = _without_voided(everything)
-    if kept is not everything:  # some voids: keep what they left
+    voided = kept is not everything
+    if voided:  # keep what the voids left
         kept_ids = {e.id for e in kept}
         evs = [e for e in evs if e.id in kept_ids]
         sevs = [e for e in sevs if e.id in kept_ids]
     target_events = _inside(
         [e for e in evs if e.kind != "void" and e.kind != "note"], started, ended
     )
+    target_events.sort(key=_TIME_ORDER)
     session_kept = _inside([e for e in sevs if e.kind != "void"], started, ended)
-    if not tracked and not target_events:
-        return None
     params = params if isinstance(params, Mapping) else {}
-    pauses = pause_intervals(session_kept, started=started, ended=ended)
+    pauses = tuple(pause_intervals(session_kept, started=started, ended=ended))
     obs_min = None
     if ended is not None:
         paused = sum((e - s).total_seconds() for s, e in pauses)
         obs_min = ((ended - started).total_seconds() - paused) / 60.0
+    frame = _Frame(started, ended, obs_min, pauses)
+    measure = _MEASURES[measurement]
+    state = measure.fold(measure.start, target_events, frame)
+    tally = None
+    if not voided:
+        last = _TIME_ORDER(target_events[-1]) if target_events else None
+        tally = Tally(
+            measurement,
+            params,
+            started,
+            ended,
+            tracked,
+            len(events),
+            len(session_events),
+            last,
+            bool(target_events),
+            frame,
+            state,
+        )
+    if not tracked and not target_events:
+        return None, tally
+    return measure.finish(measurement, params, state, frame), tally
 
-    if measurement in ("frequency", "rate"):
-        return _count_measure(measurement, target_events, obs_min, pauses)
-    if measurement == "duration":
-        return _duration_measure(target_events, started, ended, obs_min, pauses)
-    if measurement == "latency":
-        return _latency_measure(target_events)
-    if measurement in _INTERVAL:
-        return _interval_measure(measurement, params, target_events)
-    if measurement == "dtt":
-        return _dtt_measure(params, target_events)
-    if measurement == "task_analysis":
-        return _task_analysis_measure(params, target_events)
-    if measurement == "rating":
-        return _rating_measure(target_events)
-    return _abc_measure(target_events)
+
+def measure_more(
+    tally: Tally,
+    more: Sequence[EventRecord],
+    *,
+    measurement: str,
+    params: Mapping[str, Any],
+    started: datetime,
+    ended: datetime | None,
+    tracked: bool = True,
+    session_events: int,
+) -> tuple[SessionMeasure | None, Tally] | None:
+    """Measure a session again with more of the target's events, from where ``tally`` got
+    to instead of from all of them.
+
+    Parameters
+    ----------
+    tally : Tally
+        From :func:`tally_session` or :func:`measure_more` for this target and session.
+    more : sequence of EventRecord
+        The target's events after the ``tally.events`` it was measured from.
+    measurement, params, started, ended, tracked
+        As for :func:`measure_session`.
+    session_events : int
+        How many session-level events the session holds now.
+
+    Returns
+    -------
+    (SessionMeasure or None, Tally) or None
+        What :func:`tally_session` would answer for all the events, and the new tally; None
+        when folding ``more`` in could answer otherwise, so the caller must measure all the
+        events: the session, its session-level events, the target's measurement or
+        parameters differ from the tally's, or one of ``more`` is a ``void`` or is not
+        later (by time, then id) than every event the tally holds.
+
+    Raises
+    ------
+    ValueError
+        An event payload that breaks docs/api.md.
+    """
+    params = params if isinstance(params, Mapping) else {}
+    same = (measurement, params, started, ended, tracked, session_events) == (
+        tally.measurement,
+        tally.params,
+        tally.started,
+        tally.ended,
+        tally.tracked,
+        tally.session_events,
+    )
+    items = list(more)
+    _check_records("more", items)
+    if not same or any(e.kind == "void" for e in items):
+        return None
+    fresh = _inside([e for e in items if e.kind != "note"], started, ended)
+    fresh.sort(key=_TIME_ORDER)
+    if fresh and tally.last is not None and _TIME_ORDER(fresh[0]) <= tally.last:
+        return None
+    measure = _MEASURES[measurement]
+    state = measure.fold(tally.state, fresh, tally.frame) if fresh else tally.state
+    tally = replace(
+        tally,
+        events=tally.events + len(items),
+        last=_TIME_ORDER(fresh[-1]) if fresh else tally.last,
+        counted=tally.counted or bool(fresh),
+        state=state,
+    )
+    if not tracked and not tally.counted:
+        return None, tally
+    return measure.finish(measurement, params, state, tally.frame), tally
 
 
 def measure_fidelity(session_events: Sequence[EventRecord]) -> SessionMeasure | None:

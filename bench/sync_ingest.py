@@ -8,11 +8,13 @@ per-event validation, permission checks, duplicate detection, insert and audit. 
 (API rate / raw rate) is the figure that matters; absolute rates vary with the machine.
 Target: 0.5 or better.
 
-The API side also stores each touched target's session value (``session_values``), which
-sync recomputes from all of that session's events for the target: the cost of a batch grows
-with the size of the session it adds to. ``--session-events`` sets how many events each
-session holds (default: all of them in one session, 20,000 taps at 4 a second, the worst
-case; 500 is a long, busy clinic session).
+The API side also stores each touched target's session value (``session_values``): sync
+folds the batch's taps into where the session's last measure got to
+(``bdc.measures.measure_more``), so a batch costs about the same whatever the size of the
+session it adds to; only the check that the server knows all of the session's stored
+events (a count over the session's index) still grows with it. ``--session-events`` sets
+how many events each session holds (default: all of them in one session, 20,000 taps at 4
+a second, the worst case; 500 is a long, busy clinic session).
 """
 
 from __future__ import annotations

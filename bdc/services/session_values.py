@@ -16,6 +16,11 @@ When. Whatever changes a value's inputs recomputes it in the same transaction:
 - ``bdc recompute-values`` rebuilds every row (after a change of :data:`MEASURES_VERSION`),
   and the migration that created the table backfilled it the same way.
 
+How. Sync measures a pair from where the pair's last measure in this process got to when
+it can (:func:`bdc.measures.measure_more`: only events later than those measured, nothing
+else about the session changed), else from all of the pair's events; both are the one
+definition in :mod:`bdc.measures`.
+
 ``bdc check-values`` (:func:`check`) recomputes a sample from the raw events and compares.
 
 Which rows. One per observation session and target that the session tracked or that has
@@ -28,6 +33,7 @@ breaks docs/api.md, stored before sync checked it) give ``value`` None with the 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import random
@@ -58,7 +64,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session as OrmSession
 
 from bdc.extensions import db
-from bdc.measures import MEASURES_VERSION, EventRecord, measure_session, unit_for
+from bdc.measures import (
+    MEASURES_VERSION,
+    EventRecord,
+    SessionMeasure,
+    Tally,
+    measure_more,
+    tally_session,
+    unit_for,
+)
 from bdc.models import Event, Session, SessionValue, Target
 from bdc.models.bulk import insert_many
 
@@ -173,12 +187,56 @@ def measure_row(
 
     ``session`` needs ``id``, ``started_at``, ``ended_at`` and ``target_ids``.
     """
+    return _row_and_tally(
+        target_id,
+        measurement,
+        params,
+        session,
+        target_events,
+        session_events,
+        has_events=has_events,
+    )[0]
+
+
+def _row(
+    session_id: str,
+    target_id: str,
+    measurement: str,
+    measure: SessionMeasure | None,
+    problem: str | None = None,
+) -> dict[str, Any]:
+    value, n, details = None, 0, {}
+    if problem is not None:
+        details = {"problem": problem}
+    elif measure is not None:
+        value, n, details = measure.value, measure.n, plain(measure.details)
+    return {
+        "session_id": session_id,
+        "target_id": target_id,
+        "value": value,
+        "unit": unit_for(measurement),
+        "n": n,
+        "details": details,
+        "measures_version": MEASURES_VERSION,
+    }
+
+
+def _row_and_tally(
+    target_id: str,
+    measurement: str,
+    params: Mapping[str, Any] | None,
+    session: Any,
+    target_events: Sequence[EventRecord],
+    session_events: Sequence[EventRecord],
+    *,
+    has_events: bool,
+) -> tuple[dict[str, Any] | None, Tally | None]:
+    """:func:`measure_row` from all the events, and where measuring them got to."""
     tracked = target_id in session.target_ids
     if not tracked and not has_events:
-        return None
-    value, n, details = None, 0, {}
+        return None, None
     try:
-        measure = measure_session(
+        measure, tally = tally_session(
             measurement,
             params or {},
             target_events,
@@ -188,19 +246,48 @@ def measure_row(
             session_events=session_events,
         )
     except ValueError as problem:
-        details = {"problem": str(problem)}
-    else:
-        if measure is not None:
-            value, n, details = measure.value, measure.n, plain(measure.details)
-    return {
-        "session_id": session.id,
-        "target_id": target_id,
-        "value": value,
-        "unit": unit_for(measurement),
-        "n": n,
-        "details": details,
-        "measures_version": MEASURES_VERSION,
-    }
+        return _row(session.id, target_id, measurement, None, str(problem)), None
+    return _row(session.id, target_id, measurement, measure), tally
+
+
+def _measured(
+    target_id: str,
+    measurement: str,
+    params: Mapping[str, Any] | None,
+    session: Any,
+    events: _Events,
+    session_events: Sequence[EventRecord],
+    tally: Tally | None,
+) -> tuple[dict[str, Any] | None, Tally | None]:
+    """:func:`measure_row` from where the target's last measure in the session got to
+    (``tally``) when :func:`bdc.measures.measure_more` can go on from there, else from all
+    of its events; and where this measure got to."""
+    tracked = target_id in session.target_ids
+    if tally is not None and tally.events <= len(events) and (tracked or len(events)):
+        try:
+            answer = measure_more(
+                tally,
+                events.after(tally.events),
+                measurement=measurement,
+                params=params or {},
+                started=session.started_at,
+                ended=session.ended_at,
+                tracked=tracked,
+                session_events=len(session_events),
+            )
+        except ValueError:
+            answer = None  # measuring all of the events below names the problem
+        if answer is not None:
+            return _row(session.id, target_id, measurement, answer[0]), answer[1]
+    return _row_and_tally(
+        target_id,
+        measurement,
+        params,
+        session,
+        events.records(),
+        session_events,
+        has_events=len(events) > 0,
+    )
 
 
 @dataclass
@@ -259,10 +346,6 @@ class Touched:
         return out
 
 
-# A session's events by target id (None: session-level), as EventRecords.
-Groups = dict[str | None, list[EventRecord]]
-
-
 _as_record = tuple.__new__  # (EventRecord, plain tuple) -> EventRecord, without _make's checks
 
 
@@ -283,15 +366,93 @@ def _records(columns: tuple[tuple, ...]) -> list[EventRecord]:
     return [_as_record(EventRecord, fields) for fields in zip(*columns, strict=True)]
 
 
-class _RecentEvents:
-    """The events of recently synced sessions, per process and database, as last committed.
+class _Events:
+    """One target's events in a session (or the session-level ones), in the order they were
+    read and then stored: parts, each a list of EventRecords or, once remembered, their
+    columns (:func:`_columns`). Immutable; a sync adds a part. Turned into records only when
+    a measure needs all of them: measuring a session's new events
+    (:func:`bdc.measures.measure_more`) needs only the last part."""
 
-    Sync re-measures the touched targets of a session from all their events; reading them
-    back grows with the session. Events are never updated or deleted (a correction is a new
-    ``void`` event), so the events known for a session stay a subset of what is stored, and
-    they are all of it exactly when the stored count equals the known count plus the events
-    this transaction added: one count per session replaces the read. The greatest event id
-    (on SQLite before writing, the greatest rowid) is compared as well, which only a
+    __slots__ = ("parts", "size")
+
+    COMPACT_AT = 32  # parts: beyond, remembering joins them into one
+
+    def __init__(self, parts: tuple = (), size: int = 0):
+        self.parts, self.size = parts, size
+
+    @classmethod
+    def of(cls, records: Sequence[EventRecord]) -> _Events:
+        return cls((list(records),), len(records)) if records else cls()
+
+    def __len__(self) -> int:
+        return self.size
+
+    def plus(self, records: Sequence[EventRecord]) -> _Events:
+        if not records:
+            return self
+        return _Events((*self.parts, list(records)), self.size + len(records))
+
+    def records(self) -> list[EventRecord]:
+        return self.after(0)
+
+    def after(self, start: int) -> list[EventRecord]:
+        """The events from the ``start``-th on."""
+        out: list[EventRecord] = []
+        for part in self.parts:
+            size = len(part) if isinstance(part, list) else len(part[0])
+            if start >= size:
+                start -= size
+                continue
+            records = part if isinstance(part, list) else _records(part)
+            out.extend(records[start:] if start else records)
+            start = 0
+        return out
+
+    def ids(self) -> Iterable[str]:
+        for part in self.parts:
+            yield from (r.id for r in part) if isinstance(part, list) else part[0]
+
+    def packed(self) -> _Events:
+        """The same events as columns, to be remembered (parts joined when there are many,
+        column by column: records for all of them would be as many new objects for the
+        garbage collector to count, and their number sets off its full collections)."""
+        parts = tuple(_columns(p) if isinstance(p, list) else p for p in self.parts)
+        if len(parts) > self.COMPACT_AT:
+            parts = (tuple(tuple(itertools.chain.from_iterable(c)) for c in zip(*parts)),)
+        return _Events(parts, self.size)
+
+
+_NO_EVENTS_YET = _Events()
+
+# A session's events by target id (None: session-level).
+Groups = dict[str | None, _Events]
+# Events by target id as plain lists: new ones, or those read since what is remembered.
+Records = Mapping[str | None, list[EventRecord]]
+
+
+class _Known(NamedTuple):
+    """What is remembered of one session: its number of events, the greatest event id, the
+    greatest mark (:func:`_mark_column`; None without events), the events by target id (None:
+    session-level) and, by target id, where measuring them got to."""
+
+    size: int
+    last_id: str
+    mark: Any
+    groups: Mapping[str | None, _Events]
+    tallies: Mapping[str, Tally]
+
+
+class _RecentEvents:
+    """The events of recently synced sessions, per process and database, as last committed,
+    and where measuring each target got to (:class:`bdc.measures.Tally`).
+
+    Sync re-measures the touched targets of a session from where their last measure got to
+    (:func:`bdc.measures.measure_more`), or from all their events when it cannot; reading
+    them back grows with the session. Events are never updated or deleted (a correction is a
+    new ``void`` event), so the events known for a session stay a subset of what is stored,
+    and they are all of it exactly when the stored count equals the known count plus the
+    events this transaction added: one count per session replaces the read. The greatest
+    event id (on SQLite before writing, the greatest rowid) is compared as well, which only a
     database whose events were deleted (a test emptying its tables, a restore while the
     server runs) could get wrong by count alone. Anything else (another process or host
     syncing the session, an unknown session) reads the events as before. Entries are added
@@ -302,38 +463,39 @@ class _RecentEvents:
     sessions in use instead (plain LRU) turned a working set just over the limit into a
     cycle in which every sync missed, as each pushed out the next one to sync.
 
-    The events are kept column by column (:func:`_columns`) and handed out as new
-    EventRecords: the garbage collector walks every tracked object on each full collection,
-    and 200,000 named tuples made those pauses grow to 0.15 s in each worker under load
-    (docs/performance.md, "Under load, fourth pass").
+    The events are kept column by column (:meth:`_Events.packed`): the garbage collector
+    walks every tracked object on each full collection, and 200,000 named tuples made those
+    pauses grow to 0.15 s in each worker under load (docs/performance.md, "Under load,
+    fourth pass").
     """
 
     def __init__(self, limit: int, *, idle: float = 300.0, clock=time.monotonic):
         self.limit, self.idle, self.clock, self.size = limit, idle, clock, 0
-        # session id -> (last used, entry), least recently used first
-        self.sessions: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        # session id -> (last used, what is known), least recently used first
+        self.sessions: OrderedDict[str, tuple[float, _Known]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, session_id: str) -> tuple | None:
+    def get(self, session_id: str) -> _Known | None:
         with self.lock:
             known = self.sessions.pop(session_id, None)
             if known is None:
                 return None
             self.sessions[session_id] = (self.clock(), known[1])
-        *state, groups = known[1]
-        return (*state, {tid: _records(rows) for tid, rows in groups.items()})
+        return known[1]
 
-    def put(self, remembered: Mapping[str, tuple]) -> None:
+    def put(self, remembered: Mapping[str, _Known]) -> None:
         entries = {
-            session_id: (*state, {tid: _columns(records) for tid, records in groups.items()})
-            for session_id, (*state, groups) in remembered.items()
+            session_id: known._replace(
+                groups={tid: events.packed() for tid, events in known.groups.items()}
+            )
+            for session_id, known in remembered.items()
         }
         with self.lock:
             now = self.clock()
             for session_id, entry in entries.items():
                 self._drop(session_id)
                 self.sessions[session_id] = (now, entry)
-                self.size += entry[0]
+                self.size += entry.size
             while self.size > self.limit and self.sessions:
                 session_id, (used, _) = next(iter(self.sessions.items()))
                 if now - used < self.idle:
@@ -347,7 +509,7 @@ class _RecentEvents:
     def _drop(self, session_id: str) -> None:
         old = self.sessions.pop(session_id, None)
         if old is not None:
-            self.size -= old[1][0]
+            self.size -= old[1].size
 
 
 RECENT_EVENTS_LIMIT = 500_000  # per process and database: ~90 MB (173 bytes an event)
@@ -377,16 +539,6 @@ def _forget_rolled_back(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
 
 
-class _Known(NamedTuple):
-    """What is remembered of one session: its number of events, the greatest event id, the
-    greatest mark (:func:`_mark_column`; None without events) and the events."""
-
-    size: int
-    last_id: str
-    mark: Any
-    groups: Groups
-
-
 def _mark_column(dialect_name: str):
     """What tells which of a session's events were stored after the remembered ones.
 
@@ -403,15 +555,19 @@ _CLOCK_SLACK = timedelta(seconds=2)  # PostgreSQL: a clock stepped back by NTP, 
 
 
 def _ids(groups: Groups) -> set[str]:
-    return {r.id for records in groups.values() for r in records}
+    return {i for events in groups.values() for i in events.ids()}
 
 
-def _merged(groups: Groups, more: Mapping[str | None, list[EventRecord]]) -> Groups:
-    """``groups`` with ``more`` added, in new lists (the remembered lists are shared)."""
+def _merged(groups: Groups, more: Records) -> Groups:
+    """``groups`` with ``more`` added after them (the remembered groups are shared)."""
     out = dict(groups)
     for tid, records in more.items():
-        out[tid] = [*out.get(tid, ()), *records]
+        out[tid] = out[tid].plus(records) if tid in out else _Events.of(records)
     return out
+
+
+def _joined(first: Records, then: Records) -> dict[str | None, list[EventRecord]]:
+    return {tid: [*first.get(tid, ()), *then.get(tid, ())] for tid in {*first, *then}}
 
 
 _NO_EVENTS = (0, "", None)  # count, greatest id and mark of a session without events
@@ -464,17 +620,17 @@ def _known_groups(
     new_ids: set[str],
     *,
     fresh_stored: bool,
-) -> dict[str, tuple[Groups, Any]]:
+) -> dict[str, _Known]:
     """The sessions whose stored events are the remembered ones (plus those stored since,
-    read by their marks) plus ``fresh`` where ``fresh_stored``: their events, grouped, with
-    ``fresh`` added, and the greatest mark.
+    read by their marks) plus ``fresh`` where ``fresh_stored``: what is known of them with
+    ``fresh`` added, and the greatest mark stored.
 
     On SQLite, before the new events are stored (``fresh_stored`` False: sync's measuring),
     the stored count and greatest rowid are compared, which SQLite reads from the session
     index alone; otherwise the count and the greatest id.
     """
     recent = _recent_events(connection.engine)
-    known = {sid: _Known(*hit) for sid in sessions if (hit := recent.get(sid)) is not None}
+    known = {sid: hit for sid in sessions if (hit := recent.get(sid)) is not None}
     if not known:
         return {}
     mine: dict[str, dict[str | None, list[EventRecord]]] = defaultdict(dict)
@@ -486,7 +642,7 @@ def _known_groups(
     by_rowid = sqlite and not counted
     stored = _stored_state(connection, known, greatest_id=not by_rowid)
 
-    def matches(sid: str, extra: Mapping[str | None, list[EventRecord]], rowid: int) -> bool:
+    def matches(sid: str, extra: Records, rowid: int) -> bool:
         """Whether the stored count and greatest id (or rowid) are the remembered ones plus
         ``extra`` (whose greatest rowid is ``rowid``)."""
         k, held = known[sid], stored.get(sid, _NO_EVENTS)
@@ -495,10 +651,17 @@ def _known_groups(
             return (held[0], held[2] or 0) == (k.size + len(ids), max(k.mark or 0, rowid))
         return held[:2] == (k.size + len(ids), max([k.last_id, *ids]))
 
+    def grown(sid: str, extra: Records) -> _Known:
+        k = known[sid]
+        ids = [r.id for records in extra.values() for r in records]
+        mark = stored.get(sid, _NO_EVENTS)[2]
+        groups = _merged(k.groups, extra)
+        return _Known(k.size + len(ids), max([k.last_id, *ids]), mark, groups, k.tallies)
+
     found, behind = {}, []
     for sid, k in known.items():
         if matches(sid, counted.get(sid, {}), 0):
-            found[sid] = (_merged(k.groups, mine.get(sid, {})), stored.get(sid, _NO_EVENTS)[2])
+            found[sid] = grown(sid, mine.get(sid, {}))
         elif k.mark is not None:
             behind.append(sid)
     if behind:  # read only the events stored since (by another worker)
@@ -520,9 +683,8 @@ def _known_groups(
                 greatest[row[0]] = max(greatest[row[0]], row[6])
         for sid in behind:
             since = {tid: event_records(rows) for tid, rows in added[sid].items()}
-            if matches(sid, _merged(since, counted.get(sid, {})), greatest[sid]):
-                groups = _merged(known[sid].groups, _merged(since, mine.get(sid, {})))
-                found[sid] = (groups, stored.get(sid, _NO_EVENTS)[2])
+            if matches(sid, _joined(since, counted.get(sid, {})), greatest[sid]):
+                found[sid] = grown(sid, _joined(since, mine.get(sid, {})))
     return found
 
 
@@ -563,14 +725,14 @@ def _compute(
     lock: bool = True,
     new: Touched | None = None,
     new_stored: bool = True,
-    remember: dict[str, tuple] | None = None,
+    remember: dict[str, _Known] | None = None,
 ) -> list[dict]:
     """The rows of the given sessions (restricted to the given targets where not None).
 
     ``new``: events measured from memory rather than read back: just stored, or, when not
-    ``new_stored``, about to be. ``remember``: use the events remembered for these sessions
-    (:class:`_RecentEvents`) and put every session's events here (with ``new``), to be
-    remembered once committed.
+    ``new_stored``, about to be. ``remember``: use what is remembered of these sessions
+    (:class:`_RecentEvents`) and put what is known of every session here (with ``new``), to
+    be remembered once committed.
     """
     ids = sorted(scope)
     sessions = {
@@ -596,19 +758,16 @@ def _compute(
         if remember is not None
         else {}
     )
-    groups: dict[str, Groups] = {sid: g for sid, (g, _) in known.items()}
-    last_mark: dict[str, Any] = {sid: mark for sid, (_, mark) in known.items()}
+    groups: dict[str, Groups] = {sid: k.groups for sid, k in known.items()}
     unread = [sid for sid in sessions if sid not in groups]
-    unread_ids = set(unread)
     if unread:
         parameters: dict[str, Any] = {"sessions": unread}
         if remember is None and all(scope[sid] is not None for sid in unread):
             parameters["targets"] = sorted(set().union(*(scope[sid] for sid in unread)))
         statement = _events_statement(connection.dialect.name, "targets" in parameters)
         by_pair: defaultdict[tuple[str, str | None], list] = defaultdict(list)
+        last_mark: dict[str, Any] = dict.fromkeys(unread)
         result = connection.execute(statement, parameters)
-        for sid in unread:
-            groups[sid], last_mark[sid] = {}, None
         for row in result.cursor.fetchall():
             mark = last_mark[row[0]]
             if mark is None or mark < row[6]:
@@ -620,23 +779,29 @@ def _compute(
             for sid in unread:
                 if last_mark[sid] is not None:
                     last_mark[sid] = as_utc(last_mark[sid])
+        read: dict[str, dict[str | None, list[EventRecord]]] = {sid: {} for sid in unread}
         for (sid, tid), raw in by_pair.items():
-            groups[sid][tid] = event_records(raw)
+            read[sid][tid] = event_records(raw)
         for (sid, tid), records in fresh.items():
-            if sid in unread_ids:
-                groups[sid][tid] = [*groups[sid].get(tid, ()), *records]
-    if remember is not None:
-        for sid, g in groups.items():
-            ids = [r.id for records in g.values() for r in records]
-            remember[sid] = (len(ids), max(ids, default=""), last_mark.get(sid), g)
+            if sid in read:
+                read[sid][tid] = [*read[sid].get(tid, ()), *records]
+        for sid in unread:
+            events = {tid: _Events.of(records) for tid, records in read[sid].items()}
+            groups[sid] = events
+            if remember is not None:
+                event_ids = [r.id for records in read[sid].values() for r in records]
+                size, last_id = len(event_ids), max(event_ids, default="")
+                known[sid] = _Known(size, last_id, last_mark[sid], events, {})
     needed: dict[str, set[str]] = {}
     for sid, session in sessions.items():
         only = scope[sid]
         if only is None:
             only = set(session.target_ids) | {t for t in groups[sid] if t is not None}
         needed[sid] = only
-    read = new.targets if new is not None else {}
-    targets = {tid: read[tid] for tid in set().union(*needed.values()) if tid in read}
+    read_targets = new.targets if new is not None else {}
+    targets = {
+        tid: read_targets[tid] for tid in set().union(*needed.values()) if tid in read_targets
+    }
     unread_targets = sorted(set().union(*needed.values()) - targets.keys())
     if unread_targets:
         for tid, measurement, params in connection.execute(
@@ -645,16 +810,21 @@ def _compute(
             targets[tid] = (measurement, params)
     rows = []
     for sid, session in sessions.items():
-        session_events = groups[sid].get(None, [])
+        tallies = dict(known[sid].tallies) if sid in known else {}
+        session_events = groups[sid].get(None, _NO_EVENTS_YET).records()
         for tid in sorted(needed[sid]):
             if tid not in targets:
                 continue
-            records = groups[sid].get(tid, [])
-            row = measure_row(
-                tid, *targets[tid], session, records, session_events, has_events=bool(records)
+            events = groups[sid].get(tid, _NO_EVENTS_YET)
+            row, tally = _measured(
+                tid, *targets[tid], session, events, session_events, tallies.pop(tid, None)
             )
+            if tally is not None:
+                tallies[tid] = tally
             if row is not None:
                 rows.append(row)
+        if remember is not None:
+            remember[sid] = known[sid]._replace(tallies=tallies)
     return rows
 
 
@@ -689,7 +859,7 @@ def _chunks(scope: Mapping[str, set[str] | None]):
         yield {sid: scope[sid] for sid in ids[start : start + CHUNK]}
 
 
-def _remembered_at_commit(connection: Connection) -> dict[str, tuple]:
+def _remembered_at_commit(connection: Connection) -> dict[str, _Known]:
     """Where to put sessions' events to be remembered (_RecentEvents) once the request's
     commit has stored them."""
     pending = db.session.info.setdefault(_PENDING, {})
@@ -698,7 +868,7 @@ def _remembered_at_commit(connection: Connection) -> dict[str, tuple]:
 
 def refresh(touched: Touched, connection: Connection | None = None) -> int:
     """Recompute and store the values ``touched`` names; answer the number of rows written."""
-    remember: dict[str, tuple] | None = None
+    remember: dict[str, _Known] | None = None
     if connection is None:
         db.session.flush()  # sessions and end times changed through the ORM
         connection = db.session.connection()
@@ -715,13 +885,12 @@ def refresh(touched: Touched, connection: Connection | None = None) -> int:
 class Measured:
     """Values measured by :func:`measure_new` before their new events were written.
 
-    ``expected``: session id -> (events it will hold, greatest id, greatest mark as read,
-    its events grouped) once the new events are stored.
+    ``expected``: session id -> what will be known of it once the new events are stored.
     """
 
     touched: Touched
     rows: list[dict]
-    expected: dict[str, tuple]
+    expected: dict[str, _Known]
 
 
 def measure_new(touched: Touched) -> Measured:
@@ -734,7 +903,7 @@ def measure_new(touched: Touched) -> Measured:
     """
     db.session.flush()
     connection = db.session.connection()
-    expected: dict[str, tuple] = {}
+    expected: dict[str, _Known] = {}
     rows = []
     for part in _chunks(touched.scope()):
         rows += _compute(connection, part, new=touched, new_stored=False, remember=expected)
@@ -760,10 +929,10 @@ def store_measured(measured: Measured) -> int:
         part = ids[start : start + CHUNK]
         state = _stored_state(connection, part, greatest_id=False)
         for sid in part:
-            count, last_id, _, groups = measured.expected[sid]
+            expected = measured.expected[sid]
             held = state.get(sid, _NO_EVENTS)
-            if held[0] == count:
-                remember[sid] = (count, last_id, held[2], groups)
+            if held[0] == expected.size:
+                remember[sid] = expected._replace(mark=held[2])
             else:
                 stale[sid] = scope[sid]
     rows = [row for row in measured.rows if row["session_id"] not in stale]

@@ -209,6 +209,58 @@ def test_a_session_synced_through_two_workers_is_measured_from_all_its_events(
     assert mismatches() == []
 
 
+def test_a_long_session_is_measured_from_where_its_last_sync_got_to(make, team, monkeypatch):
+    """The benchmark's shape (#17): a session synced batch after batch. Each sync folds only
+    its new events into where the last measure of each target got to (bdc.measures.Tally),
+    instead of measuring every event of the session again, and the stored values equal a fresh
+    measurement after every sync. An event earlier than those measured, a void and a pause
+    are measured from all the events again."""
+    client, _, tab = team
+    r = random.Random(17)
+    kinds = ["frequency", "rate", "latency", "partial_interval", "dtt", "abc"]
+    targets = [make.target(client, m, name=m) for m in kinds]
+    s = tab.session(client, at=START, targets=targets, open=True)
+    from_everything = []
+    real = session_values.tally_session
+    monkeypatch.setattr(
+        session_values,
+        "tally_session",
+        lambda *args, **kwargs: from_everything.append(args[0]) or real(*args, **kwargs),
+    )
+    second = 0
+    for batch in range(4):
+        for _ in range(5):
+            second += 7
+            for target in targets:
+                kind, data = MEASUREMENT_EVENTS[target.measurement](r)
+                tab.event(s, target, kind, data, second)
+        from_everything.clear()
+        tab.send()
+        # measured from everything on the first sync; then from the tallies
+        assert sorted(from_everything) == (sorted(kinds) if batch == 0 else []), batch
+        assert mismatches() == [], f"after batch {batch}"
+    known = session_values._recent_events(db.engine).get(s["id"])
+    assert {known.tallies[t.id].events for t in targets} == {20}
+    assert stored(s["id"], targets[0].id).value == 20.0
+
+    from_everything.clear()
+    tab.counts(s, targets[0], [3])  # earlier than the taps measured
+    tab.send()
+    assert from_everything == ["frequency"] and stored(s["id"], targets[0].id).value == 21.0
+    from_everything.clear()
+    late = tab.counts(s, targets[0], [second + 1])  # later again: folded in
+    tab.send()
+    assert from_everything == [] and stored(s["id"], targets[0].id).value == 22.0
+    tab.void(s, late[0], second + 2, target=targets[0])  # the others' events are as they were
+    tab.send()
+    assert from_everything == ["frequency"] and stored(s["id"], targets[0].id).value == 21.0
+    from_everything.clear()
+    tab.event(s, None, "pause", seconds=second + 3)  # a pause: every target again
+    tab.send()
+    assert sorted(from_everything) == sorted(kinds)
+    assert mismatches() == []
+
+
 class Statements:
     """The SQL one engine runs while recording (lowercase)."""
 

@@ -8,7 +8,7 @@ import gc
 from datetime import UTC, datetime
 
 from bdc.measures import EventRecord
-from bdc.services.session_values import _RecentEvents
+from bdc.services.session_values import _Events, _Known, _RecentEvents
 
 T = datetime(2026, 3, 2, 15, tzinfo=UTC)
 
@@ -21,10 +21,10 @@ class Clock:
         return self.now
 
 
-def entry(n: int, target: str = "t1") -> tuple:
-    """(events, greatest id, mark, events grouped by target) of a session with n events."""
+def entry(n: int, target: str = "t1") -> _Known:
+    """What is known of a session with n events (no tallies)."""
     records = [EventRecord(f"e{i:03d}", "count", T, {}, target) for i in range(n)]
-    return (n, records[-1].id, n, {target: records})
+    return _Known(n, records[-1].id, n, {target: _Events.of(records)}, {})
 
 
 def test_sessions_in_use_are_kept_and_a_newcomer_that_does_not_fit_is_not_remembered():
@@ -57,18 +57,31 @@ def test_a_remembered_session_grows_in_place():
     recent.put({"a": entry(4)})
     recent.put({"a": entry(6)})
     assert recent.size == 6
-    size, last_id, mark, groups = recent.get("a")
+    size, last_id, mark, groups, _ = recent.get("a")
     assert (size, last_id, mark) == (6, "e005", 6)
-    assert [r.id for r in groups["t1"]] == [f"e{i:03d}" for i in range(6)]
-    assert all(type(r) is EventRecord for r in groups["t1"])
+    records = groups["t1"].records()
+    assert [r.id for r in records] == [f"e{i:03d}" for i in range(6)]
+    assert all(type(r) is EventRecord for r in records)
 
 
 def test_remembered_events_are_plain_columns_the_collector_stops_tracking():
     recent = _RecentEvents(100, clock=Clock())
     recent.put({"a": entry(5)})
     gc.collect()
-    _, (_, _, _, groups) = recent.sessions["a"]
-    ids, kinds, times, payloads, targets = groups["t1"]
+    _, known = recent.sessions["a"]
+    (ids, kinds, times, payloads, targets), *_ = known.groups["t1"].parts
     assert [gc.is_tracked(c) for c in (ids, kinds, times, targets)] == [False] * 4
     assert kinds[0] is kinds[1] and targets[0] is targets[1]  # shared strings
     assert payloads == ({},) * 5
+
+
+def test_remembering_more_adds_a_part_and_many_parts_are_joined():
+    first = _Events.of([EventRecord("e1", "count", T, {}, "t1")])
+    grown = first.packed().plus([EventRecord("e2", "count", T, {}, "t1")])
+    assert len(grown.parts) == 2 and len(first.parts) == 1  # the remembered one is shared
+    assert [r.id for r in grown.after(1)] == ["e2"] and list(grown.ids()) == ["e1", "e2"]
+    many = _Events()
+    for i in range(_Events.COMPACT_AT + 1):
+        many = many.plus([EventRecord(f"e{i:03d}", "count", T, {}, "t1")]).packed()
+    assert len(many.parts) == 1 and len(many) == _Events.COMPACT_AT + 1
+    assert [r.id for r in many.records()] == [f"e{i:03d}" for i in range(_Events.COMPACT_AT + 1)]
