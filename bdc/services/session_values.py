@@ -418,7 +418,8 @@ class _Events:
         garbage collector to count, and their number sets off its full collections)."""
         parts = tuple(_columns(p) if isinstance(p, list) else p for p in self.parts)
         if len(parts) > self.COMPACT_AT:
-            parts = (tuple(tuple(itertools.chain.from_iterable(c)) for c in zip(*parts)),)
+            joined = zip(*parts, strict=True)  # column by column
+            parts = (tuple(tuple(itertools.chain.from_iterable(c)) for c in joined),)
         return _Events(parts, self.size)
 
 
