@@ -381,8 +381,9 @@ class _Events:
         self.parts, self.size = parts, size
 
     @classmethod
-    def of(cls, records: Sequence[EventRecord]) -> _Events:
-        return cls((list(records),), len(records)) if records else cls()
+    def of(cls, records: list[EventRecord]) -> _Events:
+        """``records`` as they are (a list nothing changes afterwards)."""
+        return cls((records,), len(records)) if records else cls()
 
     def __len__(self) -> int:
         return self.size
@@ -393,6 +394,9 @@ class _Events:
         return _Events((*self.parts, list(records)), self.size + len(records))
 
     def records(self) -> list[EventRecord]:
+        """All the events (a list not to be changed: it may be a part itself)."""
+        if len(self.parts) == 1 and isinstance(self.parts[0], list):
+            return self.parts[0]
         return self.after(0)
 
     def after(self, start: int) -> list[EventRecord]:
@@ -563,7 +567,7 @@ def _merged(groups: Groups, more: Records) -> Groups:
     """``groups`` with ``more`` added after them (the remembered groups are shared)."""
     out = dict(groups)
     for tid, records in more.items():
-        out[tid] = out[tid].plus(records) if tid in out else _Events.of(records)
+        out[tid] = out.get(tid, _NO_EVENTS_YET).plus(records)
     return out
 
 
