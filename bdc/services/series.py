@@ -376,7 +376,7 @@ def values_from(
     stored: dict[str, tuple] = {}
     for session in recs.sessions:
         rows = recs.by_target.get((session.id, target.id), _NOTHING)
-        row = measure_row(
+        row, _ = measure_row(
             target.id,
             target.measurement,
             target.params,

@@ -181,21 +181,29 @@ def measure_row(
     session_events: Sequence[EventRecord],
     *,
     has_events: bool,
-) -> dict[str, Any] | None:
-    """The stored row of one target in one session; None when there is no row (the session
-    neither tracked the target nor holds an event for it).
+) -> tuple[dict[str, Any] | None, Tally | None]:
+    """The stored row of one target in one session, measured from all its events, and where
+    measuring them got to (:func:`bdc.measures.tally_session`). The row is None when there is
+    none (the session neither tracked the target nor holds an event for it).
 
     ``session`` needs ``id``, ``started_at``, ``ended_at`` and ``target_ids``.
     """
-    return _row_and_tally(
-        target_id,
-        measurement,
-        params,
-        session,
-        target_events,
-        session_events,
-        has_events=has_events,
-    )[0]
+    tracked = target_id in session.target_ids
+    if not tracked and not has_events:
+        return None, None
+    try:
+        measure, tally = tally_session(
+            measurement,
+            params or {},
+            target_events,
+            started=session.started_at,
+            ended=session.ended_at,
+            tracked=tracked,
+            session_events=session_events,
+        )
+    except ValueError as problem:
+        return _row(session.id, target_id, measurement, None, str(problem)), None
+    return _row(session.id, target_id, measurement, measure), tally
 
 
 def _row(
@@ -219,35 +227,6 @@ def _row(
         "details": details,
         "measures_version": MEASURES_VERSION,
     }
-
-
-def _row_and_tally(
-    target_id: str,
-    measurement: str,
-    params: Mapping[str, Any] | None,
-    session: Any,
-    target_events: Sequence[EventRecord],
-    session_events: Sequence[EventRecord],
-    *,
-    has_events: bool,
-) -> tuple[dict[str, Any] | None, Tally | None]:
-    """:func:`measure_row` from all the events, and where measuring them got to."""
-    tracked = target_id in session.target_ids
-    if not tracked and not has_events:
-        return None, None
-    try:
-        measure, tally = tally_session(
-            measurement,
-            params or {},
-            target_events,
-            started=session.started_at,
-            ended=session.ended_at,
-            tracked=tracked,
-            session_events=session_events,
-        )
-    except ValueError as problem:
-        return _row(session.id, target_id, measurement, None, str(problem)), None
-    return _row(session.id, target_id, measurement, measure), tally
 
 
 def _measured(
@@ -279,7 +258,7 @@ def _measured(
             answer = None  # measuring all of the events below names the problem
         if answer is not None:
             return _row(session.id, target_id, measurement, answer[0]), answer[1]
-    return _row_and_tally(
+    return measure_row(
         target_id,
         measurement,
         params,
