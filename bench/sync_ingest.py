@@ -39,6 +39,7 @@ BATCH = 500
 
 
 START = datetime(2026, 11, 2, 15, tzinfo=UTC)
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a UTC time on SQLite
 
 
 def make_batches(session_ids: list[str], target_id: str, total: int) -> list[list[dict]]:
@@ -101,7 +102,7 @@ def run_raw(folder: Path, user_id: str, batches: list[list[dict]], schema_from: 
         raw.execute(f"PRAGMA {pragma}")
     for statement in tables:
         raw.execute(statement)
-    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    now = datetime.now(UTC).strftime(SQLITE_TIME)
     rows = [
         [
             (
@@ -109,7 +110,7 @@ def run_raw(folder: Path, user_id: str, batches: list[list[dict]], schema_from: 
                 e["session_id"],
                 e["target_id"],
                 e["kind"],
-                datetime.fromisoformat(e["t"]).replace(tzinfo=None).isoformat(sep=" "),
+                datetime.fromisoformat(e["t"]).strftime(SQLITE_TIME),
                 json.dumps(e["data"]),
                 now,
                 user_id,
