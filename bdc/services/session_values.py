@@ -354,7 +354,12 @@ class _Events:
 
     __slots__ = ("parts", "size")
 
-    COMPACT_AT = 32  # parts: beyond, remembering joins them into one
+    # When remembered, the parts are joined into one if the events are few (joining costs
+    # little) or the parts many. Every part keeps two tuples tracked by the garbage collector
+    # (its payloads are dicts, and a tuple holding dicts is never untracked): a part per sync
+    # made a worker's full collections 9 times longer under load.
+    JOIN_UP_TO = 4096  # events
+    COMPACT_AT = 32  # parts
 
     def __init__(self, parts: tuple = (), size: int = 0):
         self.parts, self.size = parts, size
@@ -396,11 +401,11 @@ class _Events:
             yield from (r.id for r in part) if isinstance(part, list) else part[0]
 
     def packed(self) -> _Events:
-        """The same events as columns, to be remembered (parts joined when there are many,
+        """The same events as columns, to be remembered; the parts joined (:attr:`JOIN_UP_TO`)
         column by column: records for all of them would be as many new objects for the
-        garbage collector to count, and their number sets off its full collections)."""
+        garbage collector to count, and their number sets off its full collections."""
         parts = tuple(_columns(p) if isinstance(p, list) else p for p in self.parts)
-        if len(parts) > self.COMPACT_AT:
+        if len(parts) > 1 and (self.size <= self.JOIN_UP_TO or len(parts) > self.COMPACT_AT):
             joined = zip(*parts, strict=True)  # column by column
             parts = (tuple(tuple(itertools.chain.from_iterable(c)) for c in joined),)
         return _Events(parts, self.size)

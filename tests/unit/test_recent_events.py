@@ -75,13 +75,27 @@ def test_remembered_events_are_plain_columns_the_collector_stops_tracking():
     assert payloads == ({},) * 5
 
 
-def test_remembering_more_adds_a_part_and_many_parts_are_joined():
+def test_remembering_more_adds_a_part_that_is_joined_when_remembered():
     first = _Events.of([EventRecord("e1", "count", T, {}, "t1")])
     grown = first.packed().plus([EventRecord("e2", "count", T, {}, "t1")])
     assert len(grown.parts) == 2 and len(first.parts) == 1  # the remembered one is shared
     assert [r.id for r in grown.after(1)] == ["e2"] and list(grown.ids()) == ["e1", "e2"]
-    many = _Events()
-    for i in range(_Events.COMPACT_AT + 1):
-        many = many.plus([EventRecord(f"e{i:03d}", "count", T, {}, "t1")]).packed()
-    assert len(many.parts) == 1 and len(many) == _Events.COMPACT_AT + 1
-    assert [r.id for r in many.records()] == [f"e{i:03d}" for i in range(_Events.COMPACT_AT + 1)]
+    # few events: joined into one part, which keeps two tuples tracked (not two a sync)
+    remembered = grown.packed()
+    assert len(remembered.parts) == 1 and [r.id for r in remembered.records()] == ["e1", "e2"]
+    gc.collect()
+    tracked = [c for c in remembered.parts[0] if gc.is_tracked(c)]
+    assert len(tracked) == 1 and tracked[0] == ({}, {})  # the payloads
+
+
+def test_a_long_session_keeps_its_parts_until_there_are_many():
+    many = _Events.of(
+        [EventRecord(f"a{i:05d}", "count", T, {}, "t1") for i in range(_Events.JOIN_UP_TO)]
+    ).packed()
+    for i in range(_Events.COMPACT_AT - 1):
+        many = many.plus([EventRecord(f"b{i:03d}", "count", T, {}, "t1")]).packed()
+    assert len(many.parts) == _Events.COMPACT_AT  # joining 4,096 events a sync would cost more
+    many = many.plus([EventRecord("c", "count", T, {}, "t1")]).packed()
+    assert len(many.parts) == 1 and len(many) == _Events.JOIN_UP_TO + _Events.COMPACT_AT
+    ids = [r.id for r in many.records()]
+    assert ids[-2:] == [f"b{_Events.COMPACT_AT - 2:03d}", "c"] and ids == sorted(ids)
