@@ -361,9 +361,9 @@ def _prompt_breakdown(records: Sequence[Mapping[str, Any]], levels: Sequence[str
 # ---------------------------------------------------------------------------------------------
 # per measurement: a fold over the target's events in time order, and a finish
 #
-# Each measurement is (start, fold, finish): ``fold(tally, events, frame)`` takes events in
-# (t, id) order and answers a new tally (never changing the one given, which may be shared);
-# ``finish(measurement, params, tally, frame)`` answers the SessionMeasure. Measuring all of
+# Each measurement is (start, fold, finish): ``fold(state, events, frame)`` takes events in
+# (t, id) order and answers a new state (never changing the one given, which may be shared);
+# ``finish(measurement, params, state, frame)`` answers the SessionMeasure. Measuring all of
 # a session's events at once and measuring them in order, a part at a time, fold the same
 # events in the same order: that is what lets sync measure only a session's new events
 # (:func:`measure_more`) with this one definition.
@@ -378,11 +378,11 @@ class _Frame(NamedTuple):
     pauses: tuple[tuple[datetime, datetime], ...]
 
 
-def _count_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
-    n, last, irts = tally
+def _count_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+    n, last, irts = state
     taps = [e.t for e in events if e.kind == "count"]
     if not taps:
-        return tally
+        return state
     pauses = frame.pauses
     times = taps if last is None else [last, *taps]
     more = [
@@ -395,9 +395,9 @@ def _count_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> t
 
 
 def _count_finish(
-    measurement: str, params: Mapping[str, Any], tally: tuple, frame: _Frame
+    measurement: str, params: Mapping[str, Any], state: tuple, frame: _Frame
 ) -> SessionMeasure:
-    n, _, irts = tally
+    n, _, irts = state
     obs_min = frame.obs_min
     rate = n / obs_min if obs_min else None
     details = {
@@ -414,11 +414,11 @@ def _count_finish(
     return SessionMeasure(value, UNITS[measurement], n, details)
 
 
-def _duration_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
-    open_starts, episodes, unmatched = tally
+def _duration_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+    open_starts, episodes, unmatched = state
     marks = [e for e in events if e.kind in ("duration_start", "duration_stop")]
     if not marks:
-        return tally
+        return state
     open_starts, episodes = dict(open_starts), list(episodes)
     for e in marks:
         key = e.data.get("episode") if isinstance(e.data, Mapping) else None
@@ -432,9 +432,9 @@ def _duration_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -
 
 
 def _duration_finish(
-    measurement: str, params: Mapping[str, Any], tally: tuple, frame: _Frame
+    measurement: str, params: Mapping[str, Any], state: tuple, frame: _Frame
 ) -> SessionMeasure:
-    open_starts, episodes, unmatched = tally
+    open_starts, episodes, unmatched = state
     started, ended, obs_min, pauses = frame
     episodes = list(episodes)
     open_left = 0
@@ -466,10 +466,10 @@ def _duration_finish(
     return SessionMeasure(total, UNITS["duration"], len(secs), details)
 
 
-def _latency_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+def _latency_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
     # A no-response trial enters at its wait (a censored latency), so the mean is a lower
     # bound rather than a mean of the easy trials only; the count is reported beside it.
-    xs, responded = list(tally[0]), list(tally[1])
+    xs, responded = list(state[0]), list(state[1])
     for e in events:
         if e.kind == "latency":
             data = e.data if isinstance(e.data, Mapping) else {}
@@ -481,9 +481,9 @@ def _latency_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) ->
 
 
 def _latency_finish(
-    measurement: str, params: Mapping[str, Any], tally: tuple, frame: _Frame
+    measurement: str, params: Mapping[str, Any], state: tuple, frame: _Frame
 ) -> SessionMeasure:
-    xs, responded = tally
+    xs, responded = state
     details = {
         "mean_latency_s": _mean(xs) if xs else None,
         "median_latency_s": _median(xs) if xs else None,
@@ -495,8 +495,8 @@ def _latency_finish(
     return SessionMeasure(details["mean_latency_s"], UNITS["latency"], len(xs), details)
 
 
-def _interval_fold(tally: dict, events: Sequence[EventRecord], frame: _Frame) -> dict:
-    latest = dict(tally)  # interval index -> scored; the later record counts
+def _interval_fold(state: dict, events: Sequence[EventRecord], frame: _Frame) -> dict:
+    latest = dict(state)  # interval index -> scored; the later record counts
     for e in events:
         if e.kind != "interval":
             continue
@@ -552,8 +552,8 @@ def _levels(params: Mapping[str, Any], default: Sequence[str]) -> list[str]:
     return list(default)
 
 
-def _dtt_fold(tally: list, events: Sequence[EventRecord], frame: _Frame) -> list:
-    trials = list(tally)
+def _dtt_fold(state: list, events: Sequence[EventRecord], frame: _Frame) -> list:
+    trials = list(state)
     for e in events:
         if e.kind == "trial":
             data = e.data if isinstance(e.data, Mapping) else {}
@@ -581,8 +581,8 @@ def _dtt_finish(
     return SessionMeasure(details["percent_independent_correct"], UNITS["dtt"], n, details)
 
 
-def _task_analysis_fold(tally: dict, events: Sequence[EventRecord], frame: _Frame) -> dict:
-    latest = dict(tally)  # step -> its record; the later record counts
+def _task_analysis_fold(state: dict, events: Sequence[EventRecord], frame: _Frame) -> dict:
+    latest = dict(state)  # step -> its record; the later record counts
     for e in events:
         if e.kind != "step":
             continue
@@ -616,8 +616,8 @@ def _task_analysis_finish(
     return SessionMeasure(details["percent_independent"], UNITS["task_analysis"], n, details)
 
 
-def _rating_fold(tally: list, events: Sequence[EventRecord], frame: _Frame) -> list:
-    xs = list(tally)
+def _rating_fold(state: list, events: Sequence[EventRecord], frame: _Frame) -> list:
+    xs = list(state)
     for e in events:
         if e.kind == "rating":
             data = e.data if isinstance(e.data, Mapping) else {}
@@ -637,11 +637,11 @@ def _rating_finish(
     return SessionMeasure(details["mean_rating"], UNITS["rating"], len(xs), details)
 
 
-def _abc_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
-    records, by_behavior = tally
+def _abc_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+    records, by_behavior = state
     abc = [e for e in events if e.kind == "abc"]
     if not abc:
-        return tally
+        return state
     by_behavior = dict(by_behavior)
     for e in abc:
         b = e.data.get("behavior") if isinstance(e.data, Mapping) else None
@@ -651,9 +651,9 @@ def _abc_fold(tally: tuple, events: Sequence[EventRecord], frame: _Frame) -> tup
 
 
 def _abc_finish(
-    measurement: str, params: Mapping[str, Any], tally: tuple, frame: _Frame
+    measurement: str, params: Mapping[str, Any], state: tuple, frame: _Frame
 ) -> SessionMeasure:
-    records, by_behavior = tally
+    records, by_behavior = state
     details = {"records": float(records), "by_behavior": dict(sorted(by_behavior.items()))}
     return SessionMeasure(float(records), UNITS["abc"], records, details)
 
