@@ -747,8 +747,9 @@ class Tally:
 
     Attributes
     ----------
-    measurement, params, started, ended, tracked
-        What the events were measured with; :func:`measure_more` goes on only with the same.
+    measurement, params, tracked
+        What the events were measured with; :func:`measure_more` goes on only with the same
+        (and the same start and end, ``frame``'s).
     events, session_events : int
         How many target events and session-level events were given.
     last : tuple of (datetime, str) or None
@@ -756,13 +757,12 @@ class Tally:
     counted : bool
         Whether any target event was inside the session window.
     frame, state
-        The session as measured, and the measurement's fold of the events so far.
+        The session as measured (start, end, observed minutes, pauses), and the
+        measurement's fold of the events so far.
     """
 
     measurement: str
     params: Mapping[str, Any]
-    started: datetime
-    ended: datetime | None
     tracked: bool
     events: int
     session_events: int
@@ -830,8 +830,6 @@ def tally_session(
         tally = Tally(
             measurement,
             params,
-            started,
-            ended,
             tracked,
             len(events),
             len(session_events),
@@ -888,8 +886,8 @@ def measure_more(
     same = (measurement, params, started, ended, tracked, session_events) == (
         tally.measurement,
         tally.params,
-        tally.started,
-        tally.ended,
+        tally.frame.started,
+        tally.frame.ended,
         tally.tracked,
         tally.session_events,
     )

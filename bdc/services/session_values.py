@@ -391,8 +391,10 @@ class _Events:
             if start >= size:
                 start -= size
                 continue
-            records = part if isinstance(part, list) else _records(part)
-            out.extend(records[start:] if start else records)
+            if isinstance(part, list):
+                out.extend(part[start:] if start else part)
+            else:  # only the columns' tails become records
+                out.extend(_records(tuple(c[start:] for c in part) if start else part))
             start = 0
         return out
 

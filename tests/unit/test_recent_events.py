@@ -83,6 +83,7 @@ def test_remembering_more_adds_a_part_that_is_joined_when_remembered():
     # few events: joined into one part, which keeps two tuples tracked (not two a sync)
     remembered = grown.packed()
     assert len(remembered.parts) == 1 and [r.id for r in remembered.records()] == ["e1", "e2"]
+    assert remembered.after(1) == [EventRecord("e2", "count", T, {}, "t1")]  # a column's tail
     gc.collect()
     tracked = [c for c in remembered.parts[0] if gc.is_tracked(c)]
     assert len(tracked) == 1 and tracked[0] == ({}, {})  # the payloads
