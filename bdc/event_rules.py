@@ -8,6 +8,7 @@ raises ``ValueError`` with a reason a person can act on.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -38,7 +39,13 @@ def _keys(data: Mapping, required: tuple[str, ...], optional: tuple[str, ...] = 
         raise ValueError(f"data is missing: {', '.join(missing)}")
 
 
+# The form every id is stored in; anything else uuid.UUID reads is turned into it.
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _uuid(value: Any, name: str) -> str:
+    if isinstance(value, str) and CANONICAL_UUID.fullmatch(value):
+        return value  # what uuid.UUID would answer, without building one
     try:
         return str(uuid.UUID(str(value)))
     except (ValueError, TypeError, AttributeError):
@@ -79,7 +86,8 @@ def _text(value: Any, name: str, limit: int = MAX_LABEL, *, choices=None) -> str
 
 
 def _empty(data, params):
-    _keys(data, ())
+    if data:
+        _keys(data, ())
     return {}
 
 
@@ -209,6 +217,6 @@ def check_event(kind: str, data: Any, *, measurement: str | None, params: Mappin
         raise ValueError(f"unknown event kind {_shown(kind)}")
     if measurement is not None and kind not in EVENT_KINDS_BY_MEASUREMENT[measurement]:
         raise ValueError(f"a {measurement} target does not take {kind!r} events")
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # JSON gives dicts: skip the ABC
         raise ValueError("data must be an object")
     return checker(data, params)

@@ -21,7 +21,6 @@ Events are validated by plain functions (:mod:`bdc.event_rules`) and inserted wi
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,7 +39,7 @@ from bdc.auth import (
     recording_problem,
     visible_among,
 )
-from bdc.event_rules import check_event
+from bdc.event_rules import CANONICAL_UUID, check_event
 from bdc.extensions import db
 from bdc.fa_conditions import FaConditionField
 from bdc.measurement_params import SESSION_EVENT_KINDS, SESSION_WINDOW_TOLERANCE_SECONDS
@@ -369,14 +368,11 @@ def _parse_time(value: Any) -> datetime:
     return _device_time(moment, "t")
 
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
 def _canonical_uuid(value: Any, name: str) -> str:
     """The lowercase hyphenated form (what every id is stored as); a regex, as uuid.UUID is slow."""
     if isinstance(value, str):
         value = value.lower()
-        if _UUID.fullmatch(value):
+        if CANONICAL_UUID.fullmatch(value):
             return value
     raise ValueError(f"{name} must be a UUID")
 
@@ -452,11 +448,10 @@ class _EventScope:
         """The checked row, or None for a repeat of an event this batch has taken already;
         raises Refusal or ValueError for an event that cannot be stored whatever is held.
         :meth:`placement` then says whether the row fits its session."""
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):  # JSON gives dicts
             raise Refusal(INVALID, "must be an object")
-        unknown = item.keys() - EVENT_FIELDS
-        if unknown:
-            names = sorted(str(name)[:40] for name in unknown)
+        if not item.keys() <= EVENT_FIELDS:
+            names = sorted(str(name)[:40] for name in item.keys() - EVENT_FIELDS)
             raise ValueError(f"unknown field(s): {', '.join(names[:5])}")
         event_id = _canonical_uuid(item.get("id"), "id")
         session_id = self._checked_id(item.get("session_id"), "session_id")

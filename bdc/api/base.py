@@ -106,6 +106,11 @@ class JsonBodyParser(FlaskParser):
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = JsonBodyParser()
 
+    def arguments(self, schema, **kwargs):
+        """flask-smorest's arguments, a schema class made into its instance once: webargs
+        would otherwise make one (every field deep-copied) for every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
+
     def paginate(self, pager=None, *, page=None, page_size=None, max_page_size=None):
         """flask-smorest's pagination, with the page number bounded (documented and checked)."""
         paginated = super().paginate(

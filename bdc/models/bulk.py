@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table
@@ -69,10 +69,21 @@ def _converter(column_type, dialect) -> Callable[[Any], Any] | None:
     if isinstance(column_type, UTCDateTime):
         fields = column_type.impl_instance._cached_bind_processor(dialect)
         if fields is not None:
+            text = _iso_text if _iso_text(_SAMPLE_TIME) == fields(_SAMPLE_TIME) else fields
             return lambda value: (
-                fields(value) if value is not None and value.tzinfo is UTC else processor(value)
+                text(value) if value is not None and value.tzinfo is UTC else processor(value)
             )
     return processor
+
+
+# SQLite stores a time as text, formatted field by field with %; isoformat writes the same
+# text several times faster. Used only where it gives the dialect's own text for a sample
+# with every field one digit short of its width.
+_SAMPLE_TIME = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+def _iso_text(value: datetime) -> str:
+    return value.isoformat(" ", "microseconds")[:-6]  # without the "+00:00" of UTC
 
 
 def insert_many(
