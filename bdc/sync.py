@@ -775,6 +775,10 @@ class _Batch:
             scope.event_sessions[row["id"]] = row["session_id"]
             accepted.append(row["id"])
         self.new_events, self.misplaced = rows, misplaced
+        # storing events is a write of their clients' data: audited like sessions and phases
+        self.clients_touched.update(
+            self.sessions[sid].client_id for sid in {r["session_id"] for r in rows}
+        )
         with_criterion = {tid for tid, target in targets.items() if target["mastery"]}
         self.touched_targets.update(
             r["target_id"] for r in rows if r["target_id"] in with_criterion

@@ -384,3 +384,23 @@ def test_a_resent_session_with_another_fa_condition_is_a_conflict(http, setup):
     (refused,) = answer["rejected"]
     assert refused["code"] == "conflict" and "fa_condition" in refused["reason"]
     assert db.session.get(Session, session["id"]).fa_condition == "attention"
+
+
+def test_a_sync_of_events_alone_is_in_the_audit_trail(http, setup):
+    """Regression: a sync carrying only events (a tablet's every few seconds) stored them
+    without an audit entry; only syncs with sessions, phases or incidents had one."""
+    from bdc.models import AuditEntry
+
+    tech, client, target, headers = setup
+    other = new_session(client, target_ids=[target.id])
+    session = new_session(client, target_ids=[target.id])
+    http.post("/api/v1/sync", json={"sessions": [session, other]}, headers=headers)
+    events = [new_event(session, target, seconds=i) for i in range(3)]
+    events.append({**new_event(other, target), "t": "not a time"})  # refused
+    answer = http.post("/api/v1/sync", json={"events": events}, headers=headers).get_json()
+    assert len(answer["accepted"]) == 3 and len(answer["rejected"]) == 1
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "sync").order_by(AuditEntry.at)
+    ).all()
+    assert [(e.client_id, e.user_id) for e in entries] == [(client.id, tech.id)] * 2
+    assert entries[-1].detail == {"accepted": 3, "rejected": 1}
