@@ -310,8 +310,12 @@ _IDS = bindparam("ids", expanding=True)
 
 
 @functools.cache
-def _rows_statement(table: Table, names: tuple[str, ...]):
-    return select(table.c.id, *(table.c[name] for name in names)).where(table.c.id.in_(_IDS))
+def _rows_statement(table: Table, names: tuple[str, ...], locked: bool):
+    statement = select(table.c.id, *(table.c[name] for name in names)).where(table.c.id.in_(_IDS))
+    # FOR NO KEY UPDATE on PostgreSQL (SQLite has no row locks and ignores it), in id order:
+    # transactions locking rows in one order never wait for each other in a circle. It does
+    # not conflict with the key-share locks an insert's foreign keys take.
+    return statement.order_by(table.c.id).with_for_update(key_share=True) if locked else statement
 
 
 @functools.cache
@@ -319,10 +323,13 @@ def _models_statement(model):
     return select(model).where(model.id.in_(_IDS))
 
 
-def _chunked_rows(table: Table, ids: Iterable[str], names: tuple[str, ...]) -> dict[str, dict]:
-    """id -> {name: value} of the rows held with these ids."""
-    ids = list(_id_set(ids))
-    statement = _rows_statement(table, names)
+def _chunked_rows(
+    table: Table, ids: Iterable[str], names: tuple[str, ...], *, locked: bool = False
+) -> dict[str, dict]:
+    """id -> {name: value} of the rows held with these ids; ``locked``: locked until the
+    transaction ends (PostgreSQL)."""
+    ids = sorted(_id_set(ids)) if locked else list(_id_set(ids))
+    statement = _rows_statement(table, names, locked)
     found: dict[str, dict] = {}
     for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
         for row in db.session.execute(statement, {"ids": ids[start : start + 900]}):
@@ -391,6 +398,16 @@ SESSION_FIXED = (
     "fa_condition",
 )
 SESSION_COLUMNS = ("observer_id", *SESSION_FIXED, "ended_at")
+# what checking events and measuring need of a held session
+HELD_SESSION_COLUMNS = (
+    "observer_id",
+    "client_id",
+    "kind",
+    "plan_id",
+    "target_ids",
+    "started_at",
+    "ended_at",
+)
 EVENT_CONTENT = ("session_id", "target_id", "kind", "t", "data")
 TARGET_COLUMNS = ("client_id", "measurement", "params", "home_recordable", "mastery")
 PHASE_CONTENT = ("target_id", "kind", "label", "start_date")
@@ -719,25 +736,31 @@ class _Batch:
                 if item.get("kind") == "void" and isinstance(data, Mapping):
                     voided.append(data.get("voids"))
         # Plain rows rather than ORM objects, read once: loading objects costs more than the
-        # checks of a small batch, and attribute access per event is measurably slow.
+        # checks of a small batch, and attribute access per event is measurably slow. Every
+        # held session the batch names is read here, locked: two syncs of a session then
+        # measure one after the other (the second sees the first's events), all of a
+        # request's session locks are taken at once, and measuring reads them no more.
         held_sessions = _chunked_rows(
             Session.__table__,
-            _id_set(session_ids) - set(self.sessions),
-            ("observer_id", "client_id", "started_at", "ended_at", "kind", "plan_id"),
+            _id_set(session_ids) | (self.held_sessions.keys() - self.new_sessions.keys()),
+            HELD_SESSION_COLUMNS,
+            locked=True,
         )
         for session in held_sessions.values():
-            if session["observer_id"] == self.user.id:
-                plan = (
-                    db.session.get(Plan, session["plan_id"])
-                    if session["kind"] == "fidelity"
-                    else None
-                )
-                self.sessions[session["id"]] = _HeldSession(
-                    session["client_id"],
-                    session["started_at"],
-                    session["ended_at"],
-                    len(plan.checklist) if plan is not None else None,
-                )
+            if session["observer_id"] != self.user.id:
+                continue
+            self.touched_values.held(session["id"], session)
+            if session["id"] in self.sessions:  # checked by sessions_in
+                continue
+            plan = (
+                db.session.get(Plan, session["plan_id"]) if session["kind"] == "fidelity" else None
+            )
+            self.sessions[session["id"]] = _HeldSession(
+                session["client_id"],
+                session["started_at"],
+                session["ended_at"],
+                len(plan.checklist) if plan is not None else None,
+            )
         targets = self._target_rows(target_ids)
         scope = _EventScope(
             sessions=self.sessions,
@@ -794,7 +817,7 @@ class _Batch:
         """Write the checked sessions, session ends and events; answer whether every event
         was stored as sent (False when some were held already: a replay, or a concurrent
         request stored them first)."""
-        # The arrival time is taken here, after measuring has locked the batch's sessions on
+        # The arrival time is taken here, after events_in has locked the batch's sessions on
         # PostgreSQL, so a session's events arrive in the order they are written: the stored
         # values' cache reads what another process added by it (session_values._mark_column).
         now = self.received_at or utcnow()

@@ -280,8 +280,8 @@ class Touched:
 
     sessions: set[str] = field(default_factory=set)
     pairs: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # sessions as this transaction writes them (kind, started_at, ended_at, target_ids), for
-    # measuring before they are written
+    # sessions as this transaction holds them (kind, started_at, ended_at, target_ids): as
+    # it writes them, or as it read them under its lock; measuring reads these no more
     session_rows: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     new: defaultdict[tuple[str, str | None], list[EventRecord]] = field(
         default_factory=lambda: defaultdict(list)
@@ -295,6 +295,11 @@ class Touched:
         self.sessions.add(session_id)
         if row is not None:
             self.session_rows[session_id] = row
+
+    def held(self, session_id: str, row: Mapping[str, Any]) -> None:
+        """A stored session as this transaction read it, locked (PostgreSQL) until it ends:
+        what measuring would read (unless this transaction writes it otherwise)."""
+        self.session_rows.setdefault(session_id, row)
 
     def events(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """New events (dicts with id, session_id, target_id, kind, t, data) this transaction
@@ -726,16 +731,23 @@ def _compute(
     be remembered once committed.
     """
     ids = sorted(scope)
-    sessions = {
-        sid: _Session(sid, started, ended, frozenset(targets or ()))
-        for sid, started, ended, targets in connection.execute(
-            _sessions_statement(lock), {"sessions": ids}
-        )
-    }
-    written = new.session_rows if new is not None else {}
+    held = new.session_rows if new is not None else {}
+    unread = [sid for sid in ids if sid not in held]
+    read = {}
+    if unread:
+        read = {
+            sid: _Session(sid, started, ended, frozenset(targets or ()))
+            for sid, started, ended, targets in connection.execute(
+                _sessions_statement(lock), {"sessions": unread}
+            )
+        }
+    sessions = {}
     for sid in ids:
-        row = written.get(sid)
-        if row is not None and row["kind"] == "observation":
+        row = held.get(sid)
+        if row is None:
+            if sid in read:
+                sessions[sid] = read[sid]
+        elif row["kind"] == "observation":
             targets = frozenset(row["target_ids"] or ())
             sessions[sid] = _Session(sid, row["started_at"], row["ended_at"], targets)
     if not sessions:

@@ -246,3 +246,57 @@ def test_a_session_written_elsewhere_while_the_batch_is_measured(app, tech, monk
         assert counts() == (1, 0)
         retry = http.post("/api/v1/sync", json=batch, headers=headers).get_json()
         assert [(r["id"], r["code"]) for r in retry["rejected"]] == [(session["id"], "conflict")]
+
+
+def test_two_tabs_syncing_new_taps_of_the_same_sessions_at_once_store_every_value(app, tech):
+    """Each round two devices send taps for the same two sessions at the same moment, naming
+    them in opposite orders. Sync locks a batch's sessions at once in id order (PostgreSQL),
+    so neither waits for the other in a circle (a deadlock would fail a request), and the
+    second measures after the first has stored its taps: the stored values count them all."""
+    from bdc.models import SessionValue
+    from bdc.services import session_values
+
+    _, client, target, headers = tech
+    sessions = [
+        {"id": str(uuid.uuid4()), "client_id": client.id, "started_at": iso(START)}
+        for _ in range(2)
+    ]
+    http = app.test_client(use_cookies=False)
+    assert (
+        http.post("/api/v1/sync", json={"sessions": sessions}, headers=headers).status_code == 200
+    )
+    devices, rounds, taps = 2, 8, 3
+    start = threading.Barrier(devices)
+    target_id = target.id  # the ORM object is not for other threads
+
+    def device(number):
+        http = app.test_client(use_cookies=False)
+        statuses = []
+        order = sessions if number == 0 else sessions[::-1]
+        for round_ in range(rounds):
+            events = [
+                {
+                    "id": str(uuid.uuid4()),
+                    "session_id": session["id"],
+                    "target_id": target_id,
+                    "kind": "count",
+                    "t": iso(START + timedelta(seconds=round_ * 10 + i)),
+                    "data": {},
+                }
+                for session in order
+                for i in range(taps)
+            ]
+            start.wait()
+            answer = http.post("/api/v1/sync", json={"events": events}, headers=headers)
+            statuses.append((answer.status_code, answer.get_json()["rejected"]))
+        return statuses
+
+    with ThreadPoolExecutor(devices) as pool:
+        answers = [a for device_answers in pool.map(device, range(devices)) for a in device_answers]
+    assert answers == [(200, [])] * devices * rounds
+    db.session.rollback()
+    values = db.session.scalars(
+        select(SessionValue.value).where(SessionValue.target_id == target_id)
+    )
+    assert sorted(values) == [devices * rounds * taps] * 2
+    assert session_values.check(db.session.connection()) == (2, [])
