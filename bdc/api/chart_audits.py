@@ -12,6 +12,7 @@ from bdc.api.base import protected_blueprint
 from bdc.api.schemas_documentation import (
     ChartAuditDrawSchema,
     ChartAuditSchema,
+    ChartAuditSummarySchema,
     ChartItemSchema,
     ChartReviewSchema,
 )
@@ -24,9 +25,10 @@ blp = protected_blueprint(
 
 @blp.route("/chart-audits")
 class ChartAudits(MethodView):
-    @blp.response(200, ChartAuditSchema(many=True))
+    @blp.response(200, ChartAuditSummarySchema(many=True))
     def get(self):
-        """Every chart audit with its figures, newest period first."""
+        """Every chart audit with its figures, newest period first (its sampled sessions
+        are read one audit at a time)."""
         return chart_audits.list_audits(g.user)
 
     @blp.arguments(ChartAuditDrawSchema)

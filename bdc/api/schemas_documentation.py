@@ -433,7 +433,9 @@ class ChartItemSchema(Schema):
     reviewed_at = fields.AwareDateTime(allow_none=True)
 
 
-class ChartAuditSchema(Schema):
+class ChartAuditSummarySchema(Schema):
+    """An audit in the list: its figures, not its sampled sessions (reading those is audited)."""
+
     id = fields.Str()
     drawn_by = fields.Str()
     date_from = fields.Date(data_key="from")
@@ -444,6 +446,9 @@ class ChartAuditSchema(Schema):
     ioa_standard = fields.Float()
     created_at = fields.AwareDateTime()
     figures = fields.Nested(ChartFiguresSchema)
+
+
+class ChartAuditSchema(ChartAuditSummarySchema):
     items = fields.List(fields.Nested(ChartItemSchema))
 
 

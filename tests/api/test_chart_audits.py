@@ -197,6 +197,19 @@ def test_drawing_and_reviewing_are_audited(http, world):
     assert actions == [("create", False), ("read", True), ("read", True), ("update", True)]
 
 
+def test_the_list_of_audits_shows_figures_not_the_sampled_sessions(http, world):
+    """Regression: the list carried every audit's sampled sessions (client codes, session
+    times, the director's comments) without an audit entry, which reading one audit has."""
+    chart = http.post(AUDITS, json=OCTOBER, headers=world["director"]).get_json()
+    before = len(db.session.scalars(select(AuditEntry)).all())
+    listed = http.get(AUDITS, headers=world["director"]).get_json()
+    assert [a["id"] for a in listed] == [chart["id"]]
+    assert "items" not in listed[0]
+    assert listed[0]["figures"] == chart["figures"] and listed[0]["population"] == 4
+    db.session.rollback()
+    assert len(db.session.scalars(select(AuditEntry)).all()) == before
+
+
 @pytest.mark.parametrize("who", ["bcba", "tech"])
 def test_only_directors_and_admins_audit_charts(http, world, who):
     assert http.post(AUDITS, json=OCTOBER, headers=world[who]).status_code == 403
