@@ -168,3 +168,38 @@ class Factory:
 @pytest.fixture
 def make(http) -> Factory:
     return Factory(http)
+
+
+DEMO_TODAY = date(2026, 11, 23)  # a Monday: the demo's eight weeks are 2026-09-28 .. 11-22
+
+
+@pytest.fixture(scope="module")
+def demo_caseload(app):
+    """The demo caseload (``bdc demo`` with a fixed today), loaded once for a module whose
+    tests only read it, and emptied after the module."""
+    from bdc.demo import load_demo
+
+    with app.app_context():
+        load_demo(today=DEMO_TODAY)
+        db.session.commit()
+    yield
+    with app.app_context():
+        _empty_all_tables()
+
+
+@pytest.fixture
+def demo_http(app, demo_caseload):
+    """(HTTP client, login(username) -> headers) over the demo caseload."""
+    from bdc.demo import DEMO_PASSWORD
+
+    with app.app_context():
+        client = app.test_client(use_cookies=False)
+
+        def login(username: str) -> dict[str, str]:
+            answer = client.post(
+                "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
+            )
+            return {"Authorization": f"Bearer {answer.get_json()['token']}"}
+
+        yield client, login
+        db.session.rollback()

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from bdc.demo import DEMO_PASSWORD, load_demo
 from bdc.extensions import db
 from bdc.models import (
     AuditEntry,
@@ -25,9 +23,6 @@ from bdc.models import (
     SessionNote,
     Target,
 )
-from tests.conftest import _empty_all_tables
-
-TODAY = date(2026, 11, 23)
 
 # Routes that name no client's record in their path, each with why it is not checked here.
 NOT_ONE_CLIENT = {
@@ -54,30 +49,15 @@ NOT_ONE_CLIENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def loaded(app):
-    with app.app_context():
-        load_demo(today=TODAY)
-        db.session.commit()
-    yield
-    with app.app_context():
-        _empty_all_tables()
-
-
 @pytest.fixture
-def director(app, loaded):
-    with app.app_context():
-        http = app.test_client(use_cookies=False)
-        answer = http.post(
-            "/api/v1/auth/login", json={"username": "director", "password": DEMO_PASSWORD}
-        )
-        yield http, {"Authorization": f"Bearer {answer.get_json()['token']}"}
-        db.session.rollback()
+def director(demo_http):
+    http, login = demo_http
+    return http, login("director")
 
 
 def _ids(http, headers) -> dict[str, tuple[str, str | None]]:
     """Path parameter -> (a demo id, the id of its client, None for a record spanning
-    clients); the demo has no incident or chart audit, so one of each is made."""
+    clients); the demo has no incident, so one is filed."""
 
     def first(statement):
         return db.session.execute(statement.limit(1)).one()
@@ -97,14 +77,9 @@ def _ids(http, headers) -> dict[str, tuple[str, str | None]]:
     }
     filed = http.post("/api/v1/sync", json={"incidents": [incident]}, headers=headers)
     assert filed.get_json()["accepted"] == [incident["id"]], filed.get_json()
-    drawn = http.post(
-        "/api/v1/chart-audits",
-        json={"from": "2026-09-28", "to": "2026-11-22", "sample_size": 3},
-        headers=headers,
-    )
-    assert drawn.status_code == 201, drawn.get_json()
+    [chart] = http.get("/api/v1/chart-audits", headers=headers).get_json()
     return {
-        "audit_id": (drawn.get_json()["id"], None),  # sessions of several clients
+        "audit_id": (chart["id"], None),  # sessions of several clients
         "client_id": (target.client_id, target.client_id),
         "session_id": (note.session_id, note.client_id),  # a session with a note
         "target_id": tuple(target),

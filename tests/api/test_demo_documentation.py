@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
-import pytest
 from sqlalchemy import select
 
-from bdc.demo import DEMO_PASSWORD, load_demo
 from bdc.extensions import db
 from bdc.models import SessionNote, SupervisionContact
 from bdc.services.notes import content_digest
-from tests.conftest import _empty_all_tables
-
-TODAY = date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
-def loaded(app):
-    with app.app_context():
-        load_demo(today=TODAY)
-        db.session.commit()
-    yield
-    with app.app_context():
-        _empty_all_tables()
-
-
-@pytest.fixture
-def demo(app, loaded):
-    with app.app_context():
-        client = app.test_client(use_cookies=False)
-
-        def login(username):
-            answer = client.post(
-                "/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}
-            )
-            return {"Authorization": f"Bearer {answer.get_json()['token']}"}
-
-        yield client, login
-        db.session.rollback()
-
-
-def test_demo_notes_are_drafted_signed_cosigned_and_amended(demo):
+def test_demo_notes_are_drafted_signed_cosigned_and_amended(demo_http):
     notes = db.session.scalars(select(SessionNote)).all()
     assert len(notes) > 60
     assert all(n.summary["targets"] for n in notes if n.summary["kind"] == "observation")
@@ -53,8 +22,8 @@ def test_demo_notes_are_drafted_signed_cosigned_and_amended(demo):
     assert all(n.signed_at <= n.cosigned_at for n in notes if n.cosigned_at)
 
 
-def test_demo_pending_list_shows_each_kind_of_wait(demo):
-    http, login = demo
+def test_demo_pending_list_shows_each_kind_of_wait(demo_http):
+    http, login = demo_http
     answer = http.get("/api/v1/notes/pending?older_than_days=0", headers=login("bcba"))
     kinds = Counter(p["status"] for p in answer.get_json())
     assert kinds["missing"] and kinds["unsigned"] and kinds["awaiting_cosignature"]
@@ -62,8 +31,8 @@ def test_demo_pending_list_shows_each_kind_of_wait(demo):
     assert {p["status"] for p in mine.get_json()} <= {"missing", "unsigned"}
 
 
-def test_demo_supervision_has_met_and_unmet_months(demo):
-    http, login = demo
+def test_demo_supervision_has_met_and_unmet_months(demo_http):
+    http, login = demo_http
     assert db.session.scalars(select(SupervisionContact)).first() is not None
     answer = http.get("/api/v1/supervision/compliance?month=2026-10", headers=login("director"))
     by_name = {r["name"].split(",")[0]: r for r in answer.get_json()["supervisees"]}
@@ -74,8 +43,8 @@ def test_demo_supervision_has_met_and_unmet_months(demo):
     assert csv.status_code == 200 and "Sam Technician" in csv.data.decode("utf-8-sig")
 
 
-def test_demo_competency_rises_to_criterion(demo):
-    http, login = demo
+def test_demo_competency_rises_to_criterion(demo_http):
+    http, login = demo_http
     director = login("director")
     clients = http.get("/api/v1/clients", headers=director).get_json()
     rows = [
@@ -91,9 +60,12 @@ def test_demo_competency_rises_to_criterion(demo):
     assert [c["percent"] for c in caregivers][-1] == 100.0
 
 
-def test_demo_chart_audit_is_partly_reviewed_with_one_correction(demo):
-    http, login = demo
-    [chart] = http.get("/api/v1/chart-audits", headers=login("director")).get_json()
+def test_demo_chart_audit_is_partly_reviewed_with_one_correction(demo_http):
+    http, login = demo_http
+    director = login("director")
+    [listed] = http.get("/api/v1/chart-audits", headers=director).get_json()
+    chart = http.get(f"/api/v1/chart-audits/{listed['id']}", headers=director).get_json()
+    assert listed["figures"] == chart["figures"]
     assert (chart["from"], chart["to"]) == ("2026-10-26", "2026-11-22")
     assert len(chart["items"]) == 8
     reviewed = [i for i in chart["items"] if i["reviewed"]]
@@ -109,8 +81,8 @@ def test_demo_chart_audit_is_partly_reviewed_with_one_correction(demo):
     assert board["chart_audits"]["percent_checks_passed"] is not None
 
 
-def test_demo_family_reads_the_shared_notes(demo):
-    http, login = demo
+def test_demo_family_reads_the_shared_notes(demo_http):
+    http, login = demo_http
     parent = login("parent")
     [home] = http.get("/api/v1/clients", headers=parent).get_json()
     shared = http.get(f"/api/v1/clients/{home['id']}/shared-notes", headers=parent).get_json()
