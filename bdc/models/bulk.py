@@ -55,6 +55,7 @@ def _insert_returning_key(table: Table, dialect_name: str):
     return insert_ignoring(table, dialect_name).returning(*table.primary_key.columns)
 
 
+@functools.lru_cache(maxsize=256)  # a few tables' columns per engine's dialect
 def _converter(column_type, dialect) -> Callable[[Any], Any] | None:
     """The column's bind processor (None: the driver takes the value as it is), with two
     shortcuts that give the same values: the empty JSON object, which most events carry, is

@@ -733,21 +733,17 @@ def _compute(
     ids = sorted(scope)
     held = new.session_rows if new is not None else {}
     unread = [sid for sid in ids if sid not in held]
-    read = {}
+    sessions = {}
     if unread:
-        read = {
+        sessions = {
             sid: _Session(sid, started, ended, frozenset(targets or ()))
             for sid, started, ended, targets in connection.execute(
                 _sessions_statement(lock), {"sessions": unread}
             )
         }
-    sessions = {}
     for sid in ids:
         row = held.get(sid)
-        if row is None:
-            if sid in read:
-                sessions[sid] = read[sid]
-        elif row["kind"] == "observation":
+        if row is not None and row["kind"] == "observation":
             targets = frozenset(row["target_ids"] or ())
             sessions[sid] = _Session(sid, row["started_at"], row["ended_at"], targets)
     if not sessions:
