@@ -18,6 +18,10 @@ and in the server's log), p50/p95/p99 latency of syncs and of reads, the sync p9
 events sent (sent = in a sync answered 200), the idle median and the ratio p99 / idle p50
 (goal: <= 10, with 0 errors, 0 locked and nothing lost).
 
+``--runs N`` repeats steps 1 and 2 on the same server and database (new sessions each time)
+and ends with every run's ratio and their median: on a shared machine one run's p99 can move
+several-fold with nothing changed, so a single run says little.
+
 The load generator is threads with one HTTP connection a request (``http.client``), on the
 same machine: its own CPU use counts against the server, as a clinic's would not.
 """
@@ -323,6 +327,10 @@ def stored_events(database_url: str) -> int:
     return count
 
 
+def _locked_in(log: Path) -> int:
+    return log.read_text(errors="replace").count("database is locked")
+
+
 def ms(x: float | None) -> str:
     return "-" if x is None else f"{1000 * x:.0f} ms"
 
@@ -350,7 +358,10 @@ def main() -> None:
         " must be a subset of this one's), for before/after figures in the same conditions",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=1, help="idle baseline and load, repeated")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     rng = random.Random(args.seed)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -362,7 +373,13 @@ def main() -> None:
         log = Path(tmp) / "server.log"
         server, port = start_server(args, database_url, log)
         try:
-            report(args, rng, world, port, database_url, log)
+            results = []
+            for run in range(args.runs):
+                if args.runs > 1:
+                    print(f"--- run {run + 1} of {args.runs}")
+                results.append(report(args, rng, world, port, database_url, log))
+            if args.runs > 1:
+                print(runs_summary(results))
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -371,7 +388,33 @@ def main() -> None:
                 server.kill()
 
 
-def report(args, rng, world, port, database_url, log) -> None:
+@dataclass(frozen=True)
+class RunResult:
+    """What one run shows against the goal."""
+
+    ratio: float | None  # sync p99 / idle p50
+    errors: int  # answers other than 200
+    locked: int  # "database is locked", in answers and in the server log
+    sent: int  # events in syncs answered 200
+    stored: int  # events the database gained
+
+
+def runs_summary(results: list[RunResult]) -> str:
+    """Every run's ratio, their median, and whether every run was clean (no errors, nothing
+    locked, every event sent stored)."""
+    ratios = [r.ratio for r in results if r.ratio is not None]
+    median = percentile(ratios, 50)
+    clean = all(r.errors == 0 and r.locked == 0 and r.stored == r.sent for r in results)
+    shown = ", ".join(f"{r:.1f}" for r in ratios)
+    return (
+        f"runs: sync p99 / idle p50 {shown}; median "
+        + ("-" if median is None else f"{median:.1f}")
+        + " (goal <= 10); "
+        + ("0 errors, 0 locked, every event stored in every run" if clean else "NOT CLEAN")
+    )
+
+
+def report(args, rng, world, port, database_url, log) -> RunResult:
     print(
         f"server: gunicorn {args.workers} x {args.worker_class}"
         + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
@@ -408,6 +451,7 @@ def report(args, rng, world, port, database_url, log) -> None:
     readers = [login(port, username) for username in world["bcbas"]]
     all_targets = [t for ts in world["targets"].values() for t, _ in ts]
     before = stored_events(database_url)
+    locked_before = _locked_in(log)  # the log is the server's whole life, runs before this too
     stats = Stats()
     start = time.monotonic() + 1.0
     stop = start + args.duration
@@ -433,7 +477,7 @@ def report(args, rng, world, port, database_url, log) -> None:
         thread.join(timeout=max(0.0, stop - time.monotonic()) + args.timeout + 5)
     elapsed = time.monotonic() - start
     stored = stored_events(database_url) - before
-    locked_in_log = log.read_text(errors="replace").count("database is locked")
+    locked_in_log = _locked_in(log) - locked_before
 
     sync, read = stats.latency["sync"], stats.latency["read"]
     errors = {s: n for s, n in sorted(stats.statuses.items()) if s != 200}
@@ -470,8 +514,12 @@ def report(args, rng, world, port, database_url, log) -> None:
     )
     for reason, n in stats.reasons.most_common(3):
         print(f"  refused {n}: {reason}")
-    if p99 is not None and idle_p50:
-        print(f"sync p99 / idle p50: {p99 / idle_p50:.1f} (goal <= 10)")
+    ratio = p99 / idle_p50 if p99 is not None and idle_p50 else None
+    if ratio is not None:
+        print(f"sync p99 / idle p50: {ratio:.1f} (goal <= 10)")
+    return RunResult(
+        ratio, sum(errors.values()), stats.locked + locked_in_log, stats.events_sent, stored
+    )
 
 
 if __name__ == "__main__":

@@ -45,3 +45,19 @@ def test_a_tablets_batches_are_stored_whole_with_their_values(http, make):
     assert sent >= 60
     assert db.session.scalar(select(func.count()).select_from(Event)) == sent
     assert db.session.scalar(select(func.count()).select_from(SessionValue)) == len(targets)
+
+
+def test_repeated_runs_are_summed_up_by_their_median_and_whether_each_was_clean():
+    clean = [load.RunResult(r, 0, 0, 100, 100) for r in (13.4, 6.2, 9.9)]
+    assert load.runs_summary(clean) == (
+        "runs: sync p99 / idle p50 13.4, 6.2, 9.9; median 9.9 (goal <= 10); "
+        "0 errors, 0 locked, every event stored in every run"
+    )
+    # one run that lost an event, one with an error, one locked: each makes the set not clean
+    for odd in (
+        load.RunResult(5.0, 0, 0, 100, 99),
+        load.RunResult(5.0, 1, 0, 100, 100),
+        load.RunResult(5.0, 0, 1, 100, 100),
+    ):
+        assert load.runs_summary([*clean, odd]).endswith("NOT CLEAN")
+    assert "median -" in load.runs_summary([load.RunResult(None, 0, 0, 0, 0)])
