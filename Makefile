@@ -51,6 +51,7 @@ test-python: install system-deps
 
 bench: install system-deps
 	$(PY) bench/sync_ingest.py
+	$(PY) bench/measure_more.py
 	$(PY) bench/sync_faults.py
 	$(PY) bench/analysis.py
 	$(PY) bench/load.py

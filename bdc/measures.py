@@ -348,14 +348,22 @@ def _percent(part: float, whole: float) -> float | None:
     return 100.0 * part / whole if whole else None
 
 
-def _prompt_breakdown(records: Sequence[Mapping[str, Any]], levels: Sequence[str]) -> dict:
-    counts: dict[str, int] = dict.fromkeys(levels, 0)
+def _prompt_counts(records: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many records name each prompt, in the order the prompts first appear."""
+    counts: dict[str, int] = {}
     for r in records:
         p = r.get("prompt")
         if isinstance(p, str):
             counts[p] = counts.get(p, 0) + 1
-    total = len(records)
-    return {k: (100.0 * c / total if total else None) for k, c in counts.items()}
+    return counts
+
+
+def _prompt_breakdown(counts: Mapping[str, int], total: int, levels: Sequence[str]) -> dict:
+    """Percent of ``total`` at each prompt: the levels first, then any other prompt named."""
+    shares: dict[str, int] = dict.fromkeys(levels, 0)
+    for prompt, n in counts.items():
+        shares[prompt] = shares.get(prompt, 0) + n
+    return {k: (100.0 * n / total if total else None) for k, n in shares.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,42 +422,46 @@ def _count_finish(
     return SessionMeasure(value, UNITS[measurement], n, details)
 
 
+def _episode_seconds(start: datetime, stop: datetime, frame: _Frame) -> float:
+    """An episode's seconds inside the session, pauses taken out."""
+    lo = max(start, frame.started)
+    hi = stop if frame.ended is None else min(stop, frame.ended)
+    if hi < lo:
+        hi = lo
+    return (hi - lo).total_seconds() - _overlap_seconds(lo, hi, frame.pauses)
+
+
 def _duration_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
-    open_starts, episodes, unmatched = state
+    # A closed episode's seconds are worked out as it closes (the frame is the session's for
+    # the whole tally), so finishing after each sync needs no pass over every episode.
+    open_starts, seconds, unmatched = state
     marks = [e for e in events if e.kind in ("duration_start", "duration_stop")]
     if not marks:
         return state
-    open_starts, episodes = dict(open_starts), list(episodes)
+    open_starts, seconds = dict(open_starts), list(seconds)
     for e in marks:
         key = e.data.get("episode") if isinstance(e.data, Mapping) else None
         if e.kind == "duration_start":
             open_starts.setdefault(key, e.t)
         elif key in open_starts:
-            episodes.append((open_starts.pop(key), e.t))
+            seconds.append(_episode_seconds(open_starts.pop(key), e.t, frame))
         else:
             unmatched += 1
-    return open_starts, episodes, unmatched
+    return open_starts, seconds, unmatched
 
 
 def _duration_finish(
     measurement: str, params: Mapping[str, Any], state: tuple, frame: _Frame
 ) -> SessionMeasure:
-    open_starts, episodes, unmatched = state
-    started, ended, obs_min, pauses = frame
-    episodes = list(episodes)
+    open_starts, closed, unmatched = state
+    obs_min, ended = frame.obs_min, frame.ended
+    secs = list(closed)
     open_left = 0
     for t0 in open_starts.values():
         if ended is None:
             open_left += 1
-        else:
-            episodes.append((t0, ended))
-    secs: list[float] = []
-    for t0, t1 in episodes:
-        lo = max(t0, started)
-        hi = t1 if ended is None else min(t1, ended)
-        if hi < lo:
-            hi = lo
-        secs.append((hi - lo).total_seconds() - _overlap_seconds(lo, hi, pauses))
+        else:  # an episode still open when the session ended lasts until the end
+            secs.append(_episode_seconds(t0, ended, frame))
     total = math.fsum(secs)
     details = {
         "total_duration_s": total,
@@ -469,7 +481,9 @@ def _duration_finish(
 def _latency_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
     # A no-response trial enters at its wait (a censored latency), so the mean is a lower
     # bound rather than a mean of the easy trials only; the count is reported beside it.
-    xs, responded = list(state[0]), list(state[1])
+    # Latencies are kept sorted (merging a few into a sorted list is cheap), so finishing
+    # after each sync needs no sort of every latency so far.
+    xs, responded = [], []
     for e in events:
         if e.kind == "latency":
             data = e.data if isinstance(e.data, Mapping) else {}
@@ -477,7 +491,9 @@ def _latency_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) ->
             xs.append(seconds)
             if data.get("no_response") is not True:
                 responded.append(seconds)
-    return xs, responded
+    if not xs:
+        return state
+    return sorted(state[0] + xs), state[1] + responded
 
 
 def _latency_finish(
@@ -487,19 +503,27 @@ def _latency_finish(
     details = {
         "mean_latency_s": _mean(xs) if xs else None,
         "median_latency_s": _median(xs) if xs else None,
-        "min_latency_s": min(xs) if xs else None,
-        "max_latency_s": max(xs) if xs else None,
+        "min_latency_s": xs[0] if xs else None,
+        "max_latency_s": xs[-1] if xs else None,
         "no_response": float(len(xs) - len(responded)),
         "mean_latency_responded_s": _mean(responded) if responded else None,
     }
     return SessionMeasure(details["mean_latency_s"], UNITS["latency"], len(xs), details)
 
 
-def _interval_fold(state: dict, events: Sequence[EventRecord], frame: _Frame) -> dict:
-    latest = dict(state)  # interval index -> scored; the later record counts
-    for e in events:
-        if e.kind != "interval":
-            continue
+# An interval's mark (scored true, false or None: skipped) -> its place in the counts.
+_INTERVAL_COUNT = {True: 0, False: 1, None: 2}
+
+
+def _interval_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+    # The latest mark of each interval (the later record counts), and how many intervals
+    # are scored, unscored and skipped, kept as marks change: finishing after each sync
+    # needs no pass over every interval.
+    marks = [e for e in events if e.kind == "interval"]
+    if not marks:
+        return state
+    latest, counts = dict(state[0]), list(state[1])
+    for e in marks:
         data = e.data if isinstance(e.data, Mapping) else {}
         idx = data.get("index")
         if isinstance(idx, bool) or not isinstance(idx, int) or idx < 0:
@@ -507,16 +531,17 @@ def _interval_fold(state: dict, events: Sequence[EventRecord], frame: _Frame) ->
         scored = data.get("scored")
         if scored is not None and not isinstance(scored, bool):
             raise ValueError(f"events[{e.id}].data.scored: must be true, false or null")
+        if idx in latest:
+            counts[_INTERVAL_COUNT[latest[idx]]] -= 1
         latest[idx] = scored
-    return latest
+        counts[_INTERVAL_COUNT[scored]] += 1
+    return latest, tuple(counts)
 
 
 def _interval_finish(
-    measurement: str, params: Mapping[str, Any], latest: dict, frame: _Frame
+    measurement: str, params: Mapping[str, Any], state: tuple, frame: _Frame
 ) -> SessionMeasure:
-    scored_n = sum(1 for v in latest.values() if v is True)
-    unscored_n = sum(1 for v in latest.values() if v is False)
-    skipped = sum(1 for v in latest.values() if v is None)
+    scored_n, unscored_n, skipped = state[1]
     observed = scored_n + unscored_n
     planned: float | None
     try:
@@ -552,31 +577,48 @@ def _levels(params: Mapping[str, Any], default: Sequence[str]) -> list[str]:
     return list(default)
 
 
-def _dtt_fold(state: list, events: Sequence[EventRecord], frame: _Frame) -> list:
-    trials = list(state)
-    for e in events:
-        if e.kind == "trial":
-            data = e.data if isinstance(e.data, Mapping) else {}
-            _result(data, e)
-            trials.append(data)
-    return trials
+# DTT's state: trials, independent correct, correct at any prompt, incorrect, no response,
+# and trials by prompt (first seen first): counts, so finishing after each sync needs no pass
+# over every trial.
+_NO_TRIALS = (0, 0, 0, 0, 0, MappingProxyType({}))
+
+
+def _dtt_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tuple:
+    trials = [e for e in events if e.kind == "trial"]
+    if not trials:
+        return state
+    n, independent, correct, incorrect, no_response, prompts = state
+    prompts = dict(prompts)
+    for e in trials:
+        data = e.data if isinstance(e.data, Mapping) else {}
+        result = _result(data, e)
+        prompt = data.get("prompt")
+        n += 1
+        if result == "correct":
+            correct += 1
+            independent += prompt == "independent"
+        elif result == "incorrect":
+            incorrect += 1
+        else:
+            no_response += 1
+        if isinstance(prompt, str):
+            prompts[prompt] = prompts.get(prompt, 0) + 1
+    return n, independent, correct, incorrect, no_response, prompts
 
 
 def _dtt_finish(
-    measurement: str, params: Mapping[str, Any], trials: list, frame: _Frame
+    measurement: str, params: Mapping[str, Any], state: tuple, frame: _Frame
 ) -> SessionMeasure:
-    n = len(trials)
-    indep = sum(1 for d in trials if d["result"] == "correct" and d.get("prompt") == "independent")
-    any_correct = sum(1 for d in trials if d["result"] == "correct")
+    n, independent, correct, incorrect, no_response, prompts = state
     details = {
         "trials": float(n),
-        "independent_correct": float(indep),
-        "percent_independent_correct": _percent(indep, n),
-        "correct_any_prompt": float(any_correct),
-        "percent_correct_any_prompt": _percent(any_correct, n),
-        "incorrect": float(sum(1 for d in trials if d["result"] == "incorrect")),
-        "no_response": float(sum(1 for d in trials if d["result"] == "no_response")),
-        "percent_by_prompt": _prompt_breakdown(trials, _levels(params, ["independent"])),
+        "independent_correct": float(independent),
+        "percent_independent_correct": _percent(independent, n),
+        "correct_any_prompt": float(correct),
+        "percent_correct_any_prompt": _percent(correct, n),
+        "incorrect": float(incorrect),
+        "no_response": float(no_response),
+        "percent_by_prompt": _prompt_breakdown(prompts, n, _levels(params, ["independent"])),
     }
     return SessionMeasure(details["percent_independent_correct"], UNITS["dtt"], n, details)
 
@@ -610,19 +652,21 @@ def _task_analysis_finish(
         "percent_independent": _percent(indep, n),
         "percent_of_all_steps": _percent(indep, total) if total else None,
         "percent_by_prompt": _prompt_breakdown(
-            steps, _levels(params, ["independent", "gestural", "model", "physical"])
+            _prompt_counts(steps),
+            n,
+            _levels(params, ["independent", "gestural", "model", "physical"]),
         ),
     }
     return SessionMeasure(details["percent_independent"], UNITS["task_analysis"], n, details)
 
 
 def _rating_fold(state: list, events: Sequence[EventRecord], frame: _Frame) -> list:
-    xs = list(state)
+    xs = []  # kept sorted, as latencies are
     for e in events:
         if e.kind == "rating":
             data = e.data if isinstance(e.data, Mapping) else {}
             xs.append(_number(data.get("value"), f"events[{e.id}].data.value"))
-    return xs
+    return sorted(state + xs) if xs else state
 
 
 def _rating_finish(
@@ -631,8 +675,8 @@ def _rating_finish(
     details = {
         "mean_rating": _mean(xs) if xs else None,
         "median_rating": _median(xs) if xs else None,
-        "min_rating": min(xs) if xs else None,
-        "max_rating": max(xs) if xs else None,
+        "min_rating": xs[0] if xs else None,
+        "max_rating": xs[-1] if xs else None,
     }
     return SessionMeasure(details["mean_rating"], UNITS["rating"], len(xs), details)
 
@@ -665,7 +709,7 @@ class _Measure(NamedTuple):
 
 
 _COUNT = _Measure((0, None, []), _count_fold, _count_finish)
-_INTERVALS = _Measure({}, _interval_fold, _interval_finish)
+_INTERVALS = _Measure((MappingProxyType({}), (0, 0, 0)), _interval_fold, _interval_finish)
 _MEASURES: Mapping[str, _Measure] = MappingProxyType(
     {
         "frequency": _COUNT,
@@ -673,7 +717,7 @@ _MEASURES: Mapping[str, _Measure] = MappingProxyType(
         "duration": _Measure(({}, [], 0), _duration_fold, _duration_finish),
         "latency": _Measure(([], []), _latency_fold, _latency_finish),
         **dict.fromkeys(_INTERVAL, _INTERVALS),
-        "dtt": _Measure([], _dtt_fold, _dtt_finish),
+        "dtt": _Measure(_NO_TRIALS, _dtt_fold, _dtt_finish),
         "task_analysis": _Measure({}, _task_analysis_fold, _task_analysis_finish),
         "rating": _Measure([], _rating_fold, _rating_finish),
         "abc": _Measure((0, {}), _abc_fold, _abc_finish),
