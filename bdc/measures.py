@@ -596,7 +596,8 @@ def _dtt_fold(state: tuple, events: Sequence[EventRecord], frame: _Frame) -> tup
         n += 1
         if result == "correct":
             correct += 1
-            independent += prompt == "independent"
+            if prompt == "independent":
+                independent += 1
         elif result == "incorrect":
             incorrect += 1
         else:
