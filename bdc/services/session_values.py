@@ -59,6 +59,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     type_coerce,
 )
 from sqlalchemy.orm import Session as OrmSession
@@ -448,9 +449,11 @@ class _RecentEvents:
     new ``void`` event), so the events known for a session stay a subset of what is stored,
     and they are all of it exactly when the stored count equals the known count plus the
     events this transaction added: one count per session replaces the read. The greatest
-    event id (on SQLite before writing, the greatest rowid) is compared as well, which only a
-    database whose events were deleted (a test emptying its tables, a restore while the
-    server runs) could get wrong by count alone. Anything else (another process or host
+    event id is compared as well, which only a database whose events were deleted (a test
+    emptying its tables, a restore while the server runs) could get wrong by count alone.
+    SQLite counts only the events after the remembered mark (a rowid: rowids only grow) and
+    compares the greatest rowid with the mark, both from the session index, so the check
+    costs the same in a session of 20,000 events as in a new one. Anything else (another process or host
     syncing the session, an unknown session) reads the events as before. Entries are added
     only after a commit.
 
@@ -592,12 +595,43 @@ def _stored_state(
     connection: Connection, sessions: Iterable[str], *, greatest_id: bool = True
 ) -> dict[str, tuple]:
     """Session id -> (events stored, greatest event id, greatest mark) of the given sessions
-    that hold events: one grouped query. Without ``greatest_id`` (None in its place) SQLite
-    answers from the session index alone, without reading the events."""
+    that hold events: one grouped query, which counts every event of each session (SQLite
+    uses :func:`_stored_since` where it can). Without ``greatest_id``: None in its place."""
     statement = _stored_state_statement(connection.dialect.name, greatest_id)
     return {
         row[0]: (row[1], row[2], row[3])
         for row in connection.execute(statement, {"sessions": list(sessions)})
+    }
+
+
+# Per session: the events after a rowid and the greatest rowid, both from the session index
+# (the first a range after the mark, the second its last entry), so the answer costs what
+# the events after the mark do, not what the session holds. json_each takes every session's
+# own mark in one parameter.
+_STORED_SINCE = text(
+    """SELECT marks.key,
+        (SELECT count(*) FROM events
+            WHERE events.session_id = marks.key AND events.rowid > marks.value),
+        (SELECT max(events.rowid) FROM events WHERE events.session_id = marks.key)
+    FROM json_each(:marks) AS marks"""
+)
+
+
+def _stored_since(
+    connection: Connection, marks: Mapping[str, int | None]
+) -> dict[str, tuple[int, int | None]]:
+    """SQLite: session id -> (events stored after its mark (a rowid; None: from the first),
+    greatest rowid (None: no events)) for every session given.
+
+    Enough to tell a remembered session from what is stored: rowids only grow (events are
+    never deleted), so the events after the mark are what another writer added, and the
+    greatest rowid still being the mark says the remembered last event is there."""
+    if not marks:
+        return {}
+    parameter = json.dumps({sid: mark or 0 for sid, mark in marks.items()})
+    return {
+        sid: (after, greatest)
+        for sid, after, greatest in connection.execute(_STORED_SINCE, {"marks": parameter})
     }
 
 
@@ -622,8 +656,8 @@ def _known_groups(
     ``fresh`` added, and the greatest mark stored.
 
     On SQLite, before the new events are stored (``fresh_stored`` False: sync's measuring),
-    the stored count and greatest rowid are compared, which SQLite reads from the session
-    index alone; otherwise the count and the greatest id.
+    the events after each remembered mark and the greatest rowid are compared
+    (:func:`_stored_since`); otherwise the count and the greatest id.
     """
     recent = _recent_events(connection.engine)
     known = {sid: hit for sid in sessions if (hit := recent.get(sid)) is not None}
@@ -636,15 +670,20 @@ def _known_groups(
     counted = mine if fresh_stored else {}
     sqlite = connection.dialect.name == "sqlite"
     by_rowid = sqlite and not counted
-    stored = _stored_state(connection, known, greatest_id=not by_rowid)
+    if by_rowid:  # (events after the mark, greatest rowid) in place of (count, id, rowid)
+        since = _stored_since(connection, {sid: k.mark for sid, k in known.items()})
+        stored = {sid: (after, None, greatest) for sid, (after, greatest) in since.items()}
+    else:
+        stored = _stored_state(connection, known)
 
     def matches(sid: str, extra: Records, rowid: int) -> bool:
-        """Whether the stored count and greatest id (or rowid) are the remembered ones plus
-        ``extra`` (whose greatest rowid is ``rowid``)."""
+        """Whether the stored count and greatest id (SQLite before writing: the events after
+        the mark and the greatest rowid) are the remembered ones plus ``extra`` (whose
+        greatest rowid is ``rowid``)."""
         k, held = known[sid], stored.get(sid, _NO_EVENTS)
         ids = [r.id for records in extra.values() for r in records]
         if by_rowid:
-            return (held[0], held[2] or 0) == (k.size + len(ids), max(k.mark or 0, rowid))
+            return (held[0], held[2] or 0) == (len(ids), max(k.mark or 0, rowid))
         return held[:2] == (k.size + len(ids), max([k.last_id, *ids]))
 
     def grown(sid: str, extra: Records) -> _Known:
@@ -914,24 +953,39 @@ def store_measured(measured: Measured) -> int:
     the number of rows written.
 
     A session whose stored events are not exactly the ones measured (another request stored
-    some in between) is measured again from what is stored, as :func:`refresh` does. The
-    count alone tells: :func:`measure_new` has just checked what it read against the stored
-    count and greatest id, and since then events can only have been added (events are never
-    deleted); counting is what keeps this check, made under SQLite's write lock, short.
+    some in between) is measured again from what is stored, as :func:`refresh` does. A count
+    tells: :func:`measure_new` has just checked what it read against what is stored, and
+    since then events can only have been added (events are never deleted). On SQLite only
+    the events after the mark measuring saw are counted, which keeps this check, made under
+    the write lock, as short in a long session as in a new one.
     """
     connection = db.session.connection()
     remember = _remembered_at_commit(connection)
     scope = measured.touched.scope()
     ids = sorted(measured.expected)
+    sqlite = connection.dialect.name == "sqlite"
+    stored_now: defaultdict[str, int] = defaultdict(int)  # this request's events by session
+    for (sid, _), records in measured.touched.new.items():
+        stored_now[sid] += len(records)
     stale: dict[str, set[str] | None] = {}
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
-        state = _stored_state(connection, part, greatest_id=False)
+        if sqlite:  # the events after the mark measuring saw: this request's, and no others
+            since = _stored_since(connection, {sid: measured.expected[sid].mark for sid in part})
+            held = {
+                sid: (after == stored_now[sid], greatest)
+                for sid, (after, greatest) in since.items()
+            }
+        else:
+            state = _stored_state(connection, part, greatest_id=False)
+            held = {}
+            for sid in part:
+                count, _, greatest = state.get(sid, _NO_EVENTS)
+                held[sid] = (count == measured.expected[sid].size, greatest)
         for sid in part:
-            expected = measured.expected[sid]
-            held = state.get(sid, _NO_EVENTS)
-            if held[0] == expected.size:
-                remember[sid] = expected._replace(mark=held[2])
+            as_measured, mark = held[sid]
+            if as_measured:
+                remember[sid] = measured.expected[sid]._replace(mark=mark)
             else:
                 stale[sid] = scope[sid]
     rows = [row for row in measured.rows if row["session_id"] not in stale]
