@@ -453,14 +453,18 @@ class _RecentEvents:
     emptying its tables, a restore while the server runs) could get wrong by count alone.
     SQLite counts only the events after the remembered mark (a rowid: rowids only grow) and
     compares the greatest rowid with the mark, both from the session index, so the check
-    costs the same in a session of 20,000 events as in a new one. Anything else (another process or host
-    syncing the session, an unknown session) reads the events as before. Entries are added
-    only after a commit.
+    costs the same in a session of 20,000 events as in a new one. Anything else (another
+    process or host syncing the session, an unknown session) reads the events as before.
+    Entries are added only after a commit.
 
     Beyond ``limit`` events, sessions not used for ``idle`` seconds make room, least recently
     used first; if that is not enough, what does not fit is not remembered. Pushing out
     sessions in use instead (plain LRU) turned a working set just over the limit into a
-    cycle in which every sync missed, as each pushed out the next one to sync.
+    cycle in which every sync missed, as each pushed out the next one to sync. A recording
+    tablet syncs every few seconds, so a session a minute idle has ended or gone offline;
+    with five minutes, a full worker kept every session of the last five minutes and
+    remembered none of the new ones, each of whose syncs then read its whole session
+    (docs/performance.md, "Under load, sixth pass").
 
     The events are kept column by column (:meth:`_Events.packed`): the garbage collector
     walks every tracked object on each full collection, and 200,000 named tuples made those
@@ -468,7 +472,7 @@ class _RecentEvents:
     fourth pass").
     """
 
-    def __init__(self, limit: int, *, idle: float = 300.0, clock=time.monotonic):
+    def __init__(self, limit: int, *, idle: float = 60.0, clock=time.monotonic):
         self.limit, self.idle, self.clock, self.size = limit, idle, clock, 0
         # session id -> (last used, what is known), least recently used first
         self.sessions: OrderedDict[str, tuple[float, _Known]] = OrderedDict()
