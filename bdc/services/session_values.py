@@ -674,9 +674,12 @@ def _known_groups(
     counted = mine if fresh_stored else {}
     sqlite = connection.dialect.name == "sqlite"
     by_rowid = sqlite and not counted
-    if by_rowid:  # (events after the mark, greatest rowid) in place of (count, id, rowid)
-        since = _stored_since(connection, {sid: k.mark for sid, k in known.items()})
-        stored = {sid: (after, None, greatest) for sid, (after, greatest) in since.items()}
+    if by_rowid:  # (events after the mark, None, greatest rowid) in place of (count, id, mark)
+        marks = {sid: k.mark for sid, k in known.items()}
+        stored = {
+            sid: (after, None, greatest)
+            for sid, (after, greatest) in _stored_since(connection, marks).items()
+        }
     else:
         stored = _stored_state(connection, known)
 
