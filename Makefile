@@ -55,6 +55,7 @@ bench: install system-deps
 	$(PY) bench/sync_faults.py
 	$(PY) bench/analysis.py
 	$(PY) bench/load.py
+	$(PY) bench/id_order.py
 	$(PY) bench/report.py
 	$(PY) bench/pwa_tap.py
 	$(PY) bench/contract_fuzz.py

@@ -40,7 +40,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -48,6 +47,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bdc.models.base import new_id  # noqa: E402  (the ids a tablet makes: pwa/js/ids.js)
 
 PASSWORD = "load-bench-password"
 TARGETS = (
@@ -230,15 +231,17 @@ def login(port: int, username: str) -> str:
 
 
 class Tablet:
-    """One device: a session on its client, ``events`` new count/trial/duration events a sync."""
+    """One device: a session on its client, ``events`` new count/trial/duration events a sync,
+    its ids made by ``make_id`` (as the PWA makes them unless told)."""
 
-    def __init__(self, port, token, client_id, targets, events, rng):
+    def __init__(self, port, token, client_id, targets, events, rng, make_id=new_id):
         self.port, self.token, self.rng = port, token, rng
         self.events = events
         self.targets = targets
+        self.make_id = make_id
         self.started = datetime.now(UTC) - timedelta(seconds=1)
         self.session = {
-            "id": str(uuid.uuid4()),
+            "id": make_id(),
             "client_id": client_id,
             "started_at": self.started.isoformat(),
             "target_ids": [t for t, _ in targets],
@@ -250,15 +253,15 @@ class Tablet:
         if measurement == "dtt":
             result = self.rng.choice(["correct", "incorrect"])
             data = {"result": result, "prompt": self.rng.choice(["independent", "model"])}
-            return [{**base, "id": str(uuid.uuid4()), "kind": "trial", "data": data}]
+            return [{**base, "id": self.make_id(), "kind": "trial", "data": data}]
         if measurement == "duration":
-            episode = {"episode": str(uuid.uuid4())}
+            episode = {"episode": self.make_id()}
             stop = {**base, "t": (now + timedelta(milliseconds=500)).isoformat()}
             return [
-                {**base, "id": str(uuid.uuid4()), "kind": "duration_start", "data": episode},
-                {**stop, "id": str(uuid.uuid4()), "kind": "duration_stop", "data": episode},
+                {**base, "id": self.make_id(), "kind": "duration_start", "data": episode},
+                {**stop, "id": self.make_id(), "kind": "duration_stop", "data": episode},
             ]
-        return [{**base, "id": str(uuid.uuid4()), "kind": "count", "data": {}}]
+        return [{**base, "id": self.make_id(), "kind": "count", "data": {}}]
 
     def batch(self) -> tuple[dict, int]:
         now = datetime.now(UTC)

@@ -3,7 +3,7 @@
 // `npm run sw-version` updates it); activation removes older ones. A new version waits
 // until the user accepts the "update available" prompt. API calls never touch the cache.
 
-const VERSION = 'b02e8daa62';
+const VERSION = 'd02b03495d';
 const CACHE = `bdc-shell-${VERSION}`;
 const SHELL = [
   '/',
@@ -32,6 +32,7 @@ const SHELL = [
   '/js/documents.js',
   '/js/group.js',
   '/js/i18n.js',
+  '/js/ids.js',
   '/js/live.js',
   '/js/outbox.js',
   '/js/paper.js',

@@ -8,6 +8,7 @@
 import { t } from './i18n.js';
 import { Recorder } from './recorder.js';
 import { lastUndoable } from './tally.js';
+import { newId } from './ids.js';
 
 export const GROUP_MIN = 2;
 export const GROUP_MAX = 6;
@@ -21,7 +22,7 @@ export async function beginGroup(outbox, members, fields, opts = {}) {
   if (members.length < GROUP_MIN || members.length > GROUP_MAX) {
     throw new RangeError(t('group.size', { min: GROUP_MIN, max: GROUP_MAX }));
   }
-  const uuid = opts.uuid ?? (() => crypto.randomUUID());
+  const uuid = opts.uuid ?? newId;
   const groupId = uuid();
   const clientIds = members.map((m) => m.client.id);
   const recorders = [];

@@ -13,6 +13,7 @@
 //   abc                  one line per episode: antecedent / behavior / consequence
 import { abbreviate, promptLevels, sheetCode } from './controls/prompts.js';
 import { intervalCount } from './timers.js';
+import { newId } from './ids.js';
 
 export class PaperError extends Error {
   constructor(key, vars = {}) {
@@ -134,7 +135,7 @@ export function readTarget(target, text, english = sheetCode) {
  * target's entries spread evenly over the session, duration bouts laid end to end from the
  * start (their lengths are what counts). Throws PaperError when the bouts do not fit.
  */
-export function placeEvents(entries, startMs, endMs, uuid = () => crypto.randomUUID()) {
+export function placeEvents(entries, startMs, endMs, uuid = newId) {
   const span = endMs - startMs;
   if (!(span > 0)) throw new PaperError('paper.bad_span');
   const placed = [];

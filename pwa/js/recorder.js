@@ -9,6 +9,7 @@ import { t } from './i18n.js';
 import { SessionClosedError } from './outbox.js';
 import { lastUndoable, liveEvents } from './tally.js';
 import { activeMs, durationEpisodes, pauseSpans } from './timers.js';
+import { newId } from './ids.js';
 
 const SESSION_FIELDS = [
   'id', 'client_id', 'role', 'kind', 'started_at', 'ended_at', 'setting', 'device_id',
@@ -28,7 +29,7 @@ export class Recorder {
    * @param {number} [o.floorMs] the latest time this session already used, kept across reloads
    * @param {ReturnType<import('./live.js').liveChannel>} [o.live] the channel to other tabs
    */
-  constructor(outbox, sessionBody, events, { now = () => Date.now(), monotonic, uuid = () => crypto.randomUUID(), floorMs = 0, live = null } = {}) {
+  constructor(outbox, sessionBody, events, { now = () => Date.now(), monotonic, uuid = newId, floorMs = 0, live = null } = {}) {
     this.outbox = outbox;
     this.session = sessionBody;
     this.events = events;
@@ -44,7 +45,7 @@ export class Recorder {
   /** Start a new session: its record is in the outbox before this resolves. */
   static async begin(outbox, fields, opts = {}) {
     const now = opts.now ?? (() => Date.now());
-    const uuid = opts.uuid ?? (() => crypto.randomUUID());
+    const uuid = opts.uuid ?? newId;
     const body = {
       id: uuid(),
       role: 'primary',

@@ -3,6 +3,7 @@
 // progress, running interval and latency timers) so a reload picks up where it was.
 
 import { STORES } from './db.js';
+import { newId } from './ids.js';
 
 const C = STORES.cache;
 const L = STORES.local;
@@ -97,7 +98,7 @@ export class Store {
   async deviceId() {
     let id = await this.local('device');
     if (!id) {
-      id = crypto.randomUUID();
+      id = newId();
       await this.setLocal('device', id);
     }
     return id;

@@ -3,6 +3,7 @@
 import { t } from '../i18n.js';
 import { h, setText } from '../ui.js';
 import { formatClock } from '../timers.js';
+import { newId } from '../ids.js';
 
 export function durationControl(ctx) {
   let hold = false;
@@ -22,7 +23,7 @@ export function durationControl(ctx) {
   );
 
   const open = () => ctx.summary().open;
-  const start = () => ctx.record('duration_start', { episode: crypto.randomUUID() });
+  const start = () => ctx.record('duration_start', { episode: newId() });
   const stop = (episode) => ctx.record('duration_stop', { episode });
   // Taps are queued so a fast second tap acts on the state the first one left.
   const toggle = () => ctx.serial(() => (open().length ? stop(open()[0].episode) : start()));

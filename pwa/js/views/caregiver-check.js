@@ -7,6 +7,7 @@ import { t } from '../i18n.js';
 import { h, openDialog, toast } from '../ui.js';
 import { localDate, outboxItems } from './bcba-common.js';
 import { competencyChecklist } from './training.js';
+import { newId } from '../ids.js';
 
 // Who records training and competency (bdc/services/training.py TRAINERS).
 const TRAINERS = new Set(['therapist', 'bcba', 'director']);
@@ -35,7 +36,7 @@ function scoreDialog(app, session, client, plans) {
         return;
       }
       // The day of the session it was scored in, as a person there would say it.
-      const body = { id: crypto.randomUUID(), trainee_kind: 'caregiver', client_id: client.id, caregiver: role, plan_id: plan.value, day: localDate(new Date(session.started_at)), ...scored };
+      const body = { id: newId(), trainee_kind: 'caregiver', client_id: client.id, caregiver: role, plan_id: plan.value, day: localDate(new Date(session.started_at)), ...scored };
       await app.outbox.saveItem('competency', body);
       await app.store.setLocal(`caregiver-role:${client.id}`, role);
       outboxItems.mayNeedPrune = true;

@@ -17,6 +17,7 @@ import {
   localDate,
   outboxItems,
 } from './bcba-common.js';
+import { newId } from '../ids.js';
 
 // The common answers, stored as these English words whatever the language on screen (reports
 // and exports read the same in every clinic); the catalogue labels them (incident.deesc.*,
@@ -212,7 +213,7 @@ export async function renderIncidentForm(app, clientId) {
     }
     save.disabled = true;
     try {
-      const record = await app.outbox.addItem('incident', { id: crypto.randomUUID(), client_id: client.id, ...value });
+      const record = await app.outbox.addItem('incident', { id: newId(), client_id: client.id, ...value });
       outboxItems.mayNeedPrune = true;
       app.sync?.poke();
       showFiled(app, client, record);

@@ -9,6 +9,7 @@ import { formatClock } from '../timers.js';
 import { h, mount, openDialog, toast } from '../ui.js';
 import { PROGRAMMERS, connectionNotice, dataTable, describeFailure, fmtDateTime, outboxItems } from './bcba-common.js';
 import { headline } from './summary.js';
+import { newId } from '../ids.js';
 
 const FIELDS = ['presentation', 'barriers', 'caregiver_involvement', 'plan_next'];
 const CREDENTIAL_KEY = 'note-credential'; // the last credential typed on this device
@@ -85,7 +86,7 @@ export async function renderNote(app, sessionId) {
     mount(h('section', { class: 'panel' }, h('h1', {}, t('snote.title')), h('p', {}, t('snote.gone')), h('a', { class: 'btn big primary', href: '#/' }, t('summary.back'))));
     return undefined;
   }
-  const current = mine?.body ?? (server ? { ...server, sign: null } : { id: crypto.randomUUID(), session_id: sessionId, sign: null });
+  const current = mine?.body ?? (server ? { ...server, sign: null } : { id: newId(), session_id: sessionId, sign: null });
   const signedOnServer = server && server.status !== 'draft';
   let saved = Boolean(mine);
   const inputs = Object.fromEntries(FIELDS.map((name) => {

@@ -4,6 +4,7 @@
 import { t } from '../i18n.js';
 import { h, openDialog, toast } from '../ui.js';
 import { PHASE_KINDS, fmtDate, localDate, outboxItems, phaseKindLabel } from './bcba-common.js';
+import { newId } from '../ids.js';
 
 let formCount = 0;
 
@@ -96,7 +97,7 @@ export function addPhaseChange(app, target) {
       }
       save.disabled = true;
       try {
-        const record = await app.outbox.addItem('phase', { id: crypto.randomUUID(), target_id: target.id, ...phase });
+        const record = await app.outbox.addItem('phase', { id: newId(), target_id: target.id, ...phase });
         outboxItems.mayNeedPrune = true;
         app.sync?.poke();
         toast(navigator.onLine ? t('phase.saved_sending') : t('phase.saved_offline'));

@@ -4,6 +4,7 @@
 import { t } from '../i18n.js';
 import { h, mount, toast } from '../ui.js';
 import { PROGRAMMERS, connectionNotice, dataTable, describeFailure, downloadLink, fmtDate, fmtNum, fmtPct1, localDate, outboxItems, verdict } from './bcba-common.js';
+import { newId } from '../ids.js';
 
 const thisMonth = () => localDate().slice(0, 7);
 
@@ -88,7 +89,7 @@ function contactForm(app, supervisees, onSaved) {
 
   const save = async () => {
     const body = {
-      id: crypto.randomUUID(),
+      id: newId(),
       supervisee_id: supervisee.value,
       day: day.value,
       minutes: Number(minutes.value),
