@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 
 import pytest
@@ -92,6 +93,8 @@ def test_offline_session_lands_on_the_server_exactly_once(caseload, new_context)
     held = api.ok("GET", f"/sessions/{session_id}/events")
     held_ids = [e["id"] for e in held]
     assert len(held_ids) == len(set(held_ids)), "an event was stored twice"
+    # the tablet's ids are time-ordered (pwa/js/ids.js), the session's and every event's
+    assert {uuid.UUID(i).version for i in [session_id, *held_ids]} == {7}
     assert set(held_ids) == {e["id"] for e in recorded}, (
         "the server must hold exactly what was recorded"
     )
