@@ -1,12 +1,37 @@
-"""What several benchmarks set up: a migrated app on a fresh database, and a technician with
-one client and one frequency target on their caseload."""
+"""What several benchmarks set up: a migrated app on a fresh database, a technician with
+one client and one frequency target on their caseload, and the ids tablets make."""
 
 from __future__ import annotations
+
+import argparse
+import uuid
+from collections.abc import Callable
 
 from bdc import create_app
 from bdc.extensions import db
 from bdc.models import Assignment, Client, Target
+from bdc.models.base import new_id
 from bdc.services import accounts
+
+
+def random_id() -> str:
+    """An id as the PWA made them before its time-ordered ones: UUID version 4."""
+    return str(uuid.uuid4())
+
+
+def add_ids_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--random-ids",
+        action="store_true",
+        help="random ids (UUID version 4, as the PWA made them before) instead of its "
+        "time-ordered ones (version 7), for the figures of earlier passes",
+    )
+
+
+def id_maker(args: argparse.Namespace) -> Callable[[], str]:
+    """What makes the simulated tablets' ids: as the PWA does (pwa/js/ids.js), unless
+    ``--random-ids``."""
+    return random_id if args.random_ids else new_id
 
 
 def migrated_app(database_url: str, **config):

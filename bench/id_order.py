@@ -25,7 +25,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +33,10 @@ sys.path.insert(0, str(ROOT))
 from bdc import create_app  # noqa: E402
 from bdc.extensions import db  # noqa: E402
 from bdc.models.base import new_id  # noqa: E402
+from bench.fixtures import random_id  # noqa: E402
 from bench.load import PASSWORD, Tablet, build  # noqa: E402
 
-ID_MAKERS = {"random (v4)": lambda: str(uuid.uuid4()), "ordered (v7)": new_id}
+ID_MAKERS = {"random (v4)": random_id, "ordered (v7)": new_id}
 _INSERT = (
     "insert into events (id, session_id, target_id, kind, t, data, received_at, recorded_by) "
     "values (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -53,7 +53,7 @@ def _history(path: Path, session_id: str, target_id: str, events: int) -> None:
     raw.executemany(
         _INSERT,
         (
-            (str(uuid.uuid4()), session_id, target_id, "count", _THEN, "{}", _THEN, user_id)
+            (random_id(), session_id, target_id, "count", _THEN, "{}", _THEN, user_id)
             for _ in range(events)
         ),
     )

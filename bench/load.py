@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bdc.models.base import new_id  # noqa: E402  (the ids a tablet makes: pwa/js/ids.js)
+from bench.fixtures import add_ids_option, id_maker  # noqa: E402
 
 PASSWORD = "load-bench-password"
 TARGETS = (
@@ -362,6 +363,7 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=1, help="idle baseline and load, repeated")
+    add_ids_option(parser)
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -424,8 +426,15 @@ def report(args, rng, world, port, database_url, log) -> RunResult:
         + f" on 127.0.0.1, {database_url.split(':')[0]}"
     )
     idle_user, idle_client = world["idle"]
+    make_id = id_maker(args)
     idle = Tablet(
-        port, login(port, idle_user), idle_client, world["targets"][idle_client], args.events, rng
+        port,
+        login(port, idle_user),
+        idle_client,
+        world["targets"][idle_client],
+        args.events,
+        rng,
+        make_id,
     )
     idle.sync(None, args.timeout)  # opens its session; the server warms up
     idle_times = []
@@ -448,6 +457,7 @@ def report(args, rng, world, port, database_url, log) -> RunResult:
             world["targets"][client_id],
             args.events,
             random.Random(rng.random()),
+            make_id,
         )
         for username, client_id in world["techs"]
     ]

@@ -29,7 +29,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -38,7 +37,12 @@ sys.path.insert(0, str(ROOT))
 
 from bdc.extensions import db  # noqa: E402
 from bdc.models.base import new_id  # noqa: E402
-from bench.fixtures import migrated_app, technician_with_target  # noqa: E402
+from bench.fixtures import (  # noqa: E402
+    add_ids_option,
+    id_maker,
+    migrated_app,
+    technician_with_target,
+)
 
 BATCH = 500
 
@@ -148,14 +152,9 @@ def main() -> None:
     parser.add_argument(
         "--session-events", type=int, help="events a session (default: all in one session)"
     )
-    parser.add_argument(
-        "--random-ids",
-        action="store_true",
-        help="random ids (UUID version 4, as the PWA made them before) instead of its "
-        "time-ordered ones",
-    )
+    add_ids_option(parser)
     args = parser.parse_args()
-    make_id = (lambda: str(uuid.uuid4())) if args.random_ids else new_id
+    make_id = id_maker(args)
     with tempfile.TemporaryDirectory() as tmp:
         api_seconds, raw_seconds = [], []
         for round_ in range(args.rounds):
