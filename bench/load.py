@@ -467,6 +467,7 @@ def report(args, rng, world, port, database_url, log) -> RunResult:
     locked_before = _locked_in(log)  # the log is the server's whole life, runs before this too
     stats = Stats()
     start = time.monotonic() + 1.0
+    began_at = datetime.now(UTC) + timedelta(seconds=1.0)  # to line up with the server's logs
     stop = start + args.duration
     threads = [
         threading.Thread(
@@ -497,7 +498,7 @@ def report(args, rng, world, port, database_url, log) -> RunResult:
     p99 = percentile(sync, 99)
     print(
         f"load: {args.tablets} tablets x {args.events} events every {args.interval:g} s, "
-        f"{args.readers} BCBAs reading, {elapsed:.0f} s"
+        f"{args.readers} BCBAs reading, {elapsed:.0f} s from {began_at:%H:%M:%S} UTC"
     )
     print(
         f"requests: {len(sync) + len(read)} ({len(sync)} syncs, {len(read)} reads), "
