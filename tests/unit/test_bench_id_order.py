@@ -3,14 +3,7 @@ against the PWA's time-ordered ones): both kinds of id sync and the ratio is pri
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-_spec = importlib.util.spec_from_file_location(
-    "bench_id_order", Path(__file__).resolve().parents[2] / "bench" / "id_order.py"
-)
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from bench import id_order as bench
 
 
 def test_a_small_run_times_both_kinds_of_id(capsys):

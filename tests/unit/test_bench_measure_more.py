@@ -4,16 +4,8 @@ figure for each."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from bdc.measures import MEASUREMENTS
-
-_spec = importlib.util.spec_from_file_location(
-    "bench_measure_more", Path(__file__).resolve().parents[2] / "bench" / "measure_more.py"
-)
-bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench)
+from bench import measure_more as bench
 
 
 def test_a_small_run_times_every_measurement(capsys):
