@@ -1,9 +1,12 @@
 // newId: UUID version 7 (RFC 9562, section 5.7). The expected layout is read off the RFC's
 // figure: 48 bits of Unix milliseconds, version 0111, 12 random bits, variant 10, 62 random.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { newId } from '../../pwa/js/ids.js';
+import { PWA, shellUrls } from './shell.js';
 
 const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -32,4 +35,11 @@ test('the default time is the device clock', () => {
   const after = Date.now();
   const ms = parseInt(id.replace(/-/g, '').slice(0, 12), 16);
   assert.ok(before <= ms && ms <= after, `${ms} not in [${before}, ${after}]`);
+});
+
+test('the app makes its ids with newId only', () => {
+  const makers = shellUrls()
+    .filter((url) => url.endsWith('.js'))
+    .filter((url) => readFileSync(join(PWA, url.slice(1)), 'utf8').includes('randomUUID'));
+  assert.deepEqual(makers, []);
 });
