@@ -47,8 +47,9 @@ _THEN = "2026-01-05 10:00:00.000000"  # the history's times, as SQLAlchemy store
 def _history(path: Path, session_id: str, target_id: str, events: int) -> None:
     """``events`` count events of random ids into one session, straight into the file."""
     raw = sqlite3.connect(path, isolation_level=None)
-    user_id = raw.execute("select observer_id from sessions where id = ?", (session_id,))
-    user_id = user_id.fetchone()[0]
+    [user_id] = raw.execute(
+        "select observer_id from sessions where id = ?", (session_id,)
+    ).fetchone()
     raw.execute("begin")
     raw.executemany(
         _INSERT,
