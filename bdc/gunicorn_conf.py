@@ -21,15 +21,24 @@ timeout = 120
 
 
 def post_worker_init(worker):
-    """Load what the first summary and graph would load (half a second with the interpreter
-    lock held, which stalled the worker's syncs), then leave the loaded application (some
-    300,000 objects: modules, the schema, matplotlib, scipy) out of garbage collection: full
-    collections walked them all, pausing the worker for up to 0.2 s, which stalled every
-    writer when the paused thread held the write lock."""
+    """Start the worker's drawing process (graphs and reports are drawn there, so the
+    worker's syncs never wait behind one: bdc/drawing.py) and load what the first summary
+    would load (scipy.stats: a quarter of a second with the interpreter lock held, which
+    stalled the worker's syncs), then leave the loaded application (some 300,000 objects:
+    modules, the schema, matplotlib, scipy) out of garbage collection: full collections
+    walked them all, pausing the worker for up to 0.2 s, which stalled every writer when the
+    paused thread held the write lock."""
     import scipy.stats  # noqa: F401  (bdc.analysis imports it lazily, for the CLI's sake)
 
-    from bdc.reports.render import warm_up
+    from bdc import drawing
 
-    warm_up()
+    drawing.start()
     gc.collect()
     gc.freeze()
+
+
+def worker_exit(server, worker):
+    """End the worker's drawing process with it."""
+    from bdc import drawing
+
+    drawing.stop()

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bdc import audit, dates
+from bdc import audit, dates, drawing
 from bdc.extensions import db
 from bdc.models import Client, Target, User
 from bdc.reports.datasheet import SheetTarget, datasheet_pdf
@@ -32,7 +32,7 @@ def datasheet(client: Client, day: date | None, user: User) -> tuple[bytes, str]
         SheetTarget(i + 1, t.name, t.measurement, t.params or {})
         for i, t in enumerate(active_targets(client))
     ]
-    pdf, pages = datasheet_pdf(client.code, day, targets)
+    pdf, pages = drawing.run(datasheet_pdf, client.code, day, targets)
     audit.record(
         "export",
         "client",

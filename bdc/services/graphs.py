@@ -29,10 +29,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from flask_smorest import abort
-from matplotlib.figure import Figure
 from sqlalchemy import select
 
-from bdc import analysis, audit, dates, reports
+from bdc import analysis, audit, dates, drawing, reports
 from bdc.extensions import db
 from bdc.fa_conditions import CONTROL, condition_label
 from bdc.models import Client, Target, User
@@ -101,10 +100,10 @@ CHART_NAMES = {
 }
 
 
-def _render(fig: Figure, fmt: str, title: str) -> bytes:
+def _render(figure: drawing.Sketch, fmt: str, title: str) -> bytes:
     """PNG or SVG bytes. An SVG gets ``title`` as its ``<title>`` (its accessible name, and
     what a browser shows on hover), since matplotlib draws the text itself as paths."""
-    content = reports.render(fig, fmt)
+    content = drawing.render(figure, fmt)
     if fmt != "svg":
         return content
     text = content.decode("utf-8")
@@ -244,7 +243,7 @@ def _sunday_on_or_before(d: date) -> date:
     return d - timedelta(days=(d.weekday() + 1) % 7)
 
 
-def _celeration(target: Target, data: TargetSeries) -> Figure:
+def _celeration(target: Target, data: TargetSeries) -> drawing.Sketch:
     points = data.points
     if target.measurement == "frequency":
         # a count without an observed time (an open session) has no rate to chart
@@ -258,14 +257,14 @@ def _celeration(target: Target, data: TargetSeries) -> Figure:
         phases=data.phases,
     )
     if not points:
-        return style.no_data_figure(f"Daily per minute chart \u2014 {data.name}")
+        return drawing.sketch(style.no_data_figure, f"Daily per minute chart \u2014 {data.name}")
     start = None
     if points:
         first, last = min(p.x for p in points), max(p.x for p in points)
         if (last - first).days >= CELERATION_DAYS:  # type: ignore[operator]
             # one chart holds 140 days: chart the latest ones
             start = _sunday_on_or_before(last - timedelta(days=CELERATION_DAYS - 1))  # type: ignore[operator]
-    return reports.celeration_chart(charted, start=start)
+    return drawing.sketch(reports.celeration_chart, charted, start=start)
 
 
 def target_chart(
@@ -304,11 +303,11 @@ def target_chart(
         )
     data = target_series(target, date_from, date_to, setting)
     if chart == "line":
-        fig = reports.line_graph(data, x=x, trend=trend, show_aim=aim)
+        figure = drawing.sketch(reports.line_graph, data, x=x, trend=trend, show_aim=aim)
     elif chart == "cumulative":
-        fig = reports.cumulative_record(data, x=x)
+        figure = drawing.sketch(reports.cumulative_record, data, x=x)
     else:
-        fig = _celeration(target, data)
+        figure = _celeration(target, data)
     audit.record(
         "read",
         "target_graph",
@@ -316,7 +315,7 @@ def target_chart(
         client_id=target.client_id,
         detail={"chart": chart, "format": fmt, "sessions": len(data.points)},
     )
-    return _render(fig, fmt, f"{target.name}: {CHART_NAMES[chart]}")
+    return _render(figure, fmt, f"{target.name}: {CHART_NAMES[chart]}")
 
 
 def panel_chart(
@@ -349,10 +348,10 @@ def panel_chart(
             "target_id", f"At most {PANEL_MAX} panels: choose the targets with target_id."
         )
     title = f"{client.code}: multiple baseline across targets"
-    fig = (
-        reports.panel_graph(data, x=x, title=title)
+    figure = (
+        drawing.sketch(reports.panel_graph, data, x=x, title=title)
         if data
-        else style.no_data_figure(title, "No targets with data in this period")
+        else drawing.sketch(style.no_data_figure, title, "No targets with data in this period")
     )
     audit.record(
         "read",
@@ -360,7 +359,7 @@ def panel_chart(
         client_id=client.id,
         detail={"format": fmt, "targets": [t.id for t in chosen][:PANEL_MAX]},
     )
-    return _render(fig, fmt, title)
+    return _render(figure, fmt, title)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,7 +379,7 @@ def _client_targets(client: Client, target_id: str | None) -> list[Target]:
     return targets
 
 
-def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> Figure:
+def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> drawing.Sketch:
     abc_targets = [t for t in targets if t.measurement == "abc"]
     if target_id is not None and not abc_targets:
         _unprocessable("target_id", "The ABC chart needs an ABC-recording target.")
@@ -403,7 +402,7 @@ def _abc_figure(client, targets, date_from, date_to, behavior, target_id) -> Fig
                         setting_event=str(d["setting_event"]) if d.get("setting_event") else None,
                     )
                 )
-    return reports.abc_bar_chart(records, behavior=behavior)
+    return drawing.sketch(reports.abc_bar_chart, records, behavior=behavior)
 
 
 def _local(moment: datetime, tz: tzinfo) -> datetime:
@@ -441,8 +440,8 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
         ]
     title = f"Scatterplot: {', '.join(t.name for t in problem) or 'no problem behavior'} ({tz})"
     if not sessions:
-        return style.no_data_figure(
-            title, "No observed sessions of problem behavior in this period"
+        return drawing.sketch(
+            style.no_data_figure, title, "No observed sessions of problem behavior in this period"
         )
     observed = [
         (_local(s.started_at, tz), _local(s.ended_at or s.started_at, tz)) for s in sessions
@@ -461,7 +460,8 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
         day_start = time(lo, 0)
         day_end = time(23, 59) if hi >= 24 else time(max(hi, lo + 1), 0)
     step = int(bin_minutes)
-    return reports.scatterplot_grid(
+    return drawing.sketch(
+        reports.scatterplot_grid,
         times,
         first_day=first,
         last_day=max(first, last),
@@ -473,7 +473,7 @@ def _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, ta
     )
 
 
-def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figure:
+def _multielement_figure(client, targets, date_from, date_to, target_id) -> drawing.Sketch:
     analysed = fba.fa_targets(client.id, targets)
     if target_id is not None and not analysed:
         _unprocessable(
@@ -482,13 +482,14 @@ def _multielement_figure(client, targets, date_from, date_to, target_id) -> Figu
             "started with an FA condition: attention, escape, tangible, alone, play...).",
         )
     if not analysed:
-        return reports.multielement_graph([], title="Functional analysis")
+        return drawing.sketch(reports.multielement_graph, [], title="Functional analysis")
     target = analysed[0]
     values = series.target_values(
         target, date_from=date_from, date_to=date_to, details=False, include_fa=True
     )
     fa = functional_analysis(values)
-    return reports.multielement_graph(
+    return drawing.sketch(
+        reports.multielement_graph,
         fa.sessions,
         measurement=target.measurement,
         title=f"{target.name}: functional analysis",
@@ -566,11 +567,13 @@ def fba_chart(
     targets = _client_targets(client, target_id)
     tz = tz or dates.client_zone(client.time_zone)
     if kind == "abc":
-        fig = _abc_figure(client, targets, date_from, date_to, behavior, target_id)
+        figure = _abc_figure(client, targets, date_from, date_to, behavior, target_id)
     elif kind == "scatterplot":
-        fig = _scatterplot_figure(client, targets, date_from, date_to, tz, bin_minutes, target_id)
+        figure = _scatterplot_figure(
+            client, targets, date_from, date_to, tz, bin_minutes, target_id
+        )
     else:
-        fig = _multielement_figure(client, targets, date_from, date_to, target_id)
+        figure = _multielement_figure(client, targets, date_from, date_to, target_id)
     audit.record(
         "read",
         "fba_chart",
@@ -578,7 +581,7 @@ def fba_chart(
         resource_id=target_id,
         detail={"kind": kind, "format": fmt},
     )
-    return _render(fig, fmt, f"{client.code}: {CHART_NAMES[kind]}")
+    return _render(figure, fmt, f"{client.code}: {CHART_NAMES[kind]}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -725,7 +728,8 @@ def quality_chart(
     if kind == "ioa":
         targets = _client_targets(client, None)
         data = ioa_data(client, targets, date_from, date_to)
-        fig = reports.ioa_chart(
+        figure = drawing.sketch(
+            reports.ioa_chart,
             list(data.points),
             criterion=criterion,
             title=f"Interobserver agreement, {period}",
@@ -734,7 +738,8 @@ def quality_chart(
     else:
         data = fidelity_data(client, date_from, date_to)
         criteria = {r.criterion for r in data.rows if r.criterion is not None}
-        fig = reports.fidelity_chart(
+        figure = drawing.sketch(
+            reports.fidelity_chart,
             list(data.points),
             criterion=criteria.pop() if len(criteria) == 1 else None,
             title=f"Treatment fidelity, {period}",
@@ -746,4 +751,4 @@ def quality_chart(
         client_id=client.id,
         detail={"kind": kind, "format": fmt, "from": date_from.isoformat(), "to": period[-10:]},
     )
-    return _render(fig, fmt, f"{client.code}: {CHART_NAMES[kind]}, {period}")
+    return _render(figure, fmt, f"{client.code}: {CHART_NAMES[kind]}, {period}")

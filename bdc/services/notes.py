@@ -30,7 +30,7 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import event, inspect, select
 
-from bdc import audit
+from bdc import audit, drawing
 from bdc.auth import (
     CAREGIVER,
     EDITS_PROGRAMS,
@@ -570,8 +570,8 @@ def session_note_pdf(session: Session) -> tuple[bytes, str]:
     view = NoteView(chain[-1], tuple(chain))
     names = _names([session.observer_id])
     title = f"Session note {client.code} {session.started_at:%Y-%m-%d}"
-    pdf = build_notes_pdf(
-        [_print(view, client, session, names)], title=title, generated_at=utcnow()
+    pdf = drawing.run(
+        build_notes_pdf, [_print(view, client, session, names)], title=title, generated_at=utcnow()
     )
     _export_audit(client, "pdf", 1, session_id=session.id)
     return pdf, f"note-{safe_code(client.code)}-{session.started_at:%Y-%m-%d}-{session.id[:8]}.pdf"
@@ -590,8 +590,11 @@ def client_notes_pdf(
     names = _names(s.observer_id for s in sessions.values())
     period = _period_label(date_from, date_to)
     prints = [_print(v, client, sessions[v.session_id], names) for v in views]
-    pdf = build_notes_pdf(
-        prints, title=f"Session notes {client.code} {period}", generated_at=utcnow()
+    pdf = drawing.run(
+        build_notes_pdf,
+        prints,
+        title=f"Session notes {client.code} {period}",
+        generated_at=utcnow(),
     )
     _export_audit(client, "pdf", len(views), period=period)
     return pdf, f"notes-{safe_code(client.code)}-{period}.pdf"

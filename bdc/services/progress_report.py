@@ -47,7 +47,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bdc import audit, dates, reports
+from bdc import audit, dates, drawing, reports
 from bdc.auth import visible_client_ids
 from bdc.dates import within_days
 from bdc.extensions import db
@@ -336,8 +336,11 @@ def report_pdf(
     )
     if panel:
         report = replace(report, panel=True)
-    pdf = reports.build_progress_report(
-        report, pseudonymous=pseudonymous, progress=progress, x=x, trend=trend, paper=paper
+    options = {"pseudonymous": pseudonymous, "x": x, "trend": trend, "paper": paper}
+    pdf = (
+        reports.build_progress_report(report, progress=progress, **options)
+        if progress is not None  # the command line's progress bar: drawn here
+        else drawing.run(reports.build_progress_report, report, **options)
     )
     audit.record(
         "export",

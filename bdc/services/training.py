@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from flask_smorest import abort
 from sqlalchemy import or_, select
 
-from bdc import audit
+from bdc import audit, drawing
 from bdc.analysis import fidelity_percent
 from bdc.auth import SEES_ALL, can_see_client, require_edit, visible_client_ids
 from bdc.dates import local_today
 from bdc.extensions import db
 from bdc.models import Assignment, Client, CompetencyCheck, Plan, TrainingRecord, User
-from bdc.reports import FidelityPoint, fidelity_chart, render
+from bdc.reports import FidelityPoint, fidelity_chart
 from bdc.services.supervision import caseload_staff
 
 TRAINERS = frozenset({"therapist", "bcba", "director"})
@@ -247,7 +247,9 @@ def competency_graph(user: User, query: dict) -> bytes:
     skills = sorted({c.skill for c in checks})
     title = "Competency" + (f": {skills[0]}" if len(skills) == 1 else "")
     criterion = checks[-1].criterion if checks else DEFAULT_CRITERION
-    return render(fidelity_chart(points, criterion=criterion, title=title), "png")
+    return drawing.render(
+        drawing.sketch(fidelity_chart, points, criterion=criterion, title=title), "png"
+    )
 
 
 def _filtered(statement, model, query: dict):

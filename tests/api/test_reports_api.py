@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import signal
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
+from matplotlib.figure import Figure
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from bdc import drawing
 from bdc.extensions import db
 from bdc.models import AuditEntry
 from bdc.reports import report_page_count
@@ -839,3 +844,79 @@ def test_a_client_in_chicago_keeps_its_19_00_session_on_its_local_day(http, make
             headers=director_headers,
         ).get_json()
         assert board["timeliness"]["summary"]["events"] == events, day_asked
+
+
+# --- issue 17: graphs and reports drawn in a process of their own (bdc/drawing.py) ------------
+
+
+def drawn_urls(world) -> list[tuple[str, dict]]:
+    client = f"/api/v1/clients/{world.client.id}"
+    return [
+        (f"/api/v1/targets/{world.hits.id}/graph.png", {"trend": "split_middle"}),
+        (f"/api/v1/targets/{world.hits.id}/graph.svg", {"chart": "celeration"}),
+        (f"/api/v1/targets/{world.hits.id}/graph.png", {"chart": "cumulative"}),
+        (f"{client}/charts/panel.png", {}),
+        (f"{client}/charts/abc.png", {}),
+        (f"{client}/charts/scatterplot.svg", {"tz": "America/Chicago", **PERIOD}),
+        (f"{client}/charts/ioa.png", PERIOD),
+        (f"{client}/charts/fidelity.svg", PERIOD),
+        (f"{client}/report.pdf", PERIOD),
+    ]
+
+
+def undated(data: bytes) -> bytes:
+    """The file without the PDF's date of making (the second it was drawn)."""
+    return re.sub(rb"/(CreationDate|ModDate) \(D:\d{14}Z\)", rb"/\1 (D:)", data)
+
+
+@pytest.fixture
+def drawing_process():
+    drawing.start()
+    yield
+    drawing.stop()
+
+
+def test_graphs_and_the_report_are_drawn_in_the_drawing_process_as_they_are_here(
+    http, world, monkeypatch
+):
+    """A server worker sends what to draw to its drawing process (bdc/gunicorn_conf.py), so
+    its syncs never wait behind matplotlib; every graph, chart and the report come back as
+    the bytes drawing here gives (before, a graph was drawn in the request's own thread)."""
+    here = [get(http, world, url, **query).data for url, query in drawn_urls(world)]
+    drawing.start()
+    try:
+        # nothing can be drawn in this process now: whatever answers was drawn elsewhere
+        monkeypatch.setattr(Figure, "savefig", lambda *a, **k: pytest.fail("drawn here"))
+        elsewhere = [get(http, world, url, **query).data for url, query in drawn_urls(world)]
+    finally:
+        drawing.stop()
+    assert [undated(data) for data in elsewhere] == [undated(data) for data in here]
+
+
+def test_data_sheets_notes_and_competency_graphs_are_drawn_in_the_drawing_process(
+    http, world, monkeypatch, drawing_process
+):
+    monkeypatch.setattr(Figure, "savefig", lambda *a, **k: pytest.fail("drawn here"))
+    client = f"/api/v1/clients/{world.client.id}"
+    assert get(http, world, f"{client}/datasheet.pdf").data.startswith(b"%PDF")
+    assert get(http, world, f"{client}/notes.pdf", **PERIOD).data.startswith(b"%PDF")
+    assert get(http, world, "/api/v1/training/competency.png").data.startswith(PNG_MAGIC)
+
+
+def test_a_graphs_error_in_the_drawing_process_is_raised_here(drawing_process):
+    with pytest.raises(ValueError, match="fmt must be one of"):
+        drawing.render(drawing.sketch(Figure), "gif")
+
+
+def test_a_dead_drawing_process_is_replaced_and_no_graph_is_lost(
+    http, world, monkeypatch, drawing_process
+):
+    url = f"/api/v1/targets/{world.hits.id}/graph.png"
+    first = drawing.run(os.getpid)
+    assert first != os.getpid()
+    os.kill(first, signal.SIGKILL)
+    # the graph that finds it dead is drawn here, and a new drawing process takes the next
+    assert get(http, world, url).data.startswith(PNG_MAGIC)
+    assert drawing.run(os.getpid) not in (first, os.getpid())
+    monkeypatch.setattr(Figure, "savefig", lambda *a, **k: pytest.fail("drawn here"))
+    assert get(http, world, url).data.startswith(PNG_MAGIC)

@@ -53,11 +53,15 @@ def test_bdc_serve_answers_with_its_gunicorn_settings(tmp_path):
     assert "Using worker: gthread" in output
 
 
-def test_each_worker_loads_the_app_then_freezes_it_out_of_garbage_collection():
-    """gunicorn's post_worker_init hook, in a fresh interpreter as a worker runs it."""
+def test_each_worker_starts_its_drawing_process_loads_the_app_then_freezes_it():
+    """gunicorn's post_worker_init and worker_exit hooks, in a fresh interpreter as a worker
+    runs them: graphs are drawn in another process until the worker exits."""
     check = (
-        "import gc, sys; import bdc.gunicorn_conf as conf; conf.post_worker_init(None); "
-        "print(gc.get_freeze_count(), sys.getswitchinterval(), 'scipy.stats' in sys.modules)"
+        "import gc, os, sys; import bdc.gunicorn_conf as conf; from bdc import drawing; "
+        "conf.post_worker_init(None); elsewhere = drawing.run(os.getpid) != os.getpid(); "
+        "conf.worker_exit(None, None); here = drawing.run(os.getpid) == os.getpid(); "
+        "print(gc.get_freeze_count(), sys.getswitchinterval(), 'scipy.stats' in sys.modules, "
+        "elsewhere, here)"
     )
     result = subprocess.run(
         [sys.executable, "-c", check],
@@ -67,7 +71,8 @@ def test_each_worker_loads_the_app_then_freezes_it_out_of_garbage_collection():
         text=True,
         check=True,
     )
-    frozen, interval, scipy_loaded = result.stdout.split()
+    frozen, interval, scipy_loaded, drawn_elsewhere, drawn_here_after = result.stdout.split()
     assert int(frozen) > 100_000
     assert float(interval) == 0.005  # Python's default: 1 ms cost more than it saved
     assert scipy_loaded == "True"
+    assert drawn_elsewhere == drawn_here_after == "True"
