@@ -11,6 +11,10 @@ process (``bdc/gunicorn_conf.py``) and sends it what to draw: a :class:`Sketch` 
 :mod:`bdc.reports` and its plain-data arguments), answered with the file's bytes, which are
 the bytes drawing in place gives (rendering is reproducible).
 
+The drawing process is a fresh interpreter (multiprocessing's "spawn", never a fork of a
+worker whose threads may hold locks), so a script that calls :func:`start` keeps its own work
+under ``if __name__ == "__main__"``, as multiprocessing asks (gunicorn's does).
+
 Without a started drawing process (tests, the command line, the demo loader) everything is
 drawn in place. If the drawing process dies (killed, out of memory), the drawing that finds
 it dead is drawn in place and a new process is started for the next one.
