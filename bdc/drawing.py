@@ -2,7 +2,7 @@
 wait behind one.
 
 A gthread worker's threads share one interpreter lock. Drawing a graph holds it for some
-40 ms of matplotlib, and a sync running meanwhile in the same worker gets it back only every
+45 ms of matplotlib, and a sync running meanwhile in the same worker gets it back only every
 5 ms (Python's switch interval) after each of its database calls; when that sync holds
 SQLite's write lock, every writer of every worker waits as well. With three BCBAs reading
 graphs, a 500-tablet load's slowest syncs took three to four times as long as with none
