@@ -879,6 +879,11 @@ def drawing_process():
     drawing.stop()
 
 
+def nothing_drawn_here(monkeypatch) -> None:
+    """From now on, whatever is drawn must be drawn in another process."""
+    monkeypatch.setattr(Figure, "savefig", lambda *a, **k: pytest.fail("drawn here"))
+
+
 def test_graphs_and_the_report_are_drawn_in_the_drawing_process_as_they_are_here(
     http, world, monkeypatch
 ):
@@ -888,8 +893,7 @@ def test_graphs_and_the_report_are_drawn_in_the_drawing_process_as_they_are_here
     here = [get(http, world, url, **query).data for url, query in drawn_urls(world)]
     drawing.start()
     try:
-        # nothing can be drawn in this process now: whatever answers was drawn elsewhere
-        monkeypatch.setattr(Figure, "savefig", lambda *a, **k: pytest.fail("drawn here"))
+        nothing_drawn_here(monkeypatch)
         elsewhere = [get(http, world, url, **query).data for url, query in drawn_urls(world)]
     finally:
         drawing.stop()
@@ -899,7 +903,7 @@ def test_graphs_and_the_report_are_drawn_in_the_drawing_process_as_they_are_here
 def test_data_sheets_notes_and_competency_graphs_are_drawn_in_the_drawing_process(
     http, world, monkeypatch, drawing_process
 ):
-    monkeypatch.setattr(Figure, "savefig", lambda *a, **k: pytest.fail("drawn here"))
+    nothing_drawn_here(monkeypatch)
     client = f"/api/v1/clients/{world.client.id}"
     assert get(http, world, f"{client}/datasheet.pdf").data.startswith(b"%PDF")
     assert get(http, world, f"{client}/notes.pdf", **PERIOD).data.startswith(b"%PDF")
@@ -921,5 +925,5 @@ def test_a_dead_drawing_process_is_replaced_and_no_graph_is_lost(
     # the graph that finds it dead is drawn here, and a new drawing process takes the next
     assert get(http, world, url).data.startswith(PNG_MAGIC)
     assert drawing.run(os.getpid) not in (first, os.getpid())
-    monkeypatch.setattr(Figure, "savefig", lambda *a, **k: pytest.fail("drawn here"))
+    nothing_drawn_here(monkeypatch)
     assert get(http, world, url).data.startswith(PNG_MAGIC)
